@@ -1,0 +1,150 @@
+package dev.redispatterns.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.resource.Delay;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import dev.redispatterns.core.JsonValueCodec;
+import dev.redispatterns.core.KeyExpressionEvaluator;
+import dev.redispatterns.core.RedisConnector;
+import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.RedisSignals;
+import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.TypeAllowList;
+import dev.redispatterns.core.ValueCodec;
+
+/**
+ * Core of the starter: direct Lettuce access, key naming, Lua script execution, the JSON value codec and
+ * the key expression evaluator, shared by every feature.
+ */
+@AutoConfiguration(after = DataRedisAutoConfiguration.class)
+@ConditionalOnClass({ LettuceConnectionFactory.class, RedisClient.class })
+@ConditionalOnBean(RedisConnectionFactory.class)
+@ConditionalOnBooleanProperty(name = "redis.patterns.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(RedisPatternsProperties.class)
+public final class RedisPatternsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	RedisKeys redisPatternsKeys(RedisPatternsProperties properties) {
+		try {
+			return new RedisKeys(properties.getKeyPrefix());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidPropertyException("redis.patterns.key-prefix", properties.getKeyPrefix(), ex.getMessage());
+		}
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RedisConnector redisPatternsConnector(RedisConnectionFactory connectionFactory, RedisPatternsProperties properties) {
+		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
+			throw new IllegalStateException("Redis Patterns needs Lettuce, but the RedisConnectionFactory is a "
+					+ connectionFactory.getClass().getName()
+					+ "; remove the Jedis dependency or set spring.data.redis.client-type=lettuce");
+		}
+		Duration timeout = properties.getCommandTimeout();
+		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+			throw new InvalidPropertyException("redis.patterns.command-timeout", timeout, "must be positive");
+		}
+		return new RedisConnector(lettuce, timeout);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ScriptExecutor redisPatternsScriptExecutor(RedisConnector connector) {
+		return new ScriptExecutor(connector);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RedisSignals redisPatternsSignals(RedisConnector connector) {
+		return new RedisSignals(connector, Duration.ofSeconds(30));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ValueCodec redisPatternsValueCodec(RedisPatternsProperties properties, BeanFactory beanFactory,
+			ObjectProvider<ValueCodecCustomizer> customizers) {
+		RedisPatternsProperties.Codec codec = properties.getCodec();
+		List<String> packages = new ArrayList<>(codec.getAllowedPackages());
+		if (codec.isAllowApplicationPackages() && AutoConfigurationPackages.has(beanFactory)) {
+			packages.addAll(AutoConfigurationPackages.get(beanFactory));
+		}
+		long maxSize = codec.getMaxValueSize().toBytes();
+		if (maxSize <= 0) {
+			throw new InvalidPropertyException("redis.patterns.codec.max-value-size", codec.getMaxValueSize(),
+					"must be positive");
+		}
+		TypeAllowList allowList = TypeAllowList.of(packages, codec.getAllowedTypes());
+		return new JsonValueCodec(allowList, maxSize,
+				(builder) -> customizers.orderedStream().forEach((customizer) -> customizer.customize(builder)));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	KeyExpressionEvaluator redisPatternsKeyExpressionEvaluator(RedisPatternsProperties properties,
+			BeanFactory beanFactory) {
+		RedisPatternsProperties.Expressions expressions = properties.getExpressions();
+		return new KeyExpressionEvaluator(expressions.isAllowBeanReferences() ? beanFactory : null,
+				expressions.getAllowedBeans());
+	}
+
+	/**
+	 * Lettuce's exponential reconnect back-off, capped: after a long outage, features recover within
+	 * {@code redis.patterns.reconnect-max-delay} of Redis answering again instead of up to 30 seconds later.
+	 */
+	@Bean
+	ClientResourcesBuilderCustomizer redisPatternsReconnectDelay(RedisPatternsProperties properties) {
+		Duration max = properties.getReconnectMaxDelay();
+		if (max == null || max.isNegative() || max.isZero()) {
+			throw new InvalidPropertyException("redis.patterns.reconnect-max-delay", max, "must be positive");
+		}
+		return (builder) -> builder.reconnectDelay(Delay.exponential(Duration.ZERO, max, 2, TimeUnit.MILLISECONDS));
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty(name = "redis.patterns.cluster.adaptive-refresh", matchIfMissing = true)
+	LettuceClientOptionsBuilderCustomizer redisPatternsClusterTopologyRefresh(RedisPatternsProperties properties,
+			ObjectProvider<DataRedisProperties> redisProperties) {
+		return (builder) -> {
+			if (builder instanceof ClusterClientOptions.Builder cluster) {
+				DataRedisProperties boot = redisProperties.getIfAvailable();
+				DataRedisProperties.Lettuce.Cluster.Refresh refresh = (boot != null)
+						? boot.getLettuce().getCluster().getRefresh() : null;
+				Duration period = (refresh != null && refresh.getPeriod() != null) ? refresh.getPeriod()
+						: properties.getCluster().getPeriodicRefresh();
+				boolean dynamicSources = refresh == null || refresh.isDynamicRefreshSources();
+				cluster.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+					.enableAllAdaptiveRefreshTriggers()
+					.enablePeriodicRefresh(period)
+					.dynamicRefreshSources(dynamicSources)
+					.build());
+			}
+		};
+	}
+
+}

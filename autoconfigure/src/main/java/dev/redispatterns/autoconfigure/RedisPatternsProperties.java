@@ -1,0 +1,220 @@
+package dev.redispatterns.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Settings shared by every pattern of the starter.
+ */
+@ConfigurationProperties("redis.patterns")
+public class RedisPatternsProperties {
+
+	/**
+	 * Whether the starter is active at all. Each area has its own switch as well.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Prefix of every key the starter writes, so its data is easy to find, to separate per application
+	 * and to grant in a Redis ACL.
+	 */
+	private String keyPrefix = "rp";
+
+	/**
+	 * Longest wait for one Redis command issued by the starter. Features fall back to their documented
+	 * failure behaviour when it passes.
+	 */
+	private Duration commandTimeout = Duration.ofSeconds(1);
+
+	/**
+	 * Longest pause between Lettuce's attempts to reconnect after a connection broke, so features recover
+	 * soon after a long outage ends (Lettuce's own default grows to 30 seconds).
+	 */
+	private Duration reconnectMaxDelay = Duration.ofSeconds(2);
+
+	private final Codec codec = new Codec();
+
+	private final Expressions expressions = new Expressions();
+
+	private final Cluster cluster = new Cluster();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getKeyPrefix() {
+		return this.keyPrefix;
+	}
+
+	public void setKeyPrefix(String keyPrefix) {
+		this.keyPrefix = keyPrefix;
+	}
+
+	public Duration getCommandTimeout() {
+		return this.commandTimeout;
+	}
+
+	public void setCommandTimeout(Duration commandTimeout) {
+		this.commandTimeout = commandTimeout;
+	}
+
+	public Duration getReconnectMaxDelay() {
+		return this.reconnectMaxDelay;
+	}
+
+	public void setReconnectMaxDelay(Duration reconnectMaxDelay) {
+		this.reconnectMaxDelay = reconnectMaxDelay;
+	}
+
+	public Codec getCodec() {
+		return this.codec;
+	}
+
+	public Expressions getExpressions() {
+		return this.expressions;
+	}
+
+	public Cluster getCluster() {
+		return this.cluster;
+	}
+
+	/**
+	 * JSON value codec settings.
+	 */
+	public static class Codec {
+
+		/**
+		 * Packages whose types may be stored (cache values, session attributes); sub-packages are
+		 * included. Payloads naming any other type are refused.
+		 */
+		private List<String> allowedPackages = new ArrayList<>();
+
+		/**
+		 * Fully qualified names of single classes that may be stored in addition to the allowed packages.
+		 */
+		private List<String> allowedTypes = new ArrayList<>();
+
+		/**
+		 * Whether the application's own packages (those of its @SpringBootApplication class) are allowed.
+		 */
+		private boolean allowApplicationPackages = true;
+
+		/**
+		 * Largest encoded value the starter writes; larger values are refused with an error instead of
+		 * being written.
+		 */
+		private DataSize maxValueSize = DataSize.ofMegabytes(1);
+
+		public List<String> getAllowedPackages() {
+			return this.allowedPackages;
+		}
+
+		public void setAllowedPackages(List<String> allowedPackages) {
+			this.allowedPackages = allowedPackages;
+		}
+
+		public List<String> getAllowedTypes() {
+			return this.allowedTypes;
+		}
+
+		public void setAllowedTypes(List<String> allowedTypes) {
+			this.allowedTypes = allowedTypes;
+		}
+
+		public boolean isAllowApplicationPackages() {
+			return this.allowApplicationPackages;
+		}
+
+		public void setAllowApplicationPackages(boolean allowApplicationPackages) {
+			this.allowApplicationPackages = allowApplicationPackages;
+		}
+
+		public DataSize getMaxValueSize() {
+			return this.maxValueSize;
+		}
+
+		public void setMaxValueSize(DataSize maxValueSize) {
+			this.maxValueSize = maxValueSize;
+		}
+
+	}
+
+	/**
+	 * Key expression (SpEL) settings.
+	 */
+	public static class Expressions {
+
+		/**
+		 * Whether key expressions may reference beans with '@beanName' at all.
+		 */
+		private boolean allowBeanReferences = true;
+
+		/**
+		 * Beans that key expressions may reference with '@beanName' (and so call their methods); '*'
+		 * allows every bean. An expression naming any other bean fails at start-up.
+		 */
+		private List<String> allowedBeans = new ArrayList<>(List.of("clientIp"));
+
+		public boolean isAllowBeanReferences() {
+			return this.allowBeanReferences;
+		}
+
+		public void setAllowBeanReferences(boolean allowBeanReferences) {
+			this.allowBeanReferences = allowBeanReferences;
+		}
+
+		public List<String> getAllowedBeans() {
+			return this.allowedBeans;
+		}
+
+		public void setAllowedBeans(List<String> allowedBeans) {
+			this.allowedBeans = allowedBeans;
+		}
+
+	}
+
+	/**
+	 * Redis Cluster client settings applied on top of Spring Boot's.
+	 */
+	public static class Cluster {
+
+		/**
+		 * Whether Lettuce refreshes the cluster topology as soon as it sees MOVED or ASK redirects or
+		 * reconnects (adaptive refresh), so failovers and resharding heal without errors reaching the
+		 * application.
+		 */
+		private boolean adaptiveRefresh = true;
+
+		/**
+		 * Interval of the periodic topology refresh used when
+		 * 'spring.data.redis.lettuce.cluster.refresh.period' is not set.
+		 */
+		private Duration periodicRefresh = Duration.ofSeconds(30);
+
+		public boolean isAdaptiveRefresh() {
+			return this.adaptiveRefresh;
+		}
+
+		public void setAdaptiveRefresh(boolean adaptiveRefresh) {
+			this.adaptiveRefresh = adaptiveRefresh;
+		}
+
+		public Duration getPeriodicRefresh() {
+			return this.periodicRefresh;
+		}
+
+		public void setPeriodicRefresh(Duration periodicRefresh) {
+			this.periodicRefresh = periodicRefresh;
+		}
+
+	}
+
+}

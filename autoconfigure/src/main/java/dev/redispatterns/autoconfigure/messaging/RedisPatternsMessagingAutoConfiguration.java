@@ -1,0 +1,155 @@
+package dev.redispatterns.autoconfigure.messaging;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
+import org.springframework.boot.data.redis.autoconfigure.RedisMessageListenerContainerConfigurer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+
+import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
+import dev.redispatterns.core.PatternObservations;
+import dev.redispatterns.core.RedisConnector;
+import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.ValueCodec;
+import dev.redispatterns.messaging.IdempotencyGuard;
+import dev.redispatterns.messaging.MessagingKeys;
+import dev.redispatterns.messaging.MessagingListenerAnnotationProcessor;
+import dev.redispatterns.messaging.MessagingListenerLifecycle;
+import dev.redispatterns.messaging.MessagingObserver;
+import dev.redispatterns.messaging.PubSubPublisher;
+import dev.redispatterns.messaging.QueuePublisher;
+import dev.redispatterns.messaging.ShardedPubSubSubscriber;
+import dev.redispatterns.messaging.StreamPublisher;
+import dev.redispatterns.observability.MessagingMetrics;
+
+/**
+ * Messaging: {@code @PubSubListener} and {@link PubSubPublisher}, {@code @StreamGroupListener} and
+ * {@link StreamPublisher}, {@code @QueueListener} and {@link QueuePublisher}, and the
+ * {@link IdempotencyGuard} for at-least-once handlers. Classic pub/sub listeners use Spring Boot's
+ * {@code redisMessageListenerContainer}; when Boot does not define one (it does so only with Spring
+ * Messaging on the classpath) a container of that name is defined here, configured by Boot's own
+ * {@code spring.data.redis.listener.*} settings, so there is exactly one either way.
+ */
+@AutoConfiguration(after = RedisPatternsAutoConfiguration.class,
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+@ConditionalOnClass(RedisMessageListenerContainer.class)
+@ConditionalOnBean(RedisConnector.class)
+@ConditionalOnBooleanProperty(name = "redis.patterns.messaging.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(RedisPatternsMessagingProperties.class)
+public final class RedisPatternsMessagingAutoConfiguration {
+
+	/** Bean name of Spring Boot's pub/sub listener container. */
+	public static final String LISTENER_CONTAINER_BEAN_NAME = "redisMessageListenerContainer";
+
+	private final RedisPatternsMessagingProperties properties;
+
+	private final MessagingSettingsResolver settings;
+
+	RedisPatternsMessagingAutoConfiguration(RedisPatternsMessagingProperties properties) {
+		this.properties = properties;
+		this.settings = new MessagingSettingsResolver(properties);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MessagingKeys redisPatternsMessagingKeys(RedisKeys keys) {
+		return new MessagingKeys(keys);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PubSubPublisher redisPatternsPubSubPublisher(RedisConnector connector, ValueCodec codec,
+			ObjectProvider<MessagingObserver> observers) {
+		return new PubSubPublisher(connector, codec, this.properties.getPubSub().isSharded(), observer(observers));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	StreamPublisher redisPatternsStreamPublisher(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys,
+			ValueCodec codec, ObjectProvider<MessagingObserver> observers) {
+		return new StreamPublisher(connector, scripts, keys, codec, this.settings::stream, observer(observers));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	QueuePublisher redisPatternsQueuePublisher(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys,
+			ValueCodec codec, ObjectProvider<MessagingObserver> observers) {
+		return new QueuePublisher(connector, scripts, keys, codec, this.settings::queue, observer(observers));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	IdempotencyGuard redisPatternsIdempotencyGuard(RedisConnector connector, ScriptExecutor scripts,
+			MessagingKeys keys) {
+		return new IdempotencyGuard(connector, scripts, keys, this.properties.getIdempotency().getLease());
+	}
+
+	@Bean(name = LISTENER_CONTAINER_BEAN_NAME)
+	@ConditionalOnMissingBean(name = LISTENER_CONTAINER_BEAN_NAME)
+	@ConditionalOnSingleCandidate(RedisConnectionFactory.class)
+	RedisMessageListenerContainer redisMessageListenerContainer(RedisConnectionFactory connectionFactory,
+			ObjectProvider<RedisMessageListenerContainerConfigurer> configurers,
+			ObjectProvider<DataRedisProperties> redisProperties) {
+		RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+		RedisMessageListenerContainerConfigurer configurer = configurers.getIfAvailable(
+				() -> new RedisMessageListenerContainerConfigurer(redisProperties.getIfAvailable(DataRedisProperties::new)));
+		configurer.configure(container, connectionFactory);
+		return container;
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean
+	static MessagingListenerAnnotationProcessor redisPatternsMessagingListenerAnnotationProcessor() {
+		return new MessagingListenerAnnotationProcessor();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MessagingListenerLifecycle redisPatternsMessagingListenerLifecycle(MessagingListenerAnnotationProcessor processor,
+			RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec,
+			ObjectProvider<MessagingObserver> observers, BeanFactory beanFactory,
+			ObjectProvider<PatternObservations> observations) {
+		MessagingObserver observer = observer(observers);
+		return new MessagingListenerLifecycle(processor, connector, scripts, keys, codec, this.settings::stream,
+				this.settings::queue, observer, this.properties.getPubSub().isSharded(),
+				() -> beanFactory.containsBean(LISTENER_CONTAINER_BEAN_NAME)
+						? beanFactory.getBean(LISTENER_CONTAINER_BEAN_NAME, RedisMessageListenerContainer.class) : null,
+				() -> new ShardedPubSubSubscriber(connector, observer),
+				observations.getIfAvailable(() -> PatternObservations.NONE));
+	}
+
+	private static MessagingObserver observer(ObjectProvider<MessagingObserver> observers) {
+		return MessagingObserver.composite(observers.orderedStream().toList());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	@ConditionalOnBean(MeterRegistry.class)
+	static class MessagingMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		MessagingMetrics redisPatternsMessagingMetrics(ObjectProvider<MeterRegistry> registry) {
+			return new MessagingMetrics(registry.getObject());
+		}
+
+	}
+
+}

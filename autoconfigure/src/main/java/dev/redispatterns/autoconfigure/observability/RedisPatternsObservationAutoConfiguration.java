@@ -1,0 +1,51 @@
+package dev.redispatterns.autoconfigure.observability;
+
+import io.micrometer.core.instrument.observation.MeterObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
+import dev.redispatterns.core.PatternObservations;
+import dev.redispatterns.core.RedisConnector;
+import dev.redispatterns.observability.RedisPatternsMeterObservationHandler;
+
+/**
+ * Observations of cache loads, rate-limit decisions, lock acquisitions and handled messages, reported to
+ * the application's {@link ObservationRegistry} (Spring Boot defines one with Actuator); with Micrometer
+ * Tracing they become spans. Without a registry the engines observe nothing, at no cost.
+ */
+@AutoConfiguration(after = RedisPatternsAutoConfiguration.class,
+		afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
+@ConditionalOnBean({ RedisConnector.class, ObservationRegistry.class })
+@ConditionalOnBooleanProperty(name = "redis.patterns.observability.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(RedisPatternsObservabilityProperties.class)
+public final class RedisPatternsObservationAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	PatternObservations redisPatternsObservations(ObservationRegistry registry,
+			RedisPatternsObservabilityProperties properties) {
+		return PatternObservations.of(registry, properties.isIncludeKeys());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterObservationHandler.class)
+	static class NoDuplicateTimers {
+
+		@Bean
+		@ConditionalOnMissingBean
+		RedisPatternsMeterObservationHandler redisPatternsMeterObservationHandler() {
+			return new RedisPatternsMeterObservationHandler();
+		}
+
+	}
+
+}

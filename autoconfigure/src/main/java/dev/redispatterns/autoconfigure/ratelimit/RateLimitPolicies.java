@@ -1,0 +1,93 @@
+package dev.redispatterns.autoconfigure.ratelimit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import dev.redispatterns.autoconfigure.InvalidPropertyException;
+import dev.redispatterns.ratelimit.RateLimitAlgorithm;
+import dev.redispatterns.ratelimit.RateLimitPolicy;
+
+/**
+ * Resolves {@code redis.patterns.rate-limit.policies.*} into immutable policies once, at start-up,
+ * failing with the full name of the first property that makes no sense.
+ */
+final class RateLimitPolicies {
+
+	static final String PREFIX = "redis.patterns.rate-limit";
+
+	private RateLimitPolicies() {
+	}
+
+	static List<RateLimitPolicy> resolve(RedisPatternsRateLimitProperties properties) {
+		RedisPatternsRateLimitProperties.Fallback fallback = properties.getFallback();
+		if (fallback.getInstances() < 1) {
+			throw new InvalidPropertyException(PREFIX + ".fallback.instances", fallback.getInstances(),
+					"must be at least 1");
+		}
+		if (fallback.getMaxKeys() < 1) {
+			throw new InvalidPropertyException(PREFIX + ".fallback.max-keys", fallback.getMaxKeys(), "must be at least 1");
+		}
+		List<RateLimitPolicy> policies = new ArrayList<>();
+		for (Map.Entry<String, RedisPatternsRateLimitProperties.Policy> entry : properties.getPolicies().entrySet()) {
+			policies.add(resolve(entry.getKey(), entry.getValue(), properties));
+		}
+		return policies;
+	}
+
+	/** Applies the shared defaults (fail-open, local fallback) to a policy declared in code or inline. */
+	static RateLimitPolicy withDefaults(RateLimitPolicy policy, RedisPatternsRateLimitProperties properties) {
+		return policy.withFailOpen(properties.isFailOpen()).withLocalFallback(properties.getFallback().isEnabled());
+	}
+
+	private static RateLimitPolicy resolve(String name, RedisPatternsRateLimitProperties.Policy policy,
+			RedisPatternsRateLimitProperties properties) {
+		String prefix = PREFIX + ".policies." + name;
+		RateLimitAlgorithm algorithm = policy.getAlgorithm();
+		if (algorithm == null) {
+			throw new InvalidPropertyException(prefix + ".algorithm", null, "must be one of " + algorithms());
+		}
+		RateLimitPolicy resolved;
+		if (algorithm == RateLimitAlgorithm.TOKEN_BUCKET) {
+			Long capacity = policy.getCapacity();
+			if (capacity == null || capacity <= 0) {
+				throw new InvalidPropertyException(prefix + ".capacity", capacity,
+						"a token-bucket policy needs a positive capacity");
+			}
+			Double refillRate = policy.getRefillRate();
+			if (refillRate == null || !(refillRate > 0) || refillRate.isInfinite()) {
+				throw new InvalidPropertyException(prefix + ".refill-rate", refillRate,
+						"a token-bucket policy needs a positive refill rate (tokens per second)");
+			}
+			resolved = RateLimitPolicy.tokenBucket(name, capacity, refillRate);
+		}
+		else {
+			Long limit = policy.getLimit();
+			if (limit == null || limit <= 0) {
+				throw new InvalidPropertyException(prefix + ".limit", limit, "must be positive");
+			}
+			Duration window = policy.getWindow();
+			if (window == null) {
+				throw new InvalidPropertyException(prefix + ".window", null, "must be set, e.g. 1m");
+			}
+			if (window.toMillis() < 1) {
+				throw new InvalidPropertyException(prefix + ".window", window, "must be at least 1ms");
+			}
+			resolved = RateLimitPolicy.of(name, algorithm, limit, window);
+		}
+		boolean failOpen = (policy.getFailOpen() != null) ? policy.getFailOpen() : properties.isFailOpen();
+		boolean localFallback = (policy.getLocalFallback() != null) ? policy.getLocalFallback()
+				: properties.getFallback().isEnabled();
+		return resolved.withFailOpen(failOpen).withLocalFallback(localFallback);
+	}
+
+	private static String algorithms() {
+		return Arrays.stream(RateLimitAlgorithm.values())
+			.map(RateLimitAlgorithm::configName)
+			.collect(Collectors.joining(", "));
+	}
+
+}

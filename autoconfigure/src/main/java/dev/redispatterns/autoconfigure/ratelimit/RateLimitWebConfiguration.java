@@ -1,0 +1,193 @@
+package dev.redispatterns.autoconfigure.ratelimit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.servlet.Filter;
+import reactor.core.publisher.Mono;
+
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.util.pattern.PathPatternParser;
+
+import dev.redispatterns.autoconfigure.InvalidPropertyException;
+import dev.redispatterns.ratelimit.RateLimitDecisionRecorder;
+import dev.redispatterns.ratelimit.RateLimiter;
+import dev.redispatterns.ratelimit.web.ClientAddressResolver;
+import dev.redispatterns.ratelimit.web.ClientIpKeyResolver;
+import dev.redispatterns.ratelimit.web.RateLimitExceptionHandler;
+import dev.redispatterns.ratelimit.web.RateLimitHeaders;
+import dev.redispatterns.ratelimit.web.RateLimitProblems;
+import dev.redispatterns.ratelimit.web.RateLimitRule;
+import dev.redispatterns.ratelimit.web.RateLimitServletFilter;
+import dev.redispatterns.ratelimit.web.RateLimitWebExceptionHandler;
+import dev.redispatterns.ratelimit.web.RateLimitWebFilter;
+import dev.redispatterns.ratelimit.web.ServletRateLimitDecisionRecorder;
+
+/**
+ * Web integration of rate limiting, for Spring MVC and WebFlux: 429 / 503 problem responses, limit
+ * headers, the {@code clientIp} key resolver and the URL-rule filter.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication
+@ConditionalOnClass(ProblemDetail.class)
+class RateLimitWebConfiguration {
+
+	static final String WEB = RateLimitPolicies.PREFIX + ".web";
+
+	@Bean
+	@ConditionalOnMissingBean
+	RateLimitHeaders redisPatternsRateLimitHeaders(RedisPatternsRateLimitProperties properties) {
+		return new RateLimitHeaders(properties.getWeb().isIetfHeaders());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RateLimitProblems redisPatternsRateLimitProblems(RateLimitHeaders headers) {
+		return new RateLimitProblems(headers);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClientAddressResolver redisPatternsClientAddressResolver(RedisPatternsRateLimitProperties properties) {
+		List<String> proxies = properties.getWeb().getTrustedProxies();
+		for (int i = 0; i < proxies.size(); i++) {
+			try {
+				ClientAddressResolver.of(List.of(proxies.get(i)), "x");
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidPropertyException(WEB + ".trusted-proxies[" + i + "]", proxies.get(i), ex.getMessage());
+			}
+		}
+		return ClientAddressResolver.of(proxies, properties.getWeb().getForwardedForHeader());
+	}
+
+	@Bean(name = "clientIp")
+	@ConditionalOnMissingBean(name = "clientIp")
+	ClientIpKeyResolver clientIp(ClientAddressResolver resolver) {
+		return new ClientIpKeyResolver(resolver);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RateLimitExceptionHandler redisPatternsRateLimitExceptionHandler(RateLimitProblems problems) {
+		return new RateLimitExceptionHandler(problems);
+	}
+
+	/** The filter rules, checked against the policies at start-up. */
+	static List<RateLimitRule> rules(RedisPatternsRateLimitProperties properties, RateLimiter limiter) {
+		List<RateLimitRule> rules = new ArrayList<>();
+		for (Map.Entry<String, RedisPatternsRateLimitProperties.Rule> entry : properties.getWeb()
+			.getFilter()
+			.getRules()
+			.entrySet()) {
+			String prefix = WEB + ".filter.rules." + entry.getKey();
+			RedisPatternsRateLimitProperties.Rule rule = entry.getValue();
+			String policy = rule.getPolicy();
+			if (policy == null || policy.isBlank()) {
+				throw new InvalidPropertyException(prefix + ".policy", policy, "must name a policy");
+			}
+			if (!limiter.hasPolicy(policy)) {
+				throw new InvalidPropertyException(prefix + ".policy", policy,
+						"no such policy; define " + RateLimitPolicies.PREFIX + ".policies." + policy + ".*");
+			}
+			if (rule.getPatterns().isEmpty()) {
+				throw new InvalidPropertyException(prefix + ".patterns", rule.getPatterns(), "must not be empty");
+			}
+			for (int i = 0; i < rule.getPatterns().size(); i++) {
+				try {
+					PathPatternParser.defaultInstance.parse(rule.getPatterns().get(i));
+				}
+				catch (RuntimeException ex) {
+					throw new InvalidPropertyException(prefix + ".patterns[" + i + "]", rule.getPatterns().get(i),
+							ex.getMessage());
+				}
+			}
+			if (rule.getPermits() < 1) {
+				throw new InvalidPropertyException(prefix + ".permits", rule.getPermits(), "must be at least 1");
+			}
+			try {
+				rules.add(new RateLimitRule(entry.getKey(), rule.getPatterns(), rule.getMethods(), policy, rule.getKey(),
+						rule.getPermits()));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidPropertyException(prefix + ".key", rule.getKey(), ex.getMessage());
+			}
+		}
+		return rules;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+	@ConditionalOnClass({ Filter.class, ProblemDetail.class })
+	static class Servlet {
+
+		@Bean
+		@ConditionalOnMissingBean
+		RateLimitDecisionRecorder redisPatternsRateLimitDecisionRecorder(RedisPatternsRateLimitProperties properties,
+				RateLimitHeaders headers) {
+			return properties.getWeb().isHeaders() ? new ServletRateLimitDecisionRecorder(headers)
+					: RateLimitDecisionRecorder.NONE;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@Conditional(OnFilterRules.class)
+		RateLimitServletFilter redisPatternsRateLimitFilter(RateLimiter limiter, RedisPatternsRateLimitProperties properties,
+				ClientAddressResolver clientAddresses, RateLimitHeaders headers) {
+			return new RateLimitServletFilter(limiter, rules(properties, limiter), clientAddresses, headers,
+					properties.getWeb().isHeaders(), properties.getWeb().getFilter().getOrder());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+	@ConditionalOnClass({ WebFilter.class, Mono.class, ProblemDetail.class })
+	static class Reactive {
+
+		@Bean
+		@ConditionalOnMissingBean
+		RateLimitWebFilter redisPatternsRateLimitWebFilter(RateLimiter limiter, RedisPatternsRateLimitProperties properties,
+				ClientAddressResolver clientAddresses, RateLimitHeaders headers) {
+			return new RateLimitWebFilter(limiter, rules(properties, limiter), clientAddresses, headers,
+					properties.getWeb().isHeaders(), properties.getWeb().getFilter().getOrder());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RateLimitWebExceptionHandler redisPatternsRateLimitWebExceptionHandler(RateLimitProblems problems) {
+			return new RateLimitWebExceptionHandler(problems);
+		}
+
+	}
+
+	/** Matches when at least one filter rule is configured. */
+	static class OnFilterRules extends SpringBootCondition {
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			boolean any = Binder.get(context.getEnvironment())
+				.bind(WEB + ".filter.rules", Bindable.mapOf(String.class, RedisPatternsRateLimitProperties.Rule.class))
+				.map((rules) -> !rules.isEmpty())
+				.orElse(false);
+			return any ? ConditionOutcome.match("rate-limit filter rules are configured")
+					: ConditionOutcome.noMatch("no rate-limit filter rules");
+		}
+
+	}
+
+}

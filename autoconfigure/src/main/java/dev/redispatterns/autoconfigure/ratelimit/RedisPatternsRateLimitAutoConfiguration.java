@@ -1,0 +1,103 @@
+package dev.redispatterns.autoconfigure.ratelimit;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Role;
+
+import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
+import dev.redispatterns.core.KeyExpressionEvaluator;
+import dev.redispatterns.core.PatternObservations;
+import dev.redispatterns.core.RedisConnector;
+import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.observability.RateLimitMetrics;
+import dev.redispatterns.ratelimit.RateLimitDecisionRecorder;
+import dev.redispatterns.ratelimit.RateLimitListener;
+import dev.redispatterns.ratelimit.RateLimitedAdvisor;
+import dev.redispatterns.ratelimit.RateLimitedInterceptor;
+import dev.redispatterns.ratelimit.RateLimitedMethods;
+import dev.redispatterns.ratelimit.RateLimitedMethodsValidator;
+import dev.redispatterns.ratelimit.RateLimiter;
+import dev.redispatterns.ratelimit.RedisRateLimiter;
+
+/**
+ * Rate limiting: the {@link RateLimiter} with the configured policies, the {@code @RateLimited} advice,
+ * start-up validation of every annotated method, metrics and the web integration.
+ */
+@AutoConfiguration(after = RedisPatternsAutoConfiguration.class,
+		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+@ConditionalOnBean(RedisConnector.class)
+@ConditionalOnBooleanProperty(name = "redis.patterns.rate-limit.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(RedisPatternsRateLimitProperties.class)
+@Import({ RateLimitWebConfiguration.class, RateLimitWebConfiguration.Servlet.class,
+		RateLimitWebConfiguration.Reactive.class })
+public final class RedisPatternsRateLimitAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(RateLimiter.class)
+	RedisRateLimiter redisPatternsRateLimiter(RedisConnector connector, ScriptExecutor executor, RedisKeys keys,
+			RedisPatternsRateLimitProperties properties, ObjectProvider<RateLimitListener> listeners,
+			ObjectProvider<RedisRateLimiterBuilderCustomizer> customizers,
+			ObjectProvider<PatternObservations> observations) {
+		RedisRateLimiter.Builder builder = RedisRateLimiter.builder(connector)
+			.executor(executor)
+			.keys(keys)
+			.policies(RateLimitPolicies.resolve(properties))
+			.listener(new CompositeRateLimitListener(listeners.orderedStream().toList()))
+			.localFallback(properties.getFallback().getInstances(), properties.getFallback().getMaxKeys())
+			.observations(observations.getIfAvailable(() -> PatternObservations.NONE));
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+		return builder.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RateLimitedMethods redisPatternsRateLimitedMethods(RateLimiter limiter, KeyExpressionEvaluator evaluator,
+			RedisPatternsRateLimitProperties properties) {
+		return new RateLimitedMethods(limiter, evaluator,
+				(policy) -> RateLimitPolicies.withDefaults(policy, properties));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RateLimitedMethodsValidator redisPatternsRateLimitedMethodsValidator(ConfigurableListableBeanFactory beanFactory,
+			RateLimitedMethods methods) {
+		return new RateLimitedMethodsValidator(beanFactory, methods);
+	}
+
+	@Bean
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	@ConditionalOnMissingBean
+	static RateLimitedAdvisor redisPatternsRateLimitedAdvisor(ObjectProvider<RateLimitedMethods> methods,
+			ObjectProvider<RateLimiter> limiter, ObjectProvider<RateLimitDecisionRecorder> recorder) {
+		return new RateLimitedAdvisor(new RateLimitedInterceptor(methods::getObject, limiter::getObject,
+				() -> recorder.getIfAvailable(() -> RateLimitDecisionRecorder.NONE)));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(MeterRegistry.class)
+	static class Metrics {
+
+		@Bean
+		@ConditionalOnBean(MeterRegistry.class)
+		@ConditionalOnMissingBean
+		RateLimitMetrics redisPatternsRateLimitMetrics(MeterRegistry registry) {
+			return new RateLimitMetrics(registry);
+		}
+
+	}
+
+}

@@ -1,0 +1,161 @@
+package dev.redispatterns.cache;
+
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.redispatterns.core.ValueDecodingException;
+
+/**
+ * The bytes stored for one entry: a 14-byte header followed by the codec's JSON.
+ * <pre>
+ * byte 0      format version (1)
+ * byte 1      flags: bit 0 = the cached value is null (no JSON follows)
+ * bytes 2-9   logical expiry, epoch milliseconds (big endian)
+ * bytes 10-13 how long the load took, milliseconds (XFetch's delta)
+ * </pre>
+ * The physical Redis TTL is the logical one plus the stale-while-revalidate window, so a reading
+ * instance can tell fresh, early-refresh and stale entries apart from the value alone: a hit stays one
+ * {@code GET}. Expiry is compared with the reader's clock, so clock skew between instances shifts
+ * refresh timing by the skew (Redis still expires the key by its own clock).
+ */
+final class CacheEntry {
+
+	static final byte VERSION = 1;
+
+	static final int HEADER_LENGTH = 14;
+
+	private static final byte NULL_FLAG = 1;
+
+	private final byte[] bytes;
+
+	private final boolean nullValue;
+
+	private final long expiresAtMillis;
+
+	private final int loadMillis;
+
+	private CacheEntry(byte[] bytes, boolean nullValue, long expiresAtMillis, int loadMillis) {
+		this.bytes = bytes;
+		this.nullValue = nullValue;
+		this.expiresAtMillis = expiresAtMillis;
+		this.loadMillis = loadMillis;
+	}
+
+	/** Freshness of an entry at the moment it is read. */
+	enum Freshness {
+
+		FRESH,
+
+		/** Still valid, but XFetch decided this read should trigger a background recomputation. */
+		REFRESH,
+
+		/** Past its logical expiry, inside the stale-while-revalidate window. */
+		STALE
+
+	}
+
+	static byte[] encode(byte @Nullable [] payload, long expiresAtMillis, long loadMillis) {
+		int length = HEADER_LENGTH + ((payload != null) ? payload.length : 0);
+		byte[] bytes = new byte[length];
+		bytes[0] = VERSION;
+		bytes[1] = (payload != null) ? 0 : NULL_FLAG;
+		putLong(bytes, 2, expiresAtMillis);
+		putInt(bytes, 10, (int) Math.min(Integer.MAX_VALUE, Math.max(0, loadMillis)));
+		if (payload != null) {
+			System.arraycopy(payload, 0, bytes, HEADER_LENGTH, payload.length);
+		}
+		return bytes;
+	}
+
+	/**
+	 * Reads the header.
+	 * @throws ValueDecodingException if the bytes are not an entry of this format
+	 */
+	static CacheEntry decode(byte[] bytes) {
+		if (bytes.length < HEADER_LENGTH || bytes[0] != VERSION || (bytes[1] & ~NULL_FLAG) != 0) {
+			throw new ValueDecodingException(ValueDecodingException.Reason.CORRUPT, null,
+					"Not a cache entry of format version " + VERSION, null);
+		}
+		boolean nullValue = (bytes[1] & NULL_FLAG) != 0;
+		if (nullValue && bytes.length != HEADER_LENGTH) {
+			throw new ValueDecodingException(ValueDecodingException.Reason.CORRUPT, null,
+					"Null cache entry with a payload", null);
+		}
+		return new CacheEntry(bytes, nullValue, getLong(bytes, 2), getInt(bytes, 10));
+	}
+
+	boolean isNull() {
+		return this.nullValue;
+	}
+
+	long expiresAtMillis() {
+		return this.expiresAtMillis;
+	}
+
+	int loadMillis() {
+		return this.loadMillis;
+	}
+
+	/** The codec's bytes (a copy: the codec takes a whole array). */
+	byte[] payload() {
+		return Arrays.copyOfRange(this.bytes, HEADER_LENGTH, this.bytes.length);
+	}
+
+	Freshness freshness(long nowMillis, CachePolicy policy) {
+		return freshness(nowMillis, this.expiresAtMillis, this.loadMillis, policy);
+	}
+
+	/**
+	 * XFetch (Vattani, Chierichetti, Lowenstein, VLDB 2015): recompute early when
+	 * {@code now - delta * beta * ln(random) >= expiry}. The closer the expiry and the longer the load,
+	 * the likelier a read triggers the recomputation, so one of the many readers of a hot key refreshes
+	 * it just before it expires, while cold keys are left to expire.
+	 */
+	static Freshness freshness(long nowMillis, long expiresAtMillis, int loadMillis, CachePolicy policy) {
+		if (nowMillis >= expiresAtMillis) {
+			return policy.staleWhileRevalidate().isZero() ? (policy.refreshAhead() ? Freshness.REFRESH : Freshness.FRESH)
+					: Freshness.STALE;
+		}
+		if (policy.refreshAhead() && loadMillis > 0) {
+			double random = 1.0 - ThreadLocalRandom.current().nextDouble();
+			double gap = -loadMillis * policy.refreshAheadBeta() * Math.log(random);
+			if (nowMillis + gap >= expiresAtMillis) {
+				return Freshness.REFRESH;
+			}
+		}
+		return Freshness.FRESH;
+	}
+
+	private static void putLong(byte[] bytes, int offset, long value) {
+		for (int i = 7; i >= 0; i--) {
+			bytes[offset + i] = (byte) value;
+			value >>>= 8;
+		}
+	}
+
+	private static long getLong(byte[] bytes, int offset) {
+		long value = 0;
+		for (int i = 0; i < 8; i++) {
+			value = (value << 8) | (bytes[offset + i] & 0xFF);
+		}
+		return value;
+	}
+
+	private static void putInt(byte[] bytes, int offset, int value) {
+		for (int i = 3; i >= 0; i--) {
+			bytes[offset + i] = (byte) value;
+			value >>>= 8;
+		}
+	}
+
+	private static int getInt(byte[] bytes, int offset) {
+		int value = 0;
+		for (int i = 0; i < 4; i++) {
+			value = (value << 8) | (bytes[offset + i] & 0xFF);
+		}
+		return value;
+	}
+
+}

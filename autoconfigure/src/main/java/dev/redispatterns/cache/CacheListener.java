@@ -1,0 +1,149 @@
+package dev.redispatterns.cache;
+
+import java.util.List;
+
+/**
+ * What the caches report as they work, for metrics and diagnostics. Every method has a no-op default
+ * and is called on the hot path (possibly on a Redis I/O thread): implementations must be fast and must
+ * not block. Cache names are the only identifiers passed, never keys.
+ */
+public interface CacheListener {
+
+	/** A listener that ignores everything. */
+	CacheListener NONE = new CacheListener() {
+	};
+
+	/** How a read was answered. */
+	enum Result {
+
+		/** Found in Redis. */
+		HIT,
+
+		/** Found in the in-process near cache. */
+		NEAR_HIT,
+
+		/** Found in Redis past its time to live, inside the stale-while-revalidate window. */
+		STALE,
+
+		/** Not found (or unreadable, or Redis unavailable): the method runs or another caller's load is awaited. */
+		MISS
+
+	}
+
+	/** How a wait for another caller's load ended. */
+	enum WaitOutcome {
+
+		/** The value arrived. */
+		VALUE,
+
+		/** The holder gave up (failed, or did not store a value): this caller took over or loaded itself. */
+		TAKEN_OVER,
+
+		/** Waited for {@code stampede.max-wait} without a value: this caller loaded itself. */
+		TIMED_OUT
+
+	}
+
+	/** How a background refresh ended. */
+	enum RefreshOutcome {
+
+		SUCCESS, FAILURE,
+
+		/** The refresh pool was busy; the entry keeps its current value. */
+		REJECTED
+
+	}
+
+	/** Which operation could not reach Redis. */
+	enum Operation {
+
+		READ, WRITE, EVICT
+
+	}
+
+	/** Why a stored entry could not be read. */
+	enum DecodeFailure {
+
+		/** Not an entry this cache wrote (garbage, truncated, another format). */
+		CORRUPT,
+
+		/** The entry names a type outside the codec allow-list. */
+		TYPE_NOT_ALLOWED
+
+	}
+
+	default void request(String cache, Result result) {
+	}
+
+	/** The cache saw a value being loaded, with how long it took and whether it succeeded. */
+	default void load(String cache, long nanos, boolean success) {
+	}
+
+	/** A caller waited for another caller's load. */
+	default void stampedeWait(String cache, long nanos, WaitOutcome outcome) {
+	}
+
+	default void refresh(String cache, RefreshOutcome outcome) {
+	}
+
+	/** An entry (or, with {@code all}, the whole cache) was evicted. */
+	default void eviction(String cache, boolean all) {
+	}
+
+	default void decodeFailure(String cache, DecodeFailure reason) {
+	}
+
+	/** Redis could not be reached or did not answer in time; the cache fell back. */
+	default void unavailable(String cache, Operation operation) {
+	}
+
+	/** One listener that forwards to all of {@code listeners}. */
+	static CacheListener composite(List<? extends CacheListener> listeners) {
+		if (listeners.isEmpty()) {
+			return NONE;
+		}
+		if (listeners.size() == 1) {
+			return listeners.get(0);
+		}
+		List<CacheListener> all = List.copyOf(listeners);
+		return new CacheListener() {
+
+			@Override
+			public void request(String cache, Result result) {
+				all.forEach((listener) -> listener.request(cache, result));
+			}
+
+			@Override
+			public void load(String cache, long nanos, boolean success) {
+				all.forEach((listener) -> listener.load(cache, nanos, success));
+			}
+
+			@Override
+			public void stampedeWait(String cache, long nanos, WaitOutcome outcome) {
+				all.forEach((listener) -> listener.stampedeWait(cache, nanos, outcome));
+			}
+
+			@Override
+			public void refresh(String cache, RefreshOutcome outcome) {
+				all.forEach((listener) -> listener.refresh(cache, outcome));
+			}
+
+			@Override
+			public void eviction(String cache, boolean everything) {
+				all.forEach((listener) -> listener.eviction(cache, everything));
+			}
+
+			@Override
+			public void decodeFailure(String cache, DecodeFailure reason) {
+				all.forEach((listener) -> listener.decodeFailure(cache, reason));
+			}
+
+			@Override
+			public void unavailable(String cache, Operation operation) {
+				all.forEach((listener) -> listener.unavailable(cache, operation));
+			}
+
+		};
+	}
+
+}

@@ -1,0 +1,64 @@
+package dev.redispatterns.core;
+
+import io.micrometer.observation.Observation;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one {@link RedisPatternsObservation} is about. A {@code GlobalObservationConvention} for this
+ * context type replaces {@link DefaultRedisPatternsObservationConvention}.
+ */
+public class RedisPatternsObservationContext extends Observation.Context {
+
+	/** Outcome until the operation tells how it ended. */
+	public static final String UNKNOWN = "unknown";
+
+	private final RedisPatternsObservation observation;
+
+	private final String target;
+
+	private final @Nullable String detail;
+
+	private final @Nullable String key;
+
+	private volatile String outcome = UNKNOWN;
+
+	/**
+	 * @param target the cache, policy, lock (metric name), stream or queue name
+	 * @param detail the lock type or the stream group, where the observation has one
+	 * @param key the key or message id, {@code null} unless keys are to be recorded
+	 */
+	public RedisPatternsObservationContext(RedisPatternsObservation observation, String target,
+			@Nullable String detail, @Nullable String key) {
+		this.observation = observation;
+		this.target = target;
+		this.detail = detail;
+		this.key = key;
+		setName(observation.getName());
+	}
+
+	public RedisPatternsObservation observation() {
+		return this.observation;
+	}
+
+	public String target() {
+		return this.target;
+	}
+
+	public @Nullable String detail() {
+		return this.detail;
+	}
+
+	/** The key or message id, present only when the application asked for keys in observations. */
+	public @Nullable String key() {
+		return this.key;
+	}
+
+	public String outcome() {
+		return this.outcome;
+	}
+
+	public void outcome(String outcome) {
+		this.outcome = outcome;
+	}
+
+}

@@ -1,0 +1,88 @@
+package dev.redispatterns.core;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs {@link LuaScript}s with {@code EVALSHA}: one round trip when the script is cached on the server.
+ * After a restart, failover or {@code SCRIPT FLUSH} Redis answers {@code NOSCRIPT}; the call is then
+ * retried once with {@code EVAL}, which both runs the script and caches it again on the node that owns
+ * the keys, so nothing breaks and the next call is back to one {@code EVALSHA}.
+ */
+public final class ScriptExecutor {
+
+	private static final byte[][] NO_KEYS = new byte[0][];
+
+	private final RedisConnector connector;
+
+	public ScriptExecutor(RedisConnector connector) {
+		this.connector = connector;
+	}
+
+	/** Runs a script and waits for its reply, bounded by the command timeout. */
+	public <T> T call(LuaScript script, ScriptOutputType type, byte[][] keys, byte[]... args) {
+		RedisClusterAsyncCommands<byte[], byte[]> commands = this.connector.async();
+		try {
+			return this.connector.await(commands.<T>evalsha(script.sha1(), type, keys, args));
+		}
+		catch (RedisPatternsException ex) {
+			if (!(ex.getCause() instanceof RedisNoScriptException)) {
+				throw ex;
+			}
+		}
+		return this.connector.await(commands.<T>eval(script.sourceBytes(), type, keys, args));
+	}
+
+	/** Runs a script without waiting; the future completes with the reply or the translated failure. */
+	public <T> CompletableFuture<T> execute(LuaScript script, ScriptOutputType type, byte[][] keys, byte[]... args) {
+		RedisClusterAsyncCommands<byte[], byte[]> commands = this.connector.async();
+		CompletableFuture<T> first = commands.<T>evalsha(script.sha1(), type, keys, args).toCompletableFuture();
+		return first.exceptionallyCompose((failure) -> {
+			Throwable cause = unwrap(failure);
+			if (cause instanceof RedisNoScriptException) {
+				return commands.<T>eval(script.sourceBytes(), type, keys, args).toCompletableFuture();
+			}
+			return CompletableFuture.failedFuture(RedisConnector.translate(cause));
+		});
+	}
+
+	/** UTF-8 bytes of each key, in order. */
+	public static byte[][] keys(String... keys) {
+		if (keys.length == 0) {
+			return NO_KEYS;
+		}
+		byte[][] encoded = new byte[keys.length][];
+		for (int i = 0; i < keys.length; i++) {
+			encoded[i] = keys[i].getBytes(StandardCharsets.UTF_8);
+		}
+		return encoded;
+	}
+
+	/** Encodes one argument: numbers and strings as their decimal / UTF-8 text, byte arrays as they are. */
+	public static byte[] arg(@Nullable Object value) {
+		if (value instanceof byte[] bytes) {
+			return bytes;
+		}
+		return String.valueOf(value).getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** Encodes a {@code long} argument without boxing. */
+	public static byte[] arg(long value) {
+		return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		Throwable current = failure;
+		while (current instanceof CompletionException && current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
+	}
+
+}

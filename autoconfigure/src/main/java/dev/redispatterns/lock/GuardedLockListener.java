@@ -1,0 +1,69 @@
+package dev.redispatterns.lock;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * Calls several listeners in order and keeps a failing one from breaking an acquisition, a release or
+ * the other listeners.
+ */
+final class GuardedLockListener implements LockListener {
+
+	private static final Log logger = LogFactory.getLog(GuardedLockListener.class);
+
+	private final LockListener[] listeners;
+
+	GuardedLockListener(List<LockListener> listeners) {
+		this.listeners = listeners.toArray(new LockListener[0]);
+	}
+
+	static LockListener of(LockListener listener) {
+		return (listener == LockListener.NONE || listener instanceof GuardedLockListener) ? listener
+				: new GuardedLockListener(List.of(listener));
+	}
+
+	@Override
+	public void acquisition(String name, LockType type, Outcome outcome, long waitNanos) {
+		each((listener) -> listener.acquisition(name, type, outcome, waitNanos));
+	}
+
+	@Override
+	public void released(String name, LockType type, long heldNanos) {
+		each((listener) -> listener.released(name, type, heldNanos));
+	}
+
+	@Override
+	public void releaseFailed(String name, LockType type, Throwable failure) {
+		each((listener) -> listener.releaseFailed(name, type, failure));
+	}
+
+	@Override
+	public void renewed(String name, LockType type) {
+		each((listener) -> listener.renewed(name, type));
+	}
+
+	@Override
+	public void renewalFailed(String name, LockType type, Throwable failure) {
+		each((listener) -> listener.renewalFailed(name, type, failure));
+	}
+
+	@Override
+	public void lost(String name, LockType type) {
+		each((listener) -> listener.lost(name, type));
+	}
+
+	private void each(Consumer<LockListener> call) {
+		for (LockListener listener : this.listeners) {
+			try {
+				call.accept(listener);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Lock listener " + listener + " failed", ex);
+			}
+		}
+	}
+
+}

@@ -1,0 +1,58 @@
+package dev.redispatterns.lock;
+
+/**
+ * Receives what happens to locks, for metrics and logs. Methods are called on the acquiring, releasing
+ * or watchdog thread and must return quickly. {@code name} is the acquisition's bounded metric name
+ * ({@link LockOptions#metricName()}), never an evaluated key.
+ */
+public interface LockListener {
+
+	/** A listener that ignores everything. */
+	LockListener NONE = new LockListener() {
+	};
+
+	/** Calls {@code listeners} in order; one that throws is logged and does not stop the others. */
+	static LockListener composite(java.util.List<LockListener> listeners) {
+		return switch (listeners.size()) {
+			case 0 -> NONE;
+			case 1 -> GuardedLockListener.of(listeners.get(0));
+			default -> new GuardedLockListener(listeners);
+		};
+	}
+
+	/** Outcome of one acquisition. */
+	enum Outcome {
+
+		ACQUIRED, TIMEOUT, UNAVAILABLE, REPLICAS, INTERRUPTED;
+
+		public String id() {
+			return name().toLowerCase(java.util.Locale.ROOT);
+		}
+
+	}
+
+	/** An acquisition ended, after waiting {@code waitNanos}. */
+	default void acquisition(String name, LockType type, Outcome outcome, long waitNanos) {
+	}
+
+	/** A lock was released (or set to run out) after being held for {@code heldNanos}. */
+	default void released(String name, LockType type, long heldNanos) {
+	}
+
+	/** A release could not be confirmed by Redis; the lease will run out by itself. */
+	default void releaseFailed(String name, LockType type, Throwable failure) {
+	}
+
+	/** The watchdog extended a lease. */
+	default void renewed(String name, LockType type) {
+	}
+
+	/** A renewal could not reach Redis; the watchdog retries while the lease lasts. */
+	default void renewalFailed(String name, LockType type, Throwable failure) {
+	}
+
+	/** A held lock was found lost: a renewal saw another owner or no key, or its lease ran out unrenewed. */
+	default void lost(String name, LockType type) {
+	}
+
+}

@@ -1,0 +1,113 @@
+package dev.redispatterns.lock;
+
+import java.nio.charset.StandardCharsets;
+
+import dev.redispatterns.core.LuaScript;
+import dev.redispatterns.core.RedisKeys;
+
+/**
+ * Keys, channel and scripts of one named lock, built once per acquisition. All keys share one hash slot.
+ */
+final class LockTarget {
+
+	private static final byte[] NONE = new byte[0];
+
+	private static final byte[] READ = bytes("read");
+
+	private static final byte[] WRITE = bytes("write");
+
+	final LockType type;
+
+	final String name;
+
+	final String channel;
+
+	final byte[] channelBytes;
+
+	final byte[][] acquireKeys;
+
+	final byte[][] releaseKeys;
+
+	final byte[][] renewKeys;
+
+	final LuaScript acquire;
+
+	final LuaScript release;
+
+	final LuaScript renew;
+
+	/** Script argument that differs per type: the read/write side or the number of permits. */
+	final byte[] variant;
+
+	private LockTarget(LockType type, String name, String base, byte[][] acquireKeys, byte[][] releaseKeys,
+			byte[][] renewKeys, LuaScript acquire, LuaScript release, LuaScript renew, byte[] variant) {
+		this.type = type;
+		this.name = name;
+		this.channel = base + ":released";
+		this.channelBytes = bytes(this.channel);
+		this.acquireKeys = acquireKeys;
+		this.releaseKeys = releaseKeys;
+		this.renewKeys = renewKeys;
+		this.acquire = acquire;
+		this.release = release;
+		this.renew = renew;
+		this.variant = variant;
+	}
+
+	static LockTarget exclusive(RedisKeys keys, String name) {
+		String base = keys.slotGroup("lock", name).key();
+		byte[] lock = bytes(base);
+		byte[][] all = { lock, suffixed(lock, ":fence"), suffixed(lock, ":queue"), suffixed(lock, ":waiters") };
+		return new LockTarget(LockType.EXCLUSIVE, name, base, all, all, new byte[][] { lock }, LockScripts.ACQUIRE,
+				LockScripts.RELEASE, LockScripts.RENEW, NONE);
+	}
+
+	static LockTarget readWrite(RedisKeys keys, String name, boolean write) {
+		String base = keys.slotGroup("rwlock", name).key();
+		byte[] root = bytes(base);
+		byte[] writer = suffixed(root, ":writer");
+		byte[] readers = suffixed(root, ":readers");
+		byte[] fences = suffixed(root, ":fences");
+		byte[] marker = suffixed(root, ":waiting");
+		byte[][] all = { writer, suffixed(root, ":fence"), readers, fences, marker, suffixed(root, ":intent") };
+		if (write) {
+			return new LockTarget(LockType.WRITE, name, base, all, new byte[][] { writer, marker },
+					new byte[][] { writer }, LockScripts.RW_ACQUIRE, LockScripts.RW_RELEASE_WRITE, LockScripts.RENEW,
+					WRITE);
+		}
+		return new LockTarget(LockType.READ, name, base, all, new byte[][] { readers, fences, marker },
+				new byte[][] { readers, fences }, LockScripts.RW_ACQUIRE, LockScripts.PERMIT_RELEASE,
+				LockScripts.PERMIT_RENEW, READ);
+	}
+
+	static LockTarget semaphore(RedisKeys keys, String name, int permits) {
+		String base = keys.slotGroup("sem", name).key();
+		byte[] root = bytes(base);
+		byte[] holders = suffixed(root, ":holders");
+		byte[] fences = suffixed(root, ":fences");
+		byte[] marker = suffixed(root, ":waiting");
+		return new LockTarget(LockType.PERMIT, name, base,
+				new byte[][] { holders, fences, marker, suffixed(root, ":fence") },
+				new byte[][] { holders, fences, marker }, new byte[][] { holders, fences },
+				LockScripts.SEMAPHORE_ACQUIRE, LockScripts.PERMIT_RELEASE, LockScripts.PERMIT_RENEW,
+				bytes(Integer.toString(permits)));
+	}
+
+	/** Whether a release hands the lock to one queued waiter (and names it) rather than waking everyone. */
+	boolean handsOver() {
+		return this.type == LockType.EXCLUSIVE;
+	}
+
+	private static byte[] suffixed(byte[] base, String suffix) {
+		byte[] tail = bytes(suffix);
+		byte[] key = new byte[base.length + tail.length];
+		System.arraycopy(base, 0, key, 0, base.length);
+		System.arraycopy(tail, 0, key, base.length, tail.length);
+		return key;
+	}
+
+	static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+}

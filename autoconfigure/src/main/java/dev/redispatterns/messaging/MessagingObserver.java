@@ -1,0 +1,98 @@
+package dev.redispatterns.messaging;
+
+import java.util.List;
+
+/**
+ * Receives what the messaging engines do, for metrics. Names are the configured channel, pattern, stream,
+ * group and queue names, never payloads or ids. Methods are called on hot paths and must be cheap and
+ * must not throw.
+ */
+public interface MessagingObserver {
+
+	/** Observes nothing. */
+	MessagingObserver NONE = new MessagingObserver() {
+	};
+
+	/** A message was published on a pub/sub channel. */
+	default void pubSubPublished(String channel) {
+	}
+
+	/** A pub/sub message reached a listener subscribed to {@code channel} (a channel or a pattern). */
+	default void pubSubReceived(String channel) {
+	}
+
+	/** A pub/sub listener returned ({@code success}) or threw. */
+	default void pubSubHandled(String channel, long nanos, boolean success) {
+	}
+
+	/** A pub/sub message was dropped: unreadable payload, or the dispatch buffer was full. */
+	default void pubSubDropped(String channel) {
+	}
+
+	/** An entry was added to a stream. */
+	default void streamPublished(String stream) {
+	}
+
+	/** An entry was delivered to a handler of {@code group}. */
+	default void streamReceived(String stream, String group) {
+	}
+
+	/** A stream handler returned ({@code success}, then the entry was acknowledged) or threw. */
+	default void streamHandled(String stream, String group, long nanos, boolean success) {
+	}
+
+	/** Entries pending too long at a dead consumer were claimed by a live one. */
+	default void streamReclaimed(String stream, String group, int count) {
+	}
+
+	/** An entry was moved to the dead-letter stream and acknowledged in its source. */
+	default void streamDeadLettered(String stream, String group) {
+	}
+
+	/**
+	 * A sample of the group's state: entries delivered but not acknowledged, and entries not yet
+	 * delivered to the group ({@code -1} when Redis cannot tell).
+	 */
+	default void streamGroupState(String stream, String group, long pending, long lag) {
+	}
+
+	/** A job was added to a queue (ready or delayed). */
+	default void queuePublished(String queue) {
+	}
+
+	/** A job was taken by a handler. */
+	default void queueReceived(String queue) {
+	}
+
+	/** A queue handler returned ({@code success}, then the job was removed) or threw. */
+	default void queueHandled(String queue, long nanos, boolean success) {
+	}
+
+	/** A failed job was scheduled for another attempt. */
+	default void queueRetried(String queue) {
+	}
+
+	/** Jobs left in the processing list of a dead consumer were put back to be processed again. */
+	default void queueRecovered(String queue, int count) {
+	}
+
+	/** A job was moved to the queue's dead-letter stream. */
+	default void queueDeadLettered(String queue) {
+	}
+
+	/** A sample of the queue's size: jobs ready to run and jobs waiting for their due time. */
+	default void queueDepth(String queue, long ready, long delayed) {
+	}
+
+	/** One observer that forwards to all of {@code observers}, or {@link #NONE} when there are none. */
+	static MessagingObserver composite(List<? extends MessagingObserver> observers) {
+		if (observers.isEmpty()) {
+			return NONE;
+		}
+		if (observers.size() == 1) {
+			return observers.get(0);
+		}
+		return new CompositeMessagingObserver(List.copyOf(observers));
+	}
+
+}

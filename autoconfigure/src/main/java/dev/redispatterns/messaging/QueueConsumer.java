@@ -1,0 +1,496 @@
+package dev.redispatterns.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import io.lettuce.core.LMoveArgs;
+import io.lettuce.core.ScriptOutputType;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.redispatterns.core.LuaScript;
+import dev.redispatterns.core.RedisConnector;
+import dev.redispatterns.core.ScriptExecutor;
+
+/**
+ * One consumer of a reliable list queue: a reader thread with a dedicated connection for the blocking
+ * {@code BLMOVE}, and {@code concurrency} handler threads. Runs without Spring:
+ * <pre class="code">
+ * QueueConsumer consumer = new QueueConsumer(connector, scripts, keys, QueueSettings.defaults("mails"),
+ * 		ConsumerNames.next(), (payload, delivery) -&gt; send(payload), MessagingObserver.NONE);
+ * consumer.start();
+ * </pre>
+ * <ul>
+ * <li>A job is moved atomically from the ready list into this consumer's processing list
+ * ({@code BLMOVE}), so it is never only in memory; it is removed ({@code LREM}) after its handler
+ * returned.</li>
+ * <li>A failed job is scheduled again after the retry delay, or moved to the dead-letter stream after
+ * {@code maxDeliveries} attempts, in one script.</li>
+ * <li>Each consumer records a heartbeat (Redis time) in the queue's consumer registry. Every consumer
+ * checks the registry for consumers silent longer than the consumer timeout and puts their jobs back
+ * (counting the lost attempt), so the work of a crashed instance is not lost.</li>
+ * <li>Delayed jobs are moved to the ready list by a script once Redis time has reached their due time,
+ * never earlier.</li>
+ * <li>Bounded memory: the reader takes a job only when a handler thread is free.</li>
+ * </ul>
+ */
+public final class QueueConsumer {
+
+	private static final Log logger = LogFactory.getLog(QueueConsumer.class);
+
+	private static final LuaScript PROMOTE = LuaScript.load(QueueConsumer.class, "queue_promote.lua");
+
+	private static final LuaScript HEARTBEAT = LuaScript.load(QueueConsumer.class, "queue_heartbeat.lua");
+
+	private static final LuaScript STALE = LuaScript.load(QueueConsumer.class, "queue_stale.lua");
+
+	private static final LuaScript RECOVER = LuaScript.load(QueueConsumer.class, "queue_recover.lua");
+
+	private static final LuaScript FAIL = LuaScript.load(QueueConsumer.class, "queue_fail.lua");
+
+	private static final LuaScript RELEASE = LuaScript.load(QueueConsumer.class, "queue_release.lua");
+
+	private static final LuaScript UNREGISTER = LuaScript.load(QueueConsumer.class, "queue_unregister.lua");
+
+	private static final int PROMOTE_BATCH = 100;
+
+	private static final int STALE_BATCH = 20;
+
+	private final RedisConnector connector;
+
+	private final ScriptExecutor scripts;
+
+	private final MessagingKeys keys;
+
+	private final QueueSettings settings;
+
+	private final String name;
+
+	private final String consumerName;
+
+	private final MessageHandler handler;
+
+	private final MessagingObserver observer;
+
+	private final byte[] ready;
+
+	private final byte[] delayed;
+
+	private final byte[] consumers;
+
+	private final byte[] processing;
+
+	private final byte[] deadLetter;
+
+	private final byte[] consumerBytes;
+
+	private final long pollNanos;
+
+	private final long heartbeatNanos;
+
+	private final long reapNanos;
+
+	private final long statsNanos;
+
+	/** Ids of jobs taken by this consumer and not yet removed from its processing list. */
+	private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+
+	private final CountDownLatch stopSignal = new CountDownLatch(1);
+
+	private final Backoff backoff;
+
+	private volatile boolean running;
+
+	private volatile boolean stopping;
+
+	private @Nullable Thread reader;
+
+	private @Nullable Workers workers;
+
+	private volatile @Nullable DedicatedConnection connection;
+
+	private long nextHeartbeat;
+
+	private long nextPromote;
+
+	private long nextReap;
+
+	private long nextStats;
+
+	public QueueConsumer(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, QueueSettings settings,
+			String consumerName, MessageHandler handler, MessagingObserver observer) {
+		this.connector = connector;
+		this.scripts = scripts;
+		this.keys = keys;
+		this.settings = settings;
+		this.name = settings.name();
+		this.consumerName = consumerName;
+		this.handler = handler;
+		this.observer = observer;
+		this.ready = bytes(keys.queueReady(this.name));
+		this.delayed = bytes(keys.queueDelayed(this.name));
+		this.consumers = bytes(keys.queueConsumers(this.name));
+		this.processing = bytes(keys.queueProcessing(this.name, consumerName));
+		this.deadLetter = bytes(keys.queueDeadLetter(this.name));
+		this.consumerBytes = bytes(consumerName);
+		this.pollNanos = settings.pollTimeout().toNanos();
+		this.heartbeatNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(50), settings.consumerTimeout().toNanos() / 3);
+		this.reapNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(100), settings.consumerTimeout().toNanos() / 2);
+		this.statsNanos = Math.min(TimeUnit.SECONDS.toNanos(10), Math.max(TimeUnit.SECONDS.toNanos(1), this.reapNanos));
+		this.backoff = new Backoff(logger, "Consuming queue '" + this.name + "'");
+	}
+
+	public String consumerName() {
+		return this.consumerName;
+	}
+
+	public QueueSettings settings() {
+		return this.settings;
+	}
+
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/** Starts consuming; when Redis cannot be reached the consumer keeps trying in the background. */
+	public synchronized void start() {
+		if (this.running || this.stopping) {
+			return;
+		}
+		this.running = true;
+		String threadName = "rp-queue-" + this.name;
+		this.workers = new Workers(threadName, this.settings.concurrency(), this.settings.concurrency());
+		Thread thread = new Thread(this::read, threadName + "-reader");
+		thread.setDaemon(true);
+		this.reader = thread;
+		thread.start();
+	}
+
+	/**
+	 * Stops taking jobs, lets running handlers finish for at most the shutdown timeout (then interrupts them;
+	 * their jobs stay in the processing list and are recovered by the other consumers), and leaves the
+	 * consumer registry when nothing is left in this consumer's processing list.
+	 */
+	public synchronized void stop() {
+		if (!this.running) {
+			return;
+		}
+		this.running = false;
+		this.stopping = true;
+		this.stopSignal.countDown();
+		join(this.reader, this.settings.pollTimeout().plus(this.connector.commandTimeout()).plusSeconds(2));
+		Workers current = this.workers;
+		if (current != null && !current.shutdown(this.settings.shutdownTimeout().toNanos())) {
+			logger.warn("Handlers of queue '" + this.name + "' did not finish within " + this.settings.shutdownTimeout()
+					+ "; their jobs are recovered by the other consumers");
+		}
+		try {
+			this.scripts.call(UNREGISTER, ScriptOutputType.INTEGER, new byte[][] { this.consumers, this.processing },
+					this.consumerBytes);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not unregister consumer " + this.consumerName + " of queue '" + this.name + "'", ex);
+		}
+		DedicatedConnection open = this.connection;
+		this.connection = null;
+		if (open != null) {
+			open.close();
+		}
+	}
+
+	private void read() {
+		long now = System.nanoTime();
+		this.nextHeartbeat = now;
+		this.nextPromote = now;
+		this.nextReap = now;
+		this.nextStats = now;
+		while (this.running) {
+			try {
+				readOnce();
+				this.backoff.success();
+			}
+			catch (InterruptedException ex) {
+				if (!this.running) {
+					break;
+				}
+			}
+			catch (RuntimeException ex) {
+				if (!this.running) {
+					break;
+				}
+				this.backoff.failed(ex, this.stopSignal);
+			}
+		}
+	}
+
+	private void readOnce() throws InterruptedException {
+		DedicatedConnection open = connection();
+		long now = System.nanoTime();
+		if (now - this.nextHeartbeat >= 0) {
+			this.scripts.call(HEARTBEAT, ScriptOutputType.INTEGER, new byte[][] { this.consumers }, this.consumerBytes);
+			this.nextHeartbeat = now + this.heartbeatNanos;
+		}
+		if (now - this.nextPromote >= 0) {
+			this.nextPromote = now + promote();
+		}
+		if (now - this.nextReap >= 0) {
+			reap();
+			this.nextReap = now + this.reapNanos + ThreadLocalRandom.current().nextLong(this.reapNanos / 4 + 1);
+		}
+		if (now - this.nextStats >= 0) {
+			this.nextStats = now + this.statsNanos;
+			sampleDepth();
+		}
+		Workers current = this.workers;
+		if (current.acquire(1, waitNanos()) == 0) {
+			return;
+		}
+		boolean used = false;
+		try {
+			long waitNanos = waitNanos();
+			double timeoutSeconds = Math.max(0.01, waitNanos / 1e9);
+			byte[] job = this.connector.await(
+					open.async().blmove(this.ready, this.processing, LMoveArgs.Builder.rightLeft(), timeoutSeconds),
+					Duration.ofNanos(waitNanos).plus(this.connector.commandTimeout()));
+			if (job != null) {
+				used = true;
+				dispatch(job);
+			}
+		}
+		finally {
+			if (!used) {
+				current.release(1);
+			}
+		}
+	}
+
+	/** The longest wait before the reader must do periodic work again. */
+	private long waitNanos() {
+		long now = System.nanoTime();
+		long until = Math.min(this.nextPromote - now, this.nextHeartbeat - now);
+		return Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(this.pollNanos, until));
+	}
+
+	private DedicatedConnection connection() {
+		DedicatedConnection open = this.connection;
+		if (open == null) {
+			open = DedicatedConnection.open(this.connector,
+					this.settings.pollTimeout().plus(this.connector.commandTimeout()).plusSeconds(1));
+			this.connection = open;
+		}
+		return open;
+	}
+
+	/** Moves due delayed jobs; returns how long until the next promotion is needed. */
+	private long promote() {
+		List<Object> reply = this.scripts.call(PROMOTE, ScriptOutputType.MULTI,
+				new byte[][] { this.delayed, this.ready }, ScriptExecutor.arg(PROMOTE_BATCH));
+		long moved = ((Number) reply.get(0)).longValue();
+		long waitMillis = ((Number) reply.get(1)).longValue();
+		if (moved >= PROMOTE_BATCH) {
+			return 0;
+		}
+		if (waitMillis < 0) {
+			return this.pollNanos;
+		}
+		return Math.min(this.pollNanos, TimeUnit.MILLISECONDS.toNanos(waitMillis));
+	}
+
+	/** Recovers the jobs of dead consumers, and jobs of this consumer that no handler holds any more. */
+	private void reap() {
+		List<Object> stale = this.scripts.call(STALE, ScriptOutputType.MULTI, new byte[][] { this.consumers },
+				ScriptExecutor.arg(this.settings.consumerTimeout().toMillis()), ScriptExecutor.arg(STALE_BATCH));
+		for (Object item : stale) {
+			String dead = string(item);
+			if (dead.equals(this.consumerName)) {
+				continue;
+			}
+			byte[] deadProcessing = bytes(this.keys.queueProcessing(this.name, dead));
+			List<Object> result = this.scripts.call(RECOVER, ScriptOutputType.MULTI,
+					new byte[][] { this.consumers, deadProcessing, this.ready, this.deadLetter }, bytes(dead),
+					ScriptExecutor.arg(this.settings.consumerTimeout().toMillis()),
+					ScriptExecutor.arg(this.settings.maxDeliveries()),
+					ScriptExecutor.arg(this.settings.deadLetterMaxLength()));
+			int recovered = ((Number) result.get(0)).intValue();
+			int deadLettered = ((Number) result.get(1)).intValue();
+			if (recovered > 0 || deadLettered > 0) {
+				logger.warn("Queue '" + this.name + "': consumer " + dead + " stopped sending heartbeats; put "
+						+ recovered + " of its jobs back" + ((deadLettered > 0)
+								? " and moved " + deadLettered + " to the dead-letter stream" : ""));
+			}
+			if (recovered > 0) {
+				this.observer.queueRecovered(this.name, recovered);
+			}
+			for (int i = 0; i < deadLettered; i++) {
+				this.observer.queueDeadLettered(this.name);
+			}
+		}
+		// a job whose removal or retry failed (Redis was unreachable) would otherwise sit here until shutdown
+		List<byte[]> mine = this.connector.await(this.connector.async().lrange(this.processing, 0, -1));
+		for (byte[] job : mine) {
+			QueueJob parsed = QueueJob.parse(job);
+			if (parsed == null || !this.inFlight.contains(parsed.id())) {
+				release(job);
+			}
+		}
+	}
+
+	private void sampleDepth() {
+		CompletableFuture<Long> readyCount = this.connector.async().llen(this.ready).toCompletableFuture();
+		CompletableFuture<Long> delayedCount = this.connector.async().zcard(this.delayed).toCompletableFuture();
+		this.observer.queueDepth(this.name, this.connector.await(readyCount), this.connector.await(delayedCount));
+	}
+
+	private void dispatch(byte[] job) {
+		Workers current = this.workers;
+		QueueJob parsed = QueueJob.parse(job);
+		if (parsed != null) {
+			this.inFlight.add(parsed.id());
+		}
+		try {
+			current.submit(() -> handle(job, parsed));
+		}
+		catch (RejectedExecutionException ex) {
+			if (parsed != null) {
+				this.inFlight.remove(parsed.id());
+			}
+			current.release(1);
+			release(job);
+		}
+	}
+
+	private void handle(byte[] job, @Nullable QueueJob parsed) {
+		boolean holding = true;
+		try {
+			if (this.stopping) {
+				release(job);
+				return;
+			}
+			this.observer.queueReceived(this.name);
+			long start = System.nanoTime();
+			Throwable failure = null;
+			try {
+				if (parsed == null) {
+					throw new PoisonMessageException("Not a job of this queue");
+				}
+				this.handler.handle(parsed.payload(), new Delivery(this.name, null, parsed.id(), parsed.attempts() + 1));
+			}
+			catch (VirtualMachineError error) {
+				throw error;
+			}
+			catch (Throwable ex) {
+				failure = ex;
+			}
+			this.observer.queueHandled(this.name, System.nanoTime() - start, failure == null);
+			if (failure == null) {
+				holding = !complete(job, parsed);
+			}
+			else {
+				failed(job, parsed, failure);
+			}
+		}
+		finally {
+			if (holding && parsed != null) {
+				this.inFlight.remove(parsed.id());
+			}
+			this.workers.release(1);
+		}
+	}
+
+	/**
+	 * Removes a finished job from the processing list. The job counts as held until Redis confirmed, so the
+	 * reaper never mistakes a job being removed for one left behind.
+	 * @return whether removal was started (the job is then released from {@code inFlight} on completion)
+	 */
+	private boolean complete(byte[] job, @Nullable QueueJob parsed) {
+		try {
+			this.connector.async().lrem(this.processing, 1, job).toCompletableFuture().whenComplete((count, failure) -> {
+				if (parsed != null) {
+					this.inFlight.remove(parsed.id());
+				}
+				if (failure != null && logger.isDebugEnabled()) {
+					logger.debug("Removing a finished job of queue '" + this.name
+							+ "' failed; it will be run again", failure);
+				}
+			});
+			return true;
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Cannot remove a finished job of queue '" + this.name + "' now; it will be run again", ex);
+			return false;
+		}
+	}
+
+	private void failed(byte[] job, @Nullable QueueJob parsed, Throwable failure) {
+		QueueJob current = (parsed != null) ? parsed : new QueueJob(0, "", job);
+		QueueJob next = current.failedOnce();
+		boolean poison = StreamConsumer.isPoison(failure);
+		boolean dead = poison || next.attempts() >= this.settings.maxDeliveries();
+		if (dead) {
+			logger.warn("Handler of queue '" + this.name + "' failed on job " + current.id()
+					+ (poison ? " (poison message)" : " for the last allowed time (attempt " + next.attempts() + ")")
+					+ "; moving it to the dead-letter stream", failure);
+		}
+		else {
+			logger.warn("Handler of queue '" + this.name + "' failed on job " + current.id() + " (attempt "
+					+ next.attempts() + " of " + this.settings.maxDeliveries() + "); retrying in "
+					+ this.settings.retryDelay(), failure);
+		}
+		try {
+			Long result = this.scripts.call(FAIL, ScriptOutputType.INTEGER,
+					new byte[][] { this.processing, this.delayed, this.deadLetter }, job, next.encode(),
+					ScriptExecutor.arg(this.settings.retryDelay().toMillis()), ScriptExecutor.arg(dead ? 1 : 0),
+					bytes(current.id()), ScriptExecutor.arg(next.attempts()), bytes(StreamConsumer.describe(failure)),
+					ScriptExecutor.arg(this.settings.deadLetterMaxLength()), current.payload(), this.consumerBytes);
+			if (result != null && result == 1L) {
+				this.observer.queueRetried(this.name);
+			}
+			else if (result != null && result == 2L) {
+				this.observer.queueDeadLettered(this.name);
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Cannot record the failure of job " + current.id() + " of queue '" + this.name
+					+ "' now; the job is put back when Redis answers again", ex);
+		}
+	}
+
+	private void release(byte[] job) {
+		try {
+			this.scripts.call(RELEASE, ScriptOutputType.INTEGER, new byte[][] { this.processing, this.ready }, job);
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Cannot hand a job of queue '" + this.name + "' back now; it is recovered later", ex);
+		}
+	}
+
+	private static void join(@Nullable Thread thread, Duration timeout) {
+		if (thread == null || thread == Thread.currentThread()) {
+			return;
+		}
+		try {
+			thread.join(timeout.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static byte[] bytes(String value) {
+		return value.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static String string(Object value) {
+		return (value instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
+	}
+
+}

@@ -1,0 +1,101 @@
+package dev.redispatterns.messaging;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+
+import io.lettuce.core.ScriptOutputType;
+import org.jspecify.annotations.Nullable;
+
+import dev.redispatterns.core.LuaScript;
+import dev.redispatterns.core.RedisConnector;
+import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.ValueCodec;
+
+/**
+ * Adds jobs to reliable queues: ready at once ({@code LPUSH}) or delayed (a sorted set scored by the due
+ * time, computed from Redis time for a delay). One script call per job, which also enforces the queue's
+ * maximum length. Payloads are plain JSON ({@code byte[]} as they are).
+ */
+public final class QueuePublisher {
+
+	private static final LuaScript PUSH = LuaScript.load(QueuePublisher.class, "queue_push.lua");
+
+	private static final byte[] NOW = "now".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] IN = "in".getBytes(StandardCharsets.US_ASCII);
+
+	private static final byte[] AT = "at".getBytes(StandardCharsets.US_ASCII);
+
+	private final RedisConnector connector;
+
+	private final ScriptExecutor scripts;
+
+	private final MessagingKeys keys;
+
+	private final ValueCodec codec;
+
+	private final Function<String, QueueSettings> settings;
+
+	private final MessagingObserver observer;
+
+	public QueuePublisher(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec,
+			Function<String, QueueSettings> settings, MessagingObserver observer) {
+		this.connector = connector;
+		this.scripts = scripts;
+		this.keys = keys;
+		this.codec = codec;
+		this.settings = settings;
+		this.observer = observer;
+	}
+
+	/**
+	 * Adds a job that is ready at once.
+	 * @return the job id
+	 * @throws QueueFullException if the queue holds its maximum of jobs
+	 * @throws dev.redispatterns.core.RedisUnavailableException if Redis cannot be reached in time
+	 */
+	public String enqueue(String queue, @Nullable Object payload) {
+		return this.connector.await(push(queue, payload, NOW, 0));
+	}
+
+	/** Adds a job that becomes ready after {@code delay}, measured by Redis's clock. */
+	public String schedule(String queue, @Nullable Object payload, Duration delay) {
+		return this.connector.await(push(queue, payload, IN, Math.max(0, delay.toMillis())));
+	}
+
+	/** Adds a job that becomes ready at {@code dueAt}. */
+	public String schedule(String queue, @Nullable Object payload, Instant dueAt) {
+		return this.connector.await(push(queue, payload, AT, dueAt.toEpochMilli()));
+	}
+
+	/** Adds a job that is ready at once, without waiting; the future completes with the job id. */
+	public CompletableFuture<String> enqueueAsync(String queue, @Nullable Object payload) {
+		return push(queue, payload, NOW, 0);
+	}
+
+	private CompletableFuture<String> push(String queue, @Nullable Object payload, byte[] mode, long when) {
+		byte[] body = (payload instanceof byte[] bytes) ? this.codec.checkSize(bytes) : this.codec.write(payload);
+		QueueJob job = QueueJob.create(body);
+		long maxLength = this.settings.apply(queue).maxLength();
+		byte[][] keys = ScriptExecutor.keys(this.keys.queueReady(queue), this.keys.queueDelayed(queue));
+		return this.scripts.<Long>execute(PUSH, ScriptOutputType.INTEGER, keys, job.encode(),
+				ScriptExecutor.arg(maxLength), mode, ScriptExecutor.arg(when))
+			.handle((result, failure) -> {
+				if (failure != null) {
+					Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
+							? failure.getCause() : failure;
+					throw RedisConnector.translate(cause);
+				}
+				if (result != null && result < 0) {
+					throw new QueueFullException(queue, maxLength);
+				}
+				this.observer.queuePublished(queue);
+				return job.id();
+			});
+	}
+
+}

@@ -1,0 +1,145 @@
+package dev.redispatterns.messaging;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How one stream is written and consumed, resolved once at start-up.
+ * @param name the stream's logical name (the key is derived by {@link MessagingKeys})
+ * @param maxLength approximate upper bound on the stream length ({@code XADD MAXLEN ~}); 0 for none
+ * @param maxAge entries older than this are trimmed on every add ({@code MINID ~}, by Redis time); null for
+ * no age bound
+ * @param concurrency handler threads per consumer
+ * @param batchSize most entries read with one {@code XREADGROUP}
+ * @param pollTimeout longest blocking wait of one read
+ * @param reclaimAfter entries unacknowledged for this long at a consumer that stopped renewing them are
+ * claimed by a live consumer
+ * @param maxDeliveries deliveries after which a failing entry goes to the dead-letter stream
+ * @param deadLetterMaxLength approximate upper bound on the dead-letter stream's length
+ * @param start where a group created by the consumer starts reading
+ * @param shutdownTimeout longest wait for running handlers on shutdown
+ * @param staleConsumerTimeout consumers without pending entries idle this long are removed from the group
+ */
+public record StreamSettings(String name, long maxLength, @Nullable Duration maxAge, int concurrency, int batchSize,
+		Duration pollTimeout, Duration reclaimAfter, int maxDeliveries, long deadLetterMaxLength, Start start,
+		Duration shutdownTimeout, Duration staleConsumerTimeout) {
+
+	/** Where a newly created consumer group starts. */
+	public enum Start {
+
+		/** With the oldest entry still in the stream: nothing added before the group existed is missed. */
+		EARLIEST,
+
+		/** With entries added after the group was created. */
+		LATEST
+
+	}
+
+	public StreamSettings {
+		require(maxLength >= 0, "maxLength must not be negative");
+		require(maxAge == null || (!maxAge.isNegative() && !maxAge.isZero()), "maxAge must be positive");
+		require(concurrency > 0, "concurrency must be positive");
+		require(batchSize > 0, "batchSize must be positive");
+		require(isPositive(pollTimeout), "pollTimeout must be positive");
+		require(isPositive(reclaimAfter), "reclaimAfter must be positive");
+		require(maxDeliveries > 0, "maxDeliveries must be positive");
+		require(deadLetterMaxLength > 0, "deadLetterMaxLength must be positive");
+		require(!shutdownTimeout.isNegative(), "shutdownTimeout must not be negative");
+		require(isPositive(staleConsumerTimeout), "staleConsumerTimeout must be positive");
+	}
+
+	/** The starter's defaults for stream {@code name}. */
+	public static StreamSettings defaults(String name) {
+		return new StreamSettings(name, 100_000, null, 1, 10, Duration.ofSeconds(1), Duration.ofSeconds(30), 5, 10_000,
+				Start.EARLIEST, Duration.ofSeconds(10), Duration.ofHours(1));
+	}
+
+	/** How many entries one consumer holds in memory at most: a full batch waiting plus one per handler. */
+	public int capacity() {
+		return this.batchSize + this.concurrency;
+	}
+
+	public StreamSettings withName(String name) {
+		return new StreamSettings(name, this.maxLength, this.maxAge, this.concurrency, this.batchSize, this.pollTimeout,
+				this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start, this.shutdownTimeout,
+				this.staleConsumerTimeout);
+	}
+
+	public StreamSettings withMaxLength(long maxLength) {
+		return new StreamSettings(this.name, maxLength, this.maxAge, this.concurrency, this.batchSize, this.pollTimeout,
+				this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start, this.shutdownTimeout,
+				this.staleConsumerTimeout);
+	}
+
+	public StreamSettings withMaxAge(@Nullable Duration maxAge) {
+		return new StreamSettings(this.name, this.maxLength, maxAge, this.concurrency, this.batchSize, this.pollTimeout,
+				this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start, this.shutdownTimeout,
+				this.staleConsumerTimeout);
+	}
+
+	public StreamSettings withConcurrency(int concurrency) {
+		return new StreamSettings(this.name, this.maxLength, this.maxAge, concurrency, this.batchSize, this.pollTimeout,
+				this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start, this.shutdownTimeout,
+				this.staleConsumerTimeout);
+	}
+
+	public StreamSettings withBatchSize(int batchSize) {
+		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.concurrency, batchSize, this.pollTimeout,
+				this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start, this.shutdownTimeout,
+				this.staleConsumerTimeout);
+	}
+
+	public StreamSettings withPollTimeout(Duration pollTimeout) {
+		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.concurrency, this.batchSize, pollTimeout,
+				this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start, this.shutdownTimeout,
+				this.staleConsumerTimeout);
+	}
+
+	public StreamSettings withReclaimAfter(Duration reclaimAfter) {
+		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.concurrency, this.batchSize,
+				this.pollTimeout, reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start,
+				this.shutdownTimeout, this.staleConsumerTimeout);
+	}
+
+	public StreamSettings withMaxDeliveries(int maxDeliveries) {
+		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.concurrency, this.batchSize,
+				this.pollTimeout, this.reclaimAfter, maxDeliveries, this.deadLetterMaxLength, this.start,
+				this.shutdownTimeout, this.staleConsumerTimeout);
+	}
+
+	public StreamSettings withDeadLetterMaxLength(long deadLetterMaxLength) {
+		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.concurrency, this.batchSize,
+				this.pollTimeout, this.reclaimAfter, this.maxDeliveries, deadLetterMaxLength, this.start,
+				this.shutdownTimeout, this.staleConsumerTimeout);
+	}
+
+	public StreamSettings withStart(Start start) {
+		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.concurrency, this.batchSize,
+				this.pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, start,
+				this.shutdownTimeout, this.staleConsumerTimeout);
+	}
+
+	public StreamSettings withShutdownTimeout(Duration shutdownTimeout) {
+		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.concurrency, this.batchSize,
+				this.pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start,
+				shutdownTimeout, this.staleConsumerTimeout);
+	}
+
+	public StreamSettings withStaleConsumerTimeout(Duration staleConsumerTimeout) {
+		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.concurrency, this.batchSize,
+				this.pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start,
+				this.shutdownTimeout, staleConsumerTimeout);
+	}
+
+	static boolean isPositive(@Nullable Duration duration) {
+		return duration != null && !duration.isNegative() && !duration.isZero();
+	}
+
+	static void require(boolean condition, String message) {
+		if (!condition) {
+			throw new IllegalArgumentException(message);
+		}
+	}
+
+}

@@ -1,0 +1,155 @@
+package dev.redispatterns.observability;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.function.SingletonSupplier;
+
+import dev.redispatterns.lock.LockListener;
+import dev.redispatterns.lock.LockType;
+import dev.redispatterns.lock.RedisLockManager;
+
+/**
+ * Micrometer meters of the distributed locks. Tags: {@code name} (the bounded lock name of the annotation
+ * or {@link dev.redispatterns.lock.LockOptions#metricName()}, never an evaluated key), {@code type}
+ * ({@code exclusive}, {@code read}, {@code write}, {@code permit}) and, where it applies, {@code outcome}.
+ */
+public final class LockMetrics implements LockListener {
+
+	/** Counter of acquisitions by outcome: {@code acquired}, {@code timeout}, {@code unavailable}, {@code replicas}, {@code interrupted}. */
+	public static final String ACQUISITIONS = "redis.patterns.lock.acquisitions";
+
+	/** Timer of the time spent acquiring (waiting included), by outcome. */
+	public static final String WAIT = "redis.patterns.lock.wait";
+
+	/** Timer of the time locks were held, from acquisition to release. */
+	public static final String HELD = "redis.patterns.lock.held";
+
+	/** Counter of watchdog renewals by outcome: {@code renewed} or {@code failed} (Redis unreachable). */
+	public static final String RENEWALS = "redis.patterns.lock.renewals";
+
+	/** Counter of held locks found lost (taken over, deleted, or the lease ran out unrenewed). */
+	public static final String LOST = "redis.patterns.lock.lost";
+
+	/** Counter of releases Redis did not confirm; those locks free themselves when their lease runs out. */
+	public static final String RELEASE_FAILURES = "redis.patterns.lock.release.failures";
+
+	/** Gauge of the locks this instance holds now (see {@link #bindActive}). */
+	public static final String ACTIVE = "redis.patterns.lock.active";
+
+	/**
+	 * Registers the {@link #ACTIVE} gauge, read from {@code locks} whenever the registry samples it.
+	 * @param locks the lock manager, looked up at sampling time; absent counts as none held
+	 */
+	public static void bindActive(MeterRegistry registry, Supplier<@Nullable RedisLockManager> locks) {
+		Gauge.builder(ACTIVE, locks, (manager) -> {
+			RedisLockManager current = manager.get();
+			return (current != null) ? current.heldCount() : 0;
+		}).description("Locks this instance holds now").strongReference(true).register(registry);
+	}
+
+	private final SingletonSupplier<@Nullable MeterRegistry> registry;
+
+	private final Map<MeterKey, Meter> meters = new ConcurrentHashMap<>();
+
+	public LockMetrics(MeterRegistry registry) {
+		this(() -> registry);
+	}
+
+	/**
+	 * @param registry looked up at the first event, so the meter registry need not exist yet when the
+	 * lock manager is created; {@code null} records nothing
+	 */
+	public LockMetrics(Supplier<@Nullable MeterRegistry> registry) {
+		this.registry = SingletonSupplier.ofNullable(registry);
+	}
+
+	@Override
+	public void acquisition(String name, LockType type, Outcome outcome, long waitNanos) {
+		Counter counter = meter(ACQUISITIONS, name, type, outcome.id());
+		if (counter != null) {
+			counter.increment();
+			this.<Timer>meter(WAIT, name, type, outcome.id()).record(waitNanos, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	@Override
+	public void released(String name, LockType type, long heldNanos) {
+		Timer timer = meter(HELD, name, type, null);
+		if (timer != null) {
+			timer.record(heldNanos, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	@Override
+	public void releaseFailed(String name, LockType type, Throwable failure) {
+		increment(RELEASE_FAILURES, name, type, null);
+	}
+
+	@Override
+	public void renewed(String name, LockType type) {
+		increment(RENEWALS, name, type, "renewed");
+	}
+
+	@Override
+	public void renewalFailed(String name, LockType type, Throwable failure) {
+		increment(RENEWALS, name, type, "failed");
+	}
+
+	@Override
+	public void lost(String name, LockType type) {
+		increment(LOST, name, type, null);
+	}
+
+	private void increment(String meter, String name, LockType type, @Nullable String outcome) {
+		Counter counter = meter(meter, name, type, outcome);
+		if (counter != null) {
+			counter.increment();
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private <M extends Meter> @Nullable M meter(String meter, String name, LockType type, @Nullable String outcome) {
+		MeterRegistry current = this.registry.get();
+		if (current == null) {
+			return null;
+		}
+		return (M) this.meters.computeIfAbsent(new MeterKey(meter, name, type, outcome),
+				(key) -> key.register(current));
+	}
+
+	private record MeterKey(String meter, String name, LockType type, @Nullable String outcome) {
+
+		Meter register(MeterRegistry registry) {
+			if (this.meter.equals(WAIT) || this.meter.equals(HELD)) {
+				Timer.Builder timer = Timer.builder(this.meter)
+					.description(this.meter.equals(WAIT) ? "Time spent acquiring distributed locks"
+							: "Time distributed locks were held")
+					.tag("name", this.name)
+					.tag("type", this.type.id())
+					.minimumExpectedValue(Duration.ofMillis(1));
+				if (this.outcome != null) {
+					timer.tag("outcome", this.outcome);
+				}
+				return timer.register(registry);
+			}
+			Counter.Builder counter = Counter.builder(this.meter).tag("name", this.name).tag("type", this.type.id());
+			if (this.outcome != null) {
+				counter.tag("outcome", this.outcome);
+			}
+			return counter.register(registry);
+		}
+
+	}
+
+}

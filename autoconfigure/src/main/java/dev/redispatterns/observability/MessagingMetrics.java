@@ -1,0 +1,236 @@
+package dev.redispatterns.observability;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import dev.redispatterns.messaging.MessagingObserver;
+
+/**
+ * Micrometer meters for pub/sub, streams and queues. Tags carry channel, pattern, stream, group and queue
+ * names only. Names come from annotations and publisher calls; should an application publish to names built
+ * from data, only the first {@value #MAX_NAMES} distinct names per tag get their own meters and the rest
+ * share the tag value {@value #OTHER}, so the number of meters stays bounded.
+ */
+public final class MessagingMetrics implements MessagingObserver {
+
+	public static final String PUBSUB_PUBLISHED = "redis.patterns.messaging.pubsub.published";
+
+	public static final String PUBSUB_RECEIVED = "redis.patterns.messaging.pubsub.received";
+
+	public static final String PUBSUB_HANDLER = "redis.patterns.messaging.pubsub.handler";
+
+	public static final String PUBSUB_DROPPED = "redis.patterns.messaging.pubsub.dropped";
+
+	public static final String STREAM_PUBLISHED = "redis.patterns.messaging.stream.published";
+
+	public static final String STREAM_RECEIVED = "redis.patterns.messaging.stream.received";
+
+	public static final String STREAM_HANDLER = "redis.patterns.messaging.stream.handler";
+
+	public static final String STREAM_RECLAIMED = "redis.patterns.messaging.stream.reclaimed";
+
+	public static final String STREAM_DEAD_LETTERED = "redis.patterns.messaging.stream.dead.lettered";
+
+	public static final String STREAM_PENDING = "redis.patterns.messaging.stream.pending";
+
+	public static final String STREAM_LAG = "redis.patterns.messaging.stream.lag";
+
+	public static final String QUEUE_PUBLISHED = "redis.patterns.messaging.queue.published";
+
+	public static final String QUEUE_RECEIVED = "redis.patterns.messaging.queue.received";
+
+	public static final String QUEUE_HANDLER = "redis.patterns.messaging.queue.handler";
+
+	public static final String QUEUE_RETRIED = "redis.patterns.messaging.queue.retried";
+
+	public static final String QUEUE_RECOVERED = "redis.patterns.messaging.queue.recovered";
+
+	public static final String QUEUE_DEAD_LETTERED = "redis.patterns.messaging.queue.dead.lettered";
+
+	public static final String QUEUE_DEPTH = "redis.patterns.messaging.queue.depth";
+
+	/** Distinct names per tag that get their own meters. */
+	public static final int MAX_NAMES = 200;
+
+	/** Tag value shared by names beyond {@link #MAX_NAMES}. */
+	public static final String OTHER = "_other";
+
+	private final MeterRegistry registry;
+
+	private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+	private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+	private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+
+	private final Map<String, Set<String>> names = new ConcurrentHashMap<>();
+
+	public MessagingMetrics(MeterRegistry registry) {
+		this.registry = registry;
+	}
+
+	@Override
+	public void pubSubPublished(String channel) {
+		counter(PUBSUB_PUBLISHED, "Messages published on pub/sub channels", "channel", channel).increment();
+	}
+
+	@Override
+	public void pubSubReceived(String channel) {
+		counter(PUBSUB_RECEIVED, "Pub/sub messages handed to listeners", "channel", channel).increment();
+	}
+
+	@Override
+	public void pubSubHandled(String channel, long nanos, boolean success) {
+		timer(PUBSUB_HANDLER, "Time pub/sub listeners took", "channel", channel, "outcome", outcome(success))
+			.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public void pubSubDropped(String channel) {
+		counter(PUBSUB_DROPPED, "Pub/sub messages dropped: unreadable, or listeners too slow", "channel", channel)
+			.increment();
+	}
+
+	@Override
+	public void streamPublished(String stream) {
+		counter(STREAM_PUBLISHED, "Entries added to streams", "stream", stream).increment();
+	}
+
+	@Override
+	public void streamReceived(String stream, String group) {
+		counter(STREAM_RECEIVED, "Stream entries handed to handlers", "stream", stream, "group", group).increment();
+	}
+
+	@Override
+	public void streamHandled(String stream, String group, long nanos, boolean success) {
+		timer(STREAM_HANDLER, "Time stream handlers took", "stream", stream, "group", group, "outcome",
+				outcome(success))
+			.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public void streamReclaimed(String stream, String group, int count) {
+		counter(STREAM_RECLAIMED, "Stream entries claimed from consumers that stopped renewing them", "stream", stream,
+				"group", group)
+			.increment(count);
+	}
+
+	@Override
+	public void streamDeadLettered(String stream, String group) {
+		counter(STREAM_DEAD_LETTERED, "Stream entries moved to the dead-letter stream", "stream", stream, "group",
+				group)
+			.increment();
+	}
+
+	@Override
+	public void streamGroupState(String stream, String group, long pending, long lag) {
+		gauge(STREAM_PENDING, "Entries delivered to the group and not yet acknowledged", "stream", stream, "group",
+				group)
+			.set(pending);
+		gauge(STREAM_LAG, "Entries in the stream not yet delivered to the group (-1: unknown)", "stream", stream,
+				"group", group)
+			.set(lag);
+	}
+
+	@Override
+	public void queuePublished(String queue) {
+		counter(QUEUE_PUBLISHED, "Jobs added to queues", "queue", queue).increment();
+	}
+
+	@Override
+	public void queueReceived(String queue) {
+		counter(QUEUE_RECEIVED, "Jobs handed to handlers", "queue", queue).increment();
+	}
+
+	@Override
+	public void queueHandled(String queue, long nanos, boolean success) {
+		timer(QUEUE_HANDLER, "Time queue handlers took", "queue", queue, "outcome", outcome(success))
+			.record(nanos, TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public void queueRetried(String queue) {
+		counter(QUEUE_RETRIED, "Failed jobs scheduled for another attempt", "queue", queue).increment();
+	}
+
+	@Override
+	public void queueRecovered(String queue, int count) {
+		counter(QUEUE_RECOVERED, "Jobs put back after their consumer died", "queue", queue).increment(count);
+	}
+
+	@Override
+	public void queueDeadLettered(String queue) {
+		counter(QUEUE_DEAD_LETTERED, "Jobs moved to the dead-letter stream", "queue", queue).increment();
+	}
+
+	@Override
+	public void queueDepth(String queue, long ready, long delayed) {
+		gauge(QUEUE_DEPTH, "Jobs waiting in the queue", "queue", queue, "state", "ready").set(ready);
+		gauge(QUEUE_DEPTH, "Jobs waiting in the queue", "queue", queue, "state", "delayed").set(delayed);
+	}
+
+	private Counter counter(String meter, String description, String... tags) {
+		String[] bounded = bounded(tags);
+		return this.counters.computeIfAbsent(id(meter, bounded),
+				(id) -> Counter.builder(meter).description(description).tags(bounded).register(this.registry));
+	}
+
+	private Timer timer(String meter, String description, String... tags) {
+		String[] bounded = bounded(tags);
+		return this.timers.computeIfAbsent(id(meter, bounded),
+				(id) -> Timer.builder(meter).description(description).tags(bounded).register(this.registry));
+	}
+
+	private AtomicLong gauge(String meter, String description, String... tags) {
+		String[] bounded = bounded(tags);
+		return this.gauges.computeIfAbsent(id(meter, bounded), (id) -> {
+			AtomicLong holder = new AtomicLong();
+			Gauge.builder(meter, holder, AtomicLong::get).description(description).tags(bounded).register(this.registry);
+			return holder;
+		});
+	}
+
+	/** Tag key-value pairs with names beyond the limit replaced by {@link #OTHER}. */
+	private String[] bounded(String[] tags) {
+		for (int i = 0; i + 1 < tags.length; i += 2) {
+			String key = tags[i];
+			if (!"outcome".equals(key) && !"state".equals(key)) {
+				tags[i + 1] = bounded(key, tags[i + 1]);
+			}
+		}
+		return tags;
+	}
+
+	private String bounded(String tag, String value) {
+		Set<String> seen = this.names.computeIfAbsent(tag, (key) -> ConcurrentHashMap.newKeySet());
+		if (seen.contains(value)) {
+			return value;
+		}
+		if (seen.size() >= MAX_NAMES) {
+			return OTHER;
+		}
+		seen.add(value);
+		return value;
+	}
+
+	private static String outcome(boolean success) {
+		return success ? "success" : "failure";
+	}
+
+	private static String id(String meter, String[] tags) {
+		StringBuilder id = new StringBuilder(meter);
+		for (String tag : tags) {
+			id.append('\u0000').append(tag);
+		}
+		return id.toString();
+	}
+
+}

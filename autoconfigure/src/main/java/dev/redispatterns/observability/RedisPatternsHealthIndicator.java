@@ -1,0 +1,128 @@
+package dev.redispatterns.observability;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.async.RedisServerAsyncCommands;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+import dev.redispatterns.core.RedisConnector;
+import dev.redispatterns.core.RedisTopology;
+
+/**
+ * Health of the Redis the starter depends on: ping latency, server version, topology and eviction
+ * policy. Server facts come from {@code INFO}, never {@code CONFIG}, which managed Redis services
+ * block. A cache on a server whose {@code maxmemory-policy} is {@code noeviction} stays UP but gets a
+ * warning: when memory runs out, writes fail instead of old entries being evicted.
+ */
+public class RedisPatternsHealthIndicator extends AbstractHealthIndicator {
+
+	static final String NOEVICTION_WARNING = "maxmemory-policy is noeviction: when Redis is full, cache writes "
+			+ "fail instead of evicting entries; use allkeys-lru, allkeys-lfu or a volatile-* policy";
+
+	private final RedisConnector connector;
+
+	private final boolean cachingEnabled;
+
+	public RedisPatternsHealthIndicator(RedisConnector connector, boolean cachingEnabled) {
+		super("Redis Patterns health check failed");
+		this.connector = connector;
+		this.cachingEnabled = cachingEnabled;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		RedisClusterAsyncCommands<byte[], byte[]> commands = this.connector.async();
+		long start = System.nanoTime();
+		this.connector.await(commands.ping());
+		double latencyMillis = (System.nanoTime() - start) / 1_000_000.0;
+		builder.up()
+			.withDetail("topology", this.connector.topology().id())
+			.withDetail("pingLatencyMillis", Math.round(latencyMillis * 1000) / 1000.0);
+		List<Map<String, String>> servers = new ArrayList<>();
+		if (this.connector.topology() == RedisTopology.CLUSTER) {
+			clusterDetails(builder, servers);
+		}
+		else {
+			servers.add(info(commands));
+		}
+		TreeSet<String> versions = new TreeSet<>();
+		TreeSet<String> policies = new TreeSet<>();
+		for (Map<String, String> server : servers) {
+			addIfPresent(versions, server.get("redis_version"));
+			addIfPresent(policies, server.get("maxmemory_policy"));
+		}
+		builder.withDetail("version", String.join(", ", versions));
+		builder.withDetail("maxmemoryPolicy", String.join(", ", policies));
+		if (this.cachingEnabled && policies.contains("noeviction")) {
+			builder.withDetail("warning", NOEVICTION_WARNING);
+		}
+	}
+
+	private void clusterDetails(Health.Builder builder, List<Map<String, String>> servers) {
+		@SuppressWarnings("unchecked")
+		StatefulRedisClusterConnection<byte[], byte[]> cluster = (StatefulRedisClusterConnection<byte[], byte[]>) this.connector
+			.connection();
+		Map<String, String> clusterInfo = parse(this.connector.await(cluster.async().clusterInfo()));
+		builder.withDetail("clusterState", clusterInfo.getOrDefault("cluster_state", "unknown"));
+		List<RedisClusterNode> masters = new ArrayList<>();
+		for (RedisClusterNode node : cluster.getPartitions()) {
+			if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+				masters.add(node);
+			}
+		}
+		builder.withDetail("masters", masters.size());
+		builder.withDetail("nodes", cluster.getPartitions().size());
+		List<CompletableFuture<Map<String, String>>> pending = new ArrayList<>();
+		for (RedisClusterNode node : masters) {
+			pending.add(cluster.getConnectionAsync(node.getNodeId())
+				.thenCompose((connection) -> infoAsync(connection.async()))
+				.toCompletableFuture());
+		}
+		for (CompletableFuture<Map<String, String>> future : pending) {
+			servers.add(this.connector.await(future));
+		}
+	}
+
+	private Map<String, String> info(RedisClusterAsyncCommands<byte[], byte[]> commands) {
+		return this.connector.await(infoAsync(commands));
+	}
+
+	private static CompletableFuture<Map<String, String>> infoAsync(RedisServerAsyncCommands<byte[], byte[]> commands) {
+		RedisFuture<String> server = commands.info("server");
+		RedisFuture<String> memory = commands.info("memory");
+		return server.toCompletableFuture().thenCombine(memory, (serverInfo, memoryInfo) -> {
+			Map<String, String> values = parse(serverInfo);
+			values.putAll(parse(memoryInfo));
+			return values;
+		});
+	}
+
+	static Map<String, String> parse(String info) {
+		Map<String, String> values = new LinkedHashMap<>();
+		for (String line : info.split("\r?\n")) {
+			int colon = line.indexOf(':');
+			if (colon > 0 && !line.startsWith("#")) {
+				values.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+			}
+		}
+		return values;
+	}
+
+	private static void addIfPresent(TreeSet<String> set, String value) {
+		if (value != null && !value.isEmpty()) {
+			set.add(value);
+		}
+	}
+
+}

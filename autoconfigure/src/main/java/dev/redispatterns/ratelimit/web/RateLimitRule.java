@@ -1,0 +1,134 @@
+package dev.redispatterns.ratelimit.web;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.http.server.PathContainer;
+import org.springframework.web.util.pattern.PathPattern;
+import org.springframework.web.util.pattern.PathPatternParser;
+
+/**
+ * One URL rule of the rate-limit web filter: which requests (path patterns, methods), which policy, which
+ * bucket. Buckets are typed ({@code ip:}, {@code user:}, {@code header:}, {@code var:}), so a header value
+ * can never collide with an address; a request lacking the principal, header or variable of its rule
+ * falls back to its client address.
+ */
+public final class RateLimitRule {
+
+	/** How a rule picks the bucket of a request. */
+	public enum KeyType {
+
+		CLIENT_IP, PRINCIPAL, HEADER, PATH_VARIABLE, GLOBAL
+
+	}
+
+	private final String name;
+
+	private final List<PathPattern> patterns;
+
+	private final Set<String> methods;
+
+	private final String policy;
+
+	private final KeyType keyType;
+
+	private final @Nullable String keyName;
+
+	private final long permits;
+
+	/**
+	 * @param key {@code client-ip}, {@code principal}, {@code header:<name>}, {@code path-variable:<name>} or
+	 * {@code global}
+	 * @throws IllegalArgumentException if a pattern or the key cannot be understood
+	 */
+	public RateLimitRule(String name, List<String> patterns, List<String> methods, String policy, String key,
+			long permits) {
+		if (patterns.isEmpty()) {
+			throw new IllegalArgumentException("at least one path pattern is needed");
+		}
+		if (permits < 1) {
+			throw new IllegalArgumentException("permits must be at least 1");
+		}
+		this.name = name;
+		this.patterns = patterns.stream().map(PathPatternParser.defaultInstance::parse).toList();
+		this.methods = methods.stream().map((method) -> method.trim().toUpperCase(Locale.ROOT)).collect(Collectors.toSet());
+		this.policy = policy;
+		this.permits = permits;
+		String spec = key.trim();
+		int colon = spec.indexOf(':');
+		String type = ((colon >= 0) ? spec.substring(0, colon) : spec).toLowerCase(Locale.ROOT);
+		String argument = (colon >= 0) ? spec.substring(colon + 1).trim() : null;
+		this.keyType = switch (type) {
+			case "client-ip" -> KeyType.CLIENT_IP;
+			case "principal" -> KeyType.PRINCIPAL;
+			case "header" -> KeyType.HEADER;
+			case "path-variable" -> KeyType.PATH_VARIABLE;
+			case "global" -> KeyType.GLOBAL;
+			default -> throw new IllegalArgumentException("'" + key
+					+ "' is not a key: use client-ip, principal, header:<name>, path-variable:<name> or global");
+		};
+		boolean named = this.keyType == KeyType.HEADER || this.keyType == KeyType.PATH_VARIABLE;
+		if (named && (argument == null || argument.isEmpty())) {
+			throw new IllegalArgumentException("'" + key + "' needs a name, e.g. " + type + ":tenant");
+		}
+		if (!named && argument != null) {
+			throw new IllegalArgumentException("'" + key + "' takes no name");
+		}
+		this.keyName = argument;
+	}
+
+	public String name() {
+		return this.name;
+	}
+
+	public String policy() {
+		return this.policy;
+	}
+
+	public long permits() {
+		return this.permits;
+	}
+
+	public KeyType keyType() {
+		return this.keyType;
+	}
+
+	/** The match of a request, or {@code null} when the rule does not apply to it. */
+	public PathPattern.@Nullable PathMatchInfo match(String method, PathContainer path) {
+		if (!this.methods.isEmpty() && !this.methods.contains(method)) {
+			return null;
+		}
+		for (PathPattern pattern : this.patterns) {
+			PathPattern.PathMatchInfo info = pattern.matchAndExtract(path);
+			if (info != null) {
+				return info;
+			}
+		}
+		return null;
+	}
+
+	/** The bucket key of a matched request. */
+	public String key(PathPattern.PathMatchInfo match, Supplier<String> clientIp, @Nullable String principal,
+			Function<String, @Nullable String> header) {
+		return switch (this.keyType) {
+			case GLOBAL -> "global";
+			case CLIENT_IP -> "ip:" + clientIp.get();
+			case PRINCIPAL -> (principal != null) ? "user:" + principal : "ip:" + clientIp.get();
+			case HEADER -> {
+				String value = header.apply(this.keyName);
+				yield (value != null && !value.isEmpty()) ? "header:" + value : "ip:" + clientIp.get();
+			}
+			case PATH_VARIABLE -> {
+				String value = match.getUriVariables().get(this.keyName);
+				yield (value != null && !value.isEmpty()) ? "var:" + value : "ip:" + clientIp.get();
+			}
+		};
+	}
+
+}

@@ -1,0 +1,113 @@
+package dev.redispatterns.session;
+
+import java.util.List;
+
+/**
+ * What the session repository reports, for metrics. It never passes session ids or user names: neither
+ * may reach logs, metrics or health. Methods have no-op defaults, and are called on request threads, so
+ * implementations must be quick and must not throw.
+ */
+public interface SessionEventListener {
+
+	/** A listener that does nothing. */
+	SessionEventListener NONE = new SessionEventListener() {
+	};
+
+	/** A new session was created by this instance. */
+	default void sessionCreated() {
+	}
+
+	/**
+	 * A session expired. Only reported with {@code redis.patterns.session.events.enabled}, and by one
+	 * instance per session.
+	 */
+	default void sessionExpired() {
+	}
+
+	/** Sessions were ended before they expired. */
+	default void sessionsRevoked(Revocation reason, int count) {
+	}
+
+	/** A stored session was ignored, or a sign-in was refused. */
+	default void sessionRefused(Refusal reason) {
+	}
+
+	/** Calls every listener in order. */
+	static SessionEventListener composite(List<SessionEventListener> listeners) {
+		if (listeners.isEmpty()) {
+			return NONE;
+		}
+		if (listeners.size() == 1) {
+			return listeners.get(0);
+		}
+		List<SessionEventListener> all = List.copyOf(listeners);
+		return new SessionEventListener() {
+
+			@Override
+			public void sessionCreated() {
+				all.forEach(SessionEventListener::sessionCreated);
+			}
+
+			@Override
+			public void sessionExpired() {
+				all.forEach(SessionEventListener::sessionExpired);
+			}
+
+			@Override
+			public void sessionsRevoked(Revocation reason, int count) {
+				all.forEach((listener) -> listener.sessionsRevoked(reason, count));
+			}
+
+			@Override
+			public void sessionRefused(Refusal reason) {
+				all.forEach((listener) -> listener.sessionRefused(reason));
+			}
+
+		};
+	}
+
+	/** Why sessions ended early. */
+	enum Revocation {
+
+		/** The application invalidated the session (sign-out). */
+		INVALIDATED,
+
+		/** One session was revoked through {@link UserSessions#revoke}. */
+		REVOKED,
+
+		/** "Sign out everywhere" through {@link UserSessions}. */
+		EVERYWHERE,
+
+		/** Evicted to keep a user within the maximum number of concurrent sessions. */
+		LIMIT;
+
+		/** Lower-case name, for metric tags. */
+		public String tag() {
+			return name().toLowerCase(java.util.Locale.ROOT);
+		}
+
+	}
+
+	/** Why a session was not accepted. */
+	enum Refusal {
+
+		/** A stored value names a type outside the codec allow-list (tampered or outdated data). */
+		TYPE_NOT_ALLOWED,
+
+		/** A stored value is not valid JSON of the codec. */
+		CORRUPT,
+
+		/** The stored session lacks its metadata (a late write after it was deleted). */
+		INCOMPLETE,
+
+		/** A sign-in would have exceeded the maximum number of concurrent sessions. */
+		LIMIT;
+
+		/** Lower-case name with underscores, for metric tags (as the other meters write theirs). */
+		public String tag() {
+			return name().toLowerCase(java.util.Locale.ROOT);
+		}
+
+	}
+
+}

@@ -1,0 +1,23 @@
+-- Releases an exclusive lock only if the caller's token still owns it (compare-and-delete), and hands it
+-- to the first live waiter if there is one. Releasing twice, after the lease ran out or after another
+-- caller took over is harmless: another holder's lock is never touched.
+-- KEYS: see lock_queue.lua
+-- ARGV[1] owner token, ARGV[2] release channel, ARGV[3] fencing counter TTL ms
+-- Returns 1 when the caller's lock was released, 0 when it was not held by the caller.
+local mine = ARGV[1] .. '|'
+local current = redis.call('GET', KEYS[1])
+if not current or string.sub(current, 1, #mine) ~= mine then
+  -- also the clean-up of an attempt whose reply was lost: leave the queue if it got in
+  leave(ARGV[1])
+  return 0
+end
+if redis.call('EXISTS', KEYS[3]) == 1 then
+  local time = redis.call('TIME')
+  local head, lease, claim = live_head(now_ms(time))
+  if head then
+    grant(head, lease, claim, time, ARGV[3], ARGV[2])
+    return 1
+  end
+end
+redis.call('DEL', KEYS[1])
+return 1

@@ -1,0 +1,57 @@
+-- Sliding log: a sorted set of the grants of the last window, scored by Redis TIME in microseconds.
+-- Exact, but memory grows with the limit. Members are unique: the caller's nonce plus the permit's
+-- number, so simultaneous grants never collapse into one member.
+-- KEYS[1] log
+-- ARGV[1] permits (a negative value removes the members of the grant with nonce ARGV[4])
+-- ARGV[2] limit, ARGV[3] window in ms, ARGV[4] nonce unique to this call
+-- Reply: {allowed, remaining, reset ms, retry-after ms (-1: never), 0}
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local permits = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+local windowMs = tonumber(ARGV[3])
+local window = windowMs * 1000
+local nonce = ARGV[4]
+
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local count = redis.call('ZCARD', KEYS[1])
+
+local function reset()
+  if count == 0 then
+    return 0
+  end
+  local newest = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+  return math.ceil((tonumber(newest[2]) + window - now) / 1000)
+end
+
+if permits < 0 then
+  for i = 1, -permits do
+    redis.call('ZREM', KEYS[1], nonce .. ':' .. i)
+  end
+  count = redis.call('ZCARD', KEYS[1])
+  return {1, math.max(0, limit - count), reset(), 0, 0}
+end
+
+if count + permits <= limit then
+  local batch = {}
+  for i = 1, permits do
+    batch[#batch + 1] = now
+    batch[#batch + 1] = nonce .. ':' .. i
+    if #batch >= 1000 or i == permits then
+      redis.call('ZADD', KEYS[1], unpack(batch))
+      batch = {}
+    end
+  end
+  redis.call('PEXPIRE', KEYS[1], windowMs)
+  count = count + permits
+  return {1, limit - count, windowMs, 0, 0}
+end
+
+-- Rejected: nothing is added. Retry-after is when enough of the oldest grants have left the window.
+local retry = -1
+if permits <= limit then
+  local leaving = count + permits - limit
+  local entry = redis.call('ZRANGE', KEYS[1], leaving - 1, leaving - 1, 'WITHSCORES')
+  retry = math.max(1, math.ceil((tonumber(entry[2]) + window - now) / 1000))
+end
+return {0, math.max(0, limit - count), reset(), retry, 0}

@@ -1,0 +1,174 @@
+package dev.redispatterns.autoconfigure;
+
+import io.lettuce.core.cluster.ClusterClientOptions;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import com.example.app.AppValue;
+import dev.redispatterns.core.KeyExpressionEvaluator;
+import dev.redispatterns.core.RedisConnector;
+import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.RedisSignals;
+import dev.redispatterns.core.RedisTopology;
+import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.ValueCodec;
+import dev.redispatterns.core.ValueEncodingException;
+import dev.redispatterns.test.RedisDeployment;
+import dev.redispatterns.test.RedisTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+@RedisTest
+class RedisPatternsAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner;
+
+	RedisPatternsAutoConfigurationTests(RedisDeployment redis) {
+		this.runner = new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisPatternsAutoConfiguration.class))
+			.withPropertyValues(redis.springProperties());
+	}
+
+	@Test
+	void coreBeansAreCreatedWithDefaults() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(RedisConnector.class)
+				.hasSingleBean(RedisKeys.class)
+				.hasSingleBean(ScriptExecutor.class)
+				.hasSingleBean(ValueCodec.class)
+				.hasSingleBean(KeyExpressionEvaluator.class)
+				.hasSingleBean(RedisSignals.class);
+			assertThat(context.getBean(RedisKeys.class).prefix()).isEqualTo("rp");
+			RedisConnector connector = context.getBean(RedisConnector.class);
+			assertThat(connector.topology()).isEqualTo(RedisTopology.STANDALONE);
+			assertThat(connector.isConnected()).isTrue();
+			assertThat(connector.commandTimeout()).hasSeconds(1);
+		});
+	}
+
+	@Test
+	void keyPrefixIsConfigurable() {
+		this.runner.withPropertyValues("redis.patterns.key-prefix=shop")
+			.run((context) -> assertThat(context.getBean(RedisKeys.class).key("cache", "p", "1"))
+				.isEqualTo("shop:cache:p:1"));
+	}
+
+	@Test
+	void invalidKeyPrefixFailsStartUpNamingTheProperty() {
+		this.runner.withPropertyValues("redis.patterns.key-prefix={rp}").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("redis.patterns.key-prefix");
+		});
+	}
+
+	@Test
+	void nonPositiveCommandTimeoutFailsStartUpNamingTheProperty() {
+		this.runner.withPropertyValues("redis.patterns.command-timeout=0s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("redis.patterns.command-timeout");
+		});
+	}
+
+	@Test
+	void masterSwitchTurnsEverythingOff() {
+		this.runner.withPropertyValues("redis.patterns.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(RedisConnector.class)
+				.doesNotHaveBean(ValueCodec.class)
+				.doesNotHaveBean(KeyExpressionEvaluator.class));
+	}
+
+	@Test
+	void backsOffWithoutARedisConnectionFactory() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(RedisPatternsAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RedisConnector.class));
+	}
+
+	@Test
+	void applicationBeansReplaceTheStartersBeans() {
+		this.runner.withUserConfiguration(CustomKeys.class)
+			.run((context) -> assertThat(context.getBean(RedisKeys.class).prefix()).isEqualTo("custom"));
+	}
+
+	@Test
+	void applicationPackagesAreAllowedInTheCodecByDefault() {
+		this.runner.withUserConfiguration(AppPackage.class).run((context) -> {
+			ValueCodec codec = context.getBean(ValueCodec.class);
+			AppValue value = new AppValue("x");
+			assertThat(codec.decode(codec.encode(value))).isEqualTo(value);
+		});
+		this.runner.withUserConfiguration(AppPackage.class)
+			.withPropertyValues("redis.patterns.codec.allow-application-packages=false")
+			.run((context) -> assertThatThrownBy(() -> context.getBean(ValueCodec.class).encode(new AppValue("x")))
+				.isInstanceOf(ValueEncodingException.class));
+	}
+
+	@Test
+	void codecAllowListAndCustomizersComeFromConfiguration() {
+		this.runner.withUserConfiguration(CodecCustomizerConfiguration.class)
+			.withPropertyValues("redis.patterns.codec.allowed-types=com.example.app.AppValue")
+			.run((context) -> {
+				ValueCodec codec = context.getBean(ValueCodec.class);
+				assertThat(codec.decode(codec.encode(new AppValue("y")))).isEqualTo(new AppValue("y"));
+				assertThat(context.getBean(CodecCustomizerConfiguration.class).applied).isTrue();
+			});
+	}
+
+	@Test
+	void adaptiveClusterTopologyRefreshIsEnabledByDefault() {
+		this.runner.run((context) -> {
+			LettuceClientOptionsBuilderCustomizer customizer = context.getBean(LettuceClientOptionsBuilderCustomizer.class);
+			ClusterClientOptions.Builder builder = ClusterClientOptions.builder();
+			customizer.customize(builder);
+			ClusterClientOptions options = builder.build();
+			assertThat(options.getTopologyRefreshOptions().getAdaptiveRefreshTriggers()).isNotEmpty();
+			assertThat(options.getTopologyRefreshOptions().isPeriodicRefreshEnabled()).isTrue();
+		});
+		this.runner.withPropertyValues("redis.patterns.cluster.adaptive-refresh=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(LettuceClientOptionsBuilderCustomizer.class));
+	}
+
+	@Test
+	void lettuceConnectionFactoryIsReused() {
+		this.runner.run((context) -> assertThat(context.getBean(RedisConnector.class).connectionFactory())
+			.isSameAs(context.getBean(LettuceConnectionFactory.class)));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomKeys {
+
+		@Bean
+		RedisKeys customKeys() {
+			return new RedisKeys("custom");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@AutoConfigurationPackage(basePackageClasses = AppValue.class)
+	static class AppPackage {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CodecCustomizerConfiguration {
+
+		volatile boolean applied;
+
+		@Bean
+		ValueCodecCustomizer markingCustomizer() {
+			return (builder) -> this.applied = true;
+		}
+
+	}
+
+}

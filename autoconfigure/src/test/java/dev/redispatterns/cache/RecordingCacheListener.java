@@ -1,0 +1,67 @@
+package dev.redispatterns.cache;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Counts what caches report, by event name ("request.HIT", "wait.VALUE", "load.success", ...).
+ */
+public class RecordingCacheListener implements CacheListener {
+
+	private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+
+	public long count(String event) {
+		AtomicLong count = this.counts.get(event);
+		return (count != null) ? count.get() : 0;
+	}
+
+	public void reset() {
+		this.counts.clear();
+	}
+
+	private void add(String event) {
+		this.counts.computeIfAbsent(event, (key) -> new AtomicLong()).incrementAndGet();
+	}
+
+	@Override
+	public void request(String cache, Result result) {
+		add("request." + result);
+	}
+
+	@Override
+	public void load(String cache, long nanos, boolean success) {
+		add(success ? "load.success" : "load.failure");
+	}
+
+	@Override
+	public void stampedeWait(String cache, long nanos, WaitOutcome outcome) {
+		add("wait." + outcome);
+	}
+
+	@Override
+	public void refresh(String cache, RefreshOutcome outcome) {
+		add("refresh." + outcome);
+	}
+
+	@Override
+	public void eviction(String cache, boolean all) {
+		add(all ? "eviction.all" : "eviction.key");
+	}
+
+	@Override
+	public void decodeFailure(String cache, DecodeFailure reason) {
+		add("decode." + reason);
+	}
+
+	@Override
+	public void unavailable(String cache, Operation operation) {
+		add("unavailable." + operation);
+	}
+
+	@Override
+	public String toString() {
+		return this.counts.toString();
+	}
+
+}

@@ -1,0 +1,531 @@
+package dev.redispatterns.lock;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.lettuce.core.ScriptOutputType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import dev.redispatterns.core.RedisConnector;
+import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.RedisSignals;
+import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.lock.LockNotAcquiredException.Reason;
+import dev.redispatterns.test.RedisConnectionFactories;
+import dev.redispatterns.test.RedisDeployment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The lock engine's contract against a real Redis, run for every topology by the subclasses. Two managers
+ * with their own connections stand for two application instances.
+ */
+abstract class LockManagerContractTests {
+
+	static final RedisKeys KEYS = new RedisKeys("rp");
+
+	static final Duration LONG_WAIT = Duration.ofSeconds(20);
+
+	static RedisDeployment redis;
+
+	static Instance first;
+
+	static Instance second;
+
+	private final List<RedisLockManager> managers = new ArrayList<>();
+
+	private final ExecutorService pool = Executors.newCachedThreadPool();
+
+	String name;
+
+	@BeforeAll
+	static void connect(RedisDeployment deployment) {
+		redis = deployment;
+		first = new Instance(deployment);
+		second = new Instance(deployment);
+	}
+
+	@AfterAll
+	static void disconnect() {
+		first.close();
+		second.close();
+	}
+
+	@BeforeEach
+	void name(TestInfo test) {
+		this.name = test.getTestMethod().orElseThrow().getName();
+	}
+
+	@AfterEach
+	void closeManagers() throws InterruptedException {
+		this.pool.shutdownNow();
+		this.pool.awaitTermination(10, TimeUnit.SECONDS);
+		this.managers.forEach(RedisLockManager::destroy);
+	}
+
+	RedisLockManager manager(Instance instance, LockSettings settings) {
+		return manager(instance, settings, LockListener.NONE);
+	}
+
+	RedisLockManager manager(Instance instance, LockSettings settings, LockListener listener) {
+		RedisLockManager manager = new RedisLockManager(instance.connector, instance.scripts, instance.signals, KEYS,
+				settings, listener);
+		this.managers.add(manager);
+		return manager;
+	}
+
+	static LockOptions waitFor(Duration wait, Duration lease) {
+		return new LockOptions(wait, lease, "test");
+	}
+
+	@Test
+	void uncontendedAcquireAndReleaseAreOneScriptRunEach() {
+		RedisLockManager locks = manager(first, LockSettings.defaults());
+		locks.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(10)).orElseThrow().unlock();
+		long scripts = commandCalls("evalsha");
+		long publishes = commandCalls("publish");
+		LockHandle handle = locks.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(10)).orElseThrow();
+		assertThat(handle.unlock()).isTrue();
+		assertThat(commandCalls("evalsha") - scripts).as("EVALSHA calls per acquire + release").isEqualTo(2);
+		assertThat(commandCalls("publish") - publishes).as("no wake-up published without waiters").isZero();
+		assertThat(first.exists(lockKey(this.name))).isFalse();
+	}
+
+	@Test
+	void mutualExclusionUnderContentionFromTwoInstances() throws Exception {
+		RedisLockManager[] locks = { manager(first, LockSettings.defaults()), manager(second, LockSettings.defaults()) };
+		int[] counter = new int[1];
+		AtomicInteger inside = new AtomicInteger();
+		AtomicInteger overlaps = new AtomicInteger();
+		int threads = 8;
+		int rounds = 20;
+		List<Future<?>> futures = new ArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			RedisLockManager manager = locks[t % 2];
+			futures.add(this.pool.submit(() -> {
+				for (int i = 0; i < rounds; i++) {
+					try (LockHandle lock = manager.lock(this.name, waitFor(LONG_WAIT, Duration.ofSeconds(30)))) {
+						if (inside.incrementAndGet() > 1) {
+							overlaps.incrementAndGet();
+						}
+						int value = counter[0];
+						Thread.yield();
+						counter[0] = value + 1;
+						inside.decrementAndGet();
+					}
+				}
+				return null;
+			}));
+		}
+		for (Future<?> future : futures) {
+			future.get(2, TimeUnit.MINUTES);
+		}
+		assertThat(overlaps).hasValue(0);
+		assertThat(counter[0]).as("no lost updates").isEqualTo(threads * rounds);
+	}
+
+	@Test
+	void fencingTokensStrictlyIncreaseInAcquisitionOrder() throws Exception {
+		RedisLockManager[] locks = { manager(first, LockSettings.defaults()), manager(second, LockSettings.defaults()) };
+		List<Long> tokens = Collections.synchronizedList(new ArrayList<>());
+		List<Future<?>> futures = new ArrayList<>();
+		for (int t = 0; t < 6; t++) {
+			RedisLockManager manager = locks[t % 2];
+			futures.add(this.pool.submit(() -> {
+				for (int i = 0; i < 15; i++) {
+					try (LockHandle lock = manager.lock(this.name, waitFor(LONG_WAIT, Duration.ofSeconds(30)))) {
+						tokens.add(lock.fencingToken());
+					}
+				}
+				return null;
+			}));
+		}
+		for (Future<?> future : futures) {
+			future.get(2, TimeUnit.MINUTES);
+		}
+		assertThat(tokens).hasSize(90);
+		for (int i = 1; i < tokens.size(); i++) {
+			assertThat(tokens.get(i)).as("token %d", i).isGreaterThan(tokens.get(i - 1));
+		}
+	}
+
+	@Test
+	void fencingTokensKeepIncreasingAfterTheLockAndItsCounterExpired() {
+		RedisLockManager locks = manager(first, LockSettings.defaults().withFencingCounterTtl(Duration.ofMillis(300)));
+		long before = locks.tryLock(this.name, Duration.ZERO, Duration.ofMillis(200)).orElseThrow().fencingToken();
+		String counter = lockKey(this.name) + ":fence";
+		Eventually.await("lock and counter expired", Duration.ofSeconds(5),
+				() -> !first.exists(lockKey(this.name)) && !first.exists(counter));
+		long after = locks.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(5)).orElseThrow().fencingToken();
+		assertThat(after).isGreaterThan(before);
+
+		// a counter ahead of the server clock (tokens issued faster than one per microsecond) is honoured too
+		first.command("SET", counter, Long.toString(after + 1_000_000_000L));
+		first.command("DEL", lockKey(this.name));
+		long ahead = locks.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(5)).orElseThrow().fencingToken();
+		assertThat(ahead).isEqualTo(after + 1_000_000_001L);
+		first.command("DEL", lockKey(this.name), counter);
+		assertThat(locks.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(5)).orElseThrow().fencingToken())
+			.as("deleted counter: server time, still above every token of the past")
+			.isGreaterThan(after);
+	}
+
+	@Test
+	void releaseByAFormerOwnerDoesNotFreeTheNewHoldersLock() {
+		RedisLockManager a = manager(first, LockSettings.defaults());
+		RedisLockManager b = manager(second, LockSettings.defaults());
+		LockHandle stale = a.tryLock(this.name, Duration.ZERO, Duration.ofMillis(300)).orElseThrow();
+		Eventually.await("lease ran out", Duration.ofSeconds(5), () -> !first.exists(lockKey(this.name)));
+		assertThat(stale.isHeld()).isFalse();
+		LockHandle current = b.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(30)).orElseThrow();
+		assertThat(current.fencingToken()).isGreaterThan(stale.fencingToken());
+		assertThat(stale.unlock()).isFalse();
+		assertThat(first.get(lockKey(this.name))).startsWith(((RedisLockHandle) current).token + "|");
+		assertThat(a.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(1))).isEmpty();
+		assertThat(current.unlock()).isTrue();
+	}
+
+	@Test
+	void watchdogKeepsTheLockWhileHeldAndLetsItExpireAfterAbandonment() {
+		LockSettings settings = LockSettings.defaults().withWatchdogLease(Duration.ofMillis(1500));
+		RedisLockManager holder = manager(first, settings);
+		LockHandle handle = holder.lock(this.name, Duration.ZERO, null);
+		Eventually.holdsFor("lock kept alive well past its 1.5 s lease", Duration.ofMillis(3500),
+				() -> handle.isHeld() && first.exists(lockKey(this.name)));
+		assertThat(first.pttl(lockKey(this.name))).isBetween(1L, 1500L);
+
+		// like a killed process: renewals stop, nobody releases
+		holder.destroy();
+		long abandoned = System.nanoTime();
+		Eventually.await("abandoned lock expired", Duration.ofSeconds(5), () -> !first.exists(lockKey(this.name)));
+		assertThat(Duration.ofNanos(System.nanoTime() - abandoned)).isLessThan(Duration.ofMillis(1500 + 2000));
+		assertThat(manager(second, settings).tryLock(this.name, Duration.ZERO, null)).isPresent();
+	}
+
+	@Test
+	void watchdogKeepsReadLocksAndPermitsAlive() {
+		RedisLockManager holder = manager(first, LockSettings.defaults().withWatchdogLease(Duration.ofMillis(900)));
+		RedisLockManager other = manager(second, LockSettings.defaults());
+		LockOptions watchdog = new LockOptions(Duration.ZERO, null, "test");
+		LockOptions now = waitFor(Duration.ZERO, Duration.ofSeconds(5));
+		LockHandle reader = holder.readLock(this.name, watchdog);
+		LockHandle permit = holder.acquirePermit(this.name, 1, watchdog);
+		Eventually.holdsFor("read lock and permit kept past their 0.9 s lease", Duration.ofMillis(2500),
+				() -> reader.isHeld() && permit.isHeld());
+		assertThat(other.tryWriteLock(this.name, now)).as("writer while the reader is renewed").isEmpty();
+		assertThat(other.tryAcquirePermit(this.name, 1, now)).as("permit while the holder's is renewed").isEmpty();
+		assertThat(reader.unlock()).isTrue();
+		assertThat(permit.unlock()).isTrue();
+		assertThat(other.tryWriteLock(this.name, now)).isPresent();
+		assertThat(other.tryAcquirePermit(this.name, 1, now)).isPresent();
+	}
+
+	@Test
+	void aLockDeletedBehindItsBackIsReportedLost() throws Exception {
+		AtomicInteger lostEvents = new AtomicInteger();
+		LockListener listener = new LockListener() {
+			@Override
+			public void lost(String name, LockType type) {
+				lostEvents.incrementAndGet();
+			}
+		};
+		RedisLockManager locks = manager(first, LockSettings.defaults().withWatchdogLease(Duration.ofMillis(900)),
+				listener);
+		LockHandle handle = locks.lock(this.name, Duration.ZERO, null);
+		CompletableFuture<LockHandle> lost = new CompletableFuture<>();
+		handle.onLost(lost::complete);
+		first.command("DEL", lockKey(this.name));
+		assertThat(lost.get(5, TimeUnit.SECONDS)).isSameAs(handle);
+		assertThat(handle.isHeld()).isFalse();
+		assertThat(lostEvents).hasValue(1);
+		CompletableFuture<LockHandle> late = new CompletableFuture<>();
+		handle.onLost(late::complete);
+		assertThat(late).as("late listeners hear it at once").isCompletedWithValue(handle);
+	}
+
+	@Test
+	void waitersAreWokenPromptlyOnRelease() throws Exception {
+		Duration poll = Duration.ofSeconds(2);
+		RedisLockManager holder = manager(first, LockSettings.defaults().withPollInterval(poll));
+		RedisLockManager waiter = manager(second, LockSettings.defaults().withPollInterval(poll));
+		List<Long> latencies = new ArrayList<>();
+		for (int round = 0; round < 8; round++) {
+			LockHandle held = holder.lock(this.name, Duration.ZERO, Duration.ofSeconds(30));
+			AtomicLong acquiredAt = new AtomicLong();
+			Future<LockHandle> waiting = this.pool.submit(() -> {
+				LockHandle handle = waiter.lock(this.name, LONG_WAIT, Duration.ofSeconds(30));
+				acquiredAt.set(System.nanoTime());
+				return handle;
+			});
+			Eventually.await("waiter queued", Duration.ofSeconds(10), () -> first.zcard(lockKey(this.name) + ":queue") == 1);
+			long released = System.nanoTime();
+			held.unlock();
+			LockHandle handed = waiting.get(10, TimeUnit.SECONDS);
+			latencies.add(TimeUnit.NANOSECONDS.toMillis(acquiredAt.get() - released));
+			assertThat(handed.fencingToken()).isGreaterThan(held.fencingToken());
+			handed.unlock();
+		}
+		Collections.sort(latencies);
+		assertThat(latencies.get(latencies.size() / 2)).as("median hand-off ms " + latencies)
+			.isLessThan(poll.toMillis() / 4);
+	}
+
+	@Test
+	void waitTimeIsHonoured() {
+		RedisLockManager a = manager(first, LockSettings.defaults());
+		RedisLockManager b = manager(second, LockSettings.defaults());
+		a.lock(this.name, Duration.ZERO, Duration.ofSeconds(30));
+		long start = System.nanoTime();
+		assertThatThrownBy(() -> b.lock(this.name, waitFor(Duration.ofMillis(700), Duration.ofSeconds(5))))
+			.isInstanceOfSatisfying(LockNotAcquiredException.class, (ex) -> {
+				assertThat(ex.reason()).isEqualTo(Reason.TIMEOUT);
+				assertThat(ex.lockName()).isEqualTo(this.name);
+			});
+		Duration waited = Duration.ofNanos(System.nanoTime() - start);
+		assertThat(waited).isGreaterThanOrEqualTo(Duration.ofMillis(700)).isLessThan(Duration.ofMillis(700 + 2000));
+		assertThat(first.zcard(lockKey(this.name) + ":queue")).as("gave up its place in the queue").isZero();
+	}
+
+	@Test
+	void waitersAreServedInArrivalOrder() throws Exception {
+		RedisLockManager a = manager(first, LockSettings.defaults());
+		RedisLockManager b = manager(second, LockSettings.defaults());
+		LockHandle held = a.lock(this.name, Duration.ZERO, Duration.ofSeconds(30));
+		List<Integer> order = new CopyOnWriteArrayList<>();
+		List<Future<?>> futures = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			int id = i;
+			RedisLockManager manager = (i % 2 == 0) ? a : b;
+			futures.add(this.pool.submit(() -> {
+				try (LockHandle lock = manager.lock(this.name, LONG_WAIT, Duration.ofSeconds(30))) {
+					order.add(id);
+				}
+				return null;
+			}));
+			Eventually.await("waiter " + i + " queued", Duration.ofSeconds(10),
+					() -> first.zcard(lockKey(this.name) + ":queue") == id + 1);
+		}
+		held.unlock();
+		for (Future<?> future : futures) {
+			future.get(30, TimeUnit.SECONDS);
+		}
+		assertThat(order).containsExactly(0, 1, 2, 3, 4);
+	}
+
+	@Test
+	void aHandleCanBeReleasedFromAnotherThread() throws Exception {
+		RedisLockManager locks = manager(first, LockSettings.defaults());
+		LockHandle handle = locks.lock(this.name, Duration.ZERO, null);
+		assertThat(CompletableFuture.supplyAsync(handle::unlock, this.pool).get(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(handle.isHeld()).isFalse();
+		assertThat(locks.tryLock(this.name, Duration.ZERO, null)).isPresent();
+	}
+
+	@Test
+	void acquireAndReleaseAreIdempotentUnderADuplicateRun() {
+		RedisLockManager locks = manager(first, LockSettings.defaults());
+		LockTarget target = LockTarget.exclusive(KEYS, this.name);
+		byte[] token = LockTarget.bytes("replayed-token");
+		long fence = locks.attempt(target, token, 10_000, 0);
+		String counter = first.get(lockKey(this.name) + ":fence");
+		assertThat(fence).isPositive();
+		assertThat(locks.attempt(target, token, 10_000, 0)).as("same token while held").isEqualTo(fence);
+		assertThat(first.get(lockKey(this.name) + ":fence")).as("no second token issued").isEqualTo(counter);
+		assertThat(locks.attempt(target, LockTarget.bytes("someone-else"), 10_000, 0)).isNegative();
+
+		byte[][] args = { token, target.channelBytes, ScriptExecutor.arg(3_600_000) };
+		assertThat(release(target, args)).isEqualTo(1L);
+		assertThat(release(target, args)).as("second release is harmless").isZero();
+		LockHandle next = locks.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(10)).orElseThrow();
+		assertThat(release(target, args)).as("a replayed release never frees the next holder").isZero();
+		assertThat(next.isHeld()).isTrue();
+		assertThat(first.exists(lockKey(this.name))).isTrue();
+		assertThat(next.unlock()).isTrue();
+		assertThat(next.unlock()).isFalse();
+	}
+
+	@Test
+	void readWriteLockAllowsManyReadersOrOneWriter() {
+		RedisLockManager a = manager(first, LockSettings.defaults());
+		RedisLockManager b = manager(second, LockSettings.defaults());
+		LockOptions now = waitFor(Duration.ZERO, Duration.ofSeconds(30));
+		LockHandle reader1 = a.readLock(this.name, now);
+		LockHandle reader2 = b.readLock(this.name, now);
+		assertThat(reader2.fencingToken()).isGreaterThan(reader1.fencingToken());
+		assertThat(a.tryWriteLock(this.name, now)).as("writer while readers hold").isEmpty();
+		reader1.unlock();
+		assertThat(b.tryWriteLock(this.name, now)).as("writer while one reader holds").isEmpty();
+		reader2.unlock();
+		LockHandle writer = b.writeLock(this.name, now);
+		assertThat(writer.fencingToken()).isGreaterThan(reader2.fencingToken());
+		assertThat(a.tryReadLock(this.name, now)).as("reader while the writer holds").isEmpty();
+		assertThat(a.tryWriteLock(this.name, now)).as("second writer").isEmpty();
+		assertThat(writer.unlock()).isTrue();
+		assertThat(a.tryReadLock(this.name, now)).isPresent();
+	}
+
+	@Test
+	void aWaitingWriterIsServedBeforeNewReadersAndWokenByTheLastReader() throws Exception {
+		RedisLockManager a = manager(first, LockSettings.defaults().withPollInterval(Duration.ofSeconds(5)));
+		RedisLockManager b = manager(second, LockSettings.defaults().withPollInterval(Duration.ofSeconds(5)));
+		LockOptions now = waitFor(Duration.ZERO, Duration.ofSeconds(30));
+		LockHandle reader = a.readLock(this.name, now);
+		Future<LockHandle> writer = this.pool.submit(() -> b.writeLock(this.name, waitFor(LONG_WAIT, Duration.ofSeconds(30))));
+		String base = KEYS.slotGroup("rwlock", this.name).key();
+		Eventually.await("writer waiting", Duration.ofSeconds(10), () -> first.exists(base + ":intent"));
+		assertThat(a.tryReadLock(this.name, now)).as("new reader behind a waiting writer").isEmpty();
+		long released = System.nanoTime();
+		reader.unlock();
+		LockHandle write = writer.get(10, TimeUnit.SECONDS);
+		assertThat(Duration.ofNanos(System.nanoTime() - released)).as("woken by the release, not the 5 s poll")
+			.isLessThan(Duration.ofMillis(2500));
+		assertThat(write.isHeld()).isTrue();
+		assertThat(first.exists(base + ":intent")).isFalse();
+	}
+
+	@Test
+	void semaphoreHandsOutAtMostItsPermits() throws Exception {
+		RedisLockManager[] locks = { manager(first, LockSettings.defaults()), manager(second, LockSettings.defaults()) };
+		AtomicInteger inside = new AtomicInteger();
+		AtomicInteger most = new AtomicInteger();
+		List<Future<?>> futures = new ArrayList<>();
+		for (int t = 0; t < 8; t++) {
+			RedisLockManager manager = locks[t % 2];
+			futures.add(this.pool.submit(() -> {
+				for (int i = 0; i < 8; i++) {
+					try (LockHandle permit = manager.acquirePermit(this.name, 3, waitFor(LONG_WAIT, Duration.ofSeconds(30)))) {
+						most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+						Thread.sleep(2);
+						inside.decrementAndGet();
+					}
+				}
+				return null;
+			}));
+		}
+		for (Future<?> future : futures) {
+			future.get(2, TimeUnit.MINUTES);
+		}
+		assertThat(most.get()).isBetween(1, 3);
+		LockOptions now = waitFor(Duration.ZERO, Duration.ofSeconds(30));
+		List<LockHandle> held = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			held.add(locks[i % 2].acquirePermit(this.name, 3, now));
+		}
+		assertThat(locks[0].tryAcquirePermit(this.name, 3, now)).as("fourth permit").isEmpty();
+		held.get(0).unlock();
+		assertThat(locks[1].tryAcquirePermit(this.name, 3, now)).isPresent();
+	}
+
+	@Test
+	void anExpiredPermitIsFreeAgain() {
+		RedisLockManager a = manager(first, LockSettings.defaults());
+		RedisLockManager b = manager(second, LockSettings.defaults());
+		LockHandle stale = a.acquirePermit(this.name, 1, waitFor(Duration.ZERO, Duration.ofMillis(300)));
+		LockHandle next = b.acquirePermit(this.name, 1, waitFor(Duration.ofSeconds(10), Duration.ofSeconds(30)));
+		assertThat(stale.isHeld()).isFalse();
+		assertThat(next.fencingToken()).isGreaterThan(stale.fencingToken());
+		assertThat(stale.unlock()).as("expired permit").isFalse();
+		assertThat(a.tryAcquirePermit(this.name, 1, waitFor(Duration.ZERO, Duration.ofSeconds(1)))).isEmpty();
+	}
+
+	private Long release(LockTarget target, byte[][] args) {
+		return first.scripts.call(target.release, ScriptOutputType.INTEGER, target.releaseKeys, args);
+	}
+
+	static String lockKey(String name) {
+		return KEYS.slotGroup("lock", name).key();
+	}
+
+	static long commandCalls(String command) {
+		long total = 0;
+		for (Object info : redis.onEveryMaster("INFO", "commandstats")) {
+			for (String line : info.toString().split("\r?\n")) {
+				if (line.startsWith("cmdstat_" + command + ":calls=")) {
+					String calls = line.substring(("cmdstat_" + command + ":calls=").length());
+					total += Long.parseLong(calls.substring(0, calls.indexOf(',')));
+				}
+			}
+		}
+		return total;
+	}
+
+	/** One application instance: its own connection factory, command connection and pub/sub connection. */
+	static final class Instance {
+
+		final LettuceConnectionFactory factory;
+
+		final RedisConnector connector;
+
+		final ScriptExecutor scripts;
+
+		final RedisSignals signals;
+
+		Instance(RedisDeployment redis) {
+			this.factory = RedisConnectionFactories.lettuce(redis);
+			this.connector = new RedisConnector(this.factory, Duration.ofSeconds(2));
+			this.scripts = new ScriptExecutor(this.connector);
+			this.signals = new RedisSignals(this.connector, Duration.ofSeconds(30));
+		}
+
+		boolean exists(String key) {
+			return this.connector.await(this.connector.async().exists(bytes(key))) == 1L;
+		}
+
+		String get(String key) {
+			byte[] value = this.connector.await(this.connector.async().get(bytes(key)));
+			return (value != null) ? new String(value, StandardCharsets.UTF_8) : null;
+		}
+
+		long pttl(String key) {
+			return this.connector.await(this.connector.async().pttl(bytes(key)));
+		}
+
+		long zcard(String key) {
+			return this.connector.await(this.connector.async().zcard(bytes(key)));
+		}
+
+		/** Any keyed command, routed to the node that owns its first key. */
+		Object command(String command, String... args) {
+			byte[][] encoded = new byte[args.length][];
+			for (int i = 0; i < args.length; i++) {
+				encoded[i] = bytes(args[i]);
+			}
+			return switch (command) {
+				case "SET" -> this.connector.await(this.connector.async().set(encoded[0], encoded[1]));
+				case "DEL" -> this.connector.await(this.connector.async().del(encoded));
+				default -> throw new IllegalArgumentException(command);
+			};
+		}
+
+		void close() {
+			this.signals.destroy();
+			this.connector.destroy();
+			this.factory.destroy();
+		}
+
+		static byte[] bytes(String text) {
+			return text.getBytes(StandardCharsets.UTF_8);
+		}
+
+	}
+
+}

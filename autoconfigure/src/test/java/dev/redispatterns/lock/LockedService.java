@@ -1,0 +1,98 @@
+package dev.redispatterns.lock;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.beans.factory.ObjectProvider;
+
+/** Guarded methods used by the advice tests; shared state is static so two application contexts see it. */
+public class LockedService {
+
+	static final int[] COUNTER = new int[1];
+
+	static final List<Long> FENCES = new CopyOnWriteArrayList<>();
+
+	private final ObjectProvider<LockedService> self;
+
+	public LockedService(ObjectProvider<LockedService> self) {
+		this.self = self;
+	}
+
+	@DistributedLock(key = "'counter'", waitTime = "20s", leaseTime = "30s")
+	public void increment() {
+		int value = COUNTER[0];
+		Thread.yield();
+		COUNTER[0] = value + 1;
+	}
+
+	@DistributedLock(key = "'reentrant:' + #id")
+	public List<Long> outer(String id) {
+		long outer = LockContext.current().fencingToken();
+		long inner = this.self.getObject().inner(id);
+		return List.of(outer, inner, LockContext.current().fencingToken());
+	}
+
+	@DistributedLock(key = "'reentrant:' + #id")
+	public long inner(String id) {
+		return LockContext.current().fencingToken();
+	}
+
+	@DistributedLock(key = "'failing'")
+	public void failing() {
+		throw new IllegalStateException("boom");
+	}
+
+	@DistributedLock(key = "'fence:' + #id")
+	public long fence(String id) {
+		FENCES.add(LockContext.current().fencingToken());
+		return LockContext.current().fencingToken();
+	}
+
+	@DistributedLock(key = "'job'", skipIfLocked = true)
+	public String job() {
+		return "ran";
+	}
+
+	@DistributedLock(key = "'job'", skipIfLocked = true)
+	public Optional<String> optionalJob() {
+		return Optional.of("ran");
+	}
+
+	@DistributedLock(key = "'async'")
+	public CompletableFuture<String> async(CompletableFuture<String> gate) {
+		return gate.thenApply((value) -> value + "!");
+	}
+
+	@DistributedLock(key = "'mono'")
+	public Mono<String> mono(Mono<String> source) {
+		return source.map((value) -> value + "!");
+	}
+
+	@DistributedLock(key = "'flux'")
+	public Flux<Long> flux(Flux<Long> source) {
+		return source.map((value) -> value + 1);
+	}
+
+	@DistributedLock(key = "'waiting'", waitTime = "400ms")
+	public void waiting() {
+	}
+
+	@DistributedLock(name = "configured", key = "'configured'")
+	public void configured() {
+	}
+
+	@DistributedLock(key = "'guarded'")
+	public <T> T guarded(java.util.function.Supplier<T> body) {
+		return body.get();
+	}
+
+	@DistributedLock(key = "'order:' + #id")
+	public void order(long id) {
+	}
+
+}

@@ -1,0 +1,98 @@
+package dev.redispatterns.messaging;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import dev.redispatterns.core.RedisConnector;
+import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.test.RedisConnectionFactories;
+import dev.redispatterns.test.RedisDeployment;
+import dev.redispatterns.test.RedisDeployment.Topology;
+import dev.redispatterns.test.RedisTest;
+
+import static dev.redispatterns.messaging.MessagingTesting.await;
+import static dev.redispatterns.messaging.MessagingTesting.bytes;
+import static dev.redispatterns.messaging.MessagingTesting.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Stream and queue consumers open their dedicated blocking connections through Sentinel, like the shared
+ * connection does.
+ */
+@RedisTest(topology = Topology.SENTINEL)
+class MessagingSentinelTests {
+
+	LettuceConnectionFactory factory;
+
+	RedisConnector connector;
+
+	ScriptExecutor scripts;
+
+	MessagingKeys keys;
+
+	@BeforeEach
+	void connect(RedisDeployment redis) {
+		this.factory = RedisConnectionFactories.lettuce(redis);
+		this.connector = new RedisConnector(this.factory, Duration.ofSeconds(2));
+		this.scripts = new ScriptExecutor(this.connector);
+		this.keys = new MessagingKeys(new RedisKeys("rp"));
+	}
+
+	@AfterEach
+	void close() {
+		this.connector.destroy();
+		this.factory.destroy();
+	}
+
+	@Test
+	void streamEntriesAreConsumedThroughSentinel() {
+		StreamSettings settings = StreamSettings.defaults("sentinel-stream").withPollTimeout(Duration.ofMillis(200));
+		StreamPublisher publisher = new StreamPublisher(this.connector, this.scripts, this.keys,
+				MessagingTesting.codec(), (name) -> settings, MessagingObserver.NONE);
+		Set<String> handled = ConcurrentHashMap.newKeySet();
+		StreamConsumer consumer = new StreamConsumer(this.connector, this.scripts, this.keys, settings, "g",
+				ConsumerNames.next(), (payload, delivery) -> handled.add(text(payload)), MessagingObserver.NONE);
+		consumer.start();
+		try {
+			for (int i = 0; i < 50; i++) {
+				publisher.publish("sentinel-stream", bytes("s" + i));
+			}
+			await(Duration.ofSeconds(20), () -> handled.size() == 50, () -> handled.size() + " handled");
+		}
+		finally {
+			consumer.stop();
+		}
+	}
+
+	@Test
+	void queueJobsAreConsumedThroughSentinel() {
+		QueueSettings settings = QueueSettings.defaults("sentinel-queue").withPollTimeout(Duration.ofMillis(200));
+		QueuePublisher publisher = new QueuePublisher(this.connector, this.scripts, this.keys,
+				MessagingTesting.codec(), (name) -> settings, MessagingObserver.NONE);
+		Map<String, Long> handled = new ConcurrentHashMap<>();
+		QueueConsumer consumer = new QueueConsumer(this.connector, this.scripts, this.keys, settings,
+				ConsumerNames.next(), (payload, delivery) -> handled.put(text(payload), delivery.attempt()),
+				MessagingObserver.NONE);
+		consumer.start();
+		try {
+			for (int i = 0; i < 50; i++) {
+				publisher.enqueue("sentinel-queue", bytes("q" + i));
+			}
+			await(Duration.ofSeconds(20), () -> handled.size() == 50, () -> handled.size() + " handled");
+			assertThat(handled.values()).allMatch((attempt) -> attempt == 1L);
+		}
+		finally {
+			consumer.stop();
+		}
+	}
+
+}

@@ -1,0 +1,6 @@
+package dev.redispatterns.messaging;
+
+/** A pub/sub payload of the tests. */
+public record PriceChanged(String symbol, long cents) {
+
+}

@@ -1,0 +1,254 @@
+package dev.redispatterns.messaging;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.lettuce.core.LMoveArgs;
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.ZAddArgs;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import dev.redispatterns.core.RedisConnector;
+import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.test.RedisConnectionFactories;
+import dev.redispatterns.test.RedisDeployment;
+
+import static dev.redispatterns.messaging.MessagingTesting.await;
+import static dev.redispatterns.messaging.MessagingTesting.bytes;
+import static dev.redispatterns.messaging.MessagingTesting.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The reliable queue engine against a real Redis, without Spring; run against standalone and cluster.
+ */
+abstract class QueueConsumerContractTests {
+
+	static final Duration WAIT = Duration.ofSeconds(20);
+
+	LettuceConnectionFactory factory;
+
+	RedisConnector connector;
+
+	ScriptExecutor scripts;
+
+	MessagingKeys keys;
+
+	QueuePublisher publisher;
+
+	String queue;
+
+	final List<QueueConsumer> consumers = new CopyOnWriteArrayList<>();
+
+	void connect(RedisDeployment redis, QueueSettings settings) {
+		this.factory = RedisConnectionFactories.lettuce(redis);
+		this.connector = new RedisConnector(this.factory, Duration.ofSeconds(2));
+		this.scripts = new ScriptExecutor(this.connector);
+		this.keys = new MessagingKeys(new RedisKeys("rp"));
+		this.queue = settings.name();
+		this.publisher = new QueuePublisher(this.connector, this.scripts, this.keys, MessagingTesting.codec(),
+				(name) -> settings, MessagingObserver.NONE);
+	}
+
+	static QueueSettings settings(TestInfo test) {
+		return QueueSettings.defaults(test.getTestMethod().get().getName())
+			.withPollTimeout(Duration.ofMillis(200))
+			.withRetryDelay(Duration.ofMillis(100))
+			.withConsumerTimeout(Duration.ofSeconds(1))
+			.withShutdownTimeout(Duration.ofSeconds(2));
+	}
+
+	QueueConsumer consumer(QueueSettings settings, MessageHandler handler) {
+		QueueConsumer consumer = new QueueConsumer(this.connector, this.scripts, this.keys, settings,
+				ConsumerNames.next(), handler, MessagingObserver.NONE);
+		this.consumers.add(consumer);
+		consumer.start();
+		return consumer;
+	}
+
+	@AfterEach
+	void close() {
+		this.consumers.forEach(QueueConsumer::stop);
+		if (this.connector != null) {
+			this.connector.destroy();
+			this.factory.destroy();
+		}
+	}
+
+	long listLength(String key) {
+		return this.connector.await(this.connector.async().llen(bytes(key)));
+	}
+
+	long delayedCount() {
+		return this.connector.await(this.connector.async().zcard(bytes(this.keys.queueDelayed(this.queue))));
+	}
+
+	List<StreamMessage<byte[], byte[]>> deadLetters() {
+		return this.connector.await(this.connector.async()
+			.xrange(bytes(this.keys.queueDeadLetter(this.queue)), Range.create("-", "+")));
+	}
+
+	long redisMillis() {
+		List<byte[]> time = this.connector.await(this.connector.async().time());
+		return Long.parseLong(text(time.get(0))) * 1000 + Long.parseLong(text(time.get(1))) / 1000;
+	}
+
+	@Test
+	void jobsAreHandledOnceAndRemoved(RedisDeployment redis, TestInfo test) {
+		QueueSettings settings = settings(test).withConcurrency(3);
+		connect(redis, settings);
+		Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
+		QueueConsumer consumer = consumer(settings, (payload, delivery) -> {
+			assertThat(delivery.attempt()).isEqualTo(1);
+			handled.computeIfAbsent(text(payload), (key) -> new AtomicInteger()).incrementAndGet();
+		});
+		List<CompletableFuture<String>> added = new ArrayList<>();
+		for (int i = 0; i < 200; i++) {
+			added.add(this.publisher.enqueueAsync(this.queue, bytes("job" + i)));
+		}
+		added.forEach(CompletableFuture::join);
+		String processing = this.keys.queueProcessing(this.queue, consumer.consumerName());
+		await(WAIT, () -> handled.size() == 200 && listLength(processing) == 0,
+				() -> handled.size() + " handled, " + listLength(processing) + " in processing");
+		assertThat(handled.values()).allMatch((count) -> count.get() == 1);
+		assertThat(listLength(this.keys.queueReady(this.queue))).isZero();
+	}
+
+	@Test
+	void aFailedJobIsRetriedAndDeadLetteredAfterMaxDeliveries(RedisDeployment redis, TestInfo test) {
+		QueueSettings settings = settings(test).withMaxDeliveries(3);
+		connect(redis, settings);
+		List<Long> attempts = new CopyOnWriteArrayList<>();
+		consumer(settings, (payload, delivery) -> {
+			attempts.add(delivery.attempt());
+			throw new IllegalStateException("always fails: " + text(payload));
+		});
+		String id = this.publisher.enqueue(this.queue, bytes("poison"));
+		await(WAIT, () -> !deadLetters().isEmpty(), () -> "dead letter after attempts " + attempts);
+		assertThat(attempts).containsExactly(1L, 2L, 3L);
+		Map<String, String> dead = StreamConsumerContractTests.fields(deadLetters().get(0));
+		assertThat(dead).containsEntry("payload", "poison").containsEntry("source-id", id).containsEntry("deliveries",
+				"3");
+		assertThat(dead.get("error")).contains("always fails: poison");
+		assertThat(delayedCount()).isZero();
+		assertThat(listLength(this.keys.queueReady(this.queue))).isZero();
+	}
+
+	@Test
+	void aJobOfAConsumerKilledMidJobIsRecoveredAndProcessed(RedisDeployment redis, TestInfo test) {
+		QueueSettings settings = settings(test);
+		connect(redis, settings);
+		String id = this.publisher.enqueue(this.queue, bytes("crash-me"));
+		// a consumer that took the job, recorded one heartbeat and died
+		String ghostProcessing = this.keys.queueProcessing(this.queue, "ghost");
+		byte[] taken = this.connector.await(this.connector.async()
+			.lmove(bytes(this.keys.queueReady(this.queue)), bytes(ghostProcessing), LMoveArgs.Builder.rightLeft()));
+		assertThat(taken).isNotNull();
+		this.connector.await(this.connector.async()
+			.zadd(bytes(this.keys.queueConsumers(this.queue)), ZAddArgs.Builder.nx(), (double) redisMillis(),
+					bytes("ghost")));
+		Map<String, Long> handled = new ConcurrentHashMap<>();
+		consumer(settings, (payload, delivery) -> handled.put(text(payload) + ":" + delivery.id(), delivery.attempt()));
+		await(WAIT, () -> !handled.isEmpty(), () -> "recovered job handled");
+		assertThat(handled).containsExactly(Map.entry("crash-me:" + id, 2L));
+		assertThat(listLength(ghostProcessing)).isZero();
+		List<byte[]> registry = this.connector.await(this.connector.async()
+			.zrange(bytes(this.keys.queueConsumers(this.queue)), 0, -1));
+		assertThat(registry.stream().map(MessagingTesting::text)).doesNotContain("ghost");
+	}
+
+	@Test
+	void aLiveConsumersJobsAreNotRecovered(RedisDeployment redis, TestInfo test) {
+		QueueSettings settings = settings(test);
+		connect(redis, settings);
+		Set<String> started = ConcurrentHashMap.newKeySet();
+		AtomicInteger calls = new AtomicInteger();
+		// the slow job runs for three consumer timeouts while the other consumer keeps reaping
+		MessageHandler slow = (payload, delivery) -> {
+			calls.incrementAndGet();
+			started.add(text(payload));
+			Thread.sleep(settings.consumerTimeout().toMillis() * 3);
+		};
+		consumer(settings, slow);
+		consumer(settings, slow);
+		this.publisher.enqueue(this.queue, bytes("slow"));
+		await(WAIT, () -> started.contains("slow"), () -> "job started");
+		String ready = this.keys.queueReady(this.queue);
+		await(WAIT, () -> this.consumers.stream()
+			.allMatch((consumer) -> listLength(this.keys.queueProcessing(this.queue, consumer.consumerName())) == 0),
+				() -> "job finished");
+		assertThat(calls.get()).isEqualTo(1);
+		assertThat(listLength(ready)).isZero();
+	}
+
+	@Test
+	void delayedJobsRunNoEarlierThanDue(RedisDeployment redis, TestInfo test) {
+		QueueSettings settings = settings(test);
+		connect(redis, settings);
+		Map<String, Long> handledAt = new ConcurrentHashMap<>();
+		consumer(settings, (payload, delivery) -> handledAt.put(text(payload), redisMillis()));
+		long scheduledAt = redisMillis();
+		this.publisher.schedule(this.queue, bytes("in-800ms"), Duration.ofMillis(800));
+		this.publisher.schedule(this.queue, bytes("in-300ms"), Duration.ofMillis(300));
+		this.publisher.schedule(this.queue, bytes("at-600ms"), java.time.Instant.ofEpochMilli(scheduledAt + 600));
+		this.publisher.enqueue(this.queue, bytes("now"));
+		await(WAIT, () -> handledAt.size() == 4, () -> "handled " + handledAt.keySet());
+		assertThat(handledAt.get("in-300ms")).isGreaterThanOrEqualTo(scheduledAt + 300);
+		assertThat(handledAt.get("at-600ms")).isGreaterThanOrEqualTo(scheduledAt + 600);
+		assertThat(handledAt.get("in-800ms")).isGreaterThanOrEqualTo(scheduledAt + 800);
+		assertThat(delayedCount()).isZero();
+	}
+
+	@Test
+	void aFullQueueRefusesJobs(RedisDeployment redis, TestInfo test) {
+		QueueSettings settings = settings(test).withMaxLength(3);
+		connect(redis, settings);
+		this.publisher.enqueue(this.queue, bytes("1"));
+		this.publisher.enqueue(this.queue, bytes("2"));
+		this.publisher.schedule(this.queue, bytes("3"), Duration.ofMinutes(1));
+		assertThatThrownBy(() -> this.publisher.enqueue(this.queue, bytes("4"))).isInstanceOf(QueueFullException.class)
+			.hasMessageContaining(this.queue);
+		assertThat(listLength(this.keys.queueReady(this.queue))).isEqualTo(2);
+		assertThat(delayedCount()).isEqualTo(1);
+	}
+
+	@Test
+	void stopLetsTheRunningJobFinishAndLeavesTheRegistry(RedisDeployment redis, TestInfo test) throws Exception {
+		QueueSettings settings = settings(test);
+		connect(redis, settings);
+		java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+		java.util.concurrent.CountDownLatch proceed = new java.util.concurrent.CountDownLatch(1);
+		Set<String> finished = ConcurrentHashMap.newKeySet();
+		QueueConsumer consumer = consumer(settings, (payload, delivery) -> {
+			running.countDown();
+			proceed.await(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+			finished.add(text(payload));
+		});
+		this.publisher.enqueue(this.queue, bytes("long"));
+		assertThat(running.await(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isTrue();
+		Thread stopper = new Thread(consumer::stop);
+		stopper.start();
+		await(WAIT, () -> !consumer.isRunning(), () -> "stopping");
+		proceed.countDown();
+		stopper.join(WAIT.toMillis());
+		assertThat(finished).containsExactly("long");
+		assertThat(listLength(this.keys.queueProcessing(this.queue, consumer.consumerName()))).isZero();
+		List<byte[]> registry = this.connector.await(this.connector.async()
+			.zrange(bytes(this.keys.queueConsumers(this.queue)), 0, -1));
+		assertThat(registry).isEmpty();
+	}
+
+}

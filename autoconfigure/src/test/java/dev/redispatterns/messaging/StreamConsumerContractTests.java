@@ -1,0 +1,354 @@
+package dev.redispatterns.messaging;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.lettuce.core.Consumer;
+import io.lettuce.core.models.stream.PendingMessages;
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.XReadArgs.StreamOffset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import dev.redispatterns.core.RedisConnector;
+import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.test.RedisConnectionFactories;
+import dev.redispatterns.test.RedisDeployment;
+
+import static dev.redispatterns.messaging.MessagingTesting.await;
+import static dev.redispatterns.messaging.MessagingTesting.bytes;
+import static dev.redispatterns.messaging.MessagingTesting.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The stream consumer engine against a real Redis, without Spring; run against standalone and cluster.
+ */
+abstract class StreamConsumerContractTests {
+
+	static final Duration WAIT = Duration.ofSeconds(20);
+
+	LettuceConnectionFactory factory;
+
+	RedisConnector connector;
+
+	ScriptExecutor scripts;
+
+	MessagingKeys keys;
+
+	StreamPublisher publisher;
+
+	final List<StreamConsumer> consumers = new CopyOnWriteArrayList<>();
+
+	String stream;
+
+	void connect(RedisDeployment redis, TestInfo test, StreamSettings settings) {
+		this.factory = RedisConnectionFactories.lettuce(redis);
+		this.connector = new RedisConnector(this.factory, Duration.ofSeconds(2));
+		this.scripts = new ScriptExecutor(this.connector);
+		this.keys = new MessagingKeys(new RedisKeys("rp"));
+		this.stream = settings.name();
+		this.publisher = new StreamPublisher(this.connector, this.scripts, this.keys, MessagingTesting.codec(),
+				(name) -> settings, MessagingObserver.NONE);
+	}
+
+	static StreamSettings settings(TestInfo test) {
+		return StreamSettings.defaults(test.getTestMethod().get().getName())
+			.withReclaimAfter(Duration.ofMillis(600))
+			.withPollTimeout(Duration.ofMillis(200))
+			.withShutdownTimeout(Duration.ofSeconds(2));
+	}
+
+	StreamConsumer consumer(StreamSettings settings, String group, MessageHandler handler) {
+		StreamConsumer consumer = new StreamConsumer(this.connector, this.scripts, this.keys, settings, group,
+				ConsumerNames.next(), handler, MessagingObserver.NONE);
+		this.consumers.add(consumer);
+		consumer.start();
+		return consumer;
+	}
+
+	@AfterEach
+	void close() {
+		this.consumers.forEach(StreamConsumer::stop);
+		if (this.connector != null) {
+			this.connector.destroy();
+			this.factory.destroy();
+		}
+	}
+
+	byte[] key() {
+		return bytes(this.keys.stream(this.stream));
+	}
+
+	long pendingCount(String group) {
+		PendingMessages pending = this.connector.await(this.connector.async().xpending(key(), bytes(group)));
+		return pending.getCount();
+	}
+
+	long length(byte[] key) {
+		return this.connector.await(this.connector.async().xlen(key));
+	}
+
+	List<StreamMessage<byte[], byte[]>> deadLetters() {
+		return this.connector.await(
+				this.connector.async().xrange(bytes(this.keys.streamDeadLetter(this.stream)), Range.create("-", "+")));
+	}
+
+	static Map<String, String> fields(StreamMessage<byte[], byte[]> message) {
+		Map<String, String> fields = new HashMap<>();
+		message.getBody().forEach((field, value) -> fields.put(text(field), text(value)));
+		return fields;
+	}
+
+	@Test
+	void entriesAreHandledOnceAndAcknowledged(RedisDeployment redis, TestInfo test) {
+		StreamSettings settings = settings(test).withConcurrency(3).withBatchSize(20);
+		connect(redis, test, settings);
+		Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
+		consumer(settings, "workers", (payload, delivery) -> {
+			assertThat(delivery.attempt()).isEqualTo(1);
+			handled.computeIfAbsent(text(payload), (key) -> new AtomicInteger()).incrementAndGet();
+		});
+		for (int i = 0; i < 300; i++) {
+			this.publisher.publishAsync(this.stream, bytes("m" + i));
+		}
+		await(WAIT, () -> handled.size() == 300 && pendingCount("workers") == 0,
+				() -> handled.size() + " of 300 handled, " + pendingCount("workers") + " pending");
+		assertThat(handled.values()).allMatch((count) -> count.get() == 1);
+	}
+
+	@Test
+	void aFailingHandlerLeavesTheEntryPendingAndItIsDeliveredAgain(RedisDeployment redis, TestInfo test) {
+		StreamSettings settings = settings(test);
+		connect(redis, test, settings);
+		List<Long> attempts = new CopyOnWriteArrayList<>();
+		CountDownLatch failedOnce = new CountDownLatch(1);
+		consumer(settings, "g", (payload, delivery) -> {
+			attempts.add(delivery.attempt());
+			if (delivery.attempt() == 1) {
+				failedOnce.countDown();
+				throw new IllegalStateException("first attempt fails");
+			}
+		});
+		this.publisher.publish(this.stream, bytes("x"));
+		await(WAIT, () -> failedOnce.getCount() == 0, () -> "first delivery");
+		assertThat(pendingCount("g")).as("not acknowledged after the failure").isEqualTo(1);
+		await(WAIT, () -> attempts.size() == 2 && pendingCount("g") == 0, () -> "attempts " + attempts);
+		assertThat(attempts).containsExactly(1L, 2L);
+		assertThat(deadLetters()).isEmpty();
+	}
+
+	@Test
+	void poisonEntriesEndInTheDeadLetterStreamAfterMaxDeliveries(RedisDeployment redis, TestInfo test) {
+		StreamSettings settings = settings(test).withMaxDeliveries(3);
+		connect(redis, test, settings);
+		AtomicInteger calls = new AtomicInteger();
+		consumer(settings, "g", (payload, delivery) -> {
+			calls.incrementAndGet();
+			throw new IllegalArgumentException("cannot handle " + text(payload));
+		});
+		String id = this.publisher.publish(this.stream, bytes("poison"));
+		await(WAIT, () -> !deadLetters().isEmpty(), () -> "dead letter after " + calls.get() + " calls");
+		Map<String, String> dead = fields(deadLetters().get(0));
+		assertThat(dead).containsEntry("payload", "poison")
+			.containsEntry("source-id", id)
+			.containsEntry("group", "g")
+			.containsEntry("deliveries", "3");
+		assertThat(dead.get("error")).contains("IllegalArgumentException").contains("cannot handle poison");
+		assertThat(calls.get()).isEqualTo(3);
+		assertThat(pendingCount("g")).as("acknowledged in the source").isZero();
+		assertThat(deadLetters()).hasSize(1);
+	}
+
+	@Test
+	void aPoisonMessageExceptionDeadLettersAtOnce(RedisDeployment redis, TestInfo test) {
+		StreamSettings settings = settings(test).withMaxDeliveries(5);
+		connect(redis, test, settings);
+		AtomicInteger calls = new AtomicInteger();
+		consumer(settings, "g", (payload, delivery) -> {
+			calls.incrementAndGet();
+			throw new PoisonMessageException("unreadable");
+		});
+		this.publisher.publish(this.stream, bytes("{"));
+		await(WAIT, () -> !deadLetters().isEmpty() && pendingCount("g") == 0, () -> "dead letter");
+		assertThat(calls.get()).isEqualTo(1);
+		assertThat(fields(deadLetters().get(0))).containsEntry("deliveries", "1");
+	}
+
+	@Test
+	void entriesOfAConsumerThatDiedAreReclaimedByALiveOne(RedisDeployment redis, TestInfo test) {
+		StreamSettings settings = settings(test);
+		connect(redis, test, settings);
+		for (int i = 0; i < 5; i++) {
+			this.publisher.publish(this.stream, bytes("job" + i));
+		}
+		this.connector.await(this.connector.async()
+			.xgroupCreate(StreamOffset.from(key(), "0"), bytes("g")));
+		// a consumer that reads and then dies: its entries stay pending, never renewed
+		List<StreamMessage<byte[], byte[]>> taken = this.connector.await(this.connector.async()
+			.xreadgroup(Consumer.from(bytes("g"), bytes("ghost")), XReadArgs.Builder.count(5),
+					StreamOffset.lastConsumed(key())));
+		assertThat(taken).hasSize(5);
+		assertThat(pendingCount("g")).isEqualTo(5);
+		Map<String, Long> attempts = new ConcurrentHashMap<>();
+		consumer(settings, "g", (payload, delivery) -> attempts.put(text(payload), delivery.attempt()));
+		await(WAIT, () -> attempts.size() == 5 && pendingCount("g") == 0, () -> "reclaimed " + attempts);
+		assertThat(attempts.values()).allMatch((attempt) -> attempt == 2L);
+	}
+
+	@Test
+	void aSlowHandlerKeepsItsEntriesWhileOthersReclaim(RedisDeployment redis, TestInfo test) {
+		StreamSettings settings = settings(test).withConcurrency(2);
+		connect(redis, test, settings);
+		Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
+		MessageHandler slow = (payload, delivery) -> {
+			handled.computeIfAbsent(text(payload), (key) -> new AtomicInteger()).incrementAndGet();
+			// three reclaim periods: an entry not renewed would be claimed by the other consumer
+			Thread.sleep(settings.reclaimAfter().toMillis() * 3);
+		};
+		consumer(settings, "g", slow);
+		consumer(settings, "g", slow);
+		this.publisher.publish(this.stream, bytes("slow-1"));
+		this.publisher.publish(this.stream, bytes("slow-2"));
+		await(WAIT, () -> handled.size() == 2 && pendingCount("g") == 0, () -> "handled " + handled);
+		assertThat(handled.values()).allMatch((count) -> count.get() == 1);
+	}
+
+	@Test
+	void aSlowHandlerBoundsWhatTheReaderHoldsInMemory(RedisDeployment redis, TestInfo test) throws Exception {
+		StreamSettings settings = settings(test).withConcurrency(2).withBatchSize(5);
+		connect(redis, test, settings);
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger started = new AtomicInteger();
+		consumer(settings, "g", (payload, delivery) -> {
+			started.incrementAndGet();
+			release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		});
+		for (int i = 0; i < 100; i++) {
+			this.publisher.publish(this.stream, bytes("m" + i));
+		}
+		await(WAIT, () -> started.get() == 2 && pendingCount("g") == settings.capacity(),
+				() -> started.get() + " started, " + pendingCount("g") + " read");
+		// several poll periods later the reader still holds no more than its capacity
+		long until = System.nanoTime() + settings.pollTimeout().multipliedBy(3).toNanos();
+		while (System.nanoTime() < until) {
+			assertThat(pendingCount("g")).isLessThanOrEqualTo(settings.capacity());
+			Thread.sleep(20);
+		}
+		release.countDown();
+		await(WAIT, () -> pendingCount("g") == 0 && started.get() == 100, () -> started.get() + " handled");
+	}
+
+	@Test
+	void stopFinishesRunningHandlersAndHandsUnstartedEntriesBack(RedisDeployment redis, TestInfo test)
+			throws Exception {
+		StreamSettings settings = settings(test).withConcurrency(1).withBatchSize(5)
+			.withReclaimAfter(Duration.ofSeconds(20));
+		connect(redis, test, settings);
+		CountDownLatch running = new CountDownLatch(1);
+		CountDownLatch proceed = new CountDownLatch(1);
+		Set<String> finished = ConcurrentHashMap.newKeySet();
+		StreamConsumer first = consumer(settings, "g", (payload, delivery) -> {
+			running.countDown();
+			proceed.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+			finished.add(text(payload));
+		});
+		for (int i = 0; i < 5; i++) {
+			this.publisher.publish(this.stream, bytes("m" + i));
+		}
+		assertThat(running.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+		await(WAIT, () -> pendingCount("g") == 5, () -> "all five read");
+		Thread stopper = new Thread(first::stop);
+		stopper.start();
+		await(WAIT, () -> !first.isRunning(), () -> "stopping");
+		proceed.countDown();
+		stopper.join(WAIT.toMillis());
+		assertThat(finished).as("the running handler finished").containsExactly("m0");
+		assertThat(pendingCount("g")).as("only unstarted entries stay pending").isEqualTo(4);
+		// handed back: another consumer claims them at once, long before reclaim-after
+		Set<String> second = ConcurrentHashMap.newKeySet();
+		long start = System.nanoTime();
+		consumer(settings, "g", (payload, delivery) -> second.add(text(payload)));
+		await(Duration.ofSeconds(15), () -> second.size() == 4 && pendingCount("g") == 0, () -> "second " + second);
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(settings.reclaimAfter());
+		assertThat(second).containsExactlyInAnyOrder("m1", "m2", "m3", "m4");
+	}
+
+	@Test
+	void trimmingByLengthKeepsTheStreamBounded(RedisDeployment redis, TestInfo test) {
+		StreamSettings settings = settings(test).withMaxLength(100);
+		connect(redis, test, settings);
+		List<java.util.concurrent.CompletableFuture<String>> added = new ArrayList<>();
+		for (int i = 0; i < 3000; i++) {
+			added.add(this.publisher.publishAsync(this.stream, bytes("entry-" + i)));
+		}
+		added.forEach(java.util.concurrent.CompletableFuture::join);
+		// approximate trimming removes whole stream nodes (at most 100 entries each)
+		assertThat(length(key())).isBetween(100L, 200L);
+	}
+
+	@Test
+	void trimmingByAgeDropsOldEntries(RedisDeployment redis, TestInfo test) {
+		StreamSettings settings = settings(test).withMaxLength(0).withMaxAge(Duration.ofSeconds(2));
+		connect(redis, test, settings);
+		for (int i = 0; i < 300; i++) {
+			this.publisher.publish(this.stream, bytes("old-" + i));
+		}
+		assertThat(length(key())).as("young entries are kept").isGreaterThanOrEqualTo(200);
+		long published = redisMillis();
+		await(WAIT, () -> redisMillis() > published + 2100, () -> "two seconds of Redis time");
+		this.publisher.publish(this.stream, bytes("new"));
+		// whole stream nodes older than the age bound are gone
+		assertThat(length(key())).isLessThan(150);
+	}
+
+	@Test
+	void theGroupIsCreatedWithTheStreamWhenMissing(RedisDeployment redis, TestInfo test) {
+		StreamSettings settings = settings(test);
+		connect(redis, test, settings);
+		StreamConsumer consumer = consumer(settings, "created", (payload, delivery) -> {
+		});
+		List<Object> groups = this.connector.await(this.connector.async().xinfoGroups(key()));
+		assertThat(groups).hasSize(1);
+		assertThat(MessagingTesting.string(((List<?>) groups.get(0)).get(1))).isEqualTo("created");
+		// a second consumer of the same group tolerates BUSYGROUP
+		consumer(settings, "created", (payload, delivery) -> {
+		});
+		assertThat(consumer.isRunning()).isTrue();
+	}
+
+	@Test
+	void aStreamLostWithItsGroupIsCreatedAgainAndConsumptionContinues(RedisDeployment redis, TestInfo test) {
+		StreamSettings settings = settings(test);
+		connect(redis, test, settings);
+		Set<String> handled = ConcurrentHashMap.newKeySet();
+		consumer(settings, "g", (payload, delivery) -> handled.add(text(payload)));
+		this.publisher.publish(this.stream, bytes("before"));
+		await(WAIT, () -> handled.contains("before"), () -> "first entry");
+		// as after a restart of a Redis without persistence
+		this.connector.await(this.connector.async().del(key()));
+		await(WAIT, () -> this.connector.await(this.connector.async().exists(key())) == 1, () -> "group created again");
+		this.publisher.publish(this.stream, bytes("after"));
+		await(WAIT, () -> handled.contains("after") && pendingCount("g") == 0, () -> "entry after the loss");
+	}
+
+	long redisMillis() {
+		List<byte[]> time = this.connector.await(this.connector.async().time());
+		return Long.parseLong(text(time.get(0))) * 1000 + Long.parseLong(text(time.get(1))) / 1000;
+	}
+
+}

@@ -1,0 +1,8 @@
+package dev.redispatterns.messaging;
+
+import dev.redispatterns.test.RedisTest;
+
+@RedisTest
+class StreamConsumerStandaloneTests extends StreamConsumerContractTests {
+
+}

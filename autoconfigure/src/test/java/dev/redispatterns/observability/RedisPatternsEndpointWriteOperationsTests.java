@@ -1,0 +1,118 @@
+package dev.redispatterns.observability;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.actuate.audit.AuditEvent;
+import org.springframework.boot.actuate.audit.AuditEventRepository;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.redispatterns.lock.LockHandle;
+import dev.redispatterns.lock.LockManager;
+import dev.redispatterns.lock.LockOptions;
+import dev.redispatterns.ratelimit.RateLimiter;
+import dev.redispatterns.ratelimit.RedisRateLimiter;
+import dev.redispatterns.test.RecordedLogs;
+import dev.redispatterns.test.RedisDeployment;
+import dev.redispatterns.test.RedisTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The endpoint's write operations, switched on with
+ * {@code redis.patterns.observability.endpoint.write-operations.enabled}: they do what they say and every
+ * use is audited (WARN log and an audit event).
+ */
+@RedisTest
+@ExtendWith(RecordedLogs.Extension.class)
+class RedisPatternsEndpointWriteOperationsTests {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static ConfigurableApplicationContext context;
+
+	@BeforeAll
+	static void start(RedisDeployment redis) {
+		redis.flushAll();
+		context = ShopRunner.start(redis, "redis.patterns.observability.endpoint.write-operations.enabled=true");
+	}
+
+	@AfterAll
+	static void stop() {
+		if (context != null) {
+			context.close();
+		}
+	}
+
+	@Test
+	void resetsOneClientsRateLimitBucketAndAuditsIt(RecordedLogs output) throws Exception {
+		RateLimiter limiter = context.getBean(RateLimiter.class);
+		for (int i = 0; i < 5; i++) {
+			limiter.tryAcquire("api", "greedy");
+		}
+		limiter.tryAcquire("api", "modest");
+		assertThat(limiter.tryAcquire("api", "greedy").isAllowed()).isFalse();
+		Instant before = Instant.now().minusSeconds(1);
+		HttpResponse<String> response = ShopRunner.send(context, "DELETE", "/actuator/redispatterns/ratelimit/api/greedy");
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		JsonNode result = JSON.readTree(response.body());
+		assertThat(result.path("hadState").asBoolean()).isTrue();
+		assertThat(context.getBean(RedisRateLimiter.class).inspect("api", "greedy").remaining()).isEqualTo(5);
+		assertThat(context.getBean(RedisRateLimiter.class).inspect("api", "modest").remaining())
+			.as("other clients keep their state").isEqualTo(4);
+		assertThat(limiter.tryAcquire("api", "greedy").isAllowed()).isTrue();
+		AuditEvent event = auditEvent(RedisPatternsWritableEndpoint.RATE_LIMIT_RESET, before);
+		assertThat(event.getPrincipal()).isEqualTo("anonymous");
+		assertThat(event.getData()).containsEntry("policy", "api").containsEntry("key", "greedy");
+		assertThat(output).contains("WARN").contains("anonymous reset the rate-limit bucket of policy 'api', key 'greedy'");
+	}
+
+	@Test
+	void forceReleasesALockSoTheNextCallerGetsItAndAuditsIt(RecordedLogs output) throws Exception {
+		LockManager locks = context.getBean(LockManager.class);
+		LockHandle stuck = locks.lock("report:daily", LockOptions.waitFor(Duration.ofSeconds(1)));
+		assertThat(locks.tryLock("report:daily", LockOptions.immediate())).as("held").isEmpty();
+		Instant before = Instant.now().minusSeconds(1);
+		HttpResponse<String> response = ShopRunner.send(context, "DELETE", "/actuator/redispatterns/locks/report:daily");
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		assertThat(JSON.readTree(response.body()).path("released").asBoolean()).isTrue();
+		assertThat(stuck.isHeld()).as("the holder here learns at once that it lost the lock").isFalse();
+		Optional<LockHandle> next = locks.tryLock("report:daily", LockOptions.immediate());
+		assertThat(next).isPresent();
+		assertThat(next.get().fencingToken()).isGreaterThan(stuck.fencingToken());
+		next.get().unlock();
+		AuditEvent event = auditEvent(RedisPatternsWritableEndpoint.LOCK_FORCE_RELEASE, before);
+		assertThat(event.getData()).containsEntry("lock", "report:daily").containsEntry("released", true);
+		assertThat(output).contains("anonymous force-released lock 'report:daily'");
+		HttpResponse<String> again = ShopRunner.send(context, "DELETE", "/actuator/redispatterns/locks/report:daily");
+		assertThat(JSON.readTree(again.body()).path("released").asBoolean()).as("nobody holds it now").isFalse();
+	}
+
+	@Test
+	void readOperationsStayAvailable() throws Exception {
+		HttpResponse<String> response = ShopRunner.send(context, "GET", "/actuator/redispatterns");
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(JSON.readTree(response.body()).path("rateLimits").path("policies").has("api")).isTrue();
+		assertThat(ShopRunner.send(context, "DELETE", "/actuator/redispatterns/ratelimit/undefined/x").statusCode())
+			.as("unknown policy").isEqualTo(400);
+		assertThat(ShopRunner.send(context, "DELETE", "/actuator/redispatterns/caches/products").statusCode())
+			.as("unknown area").isEqualTo(400);
+	}
+
+	private static AuditEvent auditEvent(String type, Instant after) {
+		List<AuditEvent> events = context.getBean(AuditEventRepository.class).find("anonymous", after, type);
+		assertThat(events).hasSize(1);
+		return events.get(0);
+	}
+
+}

@@ -1,0 +1,62 @@
+package dev.redispatterns.ratelimit.web;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.http.server.PathContainer;
+import org.springframework.web.util.pattern.PathPattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class RateLimitRuleTests {
+
+	private static final PathContainer ORDERS = PathContainer.parsePath("/tenants/acme/orders");
+
+	@Test
+	void rulesMatchPatternsAndMethods() {
+		RateLimitRule rule = new RateLimitRule("r", List.of("/api/**", "/tenants/{tenant}/**"), List.of("post"), "p",
+				"client-ip", 1);
+		assertThat(rule.match("POST", ORDERS)).isNotNull();
+		assertThat(rule.match("GET", ORDERS)).as("other methods").isNull();
+		assertThat(rule.match("POST", PathContainer.parsePath("/public/x"))).isNull();
+		assertThat(new RateLimitRule("r", List.of("/**"), List.of(), "p", "global", 1).match("DELETE", ORDERS))
+			.as("no methods: all")
+			.isNotNull();
+	}
+
+	@Test
+	void keysAreTypedAndFallBackToTheClientAddress() {
+		assertThat(key("client-ip", null, Map.of())).isEqualTo("ip:203.0.113.5");
+		assertThat(key("global", "alice", Map.of())).isEqualTo("global");
+		assertThat(key("principal", "alice", Map.of())).isEqualTo("user:alice");
+		assertThat(key("principal", null, Map.of())).isEqualTo("ip:203.0.113.5");
+		assertThat(key("header:X-Api-Key", null, Map.of("X-Api-Key", "k1"))).isEqualTo("header:k1");
+		assertThat(key("header:X-Api-Key", null, Map.of())).isEqualTo("ip:203.0.113.5");
+		assertThat(key("path-variable:tenant", null, Map.of())).isEqualTo("var:acme");
+		assertThat(key("path-variable:missing", null, Map.of())).isEqualTo("ip:203.0.113.5");
+	}
+
+	@Test
+	void invalidKeysAreRefused() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new RateLimitRule("r", List.of("/**"), List.of(), "p", "cookie:x", 1))
+			.withMessageContaining("cookie:x");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new RateLimitRule("r", List.of("/**"), List.of(), "p", "header:", 1));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new RateLimitRule("r", List.of("/**"), List.of(), "p", "global:x", 1));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new RateLimitRule("r", List.of(), List.of(), "p", "global", 1));
+	}
+
+	private static String key(String spec, String principal, Map<String, String> headers) {
+		RateLimitRule rule = new RateLimitRule("r", List.of("/tenants/{tenant}/**"), List.of(), "p", spec, 1);
+		PathPattern.PathMatchInfo match = rule.match("GET", ORDERS);
+		assertThat(match).isNotNull();
+		return rule.key(match, () -> "203.0.113.5", principal, headers::get);
+	}
+
+}

@@ -1,0 +1,140 @@
+package dev.redispatterns.reliability;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import dev.redispatterns.core.RedisConnector;
+import dev.redispatterns.core.RedisPatternsException;
+import dev.redispatterns.test.RedisServerProcess;
+import dev.redispatterns.test.RespClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Every feature of the starter works as a Redis ACL user that may touch nothing but the starter's key
+ * prefix and channels and run nothing but {@link #COMMANDS} — the line documented in the README. The
+ * default user is switched off, so a connection that forgot to authenticate would fail instead of
+ * silently running with full rights.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SecurityAclTests {
+
+	/** The commands the starter needs, as documented in the README's ACL line. */
+	static final String COMMANDS = "+ping +info +time +eval +evalsha "
+			+ "+get +set +del +unlink +exists +incrby +append +pexpire +pexpireat +pttl +rename +scan "
+			+ "+hget +hset +hmset +hmget +hgetall +hdel +hincrby "
+			+ "+lpush +rpush +rpop +llen +lrange +lrem +blmove +sadd +srem +scard "
+			+ "+zadd +zcard +zcount +zincrby +zrange +zrangebyscore +zrank +zrem +zremrangebyrank +zremrangebyscore +zscore "
+			+ "+pfadd +pfcount +pfmerge "
+			+ "+xadd +xack +xautoclaim +xclaim +xgroup|create +xgroup|delconsumer +xinfo|consumers +xinfo|groups "
+			+ "+xpending +xrange +xreadgroup +xtrim "
+			+ "+publish +subscribe +unsubscribe +psubscribe +punsubscribe +spublish +ssubscribe +sunsubscribe";
+
+	private static final String PASSWORD = "app-secret-0123456789";
+
+	private static final String ADMIN_PASSWORD = "admin-secret-0123456789";
+
+	private RedisServerProcess redis;
+
+	@BeforeAll
+	void start() {
+		this.redis = RedisServerProcess.start();
+		admin("ACL", "SETUSER", "admin", "on", ">" + ADMIN_PASSWORD, "~*", "&*", "+@all");
+		// the README's line, with this test's password and pub/sub channel
+		List<Object> app = new ArrayList<>(List.of("ACL", "SETUSER", "app", "on", ">" + PASSWORD, "resetkeys", "~rp:*",
+				"resetchannels", "&rp:*", "&" + NewsRecorder.CHANNEL, "-@all"));
+		app.addAll(List.of((Object[]) COMMANDS.split(" ")));
+		admin(app.toArray());
+		admin("ACL", "SETUSER", "default", "off");
+	}
+
+	@AfterAll
+	void stop() {
+		this.redis.close();
+	}
+
+	/** An administrative command as the admin user (as the default user until the admin user exists). */
+	private Object admin(Object... command) {
+		try (RespClient client = new RespClient(this.redis.host(), this.redis.port())) {
+			try {
+				client.command("AUTH", "admin", ADMIN_PASSWORD);
+			}
+			catch (RespClient.RedisErrorReply ex) {
+				// the admin user is being created by this very command
+			}
+			return client.command(command);
+		}
+	}
+
+	private ConfigurableApplicationContext application(String user, String password) {
+		List<String> properties = new ArrayList<>(List.of(FeatureTour.PROPERTIES));
+		properties.addAll(List.of("spring.data.redis.host=" + this.redis.host(),
+				"spring.data.redis.port=" + this.redis.port(), "spring.data.redis.username=" + user,
+				"spring.data.redis.password=" + password));
+		return ReliabilityApplication.start(properties.toArray(String[]::new));
+	}
+
+	@Test
+	void everyFeatureWorksAsTheRestrictedUserOnEveryConnection() throws Exception {
+		admin("ACL", "LOG", "RESET");
+		try (ConfigurableApplicationContext context = application("app", PASSWORD)) {
+			try {
+				new FeatureTour(context).run("acl");
+			}
+			catch (AssertionError | RuntimeException ex) {
+				throw new AssertionError("A feature failed under the ACL user; ACL LOG: " + admin("ACL", "LOG", "10"), ex);
+			}
+			assertThat(admin("ACL", "LOG", "10")).as("nothing was denied").isEqualTo(List.of());
+			String clients = (String) admin("CLIENT", "LIST", "TYPE", "normal");
+			String pubsub = (String) admin("CLIENT", "LIST", "TYPE", "pubsub");
+			List<String> users = new ArrayList<>();
+			for (String line : (clients + pubsub).split("\n")) {
+				if (!line.isBlank() && !line.contains("cmd=client|list")) {
+					users.add(line.replaceAll(".* user=([^ ]+).*", "$1"));
+				}
+			}
+			assertThat(users).as("connections opened by the application (shared, pub/sub, blocking readers)")
+				.hasSizeGreaterThanOrEqualTo(3)
+				.containsOnly("app");
+		}
+	}
+
+	@Test
+	void theReadmeDocumentsExactlyThisLine() throws Exception {
+		String readme = Files.readString(Path.of("..", "README.md"));
+		String line = readme.lines().filter((text) -> text.startsWith("ACL SETUSER app ")).findFirst().orElseThrow();
+		assertThat(line).isEqualTo("ACL SETUSER app on >CHANGE-ME resetkeys ~rp:* resetchannels &rp:* &prices -@all "
+				+ COMMANDS);
+		assertThat(readme).contains(SecurityAclClusterTests.CLUSTER_COMMANDS);
+	}
+
+	@Test
+	void theUserCanReachNothingBeyondThePrefixNorAdministerTheServer() {
+		try (ConfigurableApplicationContext context = application("app", PASSWORD)) {
+			RedisConnector connector = context.getBean(RedisConnector.class);
+			admin("SET", "other:secret", "x");
+			assertThatThrownBy(() -> connector.await(connector.async().get("other:secret".getBytes())))
+				.isInstanceOf(RedisPatternsException.class)
+				.hasMessageContaining("NOPERM");
+			assertThatThrownBy(() -> connector.await(connector.async().flushall()))
+				.hasMessageContaining("NOPERM");
+			assertThatThrownBy(() -> connector.await(connector.async().dbsize()))
+				.hasMessageContaining("NOPERM");
+			assertThatThrownBy(() -> connector.await(connector.async().keys("*")))
+				.hasMessageContaining("NOPERM");
+			assertThatThrownBy(() -> connector.await(connector.async().publish("elsewhere".getBytes(), new byte[0])))
+				.hasMessageContaining("NOPERM");
+		}
+	}
+
+}

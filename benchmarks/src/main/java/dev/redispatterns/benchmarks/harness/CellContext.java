@@ -1,0 +1,81 @@
+package dev.redispatterns.benchmarks.harness;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+import io.lettuce.core.RedisURI;
+
+import dev.redispatterns.test.RespClient;
+
+/**
+ * What a cell's JVM knows: where Redis is, how many client threads it runs, how long to warm up and
+ * measure, and which of the cell's JVMs it is. It also runs the start handshake with the suite.
+ *
+ * @param host Redis host
+ * @param port Redis port
+ * @param threads client threads in this JVM
+ * @param jvmIndex index of this JVM among the cell's JVMs
+ * @param jvmCount JVMs of the cell
+ * @param warmupNanos warm-up
+ * @param measureNanos measured window
+ * @param rounds measured rounds (round-based workloads)
+ * @param quick whether this is a smoke run
+ */
+public record CellContext(String host, int port, int threads, int jvmIndex, int jvmCount, long warmupNanos,
+		long measureNanos, int rounds, boolean quick) {
+
+	/** Printed by a cell JVM when it is set up and waits for {@link #GO}. */
+	public static final String READY = "READY";
+
+	/** Sent by the suite to every JVM of a cell at once, so multi-JVM cells measure the same window. */
+	public static final String GO = "GO";
+
+	public String redisUrl() {
+		return "redis://" + this.host + ":" + this.port;
+	}
+
+	public RedisURI redisUri() {
+		return RedisURI.create(this.host, this.port);
+	}
+
+	/**
+	 * Whether this JVM reads Redis's command counter around the window. Only the first JVM of a cell does,
+	 * and its delta counts the commands of every JVM in that window.
+	 */
+	public boolean countsCommands() {
+		return this.jvmIndex == 0;
+	}
+
+	/** {@code total_commands_processed} of {@code INFO stats}: every command, also those run inside scripts. */
+	public long commandsProcessed() {
+		return RedisInfo.commandsProcessed(this.host, this.port);
+	}
+
+	/** Runs an administrative command on a connection of its own. */
+	public Object admin(Object... command) {
+		return RespClient.call(this.host, this.port, command);
+	}
+
+	/** Tells the suite this JVM is set up and blocks until the suite says go. */
+	public void ready() {
+		System.out.println(READY);
+		System.out.flush();
+		try {
+			BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+			String line;
+			while ((line = in.readLine()) != null) {
+				if (GO.equals(line.trim())) {
+					return;
+				}
+			}
+			throw new IllegalStateException("Suite closed the cell's input before saying " + GO);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}

@@ -1,0 +1,451 @@
+package dev.redispatterns.benchmarks.harness;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.HdrHistogram.Histogram;
+import org.jspecify.annotations.Nullable;
+
+import dev.redispatterns.benchmarks.layers.LayerGroup;
+import dev.redispatterns.benchmarks.layers.LayerSuite;
+import dev.redispatterns.benchmarks.layers.LayerSuite.Score;
+
+/**
+ * Writes a run's markdown report: the run's facts, a summary of ratios, one table per workload with every
+ * implementation (measured, not applicable or failed), the targets, and the layer-cost tables.
+ */
+public final class ReportWriter {
+
+	private final StringBuilder out = new StringBuilder();
+
+	private final RunInfo run;
+
+	private final Map<String, CellResult> results;
+
+	private final @Nullable Map<String, Score> layerScores;
+
+	private final Map<String, String> layerFailures;
+
+	/**
+	 * @param layers outcome of the layer-cost benchmarks, or {@code null} when none ran
+	 */
+	public ReportWriter(RunInfo run, Map<String, CellResult> results, LayerSuite.@Nullable Outcome layers) {
+		this.run = run;
+		this.results = results;
+		this.layerScores = (layers != null) ? layers.scores() : null;
+		this.layerFailures = (layers != null) ? layers.failures() : Map.of();
+	}
+
+	public String write(List<Workload> workloads, List<LayerGroup> layers, List<Target> targets) {
+		SuiteOptions options = this.run.options();
+		line("# Redis Patterns benchmarks, " + DateTimeFormatter.ISO_LOCAL_DATE.format(this.run.started().atZone(ZoneOffset.UTC)));
+		line("");
+		if (options.quick()) {
+			line("> **Quick smoke run** (`-Dbench.quick=true`): every cell ran for about two seconds to show that it "
+					+ "works end to end. These numbers are not measurements; do not quote them.");
+			line("");
+		}
+		if (!options.include().isEmpty()) {
+			line("> **Subset run**: only cells matching `" + String.join(",", options.include())
+					+ "` (plus their floors) were measured.");
+			line("");
+		}
+		line("Each implementation is measured in its own JVM in the same run as the floor of its workload: raw "
+				+ "Lettuce doing the least Redis work the operation needs. On a shared machine absolute numbers move "
+				+ "between runs; the ratios to the floor measured in one run are what to read. Latencies are per "
+				+ "operation as seen by a client thread (closed loop: a slower implementation is offered less load).");
+		line("");
+		writeRun(workloads);
+		writeSummary(workloads);
+		writeTargets(workloads, layers, targets);
+		for (Workload workload : workloads) {
+			writeWorkload(workload);
+		}
+		if (this.layerScores != null) {
+			for (LayerGroup group : layers) {
+				writeLayers(group);
+			}
+		}
+		return this.out.toString();
+	}
+
+	private void writeRun(List<Workload> workloads) {
+		SuiteOptions options = this.run.options();
+		line("## Run");
+		line("");
+		line("| | |");
+		line("| --- | --- |");
+		line("| command | `" + this.run.command() + "` |");
+		line("| machine | " + this.run.machine() + " |");
+		line("| load average (1/5/15 min) | " + this.run.loadBefore() + " at start, " + this.run.loadAfter() + " at end |");
+		line("| JDK | " + this.run.jdk() + " |");
+		line("| Redis | " + this.run.redis() + " |");
+		line("| harness | 16 client threads unless stated; warm-up " + seconds(options.warmup().toMillis())
+				+ longerWarmups(workloads)
+				+ " + measure " + seconds(options.measure().toMillis())
+				+ " per cell; one JVM per (workload, implementation), all cells in this run; stampede: "
+				+ options.rounds() + " measured rounds after 1 warm-up round; cell JVMs `"
+				+ String.join(" ", options.childJvmArgs()) + "`; layer costs: JMH, 1 fork, 1 thread |");
+		StringBuilder libraries = new StringBuilder();
+		this.run.libraries().forEach((name, version) -> libraries.append((libraries.length() > 0) ? ", " : "")
+			.append(name).append(' ').append(version));
+		line("| libraries | " + libraries + " |");
+		line("| started, took | " + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+			.format(this.run.started().atZone(ZoneOffset.UTC)) + ", " + minutes(this.run.took().toSeconds()) + " |");
+		line("");
+	}
+
+	/** The workloads that warm up longer than configured, for the run table. */
+	private String longerWarmups(List<Workload> workloads) {
+		SuiteOptions options = this.run.options();
+		List<String> longer = new ArrayList<>();
+		for (Workload workload : workloads) {
+			if (!workload.warmup(options).equals(options.warmup()) && anyMeasured(workload)) {
+				longer.add("`" + workload.id() + "` " + seconds(workload.warmup(options).toMillis()));
+			}
+		}
+		return longer.isEmpty() ? "" : " (" + String.join(", ", longer) + ")";
+	}
+
+	private void writeSummary(List<Workload> workloads) {
+		line("## Summary: ratios to the floor");
+		line("");
+		line("| workload | floor | others (× floor; stampede: loads per round, slowest caller) |");
+		line("| --- | ---: | --- |");
+		for (Workload workload : workloads) {
+			Implementation<?> floor = workload.floor();
+			CellResult floorResult = (floor != null) ? this.results.get(cellId(workload, floor)) : null;
+			if (floorResult == null && !anyMeasured(workload)) {
+				continue;
+			}
+			boolean stampede = workload.reportStyle().kind() == ReportStyle.Kind.STAMPEDE;
+			String floorText = (floorResult == null) ? "not run"
+					: floorResult.isFailed() ? "failed"
+							: stampede ? stampedeShort(floorResult)
+									: number(floorResult.operationsPerSecond()) + " " + workload.reportStyle().unit();
+			List<String> others = new ArrayList<>();
+			for (Implementation<?> implementation : workload.implementations()) {
+				if (implementation == floor || implementation.role() == Implementation.Role.FLOOR) {
+					// further floors (one per script) are in the workload's table
+					continue;
+				}
+				String name = shortName(workload, implementation);
+				if (!implementation.measurable()) {
+					others.add(name + ": n/a");
+					continue;
+				}
+				CellResult result = this.results.get(cellId(workload, implementation));
+				if (result == null) {
+					continue;
+				}
+				if (result.isFailed()) {
+					others.add(name + ": failed");
+				}
+				else if (stampede) {
+					others.add(name + " " + stampedeShort(result));
+				}
+				else {
+					others.add(name + " " + ratio(workload, implementation, result));
+				}
+			}
+			line("| " + workload.title() + " | " + floorText + " | " + String.join("; ", others) + " |");
+		}
+		line("");
+	}
+
+	private void writeTargets(List<Workload> workloads, List<LayerGroup> layers, List<Target> targets) {
+		if (targets.isEmpty()) {
+			return;
+		}
+		Results results = new Results(this.results, (this.layerScores != null) ? this.layerScores : Map.of());
+		line("## Targets of this starter");
+		line("");
+		line("The starter's targets (`PERFORMANCE.md` and the caching, rate-limit and lock issues), checked against "
+				+ "this run" + (this.run.options().quick() ? " — meaningless in a quick smoke run" : "") + ".");
+		line("");
+		line("| workload | target | measured in this run | |");
+		line("| --- | --- | --- | --- |");
+		for (Target target : targets) {
+			if (!ranAnything(target.workload(), workloads, layers)) {
+				continue;
+			}
+			Target.Verdict verdict = target.check().apply(results);
+			if (verdict.status() == Target.Status.NOT_MEASURED && !this.run.options().include().isEmpty()) {
+				// a subset run: the starter's cells of this workload were not selected
+				continue;
+			}
+			line("| " + title(target.workload(), workloads, layers) + " | " + target.text() + " | "
+					+ verdict.measured().replace('|', '/') + " | " + verdict.status().text() + " |");
+		}
+		line("");
+	}
+
+	/** Whether the run measured any cell of the workload, or any method of the layer group, {@code id}. */
+	private boolean ranAnything(String id, List<Workload> workloads, List<LayerGroup> layers) {
+		for (Workload workload : workloads) {
+			if (workload.id().equals(id)) {
+				return anyMeasured(workload);
+			}
+		}
+		for (LayerGroup group : layers) {
+			if (group.id().equals(id) && this.layerScores != null) {
+				return group.rows()
+					.stream()
+					.anyMatch((row) -> row.isMeasured() && this.layerScores.containsKey(method(group, row.method())));
+			}
+		}
+		return false;
+	}
+
+	private static String title(String id, List<Workload> workloads, List<LayerGroup> layers) {
+		for (Workload workload : workloads) {
+			if (workload.id().equals(id)) {
+				return workload.title();
+			}
+		}
+		for (LayerGroup group : layers) {
+			if (group.id().equals(id)) {
+				return group.title();
+			}
+		}
+		return id;
+	}
+
+	private boolean anyMeasured(Workload workload) {
+		return workload.implementations().stream().anyMatch((i) -> this.results.containsKey(cellId(workload, i)));
+	}
+
+	private void writeWorkload(Workload workload) {
+		if (!anyMeasured(workload)) {
+			return;
+		}
+		line("## " + workload.title());
+		line("");
+		line(workload.description());
+		line("");
+		ReportStyle style = workload.reportStyle();
+		List<String> notes = new ArrayList<>();
+		if (style.kind() == ReportStyle.Kind.STAMPEDE) {
+			line("| implementation | loads per round (mean / max) | slowest caller (median / max) | caller p50 / p99 "
+					+ "| Redis commands per round | per caller | round trips per caller | errors |");
+			line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+		}
+		else {
+			String success = style.success().isEmpty() ? "" : " " + style.success() + " |";
+			line("| implementation | " + style.unit() + " | × floor | " + style.latency() + " p50 | p99 | p99.9 "
+					+ "| Redis commands/op |" + success + " errors |");
+			line("| --- | ---: | ---: | ---: | ---: | ---: | ---: |" + (style.success().isEmpty() ? "" : " ---: |")
+					+ " ---: |");
+		}
+		for (Implementation<?> implementation : workload.implementations()) {
+			String label = implementation.label()
+					+ ((implementation.role() == Implementation.Role.FLOOR) ? " — **floor**" : "");
+			if (implementation.note() != null && implementation.measurable()) {
+				notes.add(implementation.label() + ": " + implementation.note());
+			}
+			if (!implementation.measurable()) {
+				line("| " + label + " | " + implementation.note() + " |");
+				continue;
+			}
+			CellResult result = this.results.get(cellId(workload, implementation));
+			if (result == null) {
+				line("| " + label + " | not run (excluded by `-Dbench.include`) |");
+				continue;
+			}
+			if (result.isFailed()) {
+				line("| " + label + " | **failed**: " + result.failure().replace('|', '/') + " |");
+				continue;
+			}
+			for (String sample : result.errorSamples()) {
+				notes.add(implementation.label() + " error: " + sample.replace('|', '/'));
+			}
+			for (String note : result.notes()) {
+				notes.add(implementation.label() + ": " + note);
+			}
+			if (result.operations() == 0) {
+				notes.add(implementation.label() + ": no operation completed inside the measured window (each took "
+						+ "longer than the window, or all failed); its figures are empty, not zero-cost");
+			}
+			if (style.kind() == ReportStyle.Kind.STAMPEDE) {
+				line(stampedeRow(label, result));
+			}
+			else {
+				line(throughputRow(workload, implementation, label, result));
+			}
+		}
+		line("");
+		for (String note : notes) {
+			line("- " + note);
+		}
+		if (!notes.isEmpty()) {
+			line("");
+		}
+	}
+
+	private String throughputRow(Workload workload, Implementation<?> implementation, String label, CellResult result) {
+		Histogram histogram = result.histogram();
+		StringBuilder row = new StringBuilder("| ").append(label)
+			.append(" | ")
+			.append(number(result.operationsPerSecond()))
+			.append(" | ")
+			.append(ratio(workload, implementation, result))
+			.append(" | ")
+			.append(latency(histogram.getValueAtPercentile(50)))
+			.append(" | ")
+			.append(latency(histogram.getValueAtPercentile(99)))
+			.append(" | ")
+			.append(latency(histogram.getValueAtPercentile(99.9)))
+			.append(" | ")
+			.append(Double.isNaN(result.commandsPerOperation()) ? "n/a"
+					: String.format(Locale.ROOT, "%.1f", result.commandsPerOperation()))
+			.append(" |");
+		if (!workload.reportStyle().success().isEmpty()) {
+			row.append(' ')
+				.append((result.operations() > 0)
+						? String.format(Locale.ROOT, "%.1f%%", 100.0 * result.successes() / result.operations()) : "n/a")
+				.append(" |");
+		}
+		row.append(' ').append(result.errors()).append(" |");
+		return row.toString();
+	}
+
+	private String stampedeRow(String label, CellResult result) {
+		Map<String, Double> m = result.metrics();
+		Histogram histogram = result.histogram();
+		double perRound = m.getOrDefault("commandsPerRoundMean", Double.NaN);
+		double callers = m.getOrDefault("callers", 64.0);
+		return "| " + label + " | " + String.format(Locale.ROOT, "%.1f / %.0f", m.get("loadsPerRoundMean"),
+				m.get("loadsPerRoundMax")) + " | "
+				+ millis(m.get("slowestCallerMedianMillis")) + " / " + millis(m.get("slowestCallerMaxMillis")) + " | "
+				+ latency(histogram.getValueAtPercentile(50)) + " / " + latency(histogram.getValueAtPercentile(99))
+				+ " | " + number(perRound) + " | " + String.format(Locale.ROOT, "%.1f", perRound / callers) + " | "
+				+ String.format(Locale.ROOT, "%.1f", m.getOrDefault("clientCommandsMonitoredRound", Double.NaN) / callers)
+				+ " | " + result.errors() + " |";
+	}
+
+	private String stampedeShort(CellResult result) {
+		Map<String, Double> m = result.metrics();
+		return String.format(Locale.ROOT, "%.1f loads", m.get("loadsPerRoundMean")) + ", "
+				+ millis(m.get("slowestCallerMedianMillis"));
+	}
+
+	private String ratio(Workload workload, Implementation<?> implementation, CellResult result) {
+		if (implementation.role() == Implementation.Role.FLOOR && implementation.baseline() == null) {
+			return "1.00×";
+		}
+		Implementation<?> base = (implementation.baseline() != null) ? workload.implementation(implementation.baseline())
+				: workload.floor();
+		CellResult baseResult = (base != null) ? this.results.get(cellId(workload, base)) : null;
+		if (baseResult == null || baseResult.isFailed() || baseResult.operationsPerSecond() == 0) {
+			return "n/a";
+		}
+		String ratio = String.format(Locale.ROOT, "%.2f×", result.operationsPerSecond() / baseResult.operationsPerSecond());
+		return (base == workload.floor()) ? ratio : ratio + " of " + base.id();
+	}
+
+	private void writeLayers(LayerGroup group) {
+		boolean anyScore = group.rows().stream()
+			.anyMatch((row) -> row.isMeasured() && this.layerScores.containsKey(method(group, row.method())));
+		String failure = this.layerFailures.get(group.id());
+		if (!anyScore && failure == null && group.benchmark() != null) {
+			return;
+		}
+		line("## " + group.title());
+		line("");
+		line(group.description());
+		line("");
+		line("| benchmark | time per call | × baseline | added per call |");
+		line("| --- | ---: | ---: | ---: |");
+		if (failure != null) {
+			line("| **failed**: " + failure.replace('|', '/') + " |");
+		}
+		for (LayerGroup.Row row : group.rows()) {
+			if (!row.isMeasured()) {
+				line("| " + row.label() + " | " + row.note() + " |");
+				continue;
+			}
+			Score score = this.layerScores.get(method(group, row.method()));
+			if (score == null) {
+				line("| " + row.label() + " | not run |");
+				continue;
+			}
+			String time = latency(Math.round(score.nanos()))
+					+ (Double.isNaN(score.error()) ? "" : " ± " + latency(Math.round(score.error())));
+			if (row.baseline() == null) {
+				line("| " + row.label() + " (baseline) | " + time + " | 1.00× | — |");
+				continue;
+			}
+			Score base = this.layerScores.get(method(group, row.baseline()));
+			String ratio = (base != null) ? String.format(Locale.ROOT, "%.2f×", score.nanos() / base.nanos()) : "n/a";
+			String added = (base != null) ? latency(Math.round(score.nanos() - base.nanos())) : "n/a";
+			line("| " + row.label() + " | " + time + " | " + ratio + " | " + added + " |");
+		}
+		line("");
+	}
+
+	private static String method(LayerGroup group, String method) {
+		return group.benchmark().getName() + "." + method;
+	}
+
+	public static String cellId(Workload workload, Implementation<?> implementation) {
+		return workload.id() + "/" + implementation.id();
+	}
+
+	/** The label without its parenthesised detail, unless another implementation of the workload shares it. */
+	private static String shortName(Workload workload, Implementation<?> implementation) {
+		String name = stripDetail(implementation.label());
+		long sharing = workload.implementations()
+			.stream()
+			.filter((other) -> stripDetail(other.label()).equals(name))
+			.count();
+		return (sharing > 1) ? implementation.label() : name;
+	}
+
+	private static String stripDetail(String label) {
+		int cut = label.indexOf(" (");
+		return (cut > 0) ? label.substring(0, cut) : label;
+	}
+
+	static String number(double value) {
+		if (Double.isNaN(value)) {
+			return "n/a";
+		}
+		return String.format(Locale.ROOT, "%,.0f", value);
+	}
+
+	/** A duration in the unit that suits it ({@code 850 ns}, {@code 12.3 µs}, {@code 4.56 ms}). */
+	public static String latency(long nanos) {
+		long magnitude = Math.abs(nanos);
+		if (magnitude < 1_000) {
+			return nanos + " ns";
+		}
+		if (magnitude < 1_000_000) {
+			return String.format(Locale.ROOT, "%.1f µs", nanos / 1e3);
+		}
+		if (magnitude < 1_000_000_000) {
+			return String.format(Locale.ROOT, "%.2f ms", nanos / 1e6);
+		}
+		return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
+	}
+
+	private static String millis(@Nullable Double millis) {
+		return (millis == null) ? "n/a" : latency(Math.round(millis * 1e6));
+	}
+
+	private static String seconds(long millis) {
+		return (millis % 1000 == 0) ? (millis / 1000) + " s" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+	}
+
+	private static String minutes(long seconds) {
+		return (seconds >= 60) ? (seconds / 60) + " min " + (seconds % 60) + " s" : seconds + " s";
+	}
+
+	private void line(String text) {
+		this.out.append(text).append('\n');
+	}
+
+}

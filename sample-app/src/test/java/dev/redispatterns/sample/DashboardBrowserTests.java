@@ -1,0 +1,152 @@
+package dev.redispatterns.sample;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The dashboard in a real browser (Debian's headless Chromium through chromedriver): after the load script
+ * has driven some traffic the page shows non-zero metrics, and a notification the app publishes appears
+ * without reloading the page. Leaves a screenshot in {@code target/dashboard.png}.
+ */
+class DashboardBrowserTests extends ShopApplicationTestSupport {
+
+	private static final String CHROMIUM = System.getProperty("chromium.binary", "/usr/bin/chromium");
+
+	private static final String CHROMEDRIVER = System.getProperty("chromedriver.binary", "/usr/bin/chromedriver");
+
+	private Path profile;
+
+	private WebDriver browser;
+
+	@BeforeEach
+	void openBrowser() throws IOException {
+		assertThat(Files.isExecutable(Path.of(CHROMIUM))).as("Chromium is needed for this test: apt-get install -y chromium chromium-driver "
+				+ "(.ci/run installs it), or set -Dchromium.binary=...").isTrue();
+		assertThat(Files.isExecutable(Path.of(CHROMEDRIVER))).as("chromedriver is needed for this test: apt-get install -y chromium-driver "
+				+ "(.ci/run installs it), or set -Dchromedriver.binary=...").isTrue();
+		this.profile = Files.createTempDirectory("dashboard-browser-");
+		ChromeOptions options = new ChromeOptions();
+		options.setBinary(CHROMIUM);
+		// This machine has no outside network: without these flags Chromium stalls on background connections.
+		options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+				"--disable-background-networking", "--disable-component-update", "--disable-sync",
+				"--disable-dev-shm-usage", "--window-size=1400,1100", "--user-data-dir=" + this.profile);
+		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER))
+			.usingAnyFreePort()
+			.build();
+		this.browser = new ChromeDriver(service, options);
+	}
+
+	@AfterEach
+	void closeBrowser() throws IOException {
+		if (this.browser != null) {
+			this.browser.quit();
+		}
+		if (this.profile != null) {
+			try (var paths = Files.walk(this.profile)) {
+				paths.sorted(java.util.Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
+			}
+		}
+	}
+
+	@Test
+	void dashboardShowsLiveMetricsAndNotifications() throws Exception {
+		String base = "http://localhost:" + this.port;
+		this.browser.get(base + "/");
+		((JavascriptExecutor) this.browser).executeScript("window.notReloaded = true");
+		WebDriverWait wait = new WebDriverWait(this.browser, Duration.ofSeconds(60));
+		wait.until((page) -> "open".equals(page.findElement(By.tagName("body")).getDomAttribute("data-sse")));
+
+		// Traffic: the load script for a few seconds, then a scraper past its limit and one sure purchase
+		// (the load script's own purchases are random and the machine may be slow).
+		String load = runLoadScript("--url", base, "--users", "6", "--duration", "5s");
+		assertThat(load).contains("Done: ").contains("GET /api/products/{id} 200=");
+		ShopClient scraper = client("10.9.0.2");
+		int sent = 0;
+		int status;
+		do {
+			status = scraper.get("/api/products/3").statusCode();
+		}
+		while (status != 429 && ++sent < 150);
+		assertThat(status).as("the scraper is refused past the per-address limit").isEqualTo(429);
+		ShopClient buyer = client("10.9.0.3");
+		assertThat(buyer.signIn("zoe").statusCode()).isEqualTo(200);
+		long orderId = buyer.order(4, 1);
+		assertThat(buyer.post("/api/orders/" + orderId + "/checkout", "{}").statusCode()).isEqualTo(200);
+
+		wait.until((page) -> number(page, "db-queries") > 0 && !text(page, "cache-hit-ratio").equals("–")
+				&& !text(page, "cache-hit-ratio").startsWith("0.0"));
+		wait.until((page) -> !page.findElements(By.cssSelector("#rate-limit-rows td.bad")).isEmpty());
+		wait.until((page) -> page.findElement(By.id("stream-rows")).getText().contains("orders / email"));
+		wait.until((page) -> page.findElement(By.id("leaderboard")).getText().contains("zoe"));
+		wait.until((page) -> page.findElement(By.id("notifications")).getText().contains("Order #" + orderId));
+
+		String message = "Hello from the browser test " + UUID.randomUUID();
+		assertThat(client("10.9.0.1").post("/api/notifications", "{\"message\":\"" + message + "\"}").statusCode())
+			.isEqualTo(200);
+		wait.until((page) -> page.findElement(By.id("notifications")).getText().contains(message));
+		assertThat(((JavascriptExecutor) this.browser).executeScript("return window.notReloaded")).isEqualTo(true);
+
+		Path screenshot = Path.of("target", "dashboard.png");
+		Files.createDirectories(screenshot.getParent());
+		Files.write(screenshot, ((ChromeDriver) this.browser).getScreenshotAs(OutputType.BYTES));
+		assertThat(screenshot).isNotEmptyFile();
+	}
+
+	/** Runs the README's load command (a single-file Java program) against the shop. */
+	private static String runLoadScript(String... arguments) throws Exception {
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+				Path.of("load", "LoadGenerator.java").toString()));
+		command.addAll(List.of(arguments));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+			try {
+				return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+		});
+		if (!process.waitFor(120, TimeUnit.SECONDS)) {
+			process.destroyForcibly();
+			throw new AssertionError("The load script did not stop by itself");
+		}
+		String printed = output.get(10, TimeUnit.SECONDS);
+		assertThat(process.exitValue()).as(printed).isZero();
+		return printed;
+	}
+
+	private static String text(WebDriver page, String id) {
+		return page.findElement(By.id(id)).getText().trim();
+	}
+
+	private static long number(WebDriver page, String id) {
+		String digits = text(page, id).replaceAll("[^0-9]", "");
+		return digits.isEmpty() ? 0 : Long.parseLong(digits);
+	}
+
+}

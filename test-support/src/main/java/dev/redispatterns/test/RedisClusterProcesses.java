@@ -1,0 +1,223 @@
+package dev.redispatterns.test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A local Redis Cluster built from {@code redis-server} processes: masters share the 16384 slots
+ * evenly, each optionally with replicas. Node timeout is short so failover tests stay quick.
+ */
+public final class RedisClusterProcesses implements RedisDeployment, AutoCloseable {
+
+	private static final int SLOTS = 16384;
+
+	private final List<RedisServerProcess> masters;
+
+	private final List<RedisServerProcess> replicas;
+
+	private RedisClusterProcesses(List<RedisServerProcess> masters, List<RedisServerProcess> replicas) {
+		this.masters = masters;
+		this.replicas = replicas;
+	}
+
+	/** Starts {@code masterCount} masters with {@code replicasPerMaster} replicas each and forms the cluster. */
+	public static RedisClusterProcesses start(int masterCount, int replicasPerMaster) {
+		List<RedisServerProcess> masters = new ArrayList<>();
+		List<RedisServerProcess> replicas = new ArrayList<>();
+		try {
+			for (int i = 0; i < masterCount; i++) {
+				masters.add(startNode());
+			}
+			for (int i = 0; i < masterCount * replicasPerMaster; i++) {
+				replicas.add(startNode());
+			}
+			RedisClusterProcesses cluster = new RedisClusterProcesses(masters, replicas);
+			cluster.form(replicasPerMaster);
+			return cluster;
+		}
+		catch (RuntimeException ex) {
+			masters.forEach(RedisServerProcess::close);
+			replicas.forEach(RedisServerProcess::close);
+			throw ex;
+		}
+	}
+
+	private static RedisServerProcess startNode() {
+		return RedisServerProcess.start("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+				"--cluster-node-timeout", "2000", "--cluster-require-full-coverage", "no",
+				"--cluster-allow-reads-when-down", "no");
+	}
+
+	private void form(int replicasPerMaster) {
+		int perMaster = SLOTS / this.masters.size();
+		for (int i = 0; i < this.masters.size(); i++) {
+			int start = i * perMaster;
+			int end = (i == this.masters.size() - 1) ? SLOTS - 1 : start + perMaster - 1;
+			this.masters.get(i).command("CLUSTER", "ADDSLOTSRANGE", start, end);
+		}
+		RedisServerProcess first = this.masters.get(0);
+		for (RedisServerProcess node : allNodes()) {
+			if (node != first) {
+				first.command("CLUSTER", "MEET", node.host(), node.port());
+			}
+		}
+		awaitAllNodesKnown();
+		for (int i = 0; i < this.replicas.size(); i++) {
+			RedisServerProcess master = this.masters.get(i / replicasPerMaster);
+			String masterId = master.command("CLUSTER", "MYID").toString();
+			this.replicas.get(i).command("CLUSTER", "REPLICATE", masterId);
+		}
+		awaitHealthy(Duration.ofSeconds(30));
+	}
+
+	private void awaitAllNodesKnown() {
+		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+		int expected = allNodes().size();
+		while (System.nanoTime() < deadline) {
+			boolean all = allNodes().stream()
+				.allMatch((node) -> clusterNodes(node).stream().filter((line) -> !line.contains("handshake")).count() == expected);
+			if (all) {
+				return;
+			}
+			RedisServerProcess.sleep(50);
+		}
+		throw new IllegalStateException("Cluster nodes did not meet: " + clusterNodes(this.masters.get(0)));
+	}
+
+	/**
+	 * Waits until every running node reports {@code cluster_state:ok} and agrees on the same number of
+	 * masters with slots, for example after a failover.
+	 */
+	public void awaitHealthy(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (isHealthy()) {
+				return;
+			}
+			RedisServerProcess.sleep(50);
+		}
+		throw new IllegalStateException("Cluster not healthy in " + timeout + ": " + clusterNodes(runningNodes().get(0)));
+	}
+
+	private boolean isHealthy() {
+		for (RedisServerProcess node : runningNodes()) {
+			try {
+				if (!node.command("CLUSTER", "INFO").toString().contains("cluster_state:ok")) {
+					return false;
+				}
+				List<String> lines = clusterNodes(node);
+				long mastersWithSlots = lines.stream()
+					.filter((line) -> line.contains("master") && !line.contains("fail") && line.split(" ").length > 8)
+					.count();
+				if (mastersWithSlots != this.masters.size()) {
+					return false;
+				}
+				String replication = node.command("INFO", "replication").toString();
+				if (replication.contains("role:slave") && !replication.contains("master_link_status:up")) {
+					return false;
+				}
+			}
+			catch (RuntimeException ex) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static List<String> clusterNodes(RedisServerProcess node) {
+		String nodes = node.command("CLUSTER", "NODES").toString();
+		List<String> lines = new ArrayList<>();
+		for (String line : nodes.split("\n")) {
+			if (!line.isBlank()) {
+				lines.add(line.trim());
+			}
+		}
+		return lines;
+	}
+
+	private List<RedisServerProcess> allNodes() {
+		List<RedisServerProcess> all = new ArrayList<>(this.masters);
+		all.addAll(this.replicas);
+		return all;
+	}
+
+	private List<RedisServerProcess> runningNodes() {
+		return allNodes().stream().filter(RedisServerProcess::isRunning).toList();
+	}
+
+	/** The processes started as masters (after a failover one of them may have become a replica). */
+	public List<RedisServerProcess> masterProcesses() {
+		return Collections.unmodifiableList(this.masters);
+	}
+
+	/** The processes started as replicas. */
+	public List<RedisServerProcess> replicaProcesses() {
+		return Collections.unmodifiableList(this.replicas);
+	}
+
+	/** The running processes that are masters now, as the cluster reports it. */
+	public List<RedisServerProcess> currentMasters() {
+		return runningNodes().stream().filter((node) -> {
+			try {
+				return node.command("ROLE") instanceof List<?> role && "master".equals(role.get(0));
+			}
+			catch (RuntimeException ex) {
+				return false;
+			}
+		}).toList();
+	}
+
+	@Override
+	public Topology topology() {
+		return Topology.CLUSTER;
+	}
+
+	@Override
+	public List<String> nodes() {
+		return this.masters.stream().map((node) -> node.host() + ":" + node.port()).toList();
+	}
+
+	@Override
+	public String host() {
+		return this.masters.get(0).host();
+	}
+
+	@Override
+	public int port() {
+		return this.masters.get(0).port();
+	}
+
+	@Override
+	public String[] springProperties() {
+		return new String[] { "spring.data.redis.cluster.nodes=" + String.join(",", nodes()),
+				"spring.data.redis.lettuce.cluster.refresh.adaptive=true",
+				"spring.data.redis.lettuce.cluster.refresh.period=1s" };
+	}
+
+	@Override
+	public void flushAll() {
+		onEveryMaster("FLUSHALL");
+	}
+
+	@Override
+	public List<Object> onEveryMaster(Object... args) {
+		List<Object> replies = new ArrayList<>();
+		for (RedisServerProcess master : currentMasters()) {
+			replies.add(master.command(args));
+		}
+		return replies;
+	}
+
+	@Override
+	public void close() {
+		allNodes().forEach(RedisServerProcess::close);
+	}
+
+	@Override
+	public String toString() {
+		return "redis cluster " + nodes();
+	}
+
+}

@@ -1,0 +1,40 @@
+package dev.redispatterns.test;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.redispatterns.test.RedisDeployment.Topology;
+
+/**
+ * Gives a test class a real Redis. Declare a parameter of type {@link RedisDeployment} (or
+ * {@link RedisServerProcess} / {@link RedisClusterProcesses}) on a constructor, a lifecycle method or a
+ * test method to receive it.
+ * <p>
+ * Standalone servers are started per test class, so a test may stop or kill its server. The cluster is
+ * started once per test JVM and flushed before every class that uses it. Standalone servers come from
+ * Testcontainers when a Docker engine is reachable and {@code redis-server} processes otherwise;
+ * {@code -Dredis.harness=process|docker} forces one.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@ExtendWith(RedisExtension.class)
+public @interface RedisTest {
+
+	/** Which set-up the class gets. */
+	Topology topology() default Topology.STANDALONE;
+
+	/**
+	 * Whether the class needs a local process it can stop, kill and pause, even when Docker is
+	 * available.
+	 */
+	boolean process() default false;
+
+}
