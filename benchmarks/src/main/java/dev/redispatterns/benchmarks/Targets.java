@@ -183,7 +183,9 @@ final class Targets {
 			double added = results.layerNanos(AdviceBenchmark.class, pair[1])
 					- results.layerNanos(AdviceBenchmark.class, pair[2]);
 			if (!Double.isNaN(added)) {
-				parts.add(pair[0] + " +" + ReportWriter.latency(Math.round(added)));
+				// A negative difference is noise around the round trip: say so instead of printing "+-".
+				parts.add(pair[0] + ((added >= 0) ? " +" + ReportWriter.latency(Math.round(added))
+						: " " + ReportWriter.latency(Math.round(added)) + " (within the round trip's noise)"));
 			}
 		}
 		return parts.isEmpty() ? Verdict.notMeasured("layer benchmarks not run")
