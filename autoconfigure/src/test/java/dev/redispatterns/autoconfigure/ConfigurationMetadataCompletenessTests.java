@@ -1,11 +1,9 @@
 package dev.redispatterns.autoconfigure;
 
 import java.beans.PropertyDescriptor;
-import java.io.InputStream;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +13,6 @@ import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.BeanUtils;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -43,7 +40,7 @@ class ConfigurationMetadataCompletenessTests {
 
 	@Test
 	void everyBindablePropertyIsDescribedWithItsDefault() throws Exception {
-		Map<String, JsonNode> metadata = properties();
+		Map<String, JsonNode> metadata = GeneratedMetadata.properties();
 		Map<String, @Nullable Object> bindable = bindableProperties();
 		assertThat(bindable).hasSizeGreaterThan(100);
 		List<String> problems = new ArrayList<>();
@@ -73,14 +70,14 @@ class ConfigurationMetadataCompletenessTests {
 	@Test
 	void metadataHasNoPropertyTheClassesCannotBind() throws Exception {
 		Set<String> bindable = bindableProperties().keySet();
-		assertThat(new TreeSet<>(properties().keySet()))
+		assertThat(new TreeSet<>(GeneratedMetadata.properties().keySet()))
 			.filteredOn((name) -> name.startsWith("redis.patterns."))
 			.allSatisfy((name) -> assertThat(bindable).as("bindable").contains(name));
 	}
 
 	@Test
 	void fixedValueSetsHaveHintsAndHintsNameRealProperties() throws Exception {
-		Map<String, JsonNode> hints = hints();
+		Map<String, JsonNode> hints = GeneratedMetadata.hints();
 		Set<String> bindable = bindableProperties().keySet();
 		for (String name : HINTED) {
 			JsonNode hint = hints.get(name);
@@ -98,7 +95,7 @@ class ConfigurationMetadataCompletenessTests {
 
 	@Test
 	void enumValuedPropertiesListEveryConstantInTheirHints() throws Exception {
-		Map<String, JsonNode> hints = hints();
+		Map<String, JsonNode> hints = GeneratedMetadata.hints();
 		Map<String, Class<?>> enums = enumProperties();
 		enums.forEach((name, type) -> {
 			JsonNode hint = hints.get(name);
@@ -113,30 +110,6 @@ class ConfigurationMetadataCompletenessTests {
 			}
 			assertThat(hinted).as(name).isEqualTo(constants);
 		});
-	}
-
-	static Map<String, JsonNode> properties() throws Exception {
-		return byName(metadata().get("properties"));
-	}
-
-	static Map<String, JsonNode> hints() throws Exception {
-		return byName(metadata().path("hints"));
-	}
-
-	private static Map<String, JsonNode> byName(JsonNode items) {
-		Map<String, JsonNode> byName = new HashMap<>();
-		for (JsonNode item : items) {
-			byName.put(item.get("name").asString(), item);
-		}
-		return byName;
-	}
-
-	private static JsonNode metadata() throws Exception {
-		try (InputStream in = ConfigurationMetadataCompletenessTests.class.getClassLoader()
-			.getResourceAsStream("META-INF/spring-configuration-metadata.json")) {
-			assertThat(in).as("generated metadata").isNotNull();
-			return JsonMapper.builder().build().readTree(in);
-		}
 	}
 
 	/** Every property the starter's properties classes can bind, with the value it has by default. */

@@ -1,13 +1,10 @@
 package dev.redispatterns.autoconfigure;
 
-import java.io.InputStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,36 +29,14 @@ class ConfigurationMetadataTests {
 		DOCUMENTED.put("redis.patterns.cluster.periodic-refresh", "30s");
 	}
 
-	static Map<String, JsonNode> properties() throws Exception {
-		try (InputStream in = ConfigurationMetadataTests.class.getClassLoader()
-			.getResourceAsStream("META-INF/spring-configuration-metadata.json")) {
-			assertThat(in).as("generated metadata").isNotNull();
-			JsonNode root = JsonMapper.builder().build().readTree(in);
-			Map<String, JsonNode> byName = new HashMap<>();
-			for (JsonNode property : root.get("properties")) {
-				byName.put(property.get("name").asString(), property);
-			}
-			return byName;
-		}
-	}
-
 	@Test
 	void documentedPropertiesHaveDescriptionsAndDefaults() throws Exception {
-		Map<String, JsonNode> properties = properties();
-		for (Map.Entry<String, Object> documented : DOCUMENTED.entrySet()) {
-			JsonNode property = properties.get(documented.getKey());
-			assertThat(property).as(documented.getKey()).isNotNull();
-			assertThat(property.path("description").asString("")).as(documented.getKey() + " description").isNotBlank();
-			if (documented.getValue() != null) {
-				assertThat(property.get("defaultValue")).as(documented.getKey() + " default").isNotNull();
-				assertThat(property.get("defaultValue").asString()).isEqualTo(documented.getValue().toString());
-			}
-		}
+		GeneratedMetadata.assertDescribed(DOCUMENTED);
 	}
 
 	@Test
 	void everyStarterPropertyHasADescription() throws Exception {
-		List<String> undocumented = properties().values()
+		List<String> undocumented = GeneratedMetadata.properties().values()
 			.stream()
 			.filter((property) -> property.get("name").asString().startsWith("redis.patterns."))
 			.filter((property) -> property.path("description").asString("").isBlank())

@@ -15,7 +15,7 @@ class ReliabilityPropertiesMetadataTests {
 
 	@Test
 	void reconnectCapAndAllowedBeansAreDescribed() throws Exception {
-		Map<String, JsonNode> properties = ConfigurationMetadataTests.properties();
+		Map<String, JsonNode> properties = GeneratedMetadata.properties();
 		JsonNode reconnect = properties.get("redis.patterns.reconnect-max-delay");
 		assertThat(reconnect.path("description").asString()).contains("reconnect");
 		assertThat(reconnect.get("defaultValue").asString()).isEqualTo("2s");

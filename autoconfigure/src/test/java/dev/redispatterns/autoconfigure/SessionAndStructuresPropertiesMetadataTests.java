@@ -4,9 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The IDE metadata of the session and data-structure properties: every one described, defaults as the
@@ -54,30 +51,14 @@ class SessionAndStructuresPropertiesMetadataTests {
 
 	@Test
 	void sessionAndStructuresPropertiesAreDescribedWithTheirDefaults() throws Exception {
-		Map<String, JsonNode> properties = ConfigurationMetadataTests.properties();
-		DOCUMENTED.forEach((name, defaultValue) -> {
-			JsonNode property = properties.get(name);
-			assertThat(property).as(name).isNotNull();
-			assertThat(property.path("description").asString("")).as(name + " description")
-				.isNotBlank()
-				.doesNotStartWith("The ")
-				.doesNotStartWith("A ");
-			if (defaultValue != null) {
-				assertThat(property.get("defaultValue")).as(name + " default").isNotNull();
-				assertThat(property.get("defaultValue").asString()).as(name + " default")
-					.isEqualTo(defaultValue.toString());
-			}
-			if ("java.lang.Boolean".equals(property.path("type").asString(""))) {
-				assertThat(property.path("description").asString("")).as(name).startsWith("Whether");
-			}
-		});
+		GeneratedMetadata.assertDescribed(DOCUMENTED);
 	}
 
 	@Test
 	void everySessionAndStructuresPropertyIsDocumentedHere() throws Exception {
-		assertThat(ConfigurationMetadataTests.properties().keySet().stream()
-			.filter((name) -> name.startsWith("redis.patterns.session.") || name.startsWith("redis.patterns.structures.")))
-			.allSatisfy((name) -> assertThat(DOCUMENTED).as("documented in README and here").containsKey(name));
+		GeneratedMetadata.assertNoneUndocumented(
+				(name) -> name.startsWith("redis.patterns.session.") || name.startsWith("redis.patterns.structures."),
+				DOCUMENTED);
 	}
 
 }

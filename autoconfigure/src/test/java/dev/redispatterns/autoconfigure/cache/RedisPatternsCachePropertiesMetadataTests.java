@@ -1,13 +1,12 @@
 package dev.redispatterns.autoconfigure.cache;
 
-import java.io.InputStream;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+
+import dev.redispatterns.autoconfigure.GeneratedMetadata;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,41 +37,14 @@ class RedisPatternsCachePropertiesMetadataTests {
 		DEFAULTS.put("redis.patterns.cache.stampede.max-wait", "10s");
 	}
 
-	static Map<String, JsonNode> properties() throws Exception {
-		try (InputStream in = RedisPatternsCachePropertiesMetadataTests.class.getClassLoader()
-			.getResourceAsStream("META-INF/spring-configuration-metadata.json")) {
-			assertThat(in).as("generated metadata").isNotNull();
-			JsonNode root = JsonMapper.builder().build().readTree(in);
-			Map<String, JsonNode> byName = new HashMap<>();
-			for (JsonNode property : root.get("properties")) {
-				byName.put(property.get("name").asString(), property);
-			}
-			return byName;
-		}
-	}
-
 	@Test
 	void everyCachePropertyIsDescribedWithItsDefault() throws Exception {
-		Map<String, JsonNode> properties = properties();
-		for (Map.Entry<String, String> expected : DEFAULTS.entrySet()) {
-			JsonNode property = properties.get(expected.getKey());
-			assertThat(property).as(expected.getKey()).isNotNull();
-			assertThat(property.path("description").asString("")).as(expected.getKey() + " description").isNotBlank();
-			assertThat(property.get("defaultValue")).as(expected.getKey() + " default").isNotNull();
-			JsonNode value = property.get("defaultValue");
-			if (value.isNumber()) {
-				assertThat(value.asDouble()).as(expected.getKey() + " default")
-					.isEqualTo(Double.parseDouble(expected.getValue()));
-			}
-			else {
-				assertThat(value.asString()).as(expected.getKey() + " default").isEqualTo(expected.getValue());
-			}
-		}
+		GeneratedMetadata.assertDescribed(DEFAULTS);
 	}
 
 	@Test
 	void perCacheSettingsAreAMapByCacheName() throws Exception {
-		JsonNode caches = properties().get("redis.patterns.cache.caches");
+		JsonNode caches = GeneratedMetadata.properties().get("redis.patterns.cache.caches");
 		assertThat(caches).isNotNull();
 		assertThat(caches.get("type").asString()).startsWith("java.util.Map<java.lang.String,");
 		assertThat(caches.path("description").asString("")).isNotBlank();
@@ -80,7 +52,7 @@ class RedisPatternsCachePropertiesMetadataTests {
 
 	@Test
 	void theContractPropertiesExist() throws Exception {
-		Map<String, JsonNode> properties = properties();
+		Map<String, JsonNode> properties = GeneratedMetadata.properties();
 		assertThat(properties).containsKeys("redis.patterns.cache.default-ttl", "redis.patterns.cache.caches",
 				"redis.patterns.cache.enabled");
 	}

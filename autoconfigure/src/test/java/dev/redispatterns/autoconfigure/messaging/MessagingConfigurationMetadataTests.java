@@ -1,15 +1,11 @@
 package dev.redispatterns.autoconfigure.messaging;
 
-import java.io.InputStream;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import dev.redispatterns.autoconfigure.GeneratedMetadata;
 
 /**
  * The IDE metadata describes every messaging property with its default, as the README documents them.
@@ -46,42 +42,12 @@ class MessagingConfigurationMetadataTests {
 
 	@Test
 	void messagingPropertiesHaveDescriptionsAndDefaults() throws Exception {
-		Map<String, JsonNode> properties = properties();
-		for (Map.Entry<String, Object> documented : DOCUMENTED.entrySet()) {
-			JsonNode property = properties.get(documented.getKey());
-			assertThat(property).as(documented.getKey()).isNotNull();
-			assertThat(property.path("description").asString("")).as(documented.getKey() + " description")
-				.isNotBlank()
-				.doesNotStartWith("The ")
-				.doesNotStartWith("A ");
-			if (documented.getValue() != null) {
-				assertThat(property.get("defaultValue")).as(documented.getKey() + " default").isNotNull();
-				assertThat(property.get("defaultValue").asString()).as(documented.getKey() + " default")
-					.isEqualTo(documented.getValue().toString());
-			}
-			if (property.get("type").asString().equals("java.lang.Boolean")) {
-				assertThat(property.get("description").asString()).startsWith("Whether");
-			}
-		}
+		GeneratedMetadata.assertDescribed(DOCUMENTED);
 	}
 
 	@Test
 	void everyMessagingPropertyIsDocumentedHere() throws Exception {
-		assertThat(properties().keySet().stream().filter((name) -> name.startsWith("redis.patterns.messaging.")))
-			.containsExactlyInAnyOrderElementsOf(DOCUMENTED.keySet());
-	}
-
-	static Map<String, JsonNode> properties() throws Exception {
-		try (InputStream in = MessagingConfigurationMetadataTests.class.getClassLoader()
-			.getResourceAsStream("META-INF/spring-configuration-metadata.json")) {
-			assertThat(in).as("generated metadata").isNotNull();
-			JsonNode root = JsonMapper.builder().build().readTree(in);
-			Map<String, JsonNode> byName = new HashMap<>();
-			for (JsonNode property : root.get("properties")) {
-				byName.put(property.get("name").asString(), property);
-			}
-			return byName;
-		}
+		GeneratedMetadata.assertNoneUndocumented((name) -> name.startsWith("redis.patterns.messaging."), DOCUMENTED);
 	}
 
 }

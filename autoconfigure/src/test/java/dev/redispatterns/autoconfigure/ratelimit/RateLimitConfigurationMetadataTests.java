@@ -1,14 +1,11 @@
 package dev.redispatterns.autoconfigure.ratelimit;
 
-import java.io.InputStream;
 import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import dev.redispatterns.autoconfigure.GeneratedMetadata;
 
 /**
  * The IDE metadata describes every rate-limit property, with its default where it has one.
@@ -34,32 +31,8 @@ class RateLimitConfigurationMetadataTests {
 
 	@Test
 	void rateLimitPropertiesHaveDescriptionsAndDefaults() throws Exception {
-		Map<String, JsonNode> properties = properties();
-		for (Map.Entry<String, Object> documented : DOCUMENTED.entrySet()) {
-			JsonNode property = properties.get(documented.getKey());
-			assertThat(property).as(documented.getKey()).isNotNull();
-			assertThat(property.path("description").asString("")).as(documented.getKey() + " description").isNotBlank();
-			if (documented.getValue() != null) {
-				assertThat(property.get("defaultValue")).as(documented.getKey() + " default").isNotNull();
-				assertThat(property.get("defaultValue").asString()).isEqualTo(documented.getValue().toString());
-			}
-		}
-		assertThat(properties.keySet().stream().filter((name) -> name.startsWith("redis.patterns.rate-limit.")))
-			.as("every property is listed here")
-			.containsExactlyInAnyOrderElementsOf(DOCUMENTED.keySet());
-	}
-
-	private static Map<String, JsonNode> properties() throws Exception {
-		try (InputStream in = RateLimitConfigurationMetadataTests.class.getClassLoader()
-			.getResourceAsStream("META-INF/spring-configuration-metadata.json")) {
-			assertThat(in).as("generated metadata").isNotNull();
-			JsonNode root = JsonMapper.builder().build().readTree(in);
-			Map<String, JsonNode> byName = new HashMap<>();
-			for (JsonNode property : root.get("properties")) {
-				byName.put(property.get("name").asString(), property);
-			}
-			return byName;
-		}
+		GeneratedMetadata.assertDescribed(DOCUMENTED);
+		GeneratedMetadata.assertNoneUndocumented((name) -> name.startsWith("redis.patterns.rate-limit."), DOCUMENTED);
 	}
 
 }
