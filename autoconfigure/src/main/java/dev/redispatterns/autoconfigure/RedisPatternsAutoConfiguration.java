@@ -173,6 +173,11 @@ public final class RedisPatternsAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "redis.patterns.cluster.adaptive-refresh", matchIfMissing = true)
 	LettuceClientOptionsBuilderCustomizer redisPatternsClusterTopologyRefresh(RedisPatternsProperties properties,
 			ObjectProvider<DataRedisProperties> redisProperties) {
+		Duration minInterval = properties.getCluster().getAdaptiveRefreshMinInterval();
+		if (minInterval == null || minInterval.isNegative() || minInterval.isZero()) {
+			throw new InvalidPropertyException("redis.patterns.cluster.adaptive-refresh-min-interval", minInterval,
+					"must be positive");
+		}
 		return (builder) -> {
 			if (builder instanceof ClusterClientOptions.Builder cluster) {
 				DataRedisProperties boot = redisProperties.getIfAvailable();
@@ -183,6 +188,7 @@ public final class RedisPatternsAutoConfiguration {
 				boolean dynamicSources = refresh == null || refresh.isDynamicRefreshSources();
 				cluster.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
 					.enableAllAdaptiveRefreshTriggers()
+					.adaptiveRefreshTriggersTimeout(minInterval)
 					.enablePeriodicRefresh(period)
 					.dynamicRefreshSources(dynamicSources)
 					.build());

@@ -205,6 +205,14 @@ public class RedisPatternsProperties {
 		 */
 		private Duration periodicRefresh = Duration.ofSeconds(30);
 
+		/**
+		 * Shortest time between two adaptive topology refreshes (Lettuce's own default is 30 seconds). When a
+		 * master dies, the first refresh, triggered at once by the failing reconnects, still finds it in the
+		 * topology; the one that finds the promoted replica follows within this interval instead of up to
+		 * 30 seconds later.
+		 */
+		private Duration adaptiveRefreshMinInterval = Duration.ofSeconds(1);
+
 		public boolean isAdaptiveRefresh() {
 			return this.adaptiveRefresh;
 		}
@@ -219,6 +227,14 @@ public class RedisPatternsProperties {
 
 		public void setPeriodicRefresh(Duration periodicRefresh) {
 			this.periodicRefresh = periodicRefresh;
+		}
+
+		public Duration getAdaptiveRefreshMinInterval() {
+			return this.adaptiveRefreshMinInterval;
+		}
+
+		public void setAdaptiveRefreshMinInterval(Duration adaptiveRefreshMinInterval) {
+			this.adaptiveRefreshMinInterval = adaptiveRefreshMinInterval;
 		}
 
 	}
