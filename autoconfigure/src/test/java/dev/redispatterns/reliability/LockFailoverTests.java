@@ -55,7 +55,7 @@ class LockFailoverTests {
 
 	private static final LockOptions HOLD = new LockOptions(Duration.ofSeconds(2), Duration.ofSeconds(60), "failover");
 
-	private static final int SAMPLES = 300;
+	private static final int SAMPLES = 1000;
 
 	private final List<String> rows = new ArrayList<>();
 
@@ -212,7 +212,7 @@ class LockFailoverTests {
 	}
 
 	private String cost(String label, LockManager locks) {
-		for (int i = 0; i < 50; i++) {
+		for (int i = 0; i < 200; i++) {
 			locks.lock("cost", LockOptions.immediate()).unlock();
 		}
 		long[] nanos = new long[SAMPLES];

@@ -54,7 +54,7 @@ class SentinelFailoverTests {
 	void start(RedisSentinelProcesses sentinel) {
 		this.sentinel = sentinel;
 		String[] properties = Arrays.copyOf(sentinel.springProperties(), sentinel.springProperties().length + 1);
-		properties[properties.length - 1] = "spring.data.redis.client-name=" + CLIENT_NAME; properties = java.util.Arrays.copyOf(properties, properties.length + 1); properties[properties.length - 1] = "redis.patterns.sentinel.follow-failover=false";
+		properties[properties.length - 1] = "spring.data.redis.client-name=" + CLIENT_NAME;
 		this.context = ReliabilityApplication.start(properties);
 	}
 
