@@ -32,7 +32,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * becomes a replica of the new one. This component subscribes to {@code +switch-master} on every sentinel
  * and, when the application's master moves, drops the client's connections to the old address
  * ({@link RedisChannels}); Lettuce reconnects them through Sentinel, to the new master, re-sending the
- * commands that were in flight. Subscriptions to sentinels that cannot be reached are retried.
+ * commands that were in flight. Subscriptions are made in the background (the application's start does
+ * not wait for the sentinels), and those to sentinels that cannot be reached are retried.
  */
 public final class SentinelFailoverFollower implements SmartLifecycle {
 
@@ -71,23 +72,29 @@ public final class SentinelFailoverFollower implements SmartLifecycle {
 			pending.add(sentinelUri(sentinel, node));
 		}
 		this.running = true;
-		List<RedisURI> failed = subscribe(master, pending);
-		if (!failed.isEmpty()) {
-			ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-				Thread thread = new Thread(task, "redis-patterns-sentinel-follower");
-				thread.setDaemon(true);
-				return thread;
-			});
-			this.retries = executor;
-			List<RedisURI> remaining = new CopyOnWriteArrayList<>(failed);
-			executor.scheduleWithFixedDelay(() -> {
-				List<RedisURI> still = subscribe(master, remaining);
-				remaining.retainAll(still);
-				if (remaining.isEmpty()) {
-					executor.shutdown();
-				}
-			}, this.retryInterval.toMillis(), this.retryInterval.toMillis(), TimeUnit.MILLISECONDS);
-		}
+		// subscribing waits for each sentinel: off the starting thread, so an unreachable sentinel
+		// does not hold up the application's start
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "redis-patterns-sentinel-follower");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.retries = executor;
+		List<RedisURI> remaining = new CopyOnWriteArrayList<>(pending);
+		executor.scheduleWithFixedDelay(() -> {
+			List<RedisURI> failed = subscribe(master, remaining);
+			remaining.clear();
+			remaining.addAll(failed);
+			if (remaining.isEmpty()) {
+				executor.shutdown();
+			}
+		}, 0, this.retryInterval.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	/** Whether every sentinel has been subscribed to. */
+	public boolean isSubscribedToAll() {
+		RedisSentinelConfiguration sentinel = this.connectionFactory.getSentinelConfiguration();
+		return sentinel != null && this.subscriptions.size() == sentinel.getSentinels().size();
 	}
 
 	private RedisURI sentinelUri(RedisSentinelConfiguration sentinel, RedisNode node) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.SentinelFailoverFollower;
 import dev.redispatterns.messaging.MessagingKeys;
 import dev.redispatterns.test.RedisDeployment.Topology;
 import dev.redispatterns.test.RedisSentinelProcesses;
@@ -56,6 +57,12 @@ class SentinelFailoverTests {
 		String[] properties = Arrays.copyOf(sentinel.springProperties(), sentinel.springProperties().length + 1);
 		properties[properties.length - 1] = "spring.data.redis.client-name=" + CLIENT_NAME;
 		this.context = ReliabilityApplication.start(properties);
+		SentinelFailoverFollower follower = this.context.getBean(SentinelFailoverFollower.class);
+		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+		while (!follower.isSubscribedToAll()) {
+			assertThat(System.nanoTime() - deadline).as("subscribed to every sentinel").isNegative();
+			PatternLoad.sleep(20);
+		}
 	}
 
 	@AfterAll
