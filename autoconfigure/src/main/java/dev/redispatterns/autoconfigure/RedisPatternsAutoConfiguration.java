@@ -18,21 +18,27 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redispatterns.core.JsonValueCodec;
 import dev.redispatterns.core.KeyExpressionEvaluator;
+import dev.redispatterns.core.RedisChannels;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.core.RedisSignals;
 import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.SentinelFailoverFollower;
 import dev.redispatterns.core.TypeAllowList;
 import dev.redispatterns.core.ValueCodec;
 
@@ -126,10 +132,52 @@ public final class RedisPatternsAutoConfiguration {
 		return (builder) -> builder.reconnectDelay(Delay.exponential(Duration.ZERO, max, 2, TimeUnit.MILLISECONDS));
 	}
 
+	/**
+	 * Sentinel failovers: the client's channels are tracked so that, when the sentinels announce a new
+	 * master, every connection to the old one is dropped and reconnects through Sentinel at once.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "spring.data.redis.sentinel.master")
+	@ConditionalOnBooleanProperty(name = "redis.patterns.sentinel.follow-failover", matchIfMissing = true)
+	static class SentinelFailoverConfiguration {
+
+		@Bean
+		RedisChannels redisPatternsChannels() {
+			return new RedisChannels();
+		}
+
+		/**
+		 * First, so that an application's own Netty customizer still wins (connections then move when
+		 * Sentinel disconnects them).
+		 */
+		@Bean
+		@Order(Ordered.HIGHEST_PRECEDENCE)
+		ClientResourcesBuilderCustomizer redisPatternsChannelTracking(RedisChannels channels) {
+			return (builder) -> builder.nettyCustomizer(channels);
+		}
+
+		@Bean
+		SentinelFailoverFollower redisPatternsSentinelFailoverFollower(RedisConnectionFactory connectionFactory,
+				RedisChannels channels, RedisPatternsProperties properties) {
+			Duration retry = properties.getSentinel().getResubscribeInterval();
+			if (retry == null || retry.isNegative() || retry.isZero()) {
+				throw new InvalidPropertyException("redis.patterns.sentinel.resubscribe-interval", retry,
+						"must be positive");
+			}
+			return new SentinelFailoverFollower((LettuceConnectionFactory) connectionFactory, channels, retry);
+		}
+
+	}
+
 	@Bean
 	@ConditionalOnBooleanProperty(name = "redis.patterns.cluster.adaptive-refresh", matchIfMissing = true)
 	LettuceClientOptionsBuilderCustomizer redisPatternsClusterTopologyRefresh(RedisPatternsProperties properties,
 			ObjectProvider<DataRedisProperties> redisProperties) {
+		Duration minInterval = properties.getCluster().getAdaptiveRefreshMinInterval();
+		if (minInterval == null || minInterval.isNegative() || minInterval.isZero()) {
+			throw new InvalidPropertyException("redis.patterns.cluster.adaptive-refresh-min-interval", minInterval,
+					"must be positive");
+		}
 		return (builder) -> {
 			if (builder instanceof ClusterClientOptions.Builder cluster) {
 				DataRedisProperties boot = redisProperties.getIfAvailable();
@@ -140,6 +188,7 @@ public final class RedisPatternsAutoConfiguration {
 				boolean dynamicSources = refresh == null || refresh.isDynamicRefreshSources();
 				cluster.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
 					.enableAllAdaptiveRefreshTriggers()
+					.adaptiveRefreshTriggersTimeout(minInterval)
 					.enablePeriodicRefresh(period)
 					.dynamicRefreshSources(dynamicSources)
 					.build());

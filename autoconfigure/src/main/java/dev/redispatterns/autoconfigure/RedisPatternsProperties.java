@@ -42,6 +42,8 @@ public class RedisPatternsProperties {
 
 	private final Cluster cluster = new Cluster();
 
+	private final Sentinel sentinel = new Sentinel();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -84,6 +86,10 @@ public class RedisPatternsProperties {
 
 	public Cluster getCluster() {
 		return this.cluster;
+	}
+
+	public Sentinel getSentinel() {
+		return this.sentinel;
 	}
 
 	/**
@@ -199,6 +205,14 @@ public class RedisPatternsProperties {
 		 */
 		private Duration periodicRefresh = Duration.ofSeconds(30);
 
+		/**
+		 * Shortest time between two adaptive topology refreshes (Lettuce's own default is 30 seconds). When a
+		 * master dies, the first refresh, triggered at once by the failing reconnects, still finds it in the
+		 * topology; the one that finds the promoted replica follows within this interval instead of up to
+		 * 30 seconds later.
+		 */
+		private Duration adaptiveRefreshMinInterval = Duration.ofSeconds(1);
+
 		public boolean isAdaptiveRefresh() {
 			return this.adaptiveRefresh;
 		}
@@ -213,6 +227,50 @@ public class RedisPatternsProperties {
 
 		public void setPeriodicRefresh(Duration periodicRefresh) {
 			this.periodicRefresh = periodicRefresh;
+		}
+
+		public Duration getAdaptiveRefreshMinInterval() {
+			return this.adaptiveRefreshMinInterval;
+		}
+
+		public void setAdaptiveRefreshMinInterval(Duration adaptiveRefreshMinInterval) {
+			this.adaptiveRefreshMinInterval = adaptiveRefreshMinInterval;
+		}
+
+	}
+
+	/**
+	 * Redis Sentinel client settings applied on top of Spring Boot's.
+	 */
+	public static class Sentinel {
+
+		/**
+		 * Whether the starter listens for the sentinels' '+switch-master' announcements and moves every
+		 * connection to the promoted master at once. Without it the application keeps using the old master
+		 * until Sentinel demotes it and disconnects its clients (about ten seconds after a manual failover),
+		 * and the writes of that time are lost.
+		 */
+		private boolean followFailover = true;
+
+		/**
+		 * Interval between attempts to subscribe to a sentinel that could not be reached.
+		 */
+		private Duration resubscribeInterval = Duration.ofSeconds(5);
+
+		public boolean isFollowFailover() {
+			return this.followFailover;
+		}
+
+		public void setFollowFailover(boolean followFailover) {
+			this.followFailover = followFailover;
+		}
+
+		public Duration getResubscribeInterval() {
+			return this.resubscribeInterval;
+		}
+
+		public void setResubscribeInterval(Duration resubscribeInterval) {
+			this.resubscribeInterval = resubscribeInterval;
 		}
 
 	}

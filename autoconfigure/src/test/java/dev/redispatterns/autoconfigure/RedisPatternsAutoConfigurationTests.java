@@ -14,11 +14,13 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 import com.example.app.AppValue;
 import dev.redispatterns.core.KeyExpressionEvaluator;
+import dev.redispatterns.core.RedisChannels;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.core.RedisSignals;
 import dev.redispatterns.core.RedisTopology;
 import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.SentinelFailoverFollower;
 import dev.redispatterns.core.ValueCodec;
 import dev.redispatterns.core.ValueEncodingException;
 import dev.redispatterns.test.RedisDeployment;
@@ -135,6 +137,41 @@ class RedisPatternsAutoConfigurationTests {
 		});
 		this.runner.withPropertyValues("redis.patterns.cluster.adaptive-refresh=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(LettuceClientOptionsBuilderCustomizer.class));
+	}
+
+	@Test
+	void adaptiveTopologyRefreshesMayFollowEachOtherWithinASecond() {
+		this.runner.run((context) -> {
+			ClusterClientOptions.Builder builder = ClusterClientOptions.builder();
+			context.getBean(LettuceClientOptionsBuilderCustomizer.class).customize(builder);
+			assertThat(builder.build().getTopologyRefreshOptions().getAdaptiveRefreshTimeout()).hasSeconds(1);
+		});
+		this.runner.withPropertyValues("redis.patterns.cluster.adaptive-refresh-min-interval=0s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("redis.patterns.cluster.adaptive-refresh-min-interval");
+		});
+	}
+
+	@Test
+	void sentinelFailoverFollowerOnlyWithSentinel() {
+		// the application's own connection settings: standalone, so nothing to follow
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(SentinelFailoverFollower.class)
+			.doesNotHaveBean(RedisChannels.class));
+		ApplicationContextRunner sentinel = new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisPatternsAutoConfiguration.class))
+			.withPropertyValues("spring.data.redis.sentinel.master=mymaster",
+					"spring.data.redis.sentinel.nodes=127.0.0.1:1", "redis.patterns.sentinel.resubscribe-interval=1h");
+		sentinel.run((context) -> {
+			assertThat(context).hasSingleBean(SentinelFailoverFollower.class).hasSingleBean(RedisChannels.class);
+			SentinelFailoverFollower follower = context.getBean(SentinelFailoverFollower.class);
+			assertThat(follower.isRunning()).as("started without waiting for the unreachable sentinel").isTrue();
+			assertThat(follower.isSubscribedToAll()).isFalse();
+		});
+		sentinel.withPropertyValues("redis.patterns.sentinel.follow-failover=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(SentinelFailoverFollower.class)
+				.doesNotHaveBean(RedisChannels.class));
 	}
 
 	@Test

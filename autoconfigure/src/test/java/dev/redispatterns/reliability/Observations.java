@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * What one pattern did while one fault lasted: outcomes by label, exceptions that reached the application
@@ -26,9 +29,61 @@ final class Observations {
 
 	private long operations;
 
+	private final List<Timed> timeline = new ArrayList<>();
+
+	private volatile boolean recordTimeline;
+
+	/** Keeps the time of every outcome from now on, for {@link #interruption}. */
+	Observations withTimeline() {
+		this.recordTimeline = true;
+		return this;
+	}
+
 	synchronized void outcome(String label) {
 		this.outcomes.merge(label, 1L, Long::sum);
 		this.operations++;
+		if (this.recordTimeline) {
+			this.timeline.add(new Timed(System.nanoTime(), label));
+		}
+	}
+
+	/**
+	 * When operations after {@code sinceNanos} first failed ({@code degraded} outcomes) and when they
+	 * succeeded again for good (the first other outcome after the last degraded one, null if none came);
+	 * null when no operation failed.
+	 */
+	synchronized @Nullable Interruption interruption(long sinceNanos, Predicate<String> degraded) {
+		Timed first = null;
+		int last = -1;
+		for (int i = 0; i < this.timeline.size(); i++) {
+			Timed event = this.timeline.get(i);
+			if (event.nanos - sinceNanos >= 0 && degraded.test(event.label)) {
+				if (first == null) {
+					first = event;
+				}
+				last = i;
+			}
+		}
+		if (first == null) {
+			return null;
+		}
+		Duration back = null;
+		for (int i = last + 1; i < this.timeline.size(); i++) {
+			if (!degraded.test(this.timeline.get(i).label)) {
+				back = Duration.ofNanos(this.timeline.get(i).nanos - sinceNanos);
+				break;
+			}
+		}
+		return new Interruption(Duration.ofNanos(first.nanos - sinceNanos), back);
+	}
+
+	/** Operations failed from {@code first} on and worked again from {@code back} on (both since the start). */
+	record Interruption(Duration first, @Nullable Duration back) {
+
+	}
+
+	private record Timed(long nanos, String label) {
+
 	}
 
 	synchronized void error(String label) {
