@@ -189,11 +189,38 @@ public final class RedisClusterProcesses implements RedisDeployment, AutoCloseab
 		return this.masters.get(0).port();
 	}
 
+	/**
+	 * Only the seed nodes: topology refresh is left to the application's defaults (the starter switches
+	 * Lettuce's adaptive refresh on), which is what the cluster tests are meant to exercise.
+	 */
 	@Override
 	public String[] springProperties() {
-		return new String[] { "spring.data.redis.cluster.nodes=" + String.join(",", nodes()),
-				"spring.data.redis.lettuce.cluster.refresh.adaptive=true",
-				"spring.data.redis.lettuce.cluster.refresh.period=1s" };
+		return new String[] { "spring.data.redis.cluster.nodes=" + String.join(",", nodes()) };
+	}
+
+	/**
+	 * Runs a command on the first master and follows {@code MOVED} redirects, so keyed commands reach the
+	 * node that owns the key's slot.
+	 */
+	@Override
+	public Object command(Object... args) {
+		String host = host();
+		int port = port();
+		for (int redirects = 0;; redirects++) {
+			try {
+				return RespClient.call(host, port, args);
+			}
+			catch (RespClient.RedisErrorReply ex) {
+				String message = String.valueOf(ex.getMessage());
+				if (!message.startsWith("MOVED ") || redirects >= 5) {
+					throw ex;
+				}
+				String address = message.split(" ")[2];
+				int colon = address.lastIndexOf(':');
+				host = address.substring(0, colon);
+				port = Integer.parseInt(address.substring(colon + 1));
+			}
+		}
 	}
 
 	@Override
