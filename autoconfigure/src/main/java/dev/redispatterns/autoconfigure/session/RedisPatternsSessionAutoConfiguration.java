@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -62,6 +63,7 @@ import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.core.ValueCodec;
 import dev.redispatterns.observability.SessionMetrics;
+import dev.redispatterns.session.ClusterSessionEvents;
 import dev.redispatterns.session.RedisPatternsSessionRepository;
 import dev.redispatterns.session.SessionEventListener;
 import dev.redispatterns.session.SessionIdHasher;
@@ -76,7 +78,8 @@ import dev.redispatterns.session.UserSessions;
  * (for example with {@code @EnableRedisHttpSession}).
  * <p>
  * Nothing here runs {@code CONFIG}: keyspace notifications are only needed for session events, which are
- * opt-in ({@code redis.patterns.session.events.*}).
+ * opt-in ({@code redis.patterns.session.events.*}). On Redis Cluster those events come from every master
+ * ({@link ClusterSessionEvents}), as keyspace notifications are local to the node owning the key.
  */
 @AutoConfiguration(after = RedisPatternsAutoConfiguration.class)
 @ConditionalOnClass({ RedisIndexedSessionRepository.class, SessionRepositoryFilter.class })
@@ -275,9 +278,16 @@ public final class RedisPatternsSessionAutoConfiguration {
 
 		@Bean
 		SessionEventsSubscription redisPatternsSessionEventsSubscription(RedisPatternsSessionProperties properties,
-				RedisPatternsSessionRepository repository, RedisConnectionFactory connectionFactory,
-				ObjectProvider<RedisMessageListenerContainer> containers) {
-			if (properties.getEvents().isConfigureKeyspaceNotifications()) {
+				RedisPatternsSessionRepository repository, RedisConnector connector,
+				RedisConnectionFactory connectionFactory, ObjectProvider<RedisMessageListenerContainer> containers) {
+			boolean configure = properties.getEvents().isConfigureKeyspaceNotifications();
+			if (connector.isCluster()) {
+				// keyspace notifications are per node: every master is subscribed (and configured)
+				ClusterSessionEvents events = new ClusterSessionEvents(connector, repository, configure);
+				events.start();
+				return new SessionEventsSubscription(events);
+			}
+			if (configure) {
 				try (RedisConnection connection = connectionFactory.getConnection()) {
 					new ConfigureNotifyKeyspaceEventsAction().configure(connection);
 				}
@@ -294,22 +304,41 @@ public final class RedisPatternsSessionAutoConfiguration {
 	/** Keeps the repository subscribed to the session event channels for the context's lifetime. */
 	static final class SessionEventsSubscription implements DisposableBean {
 
-		private final RedisMessageListenerContainer container;
+		private final @Nullable RedisMessageListenerContainer container;
 
-		private final RedisPatternsSessionRepository repository;
+		private final @Nullable RedisPatternsSessionRepository repository;
+
+		private final @Nullable ClusterSessionEvents clusterEvents;
 
 		SessionEventsSubscription(RedisMessageListenerContainer container, RedisPatternsSessionRepository repository) {
 			this.container = container;
 			this.repository = repository;
+			this.clusterEvents = null;
 			List<Topic> topics = new ArrayList<>();
 			repository.eventChannels().forEach((channel) -> topics.add(new ChannelTopic(channel)));
 			topics.add(new PatternTopic(repository.createdEventPattern()));
 			container.addMessageListener(repository, topics);
 		}
 
+		SessionEventsSubscription(ClusterSessionEvents clusterEvents) {
+			this.container = null;
+			this.repository = null;
+			this.clusterEvents = clusterEvents;
+		}
+
+		/** The cluster subscriber, when the application runs on Redis Cluster. */
+		@Nullable ClusterSessionEvents clusterEvents() {
+			return this.clusterEvents;
+		}
+
 		@Override
 		public void destroy() {
-			this.container.removeMessageListener(this.repository);
+			if (this.container != null && this.repository != null) {
+				this.container.removeMessageListener(this.repository);
+			}
+			if (this.clusterEvents != null) {
+				this.clusterEvents.close();
+			}
 		}
 
 	}
