@@ -199,6 +199,14 @@ public class RedisPatternsProperties {
 		 */
 		private Duration periodicRefresh = Duration.ofSeconds(30);
 
+		/**
+		 * Shortest time between two adaptive topology refreshes (Lettuce's adaptive refresh triggers
+		 * timeout, 30s by default there). A burst of redirects still causes one refresh, but a failover
+		 * or slot move that follows an earlier refresh is picked up within this time instead of half a
+		 * minute later.
+		 */
+		private Duration adaptiveRefreshMinInterval = Duration.ofSeconds(1);
+
 		public boolean isAdaptiveRefresh() {
 			return this.adaptiveRefresh;
 		}
@@ -213,6 +221,14 @@ public class RedisPatternsProperties {
 
 		public void setPeriodicRefresh(Duration periodicRefresh) {
 			this.periodicRefresh = periodicRefresh;
+		}
+
+		public Duration getAdaptiveRefreshMinInterval() {
+			return this.adaptiveRefreshMinInterval;
+		}
+
+		public void setAdaptiveRefreshMinInterval(Duration adaptiveRefreshMinInterval) {
+			this.adaptiveRefreshMinInterval = adaptiveRefreshMinInterval;
 		}
 
 	}
