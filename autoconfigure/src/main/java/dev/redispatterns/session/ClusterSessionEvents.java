@@ -41,7 +41,8 @@ import dev.redispatterns.core.RedisConnector;
  * notifications are local to the node that owns the key, so a subscription on one node hears about a third
  * of the expirations. The keyevent channels ({@code __keyevent@0__:expired}, {@code :del}) are therefore
  * subscribed on every master, each through its own node connection, and again whenever Lettuce reports a
- * topology change (failover, new master, resharding); a node that stopped being a master is unsubscribed,
+ * topology change (failover, new master, resharding), checked again every ten seconds in case an
+ * announcement was missed; a node that stopped being a master is unsubscribed,
  * as a replica replays its master's deletions and would report them twice. Spring Session's created events
  * are plain {@code PUBLISH} messages, which a cluster forwards to every node: their pattern is subscribed
  * once, on the connection's default node, so each event arrives once.
@@ -60,6 +61,10 @@ public final class ClusterSessionEvents implements AutoCloseable {
 	private static final int QUEUE_CAPACITY = 10_000;
 
 	private static final long RETRY_DELAY_MILLIS = 1000;
+
+	private static final long TOPOLOGY_DELAY_MILLIS = 200;
+
+	private static final long RESYNC_SECONDS = 10;
 
 	private final RedisConnector connector;
 
@@ -81,9 +86,11 @@ public final class ClusterSessionEvents implements AutoCloseable {
 
 	private final ScheduledExecutorService retries;
 
-	private @Nullable Disposable topologyEvents;
+	private volatile @Nullable Disposable topologyEvents;
 
 	private boolean patternSubscribed;
+
+	private volatile boolean failing;
 
 	private volatile boolean closed;
 
@@ -121,11 +128,12 @@ public final class ClusterSessionEvents implements AutoCloseable {
 		if (!(client instanceof RedisClusterClient cluster)) {
 			throw new IllegalStateException("Cluster session events need Redis Cluster, but the client is " + client);
 		}
+		// Lettuce announces a new topology just before its connections switch to it: look a moment later
 		this.topologyEvents = cluster.getResources()
 			.eventBus()
 			.get()
 			.filter(ClusterTopologyChangedEvent.class::isInstance)
-			.subscribe((event) -> schedule(0));
+			.subscribe((event) -> schedule(TOPOLOGY_DELAY_MILLIS));
 		try {
 			subscribe(cluster);
 		}
@@ -133,6 +141,13 @@ public final class ClusterSessionEvents implements AutoCloseable {
 			logger.warn("Cannot subscribe to session events now, retrying: " + ex.getMessage());
 			schedule(RETRY_DELAY_MILLIS);
 		}
+		// a safety net for a missed announcement; costs nothing while every master is subscribed
+		this.retries.scheduleWithFixedDelay(this::followTopology, RESYNC_SECONDS, RESYNC_SECONDS, TimeUnit.SECONDS);
+	}
+
+	/** Whether {@link #start} ran and {@link #close} did not. */
+	public boolean isRunning() {
+		return this.topologyEvents != null && !this.closed;
 	}
 
 	/** Node ids of the masters whose keyevent channels are subscribed now (for tests and diagnostics). */
@@ -159,9 +174,15 @@ public final class ClusterSessionEvents implements AutoCloseable {
 		}
 		try {
 			subscribe(cluster);
+			this.failing = false;
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Could not subscribe to session events on every cluster master, retrying: " + ex.getMessage());
+			// warn once per series of failures (an outage would otherwise log every second)
+			if (!this.failing) {
+				logger.warn("Could not subscribe to session events on every cluster master, retrying: "
+						+ ex.getMessage());
+			}
+			this.failing = true;
 			schedule(RETRY_DELAY_MILLIS);
 		}
 	}
@@ -221,14 +242,17 @@ public final class ClusterSessionEvents implements AutoCloseable {
 				unsubscribe(pubSub, nodeId);
 			}
 		}
+		List<RedisClusterNode> fresh = masters.stream()
+			.filter((master) -> !this.subscribedNodes.contains(master.getNodeId()))
+			.toList();
+		if (fresh.isEmpty()) {
+			return;
+		}
 		if (this.configureKeyspaceNotifications) {
-			configureKeyspaceNotifications(masters);
+			configureKeyspaceNotifications(fresh);
 		}
 		List<CompletableFuture<Void>> confirmations = new ArrayList<>();
-		for (RedisClusterNode master : masters) {
-			if (this.subscribedNodes.contains(master.getNodeId())) {
-				continue;
-			}
+		for (RedisClusterNode master : fresh) {
 			String nodeId = master.getNodeId();
 			CompletableFuture<Void> subscribed = pubSub.getConnectionAsync(nodeId)
 				.thenCompose((node) -> node.async().subscribe(this.keyeventChannels).toCompletableFuture())
@@ -323,7 +347,7 @@ public final class ClusterSessionEvents implements AutoCloseable {
 			this.lock.unlock();
 		}
 		this.retries.shutdownNow();
-		this.dispatcher.shutdown();
+		this.dispatcher.shutdownNow();
 	}
 
 }

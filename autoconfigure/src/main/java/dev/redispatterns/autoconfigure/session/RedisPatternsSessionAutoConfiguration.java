@@ -31,6 +31,7 @@ import org.springframework.boot.convert.DurationStyle;
 import org.springframework.boot.web.server.Cookie;
 import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -301,8 +302,12 @@ public final class RedisPatternsSessionAutoConfiguration {
 
 	}
 
-	/** Keeps the repository subscribed to the session event channels for the context's lifetime. */
-	static final class SessionEventsSubscription implements DisposableBean {
+	/**
+	 * Keeps the repository subscribed to the session event channels for the context's lifetime. The cluster
+	 * subscriber is stopped with the other lifecycle beans when the context closes, so no event is handled
+	 * by a context that is shutting down.
+	 */
+	static final class SessionEventsSubscription implements DisposableBean, SmartLifecycle {
 
 		private final @Nullable RedisMessageListenerContainer container;
 
@@ -329,6 +334,23 @@ public final class RedisPatternsSessionAutoConfiguration {
 		/** The cluster subscriber, when the application runs on Redis Cluster. */
 		@Nullable ClusterSessionEvents clusterEvents() {
 			return this.clusterEvents;
+		}
+
+		@Override
+		public void start() {
+			// subscribed when created
+		}
+
+		@Override
+		public void stop() {
+			if (this.clusterEvents != null) {
+				this.clusterEvents.close();
+			}
+		}
+
+		@Override
+		public boolean isRunning() {
+			return this.clusterEvents != null && this.clusterEvents.isRunning();
 		}
 
 		@Override
