@@ -228,14 +228,16 @@ public final class ClusterSessionEvents implements AutoCloseable {
 	/** Subscribes the keyevent channels on every master not yet subscribed; leaves former masters. */
 	private void subscribeMasters(RedisClusterClient cluster, StatefulRedisClusterPubSubConnection<byte[], byte[]> pubSub) {
 		List<RedisClusterNode> masters = new ArrayList<>();
+		Set<String> masterIds = ConcurrentHashMap.newKeySet();
 		for (RedisClusterNode node : cluster.getPartitions()) {
-			if (node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.is(RedisClusterNode.NodeFlag.FAIL)
-					&& !node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)) {
-				masters.add(node);
+			if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+				// a master suspected to fail keeps its subscription, but is not subscribed anew
+				masterIds.add(node.getNodeId());
+				if (!node.is(RedisClusterNode.NodeFlag.FAIL) && !node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL)) {
+					masters.add(node);
+				}
 			}
 		}
-		Set<String> masterIds = ConcurrentHashMap.newKeySet();
-		masters.forEach((node) -> masterIds.add(node.getNodeId()));
 		for (String nodeId : List.copyOf(this.subscribedNodes)) {
 			if (!masterIds.contains(nodeId)) {
 				this.subscribedNodes.remove(nodeId);
