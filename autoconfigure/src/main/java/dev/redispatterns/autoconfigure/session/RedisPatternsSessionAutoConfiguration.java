@@ -331,11 +331,6 @@ public final class RedisPatternsSessionAutoConfiguration {
 			this.clusterEvents = clusterEvents;
 		}
 
-		/** The cluster subscriber, when the application runs on Redis Cluster. */
-		@Nullable ClusterSessionEvents clusterEvents() {
-			return this.clusterEvents;
-		}
-
 		@Override
 		public void start() {
 			// subscribed when created
