@@ -169,14 +169,25 @@ public final class RedisPatternsAutoConfiguration {
 
 	}
 
+	/**
+	 * Cluster topology refresh, so failovers and slot moves heal without errors reaching the application:
+	 * every adaptive trigger (MOVED and ASK redirects, reconnect attempts, unknown nodes), rate-limited to
+	 * {@code redis.patterns.cluster.adaptive-refresh-min-interval} instead of Lettuce's 30 seconds, a
+	 * periodic refresh, topology read from every known node ({@code dynamicRefreshSources}, unless Spring
+	 * Boot's property switches it off) and connections to nodes that left the cluster closed.
+	 */
 	@Bean
 	@ConditionalOnBooleanProperty(name = "redis.patterns.cluster.adaptive-refresh", matchIfMissing = true)
 	LettuceClientOptionsBuilderCustomizer redisPatternsClusterTopologyRefresh(RedisPatternsProperties properties,
 			ObjectProvider<DataRedisProperties> redisProperties) {
 		Duration minInterval = properties.getCluster().getAdaptiveRefreshMinInterval();
-		if (minInterval == null || minInterval.isNegative() || minInterval.isZero()) {
+		if (minInterval == null || minInterval.isNegative()) {
 			throw new InvalidPropertyException("redis.patterns.cluster.adaptive-refresh-min-interval", minInterval,
-					"must be positive");
+					"must not be negative");
+		}
+		Duration periodic = properties.getCluster().getPeriodicRefresh();
+		if (periodic == null || periodic.isNegative() || periodic.isZero()) {
+			throw new InvalidPropertyException("redis.patterns.cluster.periodic-refresh", periodic, "must be positive");
 		}
 		return (builder) -> {
 			if (builder instanceof ClusterClientOptions.Builder cluster) {
@@ -191,6 +202,7 @@ public final class RedisPatternsAutoConfiguration {
 					.adaptiveRefreshTriggersTimeout(minInterval)
 					.enablePeriodicRefresh(period)
 					.dynamicRefreshSources(dynamicSources)
+					.closeStaleConnections(true)
 					.build());
 			}
 		};

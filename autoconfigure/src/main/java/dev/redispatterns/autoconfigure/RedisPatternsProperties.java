@@ -206,10 +206,10 @@ public class RedisPatternsProperties {
 		private Duration periodicRefresh = Duration.ofSeconds(30);
 
 		/**
-		 * Shortest time between two adaptive topology refreshes (Lettuce's own default is 30 seconds). When a
-		 * master dies, the first refresh, triggered at once by the failing reconnects, still finds it in the
-		 * topology; the one that finds the promoted replica follows within this interval instead of up to
-		 * 30 seconds later.
+		 * Shortest time between two adaptive topology refreshes (Lettuce's adaptive refresh triggers
+		 * timeout, 30s by default there). A burst of redirects still causes one refresh, but a failover
+		 * or slot move that follows an earlier refresh is picked up within this time instead of half a
+		 * minute later.
 		 */
 		private Duration adaptiveRefreshMinInterval = Duration.ofSeconds(1);
 

@@ -175,6 +175,22 @@ public final class RedisConnector implements DisposableBean {
 		return new RedisPatternsException("Redis command failed: " + failure, failure);
 	}
 
+	/**
+	 * Whether Redis Cluster refused a command because its keys are split between two nodes by a slot
+	 * migration in progress ({@code TRYAGAIN}): nothing ran, and the same command succeeds moments later.
+	 */
+	public static boolean isTryAgain(@Nullable Throwable failure) {
+		Throwable current = failure;
+		for (int depth = 0; current != null && depth < 10; depth++) {
+			if (current instanceof RedisCommandExecutionException error
+					&& String.valueOf(error.getMessage()).startsWith("TRYAGAIN")) {
+				return true;
+			}
+			current = current.getCause();
+		}
+		return false;
+	}
+
 	private static boolean isTransient(String message) {
 		return message.startsWith("LOADING") || message.startsWith("BUSY") || message.startsWith("READONLY")
 				|| message.startsWith("CLUSTERDOWN") || message.startsWith("TRYAGAIN")

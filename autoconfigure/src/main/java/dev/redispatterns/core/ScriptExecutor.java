@@ -3,6 +3,9 @@ package dev.redispatterns.core;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
@@ -14,10 +17,20 @@ import org.jspecify.annotations.Nullable;
  * After a restart, failover or {@code SCRIPT FLUSH} Redis answers {@code NOSCRIPT}; the call is then
  * retried once with {@code EVAL}, which both runs the script and caches it again on the node that owns
  * the keys, so nothing breaks and the next call is back to one {@code EVALSHA}.
+ * <p>
+ * While Redis Cluster migrates the slot of a multi-key script, the script's keys can be split between the
+ * two nodes for a moment; Redis then refuses to run it with {@code TRYAGAIN} (nothing ran). Such calls are
+ * retried after a short, growing pause until they succeed or the command timeout has passed, counted from
+ * the first attempt; {@code MOVED} and {@code ASK} redirects are followed by Lettuce itself.
  */
 public final class ScriptExecutor {
 
 	private static final byte[][] NO_KEYS = new byte[0][];
+
+	/** First pause after {@code TRYAGAIN}; doubled after each further one, up to {@link #MAX_BACKOFF_NANOS}. */
+	private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+	private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
 	private final RedisConnector connector;
 
@@ -25,8 +38,29 @@ public final class ScriptExecutor {
 		this.connector = connector;
 	}
 
-	/** Runs a script and waits for its reply, bounded by the command timeout. */
+	/** Runs a script and waits for its reply, bounded by the command timeout (retries included). */
 	public <T> T call(LuaScript script, ScriptOutputType type, byte[][] keys, byte[]... args) {
+		long deadline = System.nanoTime() + this.connector.commandTimeout().toNanos();
+		long backoff = FIRST_BACKOFF_NANOS;
+		while (true) {
+			try {
+				return callOnce(script, type, keys, args);
+			}
+			catch (RedisPatternsException ex) {
+				long pause = Math.min(backoff, deadline - System.nanoTime());
+				if (!RedisConnector.isTryAgain(ex.getCause()) || pause <= 0) {
+					throw ex;
+				}
+				LockSupport.parkNanos(pause);
+				if (Thread.currentThread().isInterrupted()) {
+					throw ex;
+				}
+				backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+			}
+		}
+	}
+
+	private <T> T callOnce(LuaScript script, ScriptOutputType type, byte[][] keys, byte[]... args) {
 		RedisClusterAsyncCommands<byte[], byte[]> commands = this.connector.async();
 		try {
 			return this.connector.await(commands.<T>evalsha(script.sha1(), type, keys, args));
@@ -39,8 +73,17 @@ public final class ScriptExecutor {
 		return this.connector.await(commands.<T>eval(script.sourceBytes(), type, keys, args));
 	}
 
-	/** Runs a script without waiting; the future completes with the reply or the translated failure. */
+	/**
+	 * Runs a script without waiting; the future completes with the reply or the translated failure.
+	 * {@code TRYAGAIN} replies are retried after a pause, without blocking the caller or Lettuce's threads.
+	 */
 	public <T> CompletableFuture<T> execute(LuaScript script, ScriptOutputType type, byte[][] keys, byte[]... args) {
+		long deadline = System.nanoTime() + this.connector.commandTimeout().toNanos();
+		return executeOnce(script, type, keys, args, deadline, FIRST_BACKOFF_NANOS);
+	}
+
+	private <T> CompletableFuture<T> executeOnce(LuaScript script, ScriptOutputType type, byte[][] keys, byte[][] args,
+			long deadline, long backoff) {
 		RedisClusterAsyncCommands<byte[], byte[]> commands = this.connector.async();
 		CompletableFuture<T> first = commands.<T>evalsha(script.sha1(), type, keys, args).toCompletableFuture();
 		return first.exceptionallyCompose((failure) -> {
@@ -48,7 +91,17 @@ public final class ScriptExecutor {
 			if (cause instanceof RedisNoScriptException) {
 				return commands.<T>eval(script.sourceBytes(), type, keys, args).toCompletableFuture();
 			}
-			return CompletableFuture.failedFuture(RedisConnector.translate(cause));
+			return CompletableFuture.failedFuture(cause);
+		}).exceptionallyCompose((failure) -> {
+			Throwable cause = unwrap(failure);
+			long pause = Math.min(backoff, deadline - System.nanoTime());
+			if (!RedisConnector.isTryAgain(cause) || pause <= 0) {
+				return CompletableFuture.failedFuture(RedisConnector.translate(cause));
+			}
+			Executor delayed = CompletableFuture.delayedExecutor(pause, TimeUnit.NANOSECONDS);
+			return CompletableFuture.supplyAsync(() -> null, delayed)
+				.thenCompose((ignored) -> this.<T>executeOnce(script, type, keys, args, deadline,
+						Math.min(backoff * 2, MAX_BACKOFF_NANOS)));
 		});
 	}
 

@@ -14,7 +14,9 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
+import io.lettuce.core.RestoreArgs;
 import io.lettuce.core.SetArgs;
+import io.lettuce.core.cluster.SlotHash;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -130,7 +132,8 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 	}
 
 	private RedisIndexedSessionRepository createDelegate(Builder builder) {
-		RedisTemplate<String, Object> template = new RedisTemplate<>();
+		RedisTemplate<String, Object> template = builder.connector.isCluster()
+				? new ClusterRenameTemplate(builder.connector) : new RedisTemplate<>();
 		template.setConnectionFactory(builder.connector.connectionFactory());
 		template.setKeySerializer(StringRedisSerializer.UTF_8);
 		template.setHashKeySerializer(StringRedisSerializer.UTF_8);
@@ -460,6 +463,43 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 
 	private static boolean startsWith(byte[] value, byte[] prefix) {
 		return value.length > prefix.length && Arrays.equals(value, 0, prefix.length, prefix, 0, prefix.length);
+	}
+
+	/**
+	 * Spring Session renames a session's keys when its id changes. On Redis Cluster the two keys usually lie
+	 * in different slots, where Spring Data Redis copies the key with {@code DUMP}/{@code RESTORE} but drops
+	 * its time to live; this copy keeps it, so no session key lives on without expiry should the rest of the
+	 * save not happen.
+	 */
+	static final class ClusterRenameTemplate extends RedisTemplate<String, Object> {
+
+		private final RedisConnector connector;
+
+		ClusterRenameTemplate(RedisConnector connector) {
+			this.connector = connector;
+		}
+
+		@Override
+		public void rename(String oldKey, String newKey) {
+			byte[] source = oldKey.getBytes(StandardCharsets.UTF_8);
+			byte[] target = newKey.getBytes(StandardCharsets.UTF_8);
+			if (SlotHash.getSlot(source) == SlotHash.getSlot(target)) {
+				super.rename(oldKey, newKey);
+				return;
+			}
+			CompletableFuture<byte[]> dump = this.connector.async().dump(source).toCompletableFuture();
+			CompletableFuture<Long> ttl = this.connector.async().pttl(source).toCompletableFuture();
+			byte[] value = this.connector.await(dump);
+			long millis = this.connector.await(ttl);
+			if (value == null) {
+				// gone meanwhile (expired or deleted): nothing to move, as with Spring Data Redis
+				return;
+			}
+			this.connector.await(this.connector.async()
+				.restore(target, value, RestoreArgs.Builder.ttl(Math.max(millis, 0)).replace()));
+			this.connector.await(this.connector.async().del(source));
+		}
+
 	}
 
 	/** Builds a {@link RedisPatternsSessionRepository}; every setting has a default. */

@@ -27,6 +27,7 @@ class ConfigurationMetadataTests {
 		DOCUMENTED.put("redis.patterns.expressions.allow-bean-references", true);
 		DOCUMENTED.put("redis.patterns.cluster.adaptive-refresh", true);
 		DOCUMENTED.put("redis.patterns.cluster.periodic-refresh", "30s");
+		DOCUMENTED.put("redis.patterns.cluster.adaptive-refresh-min-interval", "1s");
 	}
 
 	@Test

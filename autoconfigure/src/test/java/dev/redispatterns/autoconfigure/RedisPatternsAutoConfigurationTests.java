@@ -1,6 +1,9 @@
 package dev.redispatterns.autoconfigure;
 
+import java.time.Duration;
+
 import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -128,12 +131,15 @@ class RedisPatternsAutoConfigurationTests {
 	@Test
 	void adaptiveClusterTopologyRefreshIsEnabledByDefault() {
 		this.runner.run((context) -> {
-			LettuceClientOptionsBuilderCustomizer customizer = context.getBean(LettuceClientOptionsBuilderCustomizer.class);
-			ClusterClientOptions.Builder builder = ClusterClientOptions.builder();
-			customizer.customize(builder);
-			ClusterClientOptions options = builder.build();
-			assertThat(options.getTopologyRefreshOptions().getAdaptiveRefreshTriggers()).isNotEmpty();
-			assertThat(options.getTopologyRefreshOptions().isPeriodicRefreshEnabled()).isTrue();
+			ClusterTopologyRefreshOptions refresh = clusterRefresh(context);
+			assertThat(refresh.getAdaptiveRefreshTriggers())
+				.containsExactlyInAnyOrder(ClusterTopologyRefreshOptions.RefreshTrigger.values());
+			assertThat(refresh.getAdaptiveRefreshTimeout()).as("at most one adaptive refresh per second")
+				.isEqualTo(Duration.ofSeconds(1));
+			assertThat(refresh.isPeriodicRefreshEnabled()).isTrue();
+			assertThat(refresh.getRefreshPeriod()).isEqualTo(Duration.ofSeconds(30));
+			assertThat(refresh.useDynamicRefreshSources()).isTrue();
+			assertThat(refresh.isCloseStaleConnections()).isTrue();
 		});
 		this.runner.withPropertyValues("redis.patterns.cluster.adaptive-refresh=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(LettuceClientOptionsBuilderCustomizer.class));
@@ -146,7 +152,7 @@ class RedisPatternsAutoConfigurationTests {
 			context.getBean(LettuceClientOptionsBuilderCustomizer.class).customize(builder);
 			assertThat(builder.build().getTopologyRefreshOptions().getAdaptiveRefreshTimeout()).hasSeconds(1);
 		});
-		this.runner.withPropertyValues("redis.patterns.cluster.adaptive-refresh-min-interval=0s").run((context) -> {
+		this.runner.withPropertyValues("redis.patterns.cluster.adaptive-refresh-min-interval=-1s").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("redis.patterns.cluster.adaptive-refresh-min-interval");
@@ -172,6 +178,29 @@ class RedisPatternsAutoConfigurationTests {
 		sentinel.withPropertyValues("redis.patterns.sentinel.follow-failover=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(SentinelFailoverFollower.class)
 				.doesNotHaveBean(RedisChannels.class));
+	}
+
+	@Test
+	void clusterTopologyRefreshFollowsTheStarterAndSpringBootProperties() {
+		this.runner
+			.withPropertyValues("redis.patterns.cluster.adaptive-refresh-min-interval=250ms",
+					"spring.data.redis.lettuce.cluster.refresh.period=5s",
+					"spring.data.redis.lettuce.cluster.refresh.dynamic-refresh-sources=false")
+			.run((context) -> {
+				ClusterTopologyRefreshOptions refresh = clusterRefresh(context);
+				assertThat(refresh.getAdaptiveRefreshTimeout()).isEqualTo(Duration.ofMillis(250));
+				assertThat(refresh.getRefreshPeriod()).isEqualTo(Duration.ofSeconds(5));
+				assertThat(refresh.useDynamicRefreshSources()).isFalse();
+			});
+		this.runner.withPropertyValues("redis.patterns.cluster.periodic-refresh=10s")
+			.run((context) -> assertThat(clusterRefresh(context).getRefreshPeriod()).isEqualTo(Duration.ofSeconds(10)));
+	}
+
+	private static ClusterTopologyRefreshOptions clusterRefresh(
+			org.springframework.context.ApplicationContext context) {
+		ClusterClientOptions.Builder builder = ClusterClientOptions.builder();
+		context.getBean(LettuceClientOptionsBuilderCustomizer.class).customize(builder);
+		return builder.build().getTopologyRefreshOptions();
 	}
 
 	@Test

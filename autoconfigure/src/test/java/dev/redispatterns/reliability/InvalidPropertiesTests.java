@@ -33,7 +33,8 @@ class InvalidPropertiesTests {
 			// core
 			"redis.patterns.command-timeout=0ms", "redis.patterns.command-timeout=-1s",
 			"redis.patterns.key-prefix=a b", "redis.patterns.key-prefix={rp}", "redis.patterns.key-prefix=",
-			"redis.patterns.codec.max-value-size=0B",
+			"redis.patterns.codec.max-value-size=0B", "redis.patterns.cluster.adaptive-refresh-min-interval=-1s",
+			"redis.patterns.cluster.periodic-refresh=0s",
 			// caching
 			"redis.patterns.cache.default-ttl=0s", "redis.patterns.cache.default-ttl=-1m",
 			"redis.patterns.cache.ttl-jitter=150", "redis.patterns.cache.ttl-jitter=-1",

@@ -147,6 +147,64 @@ public final class RedisClusterProcesses implements RedisDeployment, AutoCloseab
 		return allNodes().stream().filter(RedisServerProcess::isRunning).toList();
 	}
 
+	/**
+	 * Starts one more master, without slots, and joins it to the cluster; give it slots with
+	 * {@link #assignEmptySlots}.
+	 */
+	public RedisServerProcess addMaster() {
+		RedisServerProcess node = startNode();
+		this.masters.add(node);
+		this.masters.get(0).command("CLUSTER", "MEET", node.host(), node.port());
+		awaitAllNodesKnown();
+		return node;
+	}
+
+	/**
+	 * Moves the slots {@code from} to {@code to} (inclusive), which must hold no keys, to {@code target}, as a
+	 * resharding does (importing on the target, then the new owner announced to every node), and waits
+	 * until the cluster is healthy again.
+	 */
+	public void assignEmptySlots(int from, int to, RedisServerProcess target) {
+		String targetId = target.command("CLUSTER", "MYID").toString();
+		List<RespClient> clients = new ArrayList<>();
+		try {
+			RespClient own = new RespClient(target.host(), target.port());
+			clients.add(own);
+			List<RespClient> others = new ArrayList<>();
+			for (RedisServerProcess node : runningNodes()) {
+				if (node != target) {
+					RespClient client = new RespClient(node.host(), node.port());
+					clients.add(client);
+					others.add(client);
+				}
+			}
+			List<?> ranges = (List<?>) own.command("CLUSTER", "SLOTS");
+			for (int slot = from; slot <= to; slot++) {
+				String owner = ownerId(ranges, slot);
+				own.command("CLUSTER", "SETSLOT", slot, "IMPORTING", owner);
+				// assigning an importing slot to itself makes the target bump its config epoch
+				own.command("CLUSTER", "SETSLOT", slot, "NODE", targetId);
+				for (RespClient other : others) {
+					other.command("CLUSTER", "SETSLOT", slot, "NODE", targetId);
+				}
+			}
+		}
+		finally {
+			clients.forEach(RespClient::close);
+		}
+		awaitHealthy(Duration.ofSeconds(30));
+	}
+
+	private static String ownerId(List<?> ranges, int slot) {
+		for (Object range : ranges) {
+			List<?> entry = (List<?>) range;
+			if (((Long) entry.get(0)) <= slot && slot <= ((Long) entry.get(1))) {
+				return ((List<?>) entry.get(2)).get(2).toString();
+			}
+		}
+		throw new IllegalStateException("No owner of slot " + slot);
+	}
+
 	/** The processes started as masters (after a failover one of them may have become a replica). */
 	public List<RedisServerProcess> masterProcesses() {
 		return Collections.unmodifiableList(this.masters);
@@ -189,11 +247,38 @@ public final class RedisClusterProcesses implements RedisDeployment, AutoCloseab
 		return this.masters.get(0).port();
 	}
 
+	/**
+	 * Only the seed nodes: topology refresh is left to the application's defaults (the starter switches
+	 * Lettuce's adaptive refresh on), which is what the cluster tests are meant to exercise.
+	 */
 	@Override
 	public String[] springProperties() {
-		return new String[] { "spring.data.redis.cluster.nodes=" + String.join(",", nodes()),
-				"spring.data.redis.lettuce.cluster.refresh.adaptive=true",
-				"spring.data.redis.lettuce.cluster.refresh.period=1s" };
+		return new String[] { "spring.data.redis.cluster.nodes=" + String.join(",", nodes()) };
+	}
+
+	/**
+	 * Runs a command on the first master and follows {@code MOVED} redirects, so keyed commands reach the
+	 * node that owns the key's slot.
+	 */
+	@Override
+	public Object command(Object... args) {
+		String host = host();
+		int port = port();
+		for (int redirects = 0;; redirects++) {
+			try {
+				return RespClient.call(host, port, args);
+			}
+			catch (RespClient.RedisErrorReply ex) {
+				String message = String.valueOf(ex.getMessage());
+				if (!message.startsWith("MOVED ") || redirects >= 5) {
+					throw ex;
+				}
+				String address = message.split(" ")[2];
+				int colon = address.lastIndexOf(':');
+				host = address.substring(0, colon);
+				port = Integer.parseInt(address.substring(colon + 1));
+			}
+		}
 	}
 
 	@Override

@@ -27,6 +27,8 @@ public final class RedisExtension implements BeforeAllCallback, ParameterResolve
 
 	private static final String CLUSTER = "cluster";
 
+	private static final String SENTINEL = "sentinel";
+
 	private static final String DOCKER = "docker";
 
 	@Override
@@ -42,8 +44,15 @@ public final class RedisExtension implements BeforeAllCallback, ParameterResolve
 			.computeIfAbsent(DEPLOYMENT, (key) -> create(context, settings), RedisDeployment.class);
 	}
 
+	/**
+	 * The cluster and the Sentinel set-up are started once per test JVM and flushed before every class;
+	 * {@code process = true} gives a class its own set-up, which it may kill, pause or fail over.
+	 */
 	private RedisDeployment create(ExtensionContext context, RedisTest settings) {
 		if (settings.topology() == Topology.CLUSTER) {
+			if (settings.process()) {
+				return RedisClusterProcesses.start(3, 0);
+			}
 			RedisClusterProcesses cluster = context.getRoot()
 				.getStore(NAMESPACE)
 				.computeIfAbsent(CLUSTER, (key) -> RedisClusterProcesses.start(3, 0), RedisClusterProcesses.class);
@@ -51,7 +60,14 @@ public final class RedisExtension implements BeforeAllCallback, ParameterResolve
 			return new SharedDeployment(cluster);
 		}
 		if (settings.topology() == Topology.SENTINEL) {
-			return RedisSentinelProcesses.start();
+			if (settings.process()) {
+				return RedisSentinelProcesses.start();
+			}
+			RedisSentinelProcesses sentinel = context.getRoot()
+				.getStore(NAMESPACE)
+				.computeIfAbsent(SENTINEL, (key) -> RedisSentinelProcesses.start(), RedisSentinelProcesses.class);
+			sentinel.flushAll();
+			return new SharedDeployment(sentinel);
 		}
 		if (!settings.process() && useDocker(context)) {
 			return RedisContainerDeployment.start();
@@ -104,8 +120,8 @@ public final class RedisExtension implements BeforeAllCallback, ParameterResolve
 		return deployment;
 	}
 
-	/** A shared cluster seen from one class: closing the class must not stop it. */
-	private record SharedDeployment(RedisClusterProcesses delegate) implements RedisDeployment {
+	/** A shared cluster or Sentinel set-up seen from one class: closing the class must not stop it. */
+	private record SharedDeployment(RedisDeployment delegate) implements RedisDeployment {
 
 		@Override
 		public Topology topology() {
@@ -135,6 +151,11 @@ public final class RedisExtension implements BeforeAllCallback, ParameterResolve
 		@Override
 		public void flushAll() {
 			this.delegate.flushAll();
+		}
+
+		@Override
+		public Object command(Object... args) {
+			return this.delegate.command(args);
 		}
 
 		@Override

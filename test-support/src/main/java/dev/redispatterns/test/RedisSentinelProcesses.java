@@ -152,9 +152,30 @@ public final class RedisSentinelProcesses implements RedisDeployment, AutoClosea
 				"spring.data.redis.sentinel.nodes=" + String.join(",", nodes) };
 	}
 
+	/**
+	 * Flushes the master and waits (up to five seconds) until its connected replicas applied the flush too,
+	 * so a class sharing this set-up never reads an earlier class's data from a replica.
+	 */
 	@Override
 	public void flushAll() {
-		currentMaster().command("FLUSHALL");
+		RedisServerProcess master = currentMaster();
+		try (RespClient client = new RespClient(master.host(), master.port())) {
+			client.command("FLUSHALL");
+			long replicas = connectedReplicas(client.string("INFO", "replication"));
+			if (replicas > 0) {
+				// WAIT counts the replicas that acknowledged this connection's writes, the FLUSHALL above
+				client.command("WAIT", replicas, 5000);
+			}
+		}
+	}
+
+	private static long connectedReplicas(String replicationInfo) {
+		for (String line : replicationInfo.split("\r?\n")) {
+			if (line.startsWith("connected_slaves:")) {
+				return Long.parseLong(line.substring("connected_slaves:".length()).trim());
+			}
+		}
+		return 0;
 	}
 
 	@Override

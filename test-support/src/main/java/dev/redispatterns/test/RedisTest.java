@@ -16,8 +16,10 @@ import dev.redispatterns.test.RedisDeployment.Topology;
  * {@link RedisServerProcess} / {@link RedisClusterProcesses}) on a constructor, a lifecycle method or a
  * test method to receive it.
  * <p>
- * Standalone servers are started per test class, so a test may stop or kill its server. The cluster is
- * started once per test JVM and flushed before every class that uses it. Standalone servers come from
+ * Standalone servers are started per test class, so a test may stop or kill its server. The cluster and
+ * the Sentinel set-up are started once per test JVM and flushed before every class that uses them (the
+ * Sentinel replica too); with {@code process = true} a class gets its own cluster or Sentinel set-up,
+ * which it may kill, pause or fail over. Standalone servers come from
  * Testcontainers when a Docker engine is reachable and {@code redis-server} processes otherwise;
  * {@code -Dredis.harness=process|docker} forces one.
  */
@@ -32,8 +34,9 @@ public @interface RedisTest {
 	Topology topology() default Topology.STANDALONE;
 
 	/**
-	 * Whether the class needs a local process it can stop, kill and pause, even when Docker is
-	 * available.
+	 * Whether the class needs local processes of its own that it can stop, kill, pause or fail over: a
+	 * standalone process even when Docker is available, or a cluster or Sentinel set-up not shared with
+	 * other classes.
 	 */
 	boolean process() default false;
 

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.DispatcherType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -30,6 +31,7 @@ import org.springframework.boot.convert.DurationStyle;
 import org.springframework.boot.web.server.Cookie;
 import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
@@ -62,6 +64,7 @@ import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.core.ValueCodec;
 import dev.redispatterns.observability.SessionMetrics;
+import dev.redispatterns.session.ClusterSessionEvents;
 import dev.redispatterns.session.RedisPatternsSessionRepository;
 import dev.redispatterns.session.SessionEventListener;
 import dev.redispatterns.session.SessionIdHasher;
@@ -76,7 +79,8 @@ import dev.redispatterns.session.UserSessions;
  * (for example with {@code @EnableRedisHttpSession}).
  * <p>
  * Nothing here runs {@code CONFIG}: keyspace notifications are only needed for session events, which are
- * opt-in ({@code redis.patterns.session.events.*}).
+ * opt-in ({@code redis.patterns.session.events.*}). On Redis Cluster those events come from every master
+ * ({@link ClusterSessionEvents}), as keyspace notifications are local to the node owning the key.
  */
 @AutoConfiguration(after = RedisPatternsAutoConfiguration.class)
 @ConditionalOnClass({ RedisIndexedSessionRepository.class, SessionRepositoryFilter.class })
@@ -275,9 +279,16 @@ public final class RedisPatternsSessionAutoConfiguration {
 
 		@Bean
 		SessionEventsSubscription redisPatternsSessionEventsSubscription(RedisPatternsSessionProperties properties,
-				RedisPatternsSessionRepository repository, RedisConnectionFactory connectionFactory,
-				ObjectProvider<RedisMessageListenerContainer> containers) {
-			if (properties.getEvents().isConfigureKeyspaceNotifications()) {
+				RedisPatternsSessionRepository repository, RedisConnector connector,
+				RedisConnectionFactory connectionFactory, ObjectProvider<RedisMessageListenerContainer> containers) {
+			boolean configure = properties.getEvents().isConfigureKeyspaceNotifications();
+			if (connector.isCluster()) {
+				// keyspace notifications are per node: every master is subscribed (and configured)
+				ClusterSessionEvents events = new ClusterSessionEvents(connector, repository, configure);
+				events.start();
+				return new SessionEventsSubscription(events);
+			}
+			if (configure) {
 				try (RedisConnection connection = connectionFactory.getConnection()) {
 					new ConfigureNotifyKeyspaceEventsAction().configure(connection);
 				}
@@ -291,25 +302,60 @@ public final class RedisPatternsSessionAutoConfiguration {
 
 	}
 
-	/** Keeps the repository subscribed to the session event channels for the context's lifetime. */
-	static final class SessionEventsSubscription implements DisposableBean {
+	/**
+	 * Keeps the repository subscribed to the session event channels for the context's lifetime. The cluster
+	 * subscriber is stopped with the other lifecycle beans when the context closes, so no event is handled
+	 * by a context that is shutting down.
+	 */
+	static final class SessionEventsSubscription implements DisposableBean, SmartLifecycle {
 
-		private final RedisMessageListenerContainer container;
+		private final @Nullable RedisMessageListenerContainer container;
 
-		private final RedisPatternsSessionRepository repository;
+		private final @Nullable RedisPatternsSessionRepository repository;
+
+		private final @Nullable ClusterSessionEvents clusterEvents;
 
 		SessionEventsSubscription(RedisMessageListenerContainer container, RedisPatternsSessionRepository repository) {
 			this.container = container;
 			this.repository = repository;
+			this.clusterEvents = null;
 			List<Topic> topics = new ArrayList<>();
 			repository.eventChannels().forEach((channel) -> topics.add(new ChannelTopic(channel)));
 			topics.add(new PatternTopic(repository.createdEventPattern()));
 			container.addMessageListener(repository, topics);
 		}
 
+		SessionEventsSubscription(ClusterSessionEvents clusterEvents) {
+			this.container = null;
+			this.repository = null;
+			this.clusterEvents = clusterEvents;
+		}
+
+		@Override
+		public void start() {
+			// subscribed when created
+		}
+
+		@Override
+		public void stop() {
+			if (this.clusterEvents != null) {
+				this.clusterEvents.close();
+			}
+		}
+
+		@Override
+		public boolean isRunning() {
+			return this.clusterEvents != null && this.clusterEvents.isRunning();
+		}
+
 		@Override
 		public void destroy() {
-			this.container.removeMessageListener(this.repository);
+			if (this.container != null && this.repository != null) {
+				this.container.removeMessageListener(this.repository);
+			}
+			if (this.clusterEvents != null) {
+				this.clusterEvents.close();
+			}
 		}
 
 	}

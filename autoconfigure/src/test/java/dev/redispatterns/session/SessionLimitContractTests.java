@@ -18,7 +18,6 @@ import org.springframework.test.web.servlet.MockMvc;
 
 import dev.redispatterns.observability.SessionMetrics;
 import dev.redispatterns.test.RedisDeployment;
-import dev.redispatterns.test.RedisTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,14 +25,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The maximum of concurrent sessions per user, in both policies, sequentially and under simultaneous
  * sign-ins on two instances.
  */
-@RedisTest
-class SessionLimitTests {
+abstract class SessionLimitContractTests {
 
 	private final RedisDeployment redis;
 
 	private final WebApplicationContextRunner runner;
 
-	SessionLimitTests(RedisDeployment redis) {
+	SessionLimitContractTests(RedisDeployment redis) {
 		this.redis = redis;
 		this.runner = SessionTestApplication.runner(redis)
 			.withBean(MeterRegistry.class, SimpleMeterRegistry::new);

@@ -1,6 +1,5 @@
 package dev.redispatterns.session;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -12,7 +11,6 @@ import org.springframework.test.web.servlet.MockMvc;
 
 import dev.redispatterns.test.RecordedLogs;
 import dev.redispatterns.test.RedisDeployment;
-import dev.redispatterns.test.RedisTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,9 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Key hashing settings: the built-in key, turning hashing off, migrating sessions stored under raw ids,
  * and rotating the secret without signing everybody out.
  */
-@RedisTest
 @ExtendWith(RecordedLogs.Extension.class)
-class SessionKeyMigrationTests {
+abstract class SessionKeyMigrationContractTests {
 
 	private static final String OTHER_SECRET = "another-secret-0123456789-abcdefghijklmn";
 
@@ -30,7 +27,7 @@ class SessionKeyMigrationTests {
 
 	private final WebApplicationContextRunner runner;
 
-	SessionKeyMigrationTests(RedisDeployment redis) {
+	SessionKeyMigrationContractTests(RedisDeployment redis) {
 		this.redis = redis;
 		this.runner = SessionTestApplication.runner(redis);
 	}
@@ -94,7 +91,7 @@ class SessionKeyMigrationTests {
 	void rotatingTheSecretKeepsExistingSessionsAndMovesThemOnSignIn() throws Exception {
 		Browser browser = new Browser();
 		this.runner.run((old) -> browser.post(SessionTestApplication.mvc(old), "/login", "user", "ivy"));
-		String oldKey = "rp:session:sessions:" + SessionWebTests.hmac(browser.sessionId());
+		String oldKey = "rp:session:sessions:" + SessionWebContractTests.hmac(browser.sessionId());
 		assertThat(keys()).contains(oldKey);
 		WebApplicationContextRunner rotated = this.runner.withPropertyValues(
 				"redis.patterns.session.key-hashing.secret=" + OTHER_SECRET,
@@ -110,11 +107,8 @@ class SessionKeyMigrationTests {
 		});
 	}
 
-	@SuppressWarnings("unchecked")
 	private List<String> keys() {
-		return ((List<Object>) this.redis.command("KEYS", "*")).stream()
-			.map((key) -> new String(SessionWebTests.bytes(key), StandardCharsets.UTF_8))
-			.toList();
+		return SessionWebContractTests.allKeys(this.redis);
 	}
 
 }

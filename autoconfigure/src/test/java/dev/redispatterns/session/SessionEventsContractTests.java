@@ -1,7 +1,9 @@
 package dev.redispatterns.session;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,21 +21,21 @@ import org.springframework.test.web.servlet.MockMvc;
 
 import dev.redispatterns.observability.SessionMetrics;
 import dev.redispatterns.test.RedisDeployment;
-import dev.redispatterns.test.RedisTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Opt-in session events (keyspace notifications) and the session meters.
+ * Opt-in session events (keyspace notifications) and the session meters, on a single server, Sentinel and
+ * Cluster. On a cluster each master notifies about its own keys only, so the sessions are spread until
+ * every master holds one.
  */
-@RedisTest
-class SessionEventsTests {
+abstract class SessionEventsContractTests {
 
 	private final RedisDeployment redis;
 
 	private final WebApplicationContextRunner runner;
 
-	SessionEventsTests(RedisDeployment redis) {
+	SessionEventsContractTests(RedisDeployment redis) {
 		this.redis = redis;
 		this.runner = SessionTestApplication.runner(redis)
 			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
@@ -43,7 +45,7 @@ class SessionEventsTests {
 	@BeforeEach
 	void reset() {
 		this.redis.flushAll();
-		this.redis.command("CONFIG", "SET", "notify-keyspace-events", "");
+		this.redis.onEveryMaster("CONFIG", "SET", "notify-keyspace-events", "");
 	}
 
 	@Test
@@ -52,18 +54,16 @@ class SessionEventsTests {
 				"redis.patterns.session.events.enabled=true",
 				"redis.patterns.session.events.configure-keyspace-notifications=true");
 		events.run((a) -> events.run((b) -> {
-			assertThat(String.valueOf(this.redis.command("CONFIG", "GET", "notify-keyspace-events"))).contains("E")
-				.contains("g")
-				.contains("x");
+			assertThat(this.redis.onEveryMaster("CONFIG", "GET", "notify-keyspace-events"))
+				.allSatisfy((config) -> assertThat(String.valueOf(config)).contains("E").contains("g").contains("x"));
 			MockMvc mvc = SessionTestApplication.mvc(a);
-			new Browser().post(mvc, "/put", "value", "one");
-			new Browser().post(mvc, "/put", "value", "two");
-			waitFor(() -> expired(a) == 2 && expired(b) == 2, Duration.ofSeconds(20));
-			assertThat(created(a)).isEqualTo(2);
-			assertThat(created(b)).as("created events reach every instance").isEqualTo(2);
+			int sessions = createSessionsOnEveryMaster(mvc);
+			waitFor(() -> expired(a) == sessions && expired(b) == sessions, Duration.ofSeconds(20));
+			assertThat(created(a)).isEqualTo(sessions);
+			assertThat(created(b)).as("created events reach every instance").isEqualTo(sessions);
 			double counted = counter(a, SessionMetrics.EXPIRATIONS) + counter(b, SessionMetrics.EXPIRATIONS);
-			assertThat(counted).as("each expiration counted by one instance").isEqualTo(2.0);
-			assertThat(counter(a, SessionMetrics.CREATIONS)).isEqualTo(2.0);
+			assertThat(counted).as("each expiration counted by one instance").isEqualTo(sessions);
+			assertThat(counter(a, SessionMetrics.CREATIONS)).isEqualTo(sessions);
 			assertThat(counter(b, SessionMetrics.CREATIONS)).isZero();
 		}));
 	}
@@ -71,13 +71,13 @@ class SessionEventsTests {
 	@Test
 	void noEventsAndNoConfigCommandByDefault() {
 		long configCalls = configCalls();
-		Object patternSubscriptions = this.redis.command("PUBSUB", "NUMPAT");
+		long patternSubscriptions = patternSubscriptions();
 		this.runner.withPropertyValues("redis.patterns.session.timeout=1s").run((context) -> {
 			new Browser().post(SessionTestApplication.mvc(context), "/put", "value", "quiet");
 			assertThat(configCalls()).isEqualTo(configCalls);
 			assertThat(context.getBean(EventCollector.class).events).isEmpty();
 			// no keyspace-event or session-event pattern subscriptions are made
-			assertThat(this.redis.command("PUBSUB", "NUMPAT")).isEqualTo(patternSubscriptions);
+			assertThat(patternSubscriptions()).isEqualTo(patternSubscriptions);
 		});
 	}
 
@@ -95,14 +95,42 @@ class SessionEventsTests {
 		}));
 	}
 
-	private long configCalls() {
-		String stats = String.valueOf(this.redis.command("INFO", "commandstats"));
-		for (String line : stats.split("\r?\n")) {
-			if (line.startsWith("cmdstat_config")) {
-				return Long.parseLong(line.replaceAll(".*calls=(\\d+).*", "$1"));
+	/**
+	 * Creates at least two sessions, and more until every master held the expiry key of one (each key is
+	 * only alive for the one-second timeout, so they are looked for right after each creation).
+	 */
+	private int createSessionsOnEveryMaster(MockMvc mvc) {
+		int masters = this.redis.onEveryMaster("PING").size();
+		Set<Integer> holding = new HashSet<>();
+		int created = 0;
+		while (created < 2 || (holding.size() < masters && created < 40)) {
+			new Browser().post(mvc, "/put", "value", "v" + created);
+			created++;
+			List<Object> keys = this.redis.onEveryMaster("KEYS", "rp:session:sessions:expires:*");
+			for (int node = 0; node < keys.size(); node++) {
+				if (!((List<?>) keys.get(node)).isEmpty()) {
+					holding.add(node);
+				}
 			}
 		}
-		return 0;
+		assertThat(holding).as("sessions on every master").hasSize(masters);
+		return created;
+	}
+
+	private long configCalls() {
+		long calls = 0;
+		for (Object stats : this.redis.onEveryMaster("INFO", "commandstats")) {
+			for (String line : String.valueOf(stats).split("\r?\n")) {
+				if (line.startsWith("cmdstat_config")) {
+					calls += Long.parseLong(line.replaceAll(".*calls=(\\d+).*", "$1"));
+				}
+			}
+		}
+		return calls;
+	}
+
+	private long patternSubscriptions() {
+		return this.redis.onEveryMaster("PUBSUB", "NUMPAT").stream().mapToLong((count) -> (Long) count).sum();
 	}
 
 	private static long expired(ApplicationContext context) {

@@ -24,23 +24,21 @@ import dev.redispatterns.core.RedisConnector;
 
 import dev.redispatterns.test.RecordedLogs;
 import dev.redispatterns.test.RedisDeployment;
-import dev.redispatterns.test.RedisTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Sessions through Spring Session's filter, against a real Redis: the horizontal-scaling case, expiry,
- * sliding, revocation, storage format and key hashing.
+ * sliding, revocation, storage format and key hashing; run on a single server, Sentinel and Cluster.
  */
-@RedisTest
 @ExtendWith(RecordedLogs.Extension.class)
-class SessionWebTests {
+abstract class SessionWebContractTests {
 
-	private final RedisDeployment redis;
+	final RedisDeployment redis;
 
-	private final WebApplicationContextRunner runner;
+	final WebApplicationContextRunner runner;
 
-	SessionWebTests(RedisDeployment redis) {
+	SessionWebContractTests(RedisDeployment redis) {
 		this.redis = redis;
 		this.runner = SessionTestApplication.runner(redis);
 	}
@@ -288,10 +286,18 @@ class SessionWebTests {
 		return "rp:session:sessions:" + hmac(id);
 	}
 
-	@SuppressWarnings("unchecked")
 	private List<String> allKeys() {
-		List<Object> keys = (List<Object>) this.redis.command("KEYS", "*");
-		return keys.stream().map((key) -> new String(bytes(key), StandardCharsets.UTF_8)).toList();
+		return allKeys(this.redis);
+	}
+
+	/** Every key on every master. */
+	@SuppressWarnings("unchecked")
+	static List<String> allKeys(RedisDeployment redis) {
+		List<String> all = new ArrayList<>();
+		for (Object keys : redis.onEveryMaster("KEYS", "*")) {
+			((List<Object>) keys).forEach((key) -> all.add(new String(bytes(key), StandardCharsets.UTF_8)));
+		}
+		return all;
 	}
 
 	@SuppressWarnings("unchecked")

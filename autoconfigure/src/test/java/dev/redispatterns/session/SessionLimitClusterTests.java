@@ -1,0 +1,14 @@
+package dev.redispatterns.session;
+
+import dev.redispatterns.test.RedisDeployment;
+import dev.redispatterns.test.RedisDeployment.Topology;
+import dev.redispatterns.test.RedisTest;
+
+@RedisTest(topology = Topology.CLUSTER)
+class SessionLimitClusterTests extends SessionLimitContractTests {
+
+	SessionLimitClusterTests(RedisDeployment redis) {
+		super(redis);
+	}
+
+}

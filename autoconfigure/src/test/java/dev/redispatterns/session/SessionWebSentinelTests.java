@@ -1,0 +1,14 @@
+package dev.redispatterns.session;
+
+import dev.redispatterns.test.RedisDeployment;
+import dev.redispatterns.test.RedisDeployment.Topology;
+import dev.redispatterns.test.RedisTest;
+
+@RedisTest(topology = Topology.SENTINEL)
+class SessionWebSentinelTests extends SessionWebContractTests {
+
+	SessionWebSentinelTests(RedisDeployment redis) {
+		super(redis);
+	}
+
+}
