@@ -1,10 +1,13 @@
 package dev.redispatterns.lock;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
@@ -33,6 +36,14 @@ import dev.redispatterns.core.RedisUnavailableException;
  */
 final class ReplicaAcknowledgement {
 
+	/** Redirects followed for one acquisition at most: a slot moves once, and ASK sends it on once. */
+	private static final int MAX_REDIRECTS = 3;
+
+	/** First pause after {@code TRYAGAIN}; doubled after each further one, up to {@link #MAX_BACKOFF_NANOS}. */
+	private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+	private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
 	private final RedisConnector connector;
 
 	private final int replicas;
@@ -54,10 +65,49 @@ final class ReplicaAcknowledgement {
 
 	/**
 	 * Runs an acquire script and, when it acquired, requires the replicas' confirmation.
+	 * <p>
+	 * In a cluster the script runs on a node connection, which does not follow redirects as the cluster
+	 * connection does: after a slot moved ({@code MOVED}) or while it moves ({@code ASK}, {@code TRYAGAIN})
+	 * nothing ran, so the attempt is repeated on the node Redis names, within the command timeout.
 	 * @throws InsufficientReplicasException if fewer replicas confirmed (the caller releases the lock)
 	 */
 	long acquire(LuaScript script, byte[][] keys, byte[]... args) {
-		RedisAsyncCommands<byte[], byte[]> commands = commandsFor(keys[0]);
+		long deadline = System.nanoTime() + this.connector.commandTimeout().toNanos();
+		long backoff = FIRST_BACKOFF_NANOS;
+		@Nullable Redirect redirect = null;
+		for (int redirects = 0;; ) {
+			RedisAsyncCommands<byte[], byte[]> commands = (redirect != null) ? commandsAt(redirect)
+					: commandsFor(keys[0]);
+			try {
+				return acquireOn(commands, redirect != null && redirect.ask(), script, keys, args);
+			}
+			catch (RedisPatternsException ex) {
+				Redirect next = Redirect.of(ex.getCause());
+				if (next != null && redirects++ < MAX_REDIRECTS) {
+					if (!next.ask()) {
+						refreshTopology();
+					}
+					redirect = next;
+					continue;
+				}
+				long pause = Math.min(backoff, deadline - System.nanoTime());
+				if (!RedisConnector.isTryAgain(ex.getCause()) || pause <= 0) {
+					throw ex;
+				}
+				LockSupport.parkNanos(pause);
+				if (Thread.currentThread().isInterrupted()) {
+					throw ex;
+				}
+				backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+			}
+		}
+	}
+
+	private long acquireOn(RedisAsyncCommands<byte[], byte[]> commands, boolean asking, LuaScript script,
+			byte[][] keys, byte[]... args) {
+		if (asking) {
+			commands.asking();
+		}
 		RedisFuture<Long> reply = commands.evalsha(script.sha1(), ScriptOutputType.INTEGER, keys, args);
 		RedisFuture<Long> acks = commands.waitForReplication(this.replicas, this.timeoutMillis);
 		Long result;
@@ -67,6 +117,9 @@ final class ReplicaAcknowledgement {
 		catch (RedisPatternsException ex) {
 			if (!(ex.getCause() instanceof RedisNoScriptException)) {
 				throw ex;
+			}
+			if (asking) {
+				commands.asking();
 			}
 			reply = commands.eval(script.source(), ScriptOutputType.INTEGER, keys, args);
 			acks = commands.waitForReplication(this.replicas, this.timeoutMillis);
@@ -99,6 +152,28 @@ final class ReplicaAcknowledgement {
 			}
 		}
 		return ((StatefulRedisConnection<byte[], byte[]>) current).async();
+	}
+
+	@SuppressWarnings("unchecked")
+	private RedisAsyncCommands<byte[], byte[]> commandsAt(Redirect redirect) {
+		if (!(connection() instanceof StatefulRedisClusterConnection<?, ?> cluster)) {
+			throw new RedisPatternsException("Redirected to " + redirect.host() + ":" + redirect.port()
+					+ " outside a cluster");
+		}
+		try {
+			return ((StatefulRedisConnection<byte[], byte[]>) cluster.getConnection(redirect.host(), redirect.port()))
+				.async();
+		}
+		catch (RuntimeException ex) {
+			throw RedisConnector.translate(ex);
+		}
+	}
+
+	/** Lets the shared topology catch up with a moved slot, so the next acquisitions go straight there. */
+	private void refreshTopology() {
+		if (this.connector.connectionFactory().getNativeClient() instanceof RedisClusterClient client) {
+			client.refreshPartitionsAsync();
+		}
 	}
 
 	private StatefulConnection<byte[], byte[]> connection() {
@@ -138,6 +213,44 @@ final class ReplicaAcknowledgement {
 		if (current != null) {
 			current.closeAsync();
 		}
+	}
+
+	/** A {@code MOVED} or {@code ASK} reply: the node that serves the slot now. */
+	record Redirect(boolean ask, String host, int port) {
+
+		static @Nullable Redirect of(@Nullable Throwable failure) {
+			Throwable current = failure;
+			for (int depth = 0; current != null && depth < 10; depth++) {
+				if (current instanceof RedisCommandExecutionException error) {
+					return parse(String.valueOf(error.getMessage()));
+				}
+				current = current.getCause();
+			}
+			return null;
+		}
+
+		/** Parses {@code MOVED <slot> <host>:<port>} and {@code ASK <slot> <host>:<port>}. */
+		static @Nullable Redirect parse(String message) {
+			boolean ask = message.startsWith("ASK ");
+			if (!ask && !message.startsWith("MOVED ")) {
+				return null;
+			}
+			String[] parts = message.trim().split(" ");
+			if (parts.length < 3) {
+				return null;
+			}
+			int colon = parts[2].lastIndexOf(':');
+			if (colon <= 0) {
+				return null;
+			}
+			try {
+				return new Redirect(ask, parts[2].substring(0, colon), Integer.parseInt(parts[2].substring(colon + 1)));
+			}
+			catch (NumberFormatException ex) {
+				return null;
+			}
+		}
+
 	}
 
 	/** Fewer replicas than required confirmed an acquisition. */
