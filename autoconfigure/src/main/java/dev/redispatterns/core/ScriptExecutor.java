@@ -5,7 +5,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
@@ -27,11 +26,6 @@ public final class ScriptExecutor {
 
 	private static final byte[][] NO_KEYS = new byte[0][];
 
-	/** First pause after {@code TRYAGAIN}; doubled after each further one, up to {@link #MAX_BACKOFF_NANOS}. */
-	private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-
-	private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-
 	private final RedisConnector connector;
 
 	public ScriptExecutor(RedisConnector connector) {
@@ -40,22 +34,13 @@ public final class ScriptExecutor {
 
 	/** Runs a script and waits for its reply, bounded by the command timeout (retries included). */
 	public <T> T call(LuaScript script, ScriptOutputType type, byte[][] keys, byte[]... args) {
-		long deadline = System.nanoTime() + this.connector.commandTimeout().toNanos();
-		long backoff = FIRST_BACKOFF_NANOS;
+		TryAgainBackoff backoff = new TryAgainBackoff(this.connector.commandTimeout());
 		while (true) {
 			try {
 				return callOnce(script, type, keys, args);
 			}
 			catch (RedisPatternsException ex) {
-				long pause = Math.min(backoff, deadline - System.nanoTime());
-				if (!RedisConnector.isTryAgain(ex.getCause()) || pause <= 0) {
-					throw ex;
-				}
-				LockSupport.parkNanos(pause);
-				if (Thread.currentThread().isInterrupted()) {
-					throw ex;
-				}
-				backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+				backoff.pauseOrThrow(ex);
 			}
 		}
 	}
@@ -79,7 +64,7 @@ public final class ScriptExecutor {
 	 */
 	public <T> CompletableFuture<T> execute(LuaScript script, ScriptOutputType type, byte[][] keys, byte[]... args) {
 		long deadline = System.nanoTime() + this.connector.commandTimeout().toNanos();
-		return executeOnce(script, type, keys, args, deadline, FIRST_BACKOFF_NANOS);
+		return executeOnce(script, type, keys, args, deadline, TryAgainBackoff.FIRST_PAUSE_NANOS);
 	}
 
 	private <T> CompletableFuture<T> executeOnce(LuaScript script, ScriptOutputType type, byte[][] keys, byte[][] args,
@@ -101,7 +86,7 @@ public final class ScriptExecutor {
 			Executor delayed = CompletableFuture.delayedExecutor(pause, TimeUnit.NANOSECONDS);
 			return CompletableFuture.supplyAsync(() -> null, delayed)
 				.thenCompose((ignored) -> this.<T>executeOnce(script, type, keys, args, deadline,
-						Math.min(backoff * 2, MAX_BACKOFF_NANOS)));
+						Math.min(backoff * 2, TryAgainBackoff.MAX_PAUSE_NANOS)));
 		});
 	}
 

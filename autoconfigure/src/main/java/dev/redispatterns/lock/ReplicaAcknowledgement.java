@@ -1,8 +1,6 @@
 package dev.redispatterns.lock;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.lettuce.core.AbstractRedisClient;
@@ -25,6 +23,7 @@ import dev.redispatterns.core.LuaScript;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisPatternsException;
 import dev.redispatterns.core.RedisUnavailableException;
+import dev.redispatterns.core.TryAgainBackoff;
 
 /**
  * Acquisitions that only count once {@code WAIT} confirms that enough replicas received them, so the lock
@@ -38,11 +37,6 @@ final class ReplicaAcknowledgement {
 
 	/** Redirects followed for one acquisition at most: a slot moves once, and ASK sends it on once. */
 	private static final int MAX_REDIRECTS = 3;
-
-	/** First pause after {@code TRYAGAIN}; doubled after each further one, up to {@link #MAX_BACKOFF_NANOS}. */
-	private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
-
-	private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
 	private final RedisConnector connector;
 
@@ -72,10 +66,10 @@ final class ReplicaAcknowledgement {
 	 * @throws InsufficientReplicasException if fewer replicas confirmed (the caller releases the lock)
 	 */
 	long acquire(LuaScript script, byte[][] keys, byte[]... args) {
-		long deadline = System.nanoTime() + this.connector.commandTimeout().toNanos();
-		long backoff = FIRST_BACKOFF_NANOS;
+		TryAgainBackoff backoff = new TryAgainBackoff(this.connector.commandTimeout());
 		@Nullable Redirect redirect = null;
-		for (int redirects = 0;; ) {
+		int redirects = 0;
+		while (true) {
 			RedisAsyncCommands<byte[], byte[]> commands = (redirect != null) ? commandsAt(redirect)
 					: commandsFor(keys[0]);
 			try {
@@ -90,15 +84,7 @@ final class ReplicaAcknowledgement {
 					redirect = next;
 					continue;
 				}
-				long pause = Math.min(backoff, deadline - System.nanoTime());
-				if (!RedisConnector.isTryAgain(ex.getCause()) || pause <= 0) {
-					throw ex;
-				}
-				LockSupport.parkNanos(pause);
-				if (Thread.currentThread().isInterrupted()) {
-					throw ex;
-				}
-				backoff = Math.min(backoff * 2, MAX_BACKOFF_NANOS);
+				backoff.pauseOrThrow(ex);
 			}
 		}
 	}
