@@ -109,7 +109,7 @@ class LockFailoverTests {
 	@Order(1)
 	void aGrantTheReplicaNeverReceivedIsLostInAFailover() {
 		RedisServerProcess master = this.sentinel.currentMaster();
-		RedisServerProcess replica = other(master);
+		RedisServerProcess replica = this.sentinel.otherDataNode(master);
 		String key = lockKey();
 		// the replica misses the grant: frozen, and its replication link dropped, so nothing is in flight to it
 		replica.pause();
@@ -152,9 +152,9 @@ class LockFailoverTests {
 	@Test
 	@Order(2)
 	void withReplicaAcknowledgementNothingIsGrantedWhileTheReplicaCannotConfirm() {
-		awaitHealthy();
+		this.sentinel.awaitHealthy(Duration.ofSeconds(40));
 		RedisServerProcess master = this.sentinel.currentMaster();
-		RedisServerProcess replica = other(master);
+		RedisServerProcess replica = this.sentinel.otherDataNode(master);
 		String key = lockKey();
 		awaitConnected(this.confirming);
 		replica.pause();
@@ -177,7 +177,7 @@ class LockFailoverTests {
 	@Test
 	@Order(3)
 	void costOfReplicaAcknowledgement() {
-		awaitHealthy();
+		this.sentinel.awaitHealthy(Duration.ofSeconds(40));
 		awaitConnected(this.first);
 		awaitConnected(this.confirming);
 		this.costs.add(cost("`replica-acks: 0` (default)", locks(this.first)));
@@ -187,9 +187,9 @@ class LockFailoverTests {
 	@Test
 	@Order(4)
 	void aConfirmedGrantSurvivesTheFailover() {
-		awaitHealthy();
+		this.sentinel.awaitHealthy(Duration.ofSeconds(40));
 		RedisServerProcess master = this.sentinel.currentMaster();
-		RedisServerProcess replica = other(master);
+		RedisServerProcess replica = this.sentinel.otherDataNode(master);
 		String key = lockKey();
 		awaitConnected(this.confirming);
 		LockHandle held = locks(this.confirming).lock(LOCK, HOLD);
@@ -254,15 +254,11 @@ class LockFailoverTests {
 		return this.first.getBean(RedisKeys.class).slotGroup("lock", LOCK).key();
 	}
 
-	private RedisServerProcess other(RedisServerProcess node) {
-		return (node == this.sentinel.initialMaster()) ? this.sentinel.initialReplica() : this.sentinel.initialMaster();
-	}
-
 	/** Waits until every sentinel names {@code node} as the master and it acts as one. */
 	private void awaitMaster(RedisServerProcess node) {
 		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
 		while (System.nanoTime() < deadline) {
-			if (everySentinelNames(node)) {
+			if (this.sentinel.everySentinelNames(node)) {
 				try {
 					if (node.command("ROLE") instanceof List<?> role && "master".equals(role.get(0))) {
 						return;
@@ -275,47 +271,6 @@ class LockFailoverTests {
 			PatternLoad.sleep(50);
 		}
 		throw new IllegalStateException(node + " not promoted; master is " + this.sentinel.currentMasterAddress());
-	}
-
-	private boolean everySentinelNames(RedisServerProcess master) {
-		for (RedisServerProcess node : this.sentinel.sentinels()) {
-			try {
-				List<?> address = (List<?>) node.command("SENTINEL", "GET-MASTER-ADDR-BY-NAME",
-						RedisSentinelProcesses.MASTER_NAME);
-				if (!String.valueOf(master.port()).equals(String.valueOf(address.get(1)))) {
-					return false;
-				}
-			}
-			catch (RuntimeException ex) {
-				return false;
-			}
-		}
-		return true;
-	}
-
-	/** Brings a killed data node back as a replica of the current master and waits for the link. */
-	private void awaitHealthy() {
-		RedisServerProcess master = this.sentinel.currentMaster();
-		RedisServerProcess replica = other(master);
-		if (!replica.isRunning()) {
-			replica.restart();
-			// what Sentinel would do some seconds later: the restarted node follows the current master
-			replica.command("REPLICAOF", master.host(), master.port());
-		}
-		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-		while (System.nanoTime() < deadline) {
-			try {
-				String info = String.valueOf(replica.command("INFO", "replication"));
-				if (info.contains("master_port:" + master.port()) && info.contains("master_link_status:up")) {
-					return;
-				}
-			}
-			catch (RuntimeException ex) {
-				// still starting
-			}
-			PatternLoad.sleep(50);
-		}
-		throw new IllegalStateException("replica " + replica + " not linked to " + master);
 	}
 
 }

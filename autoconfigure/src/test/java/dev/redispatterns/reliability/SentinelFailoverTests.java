@@ -90,7 +90,7 @@ class SentinelFailoverTests {
 	@Test
 	@Order(1)
 	void sentinelFailoverCommand() throws Exception {
-		awaitHealthy();
+		this.sentinel.awaitHealthy(Duration.ofSeconds(40));
 		RedisServerProcess sentinelNode = this.sentinel.sentinels().get(0);
 		run("SENTINEL FAILOVER", "`SENTINEL FAILOVER mymaster` on one sentinel: the replica is promoted, the old "
 				+ "master stays up and is demoted later", () -> sentinelNode.command("SENTINEL", "FAILOVER",
@@ -100,7 +100,7 @@ class SentinelFailoverTests {
 	@Test
 	@Order(2)
 	void masterKilled() throws Exception {
-		awaitHealthy();
+		this.sentinel.awaitHealthy(Duration.ofSeconds(40));
 		RedisServerProcess master = this.sentinel.currentMaster();
 		run("master killed", "`kill -9` of the master; the sentinels notice after 1 s and promote the replica",
 				master::kill);
@@ -109,7 +109,7 @@ class SentinelFailoverTests {
 	private void run(String scenario, String how, Runnable inject) throws Exception {
 		String run = "sentinel" + (++this.runs);
 		RedisServerProcess oldMaster = this.sentinel.currentMaster();
-		RedisServerProcess newMaster = other(oldMaster);
+		RedisServerProcess newMaster = this.sentinel.otherDataNode(oldMaster);
 		PatternLoad.Stream stream = new PatternLoad.Stream(this.context, ReliabilityApplication.COMMAND_TIMEOUT, run);
 		List<PatternLoad> loads = List.of(new PatternLoad.Cache(this.context, ReliabilityApplication.COMMAND_TIMEOUT),
 				new PatternLoad.RateLimit(this.context, ReliabilityApplication.COMMAND_TIMEOUT),
@@ -123,7 +123,7 @@ class SentinelFailoverTests {
 			awaitReplicated(oldMaster);
 			connectionsBefore.set(applicationConnections(oldMaster));
 		}, inject, () -> {
-			if (switched.get() == 0 && everySentinelNames(newMaster)) {
+			if (switched.get() == 0 && this.sentinel.everySentinelNames(newMaster)) {
 				switched.set(System.nanoTime());
 			}
 			if (moved.get() == 0 && applicationConnections(newMaster) >= connectionsBefore.get()
@@ -149,26 +149,6 @@ class SentinelFailoverTests {
 			.isLessThan(Duration.ofSeconds(5));
 	}
 
-	private RedisServerProcess other(RedisServerProcess node) {
-		return (node == this.sentinel.initialMaster()) ? this.sentinel.initialReplica() : this.sentinel.initialMaster();
-	}
-
-	private boolean everySentinelNames(RedisServerProcess master) {
-		for (RedisServerProcess node : this.sentinel.sentinels()) {
-			try {
-				List<?> address = (List<?>) node.command("SENTINEL", "GET-MASTER-ADDR-BY-NAME",
-						RedisSentinelProcesses.MASTER_NAME);
-				if (!String.valueOf(master.port()).equals(String.valueOf(address.get(1)))) {
-					return false;
-				}
-			}
-			catch (RuntimeException ex) {
-				return false;
-			}
-		}
-		return true;
-	}
-
 	/** Connections of the application (by client name) open on {@code node}. */
 	static int applicationConnections(RedisServerProcess node) {
 		try {
@@ -186,56 +166,6 @@ class SentinelFailoverTests {
 			client.command("SET", "failover-marker", Long.toString(System.nanoTime()));
 			assertThat(client.command("WAIT", 1, 3000)).as("replica in sync before the failover").isEqualTo(1L);
 		}
-	}
-
-	/**
-	 * Waits for one master with one linked replica that every sentinel knows. A demoted master is turned
-	 * into a replica by Sentinel about ten seconds after a manual failover; the test does what Sentinel
-	 * would do at once (this is after the measurement).
-	 */
-	private void awaitHealthy() {
-		long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
-		while (System.nanoTime() < deadline) {
-			RedisServerProcess master = this.sentinel.currentMaster();
-			RedisServerProcess replica = other(master);
-			if (!replica.isRunning()) {
-				replica.restart();
-			}
-			try {
-				String role = String.valueOf(replica.command("INFO", "replication"));
-				if (role.contains("role:master")) {
-					replica.command("REPLICAOF", master.host(), master.port());
-				}
-				else if (role.contains("master_port:" + master.port()) && role.contains("master_link_status:up")
-						&& everySentinelNames(master) && everySentinelSeesReplica()) {
-					return;
-				}
-			}
-			catch (RuntimeException ex) {
-				// still starting
-			}
-			PatternLoad.sleep(100);
-		}
-		throw new IllegalStateException("Sentinel set-up not healthy: master " + this.sentinel.currentMasterAddress());
-	}
-
-	private boolean everySentinelSeesReplica() {
-		for (RedisServerProcess node : this.sentinel.sentinels()) {
-			try {
-				List<?> replicas = (List<?>) node.command("SENTINEL", "REPLICAS", RedisSentinelProcesses.MASTER_NAME);
-				boolean up = replicas.stream().anyMatch((replica) -> {
-					String text = String.valueOf(replica);
-					return text.contains("slave") && !text.contains("s_down") && !text.contains("disconnected");
-				});
-				if (!up) {
-					return false;
-				}
-			}
-			catch (RuntimeException ex) {
-				return false;
-			}
-		}
-		return true;
 	}
 
 	/** Confirmed entries absent from the stream on {@code master} (lost in the failover). */

@@ -93,6 +93,20 @@ public final class RedisSentinelProcesses implements RedisDeployment, AutoClosea
 		}
 	}
 
+	/** Whether {@code sentinel} knows a replica of the master that is neither down nor disconnected. */
+	private boolean sentinelSeesLiveReplica(RedisServerProcess sentinel) {
+		try {
+			List<?> replicas = (List<?>) sentinel.command("SENTINEL", "REPLICAS", MASTER_NAME);
+			return replicas.stream().anyMatch((replica) -> {
+				String text = String.valueOf(replica);
+				return text.contains("slave") && !text.contains("s_down") && !text.contains("disconnected");
+			});
+		}
+		catch (RuntimeException ex) {
+			return false;
+		}
+	}
+
 	/** Address of the current master as the first reachable sentinel reports it. */
 	public String currentMasterAddress() {
 		for (RedisServerProcess sentinel : this.sentinels) {
@@ -111,6 +125,58 @@ public final class RedisSentinelProcesses implements RedisDeployment, AutoClosea
 	public RedisServerProcess currentMaster() {
 		String address = currentMasterAddress();
 		return (address.endsWith(":" + this.master.port())) ? this.master : this.replica;
+	}
+
+	/** The data process that is not {@code node}: the replica of a master, the master of a replica. */
+	public RedisServerProcess otherDataNode(RedisServerProcess node) {
+		return (node == this.master) ? this.replica : this.master;
+	}
+
+	/** Whether every sentinel names {@code node} as the master now. */
+	public boolean everySentinelNames(RedisServerProcess node) {
+		for (RedisServerProcess sentinel : this.sentinels) {
+			try {
+				List<?> address = (List<?>) sentinel.command("SENTINEL", "GET-MASTER-ADDR-BY-NAME", MASTER_NAME);
+				if (!String.valueOf(node.port()).equals(String.valueOf(address.get(1)))) {
+					return false;
+				}
+			}
+			catch (RuntimeException ex) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	/**
+	 * Restores one master with one linked replica that every sentinel knows, after a failover or a killed
+	 * node: a killed data node is restarted, and a demoted master that still acts as one is made a replica at
+	 * once (Sentinel would do it some seconds later).
+	 */
+	public void awaitHealthy(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			RedisServerProcess current = currentMaster();
+			RedisServerProcess other = otherDataNode(current);
+			if (!other.isRunning()) {
+				other.restart();
+			}
+			try {
+				String role = String.valueOf(other.command("INFO", "replication"));
+				if (role.contains("role:master")) {
+					other.command("REPLICAOF", current.host(), current.port());
+				}
+				else if (role.contains("master_port:" + current.port()) && role.contains("master_link_status:up")
+						&& everySentinelNames(current) && this.sentinels.stream().allMatch(this::sentinelSeesLiveReplica)) {
+					return;
+				}
+			}
+			catch (RuntimeException ex) {
+				// still starting
+			}
+			RedisServerProcess.sleep(100);
+		}
+		throw new IllegalStateException("Sentinel set-up not healthy in " + timeout + ": master " + currentMasterAddress());
 	}
 
 	public RedisServerProcess initialMaster() {
