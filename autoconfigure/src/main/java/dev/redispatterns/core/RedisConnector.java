@@ -180,15 +180,20 @@ public final class RedisConnector implements DisposableBean {
 	 * migration in progress ({@code TRYAGAIN}): nothing ran, and the same command succeeds moments later.
 	 */
 	public static boolean isTryAgain(@Nullable Throwable failure) {
+		String reply = errorReply(failure);
+		return reply != null && reply.startsWith("TRYAGAIN");
+	}
+
+	/** The error reply Redis sent ({@code MOVED 3999 127.0.0.1:6381}, ...) behind a failure, if there is one. */
+	public static @Nullable String errorReply(@Nullable Throwable failure) {
 		Throwable current = failure;
 		for (int depth = 0; current != null && depth < 10; depth++) {
-			if (current instanceof RedisCommandExecutionException error
-					&& String.valueOf(error.getMessage()).startsWith("TRYAGAIN")) {
-				return true;
+			if (current instanceof RedisCommandExecutionException error) {
+				return String.valueOf(error.getMessage());
 			}
 			current = current.getCause();
 		}
-		return false;
+		return null;
 	}
 
 	private static boolean isTransient(String message) {

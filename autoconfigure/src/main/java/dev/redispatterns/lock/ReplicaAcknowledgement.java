@@ -5,7 +5,6 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
@@ -205,14 +204,8 @@ final class ReplicaAcknowledgement {
 	record Redirect(boolean ask, String host, int port) {
 
 		static @Nullable Redirect of(@Nullable Throwable failure) {
-			Throwable current = failure;
-			for (int depth = 0; current != null && depth < 10; depth++) {
-				if (current instanceof RedisCommandExecutionException error) {
-					return parse(String.valueOf(error.getMessage()));
-				}
-				current = current.getCause();
-			}
-			return null;
+			String reply = RedisConnector.errorReply(failure);
+			return (reply != null) ? parse(reply) : null;
 		}
 
 		/** Parses {@code MOVED <slot> <host>:<port>} and {@code ASK <slot> <host>:<port>}. */

@@ -3,7 +3,6 @@ package dev.redispatterns.messaging;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import io.lettuce.core.RedisCommandExecutionException;
 import org.apache.commons.logging.Log;
 
 import dev.redispatterns.core.RedisConnector;
@@ -70,18 +69,8 @@ final class Backoff {
 	 * (the key a blocking read waited on was migrated away, or deleted: the next read finds out which).
 	 */
 	static boolean isSlotMigration(Throwable failure) {
-		if (RedisConnector.isTryAgain(failure)) {
-			return true;
-		}
-		Throwable current = failure;
-		for (int depth = 0; current != null && depth < 10; depth++) {
-			if (current instanceof RedisCommandExecutionException error
-					&& String.valueOf(error.getMessage()).startsWith("UNBLOCKED")) {
-				return true;
-			}
-			current = current.getCause();
-		}
-		return false;
+		String reply = RedisConnector.errorReply(failure);
+		return reply != null && (reply.startsWith("TRYAGAIN") || reply.startsWith("UNBLOCKED"));
 	}
 
 	private static void pause(long millis, CountDownLatch stop) {
