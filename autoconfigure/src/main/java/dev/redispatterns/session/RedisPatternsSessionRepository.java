@@ -491,8 +491,9 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 			CompletableFuture<Long> ttl = this.connector.async().pttl(source).toCompletableFuture();
 			byte[] value = this.connector.await(dump);
 			long millis = this.connector.await(ttl);
-			if (value == null) {
-				// gone meanwhile (expired or deleted): nothing to move, as with Spring Data Redis
+			if (value == null || millis == -2) {
+				// gone meanwhile (expired or deleted): nothing to move, as with Spring Data Redis; a copy
+				// restored after its source expired between the two reads would live on without expiry
 				return;
 			}
 			this.connector.await(this.connector.async()
