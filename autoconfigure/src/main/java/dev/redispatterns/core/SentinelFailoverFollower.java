@@ -8,7 +8,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -67,9 +66,9 @@ public final class SentinelFailoverFollower implements SmartLifecycle {
 			return;
 		}
 		String master = sentinel.getMaster().getName();
-		List<RedisURI> pending = new ArrayList<>();
+		List<RedisURI> remaining = new ArrayList<>();
 		for (RedisNode node : sentinel.getSentinels()) {
-			pending.add(sentinelUri(sentinel, node));
+			remaining.add(sentinelUri(sentinel, node));
 		}
 		this.running = true;
 		// subscribing waits for each sentinel: off the starting thread, so an unreachable sentinel
@@ -80,7 +79,7 @@ public final class SentinelFailoverFollower implements SmartLifecycle {
 			return thread;
 		});
 		this.retries = executor;
-		List<RedisURI> remaining = new CopyOnWriteArrayList<>(pending);
+		// only the executor's one thread touches the list
 		executor.scheduleWithFixedDelay(() -> {
 			List<RedisURI> failed = subscribe(master, remaining);
 			remaining.clear();
@@ -118,17 +117,17 @@ public final class SentinelFailoverFollower implements SmartLifecycle {
 
 	/** Subscribes on each sentinel; returns those that could not be reached. */
 	private List<RedisURI> subscribe(String master, List<RedisURI> sentinels) {
+		// resolved here, off the starting thread, once the connection factory has created its client
+		if (!(this.connectionFactory.getNativeClient() instanceof RedisClient client)) {
+			return List.of();
+		}
 		List<RedisURI> failed = new ArrayList<>();
-		AbstractRedisClient client = this.connectionFactory.getNativeClient();
 		for (RedisURI uri : sentinels) {
 			if (!this.running) {
 				break;
 			}
-			if (!(client instanceof RedisClient redis)) {
-				return List.of();
-			}
 			try {
-				StatefulRedisPubSubConnection<String, String> connection = redis.connectPubSub(uri);
+				StatefulRedisPubSubConnection<String, String> connection = client.connectPubSub(uri);
 				connection.addListener(new RedisPubSubAdapter<>() {
 
 					@Override
