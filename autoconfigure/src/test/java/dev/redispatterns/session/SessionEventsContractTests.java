@@ -29,22 +29,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Cluster. On a cluster each master notifies about its own keys only, so the sessions are spread until
  * every master holds one.
  */
-abstract class SessionEventsContractTests {
-
-	private final RedisDeployment redis;
-
-	private final WebApplicationContextRunner runner;
+abstract class SessionEventsContractTests extends SessionContract {
 
 	SessionEventsContractTests(RedisDeployment redis) {
-		this.redis = redis;
-		this.runner = SessionTestApplication.runner(redis)
-			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
-			.withBean(EventCollector.class, EventCollector::new);
+		super(redis, (runner) -> runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.withBean(EventCollector.class, EventCollector::new));
 	}
 
 	@BeforeEach
-	void reset() {
-		this.redis.flushAll();
+	void disableNotifications() {
 		this.redis.onEveryMaster("CONFIG", "SET", "notify-keyspace-events", "");
 	}
 

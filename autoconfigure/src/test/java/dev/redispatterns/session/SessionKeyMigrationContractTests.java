@@ -1,8 +1,8 @@
 package dev.redispatterns.session;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -19,22 +19,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and rotating the secret without signing everybody out.
  */
 @ExtendWith(RecordedLogs.Extension.class)
-abstract class SessionKeyMigrationContractTests {
+abstract class SessionKeyMigrationContractTests extends SessionContract {
 
 	private static final String OTHER_SECRET = "another-secret-0123456789-abcdefghijklmn";
 
-	private final RedisDeployment redis;
-
-	private final WebApplicationContextRunner runner;
-
 	SessionKeyMigrationContractTests(RedisDeployment redis) {
-		this.redis = redis;
-		this.runner = SessionTestApplication.runner(redis);
-	}
-
-	@BeforeEach
-	void flush() {
-		this.redis.flushAll();
+		super(redis, UnaryOperator.identity());
 	}
 
 	@Test

@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -25,21 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The maximum of concurrent sessions per user, in both policies, sequentially and under simultaneous
  * sign-ins on two instances.
  */
-abstract class SessionLimitContractTests {
-
-	private final RedisDeployment redis;
-
-	private final WebApplicationContextRunner runner;
+abstract class SessionLimitContractTests extends SessionContract {
 
 	SessionLimitContractTests(RedisDeployment redis) {
-		this.redis = redis;
-		this.runner = SessionTestApplication.runner(redis)
-			.withBean(MeterRegistry.class, SimpleMeterRegistry::new);
-	}
-
-	@BeforeEach
-	void flush() {
-		this.redis.flushAll();
+		super(redis, (runner) -> runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new));
 	}
 
 	@Test

@@ -7,15 +7,14 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.session.FindByIndexNameSessionRepository;
 import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,20 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * sliding, revocation, storage format and key hashing; run on a single server, Sentinel and Cluster.
  */
 @ExtendWith(RecordedLogs.Extension.class)
-abstract class SessionWebContractTests {
-
-	final RedisDeployment redis;
-
-	final WebApplicationContextRunner runner;
+abstract class SessionWebContractTests extends SessionContract {
 
 	SessionWebContractTests(RedisDeployment redis) {
-		this.redis = redis;
-		this.runner = SessionTestApplication.runner(redis);
-	}
-
-	@BeforeEach
-	void flush() {
-		this.redis.flushAll();
+		super(redis, UnaryOperator.identity());
 	}
 
 	@Test
