@@ -403,6 +403,56 @@ abstract class LockManagerContractTests {
 	}
 
 	@Test
+	void aWriterInterruptedWhileWaitingLeavesNoIntentThatRefusesReaders() throws Exception {
+		// a long poll interval keeps a writer's intent alive for 2 x 10 s + the command timeout
+		LockSettings settings = LockSettings.defaults().withPollInterval(Duration.ofSeconds(10));
+		RedisLockManager a = manager(first, settings);
+		RedisLockManager b = manager(second, settings);
+		LockOptions now = waitFor(Duration.ZERO, Duration.ofSeconds(30));
+		LockHandle reader = a.readLock(this.name, now);
+		CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+		Thread writer = new Thread(() -> {
+			try {
+				b.writeLock(this.name, waitFor(LONG_WAIT, Duration.ofSeconds(30))).unlock();
+				outcome.complete(null);
+			}
+			catch (Throwable ex) {
+				outcome.complete(ex);
+			}
+		});
+		writer.start();
+		String intent = KEYS.slotGroup("rwlock", this.name).key() + ":intent";
+		Eventually.await("writer waiting", Duration.ofSeconds(10), () -> first.exists(intent));
+		writer.interrupt();
+		assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(LockNotAcquiredException.class,
+				(ex) -> assertThat(ex.reason()).isEqualTo(Reason.INTERRUPTED));
+		assertThat(reader.unlock()).isTrue();
+		// sent on the connection that carried the writer's clean-up, so it runs after it
+		assertThat(b.tryReadLock(this.name, now)).as("reader on a free lock").isPresent();
+		assertThat(first.exists(intent)).isFalse();
+	}
+
+	@Test
+	void aWriterGivingUpWhileAnotherWriterHoldsLeavesNoIntentThatRefusesReaders() {
+		RedisLockManager a = manager(first, LockSettings.defaults());
+		RedisLockManager b = manager(second, LockSettings.defaults());
+		LockOptions now = waitFor(Duration.ZERO, Duration.ofSeconds(30));
+		LockTarget write = LockTarget.readWrite(KEYS, this.name, true);
+		byte[] waiting = LockTarget.bytes("waiting-writer");
+		String intent = KEYS.slotGroup("rwlock", this.name).key() + ":intent";
+		LockHandle reader = a.readLock(this.name, now);
+		assertThat(a.attempt(write, waiting, 30_000, 60_000)).as("writer queued behind the reader").isNegative();
+		assertThat(first.get(intent)).isEqualTo("waiting-writer");
+		// the reader leaves and another writer gets in before the waiting one tries again
+		assertThat(reader.unlock()).isTrue();
+		LockHandle other = b.tryWriteLock(this.name, now).orElseThrow();
+		assertThat(a.attempt(write, waiting, 30_000, -1)).as("the waiting writer gives up").isNegative();
+		assertThat(first.exists(intent)).isFalse();
+		assertThat(other.unlock()).isTrue();
+		assertThat(a.tryReadLock(this.name, now)).as("reader on a free lock").isPresent();
+	}
+
+	@Test
 	void semaphoreHandsOutAtMostItsPermits() throws Exception {
 		RedisLockManager[] locks = { manager(first, LockSettings.defaults()), manager(second, LockSettings.defaults()) };
 		AtomicInteger inside = new AtomicInteger();
