@@ -453,6 +453,75 @@ abstract class LockManagerContractTests {
 	}
 
 	@Test
+	void aConfirmedAcquisitionQueuedBehindAnothersWaitLeavesNoOrphanedLock() throws Exception {
+		// no set-up here has two replicas: every WAIT 2 runs for its whole timeout, longer than the
+		// command timeout (2 s), so an attempt pipelined behind it would time out before Redis ran it
+		RedisLockManager locks = manager(first, LockSettings.defaults().withReplicaAcks(2, Duration.ofSeconds(5)));
+		String other = nameOnTheSameMaster(this.name);
+		long blocked = blockedClients();
+		Future<Reason> one = this.pool.submit(() -> refusal(() -> locks.lock(this.name, Duration.ZERO, Duration.ofSeconds(60))));
+		Eventually.await("first acquisition waits for replicas", Duration.ofSeconds(10), () -> blockedClients() > blocked);
+		Future<Reason> two = this.pool.submit(() -> refusal(() -> locks.lock(other, Duration.ZERO, Duration.ofSeconds(60))));
+		Reason firstReason = one.get(30, TimeUnit.SECONDS);
+		Reason secondReason = two.get(30, TimeUnit.SECONDS);
+		// once no WAIT blocks any more, every attempt sent has run; the refusals' clean-up is asynchronous (and
+		// may be retried after NOSCRIPT). Leases are 60 s: a grant that outlived its refusal stays far longer.
+		Eventually.await("every WAIT answered", Duration.ofSeconds(60), () -> blockedClients() <= blocked);
+		Eventually.await("no lock left to a token without a handle", Duration.ofSeconds(10),
+				() -> !first.exists(lockKey(this.name)) && !first.exists(lockKey(other)));
+		assertThat(List.of(firstReason, secondReason))
+			.as("both refused for their replicas, neither for a reply stuck behind another WAIT")
+			.containsExactly(Reason.REPLICAS, Reason.REPLICAS);
+	}
+
+	private static Reason refusal(java.util.function.Supplier<LockHandle> acquisition) {
+		try {
+			acquisition.get().unlock();
+			return null;
+		}
+		catch (LockNotAcquiredException ex) {
+			return ex.reason();
+		}
+	}
+
+	/** Clients blocked in Redis (by WAIT here) on every master. */
+	static long blockedClients() {
+		long total = 0;
+		for (Object info : redis.onEveryMaster("INFO", "clients")) {
+			for (String line : info.toString().split("\r?\n")) {
+				if (line.startsWith("blocked_clients:")) {
+					total += Long.parseLong(line.substring("blocked_clients:".length()).trim());
+				}
+			}
+		}
+		return total;
+	}
+
+	/** Another lock name whose keys live on the same master as {@code name}'s (any name off a cluster). */
+	static String nameOnTheSameMaster(String name) {
+		if (redis.topology() != dev.redispatterns.test.RedisDeployment.Topology.CLUSTER) {
+			return name + ":other";
+		}
+		int port = masterPortOf(io.lettuce.core.cluster.SlotHash.getSlot(lockKey(name)));
+		for (int i = 0;; i++) {
+			String candidate = name + ":" + i;
+			if (masterPortOf(io.lettuce.core.cluster.SlotHash.getSlot(lockKey(candidate))) == port) {
+				return candidate;
+			}
+		}
+	}
+
+	private static int masterPortOf(int slot) {
+		for (Object range : (List<?>) redis.command("CLUSTER", "SLOTS")) {
+			List<?> entry = (List<?>) range;
+			if ((Long) entry.get(0) <= slot && slot <= (Long) entry.get(1)) {
+				return ((Long) ((List<?>) entry.get(2)).get(1)).intValue();
+			}
+		}
+		throw new IllegalStateException("no master serves slot " + slot);
+	}
+
+	@Test
 	void semaphoreHandsOutAtMostItsPermits() throws Exception {
 		RedisLockManager[] locks = { manager(first, LockSettings.defaults()), manager(second, LockSettings.defaults()) };
 		AtomicInteger inside = new AtomicInteger();
