@@ -31,10 +31,10 @@ class DistributedLockInterruptTests {
 	DistributedLockInterruptTests(RedisDeployment redis) {
 		redis.flushAll();
 		this.redis = redis;
-		// renewals every second: a lost lock is noticed within about a second
+		// renewals every 2 s: a lost lock is noticed within about 2 s, a late renewal has 4 s to spare
 		this.runner = LockApplications.runner(redis)
 			.withUserConfiguration(LockApplications.Services.class)
-			.withPropertyValues("redis.patterns.lock.watchdog.lease=3s");
+			.withPropertyValues("redis.patterns.lock.watchdog.lease=6s");
 	}
 
 	@Test
