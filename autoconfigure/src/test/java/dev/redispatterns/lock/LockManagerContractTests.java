@@ -480,6 +480,27 @@ abstract class LockManagerContractTests {
 			.containsExactly(Reason.REPLICAS, Reason.REPLICAS);
 	}
 
+	@Test
+	void aConfirmedAttemptWhoseReplyTimedOutIsReleasedOnceRedisRunsIt() {
+		RedisLockManager locks = manager(first, LockSettings.defaults().withReplicaAcks(1, Duration.ofMillis(200)));
+		// a first acquisition on the same master opens the confirming connection and loads the script there
+		refusal(() -> locks.lock(nameOnTheSameMaster(this.name), Duration.ZERO, Duration.ofSeconds(60)));
+		// writes (scripts too) wait 3 s in Redis, longer than the command timeout (2 s): the reply is lost,
+		// and the attempt still runs once the pause ends
+		redis.onEveryMaster("CLIENT", "PAUSE", "3000", "WRITE");
+		try {
+			assertThatThrownBy(() -> locks.lock(this.name, Duration.ZERO, Duration.ofSeconds(60)))
+				.isInstanceOfSatisfying(LockNotAcquiredException.class,
+						(ex) -> assertThat(ex.reason()).isEqualTo(Reason.UNAVAILABLE));
+		}
+		finally {
+			redis.onEveryMaster("CLIENT", "UNPAUSE");
+		}
+		// the release sent behind the attempt runs after it: nothing is left for the 60 s lease
+		Eventually.await("no lock left to a token without a handle", Duration.ofSeconds(10),
+				() -> !first.exists(lockKey(this.name)));
+	}
+
 	private static Reason refusal(java.util.function.Supplier<LockHandle> acquisition) {
 		try {
 			acquisition.get().unlock();
