@@ -102,12 +102,13 @@ public final class DistributedLockInterceptor implements MethodInterceptor {
 
 	private static @Nullable Object proceedHolding(MethodInvocation invocation, LockHandle handle) throws Throwable {
 		LockContext.push(handle);
-		bind(handle, Thread.currentThread());
+		// a re-entrant call restores the outer call's thread, which still runs under the lock
+		Thread outer = bind(handle, Thread.currentThread());
 		try {
 			return invocation.proceed();
 		}
 		finally {
-			bind(handle, null);
+			bind(handle, outer);
 			LockContext.pop();
 		}
 	}
@@ -142,10 +143,8 @@ public final class DistributedLockInterceptor implements MethodInterceptor {
 		return handle.unlockAsync();
 	}
 
-	private static void bind(LockHandle handle, @Nullable Thread thread) {
-		if (handle instanceof RedisLockHandle redis) {
-			redis.bind(thread);
-		}
+	private static @Nullable Thread bind(LockHandle handle, @Nullable Thread thread) {
+		return (handle instanceof RedisLockHandle redis) ? redis.bind(thread) : null;
 	}
 
 	/** Reactor support, loaded only for methods returning {@code Mono} or {@code Flux}. */

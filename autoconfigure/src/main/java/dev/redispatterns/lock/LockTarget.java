@@ -69,9 +69,10 @@ final class LockTarget {
 		byte[] readers = suffixed(root, ":readers");
 		byte[] fences = suffixed(root, ":fences");
 		byte[] marker = suffixed(root, ":waiting");
-		byte[][] all = { writer, suffixed(root, ":fence"), readers, fences, marker, suffixed(root, ":intent") };
+		byte[] intent = suffixed(root, ":intent");
+		byte[][] all = { writer, suffixed(root, ":fence"), readers, fences, marker, intent };
 		if (write) {
-			return new LockTarget(LockType.WRITE, name, base, all, new byte[][] { writer, marker },
+			return new LockTarget(LockType.WRITE, name, base, all, new byte[][] { writer, marker, intent },
 					new byte[][] { writer }, LockScripts.RW_ACQUIRE, LockScripts.RW_RELEASE_WRITE, LockScripts.RENEW,
 					WRITE);
 		}

@@ -208,8 +208,11 @@ final class RedisLockHandle implements LockHandle {
 		unlock();
 	}
 
-	void bind(@Nullable Thread thread) {
+	/** Binds the thread to interrupt on loss; returns the one bound before, for a re-entrant call to restore. */
+	@Nullable Thread bind(@Nullable Thread thread) {
+		Thread previous = this.boundThread;
 		this.boundThread = thread;
+		return previous;
 	}
 
 	/** Moves to RELEASED from HELD or LOST; false if it was released already. */

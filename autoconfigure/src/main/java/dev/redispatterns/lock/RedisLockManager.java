@@ -486,7 +486,7 @@ public final class RedisLockManager implements LockManager, DisposableBean, Auto
 		byte[][] args = { token, ScriptExecutor.arg(leaseMillis), this.fenceTtl, ScriptExecutor.arg(waitingMillis),
 				target.channelBytes, target.variant };
 		if (this.replicas != null) {
-			return this.replicas.acquire(target.acquire, target.acquireKeys, args);
+			return this.replicas.acquire(target, args, new byte[][] { token, target.channelBytes, this.fenceTtl });
 		}
 		Long reply = this.scripts.call(target.acquire, ScriptOutputType.INTEGER, target.acquireKeys, args);
 		return (reply != null) ? reply : -1;
@@ -500,6 +500,8 @@ public final class RedisLockManager implements LockManager, DisposableBean, Auto
 	 * Cleans up after an attempt whose outcome is unknown (its reply was lost) or a waiter that gives up:
 	 * releases whatever the token may hold and leaves the queue. Sent after the attempt on the same
 	 * connection, so Redis runs it after the attempt even when both are replayed after a reconnect.
+	 * (Replica-confirmed attempts run on connections of their own: {@link ReplicaAcknowledgement} sends
+	 * their clean-up behind them there, and this one only repeats it.)
 	 */
 	private void abandon(LockTarget target, byte[] token) {
 		try {

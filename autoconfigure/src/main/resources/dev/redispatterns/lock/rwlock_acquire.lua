@@ -9,7 +9,7 @@
 -- KEYS[6] writer intent: token of the writer waiting for the readers to leave
 -- ARGV[1] owner token, ARGV[2] lease ms, ARGV[3] fencing counter TTL ms,
 -- ARGV[4] waiting ms: > 0 the caller will wait that long at most before trying again, < 0 it gives up,
--- ARGV[5] release channel (unused here), ARGV[6] 'read' or 'write'
+-- ARGV[5] release channel (woken when a writer's intent is withdrawn), ARGV[6] 'read' or 'write'
 -- Returns the fencing token (> 0), otherwise -1 - (ms until the blocking lease runs out).
 local token, lease, wait = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[4])
 local mine = token .. '|'
@@ -18,21 +18,27 @@ local now = now_ms(time)
 local writer = redis.call('GET', KEYS[1])
 
 if ARGV[6] == 'write' then
+  if writer and string.sub(writer, 1, #mine) == mine then
+    redis.call('PEXPIRE', KEYS[1], lease)
+    return tonumber(string.sub(writer, #mine + 1))
+  end
+  local intent = redis.call('GET', KEYS[6])
+  -- a writer that gives up withdraws its intent whoever holds the lock now, or it keeps readers out
+  local leaving = wait < 0 and intent == token
+  if leaving then
+    redis.call('DEL', KEYS[6])
+  end
   if writer then
-    if string.sub(writer, 1, #mine) == mine then
-      redis.call('PEXPIRE', KEYS[1], lease)
-      return tonumber(string.sub(writer, #mine + 1))
-    end
     return waiting(KEYS[5], wait, redis.call('PTTL', KEYS[1]))
   end
   prune(KEYS[3], KEYS[4], now)
   local last = redis.call('ZRANGE', KEYS[3], -1, -1, 'WITHSCORES')
-  local intent = redis.call('GET', KEYS[6])
   if last[1] then
     if wait > 0 and (not intent or intent == token) then
       redis.call('SET', KEYS[6], token, 'PX', wait)
-    elseif wait < 0 and intent == token then
-      redis.call('DEL', KEYS[6])
+    elseif leaving and redis.call('EXISTS', KEYS[5]) == 1 then
+      -- readers refused for the intent alone may come in now
+      redis.call('PUBLISH', ARGV[5], '1')
     end
     return waiting(KEYS[5], wait, tonumber(last[2]) - now)
   end

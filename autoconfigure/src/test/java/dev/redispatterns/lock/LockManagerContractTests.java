@@ -204,32 +204,39 @@ abstract class LockManagerContractTests {
 		assertThat(current.unlock()).isTrue();
 	}
 
+	/**
+	 * Watchdog leases in these tests are 3 s, renewed every second: a renewal may come 2 s late (a loaded
+	 * machine, a GC pause) before the holder counts the lease as lost.
+	 */
+	static final Duration WATCHDOG_LEASE = Duration.ofSeconds(3);
+
 	@Test
 	void watchdogKeepsTheLockWhileHeldAndLetsItExpireAfterAbandonment() {
-		LockSettings settings = LockSettings.defaults().withWatchdogLease(Duration.ofMillis(1500));
+		LockSettings settings = LockSettings.defaults().withWatchdogLease(WATCHDOG_LEASE);
 		RedisLockManager holder = manager(first, settings);
 		LockHandle handle = holder.lock(this.name, Duration.ZERO, null);
-		Eventually.holdsFor("lock kept alive well past its 1.5 s lease", Duration.ofMillis(3500),
+		Eventually.holdsFor("lock kept alive well past its 3 s lease", Duration.ofSeconds(5),
 				() -> handle.isHeld() && first.exists(lockKey(this.name)));
-		assertThat(first.pttl(lockKey(this.name))).isBetween(1L, 1500L);
+		assertThat(first.pttl(lockKey(this.name))).isBetween(1L, WATCHDOG_LEASE.toMillis());
 
 		// like a killed process: renewals stop, nobody releases
 		holder.destroy();
 		long abandoned = System.nanoTime();
-		Eventually.await("abandoned lock expired", Duration.ofSeconds(5), () -> !first.exists(lockKey(this.name)));
-		assertThat(Duration.ofNanos(System.nanoTime() - abandoned)).isLessThan(Duration.ofMillis(1500 + 2000));
+		Eventually.await("abandoned lock expired", Duration.ofSeconds(10), () -> !first.exists(lockKey(this.name)));
+		assertThat(Duration.ofNanos(System.nanoTime() - abandoned)).as("expired within its lease, not renewed")
+			.isLessThan(WATCHDOG_LEASE.plusSeconds(3));
 		assertThat(manager(second, settings).tryLock(this.name, Duration.ZERO, null)).isPresent();
 	}
 
 	@Test
 	void watchdogKeepsReadLocksAndPermitsAlive() {
-		RedisLockManager holder = manager(first, LockSettings.defaults().withWatchdogLease(Duration.ofMillis(900)));
+		RedisLockManager holder = manager(first, LockSettings.defaults().withWatchdogLease(WATCHDOG_LEASE));
 		RedisLockManager other = manager(second, LockSettings.defaults());
 		LockOptions watchdog = new LockOptions(Duration.ZERO, null, "test");
 		LockOptions now = waitFor(Duration.ZERO, Duration.ofSeconds(5));
 		LockHandle reader = holder.readLock(this.name, watchdog);
 		LockHandle permit = holder.acquirePermit(this.name, 1, watchdog);
-		Eventually.holdsFor("read lock and permit kept past their 0.9 s lease", Duration.ofMillis(2500),
+		Eventually.holdsFor("read lock and permit kept past their 3 s lease", Duration.ofSeconds(5),
 				() -> reader.isHeld() && permit.isHeld());
 		assertThat(other.tryWriteLock(this.name, now)).as("writer while the reader is renewed").isEmpty();
 		assertThat(other.tryAcquirePermit(this.name, 1, now)).as("permit while the holder's is renewed").isEmpty();
@@ -248,13 +255,12 @@ abstract class LockManagerContractTests {
 				lostEvents.incrementAndGet();
 			}
 		};
-		RedisLockManager locks = manager(first, LockSettings.defaults().withWatchdogLease(Duration.ofMillis(900)),
-				listener);
+		RedisLockManager locks = manager(first, LockSettings.defaults().withWatchdogLease(WATCHDOG_LEASE), listener);
 		LockHandle handle = locks.lock(this.name, Duration.ZERO, null);
 		CompletableFuture<LockHandle> lost = new CompletableFuture<>();
 		handle.onLost(lost::complete);
-		first.command("DEL", lockKey(this.name));
-		assertThat(lost.get(5, TimeUnit.SECONDS)).isSameAs(handle);
+		assertThat(first.command("DEL", lockKey(this.name))).as("deleted while held").isEqualTo(1L);
+		assertThat(lost.get(10, TimeUnit.SECONDS)).isSameAs(handle);
 		assertThat(handle.isHeld()).isFalse();
 		assertThat(lostEvents).hasValue(1);
 		CompletableFuture<LockHandle> late = new CompletableFuture<>();
@@ -400,6 +406,146 @@ abstract class LockManagerContractTests {
 			.isLessThan(Duration.ofMillis(2500));
 		assertThat(write.isHeld()).isTrue();
 		assertThat(first.exists(base + ":intent")).isFalse();
+	}
+
+	@Test
+	void aWriterInterruptedWhileWaitingLeavesNoIntentThatRefusesReaders() throws Exception {
+		// a long poll interval keeps a writer's intent alive for 2 x 10 s + the command timeout
+		LockSettings settings = LockSettings.defaults().withPollInterval(Duration.ofSeconds(10));
+		RedisLockManager a = manager(first, settings);
+		RedisLockManager b = manager(second, settings);
+		LockOptions now = waitFor(Duration.ZERO, Duration.ofSeconds(30));
+		LockHandle reader = a.readLock(this.name, now);
+		CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+		Thread writer = new Thread(() -> {
+			try {
+				b.writeLock(this.name, waitFor(LONG_WAIT, Duration.ofSeconds(30))).unlock();
+				outcome.complete(null);
+			}
+			catch (Throwable ex) {
+				outcome.complete(ex);
+			}
+		});
+		writer.start();
+		String intent = KEYS.slotGroup("rwlock", this.name).key() + ":intent";
+		Eventually.await("writer waiting", Duration.ofSeconds(10), () -> first.exists(intent));
+		writer.interrupt();
+		assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(LockNotAcquiredException.class,
+				(ex) -> assertThat(ex.reason()).isEqualTo(Reason.INTERRUPTED));
+		assertThat(reader.unlock()).isTrue();
+		// sent on the connection that carried the writer's clean-up, so it runs after it
+		assertThat(b.tryReadLock(this.name, now)).as("reader on a free lock").isPresent();
+		assertThat(first.exists(intent)).isFalse();
+	}
+
+	@Test
+	void aWriterGivingUpWhileAnotherWriterHoldsLeavesNoIntentThatRefusesReaders() {
+		RedisLockManager a = manager(first, LockSettings.defaults());
+		RedisLockManager b = manager(second, LockSettings.defaults());
+		LockOptions now = waitFor(Duration.ZERO, Duration.ofSeconds(30));
+		LockTarget write = LockTarget.readWrite(KEYS, this.name, true);
+		byte[] waiting = LockTarget.bytes("waiting-writer");
+		String intent = KEYS.slotGroup("rwlock", this.name).key() + ":intent";
+		LockHandle reader = a.readLock(this.name, now);
+		assertThat(a.attempt(write, waiting, 30_000, 60_000)).as("writer queued behind the reader").isNegative();
+		assertThat(first.get(intent)).isEqualTo("waiting-writer");
+		// the reader leaves and another writer gets in before the waiting one tries again
+		assertThat(reader.unlock()).isTrue();
+		LockHandle other = b.tryWriteLock(this.name, now).orElseThrow();
+		assertThat(a.attempt(write, waiting, 30_000, -1)).as("the waiting writer gives up").isNegative();
+		assertThat(first.exists(intent)).isFalse();
+		assertThat(other.unlock()).isTrue();
+		assertThat(a.tryReadLock(this.name, now)).as("reader on a free lock").isPresent();
+	}
+
+	@Test
+	void aConfirmedAcquisitionQueuedBehindAnothersWaitLeavesNoOrphanedLock() throws Exception {
+		// no set-up here has two replicas: every WAIT 2 runs for its whole timeout, longer than the
+		// command timeout (2 s), so an attempt pipelined behind it would time out before Redis ran it
+		RedisLockManager locks = manager(first, LockSettings.defaults().withReplicaAcks(2, Duration.ofSeconds(5)));
+		String other = nameOnTheSameMaster(this.name);
+		long blocked = blockedClients();
+		Future<Reason> one = this.pool.submit(() -> refusal(() -> locks.lock(this.name, Duration.ZERO, Duration.ofSeconds(60))));
+		Eventually.await("first acquisition waits for replicas", Duration.ofSeconds(10), () -> blockedClients() > blocked);
+		Future<Reason> two = this.pool.submit(() -> refusal(() -> locks.lock(other, Duration.ZERO, Duration.ofSeconds(60))));
+		Reason firstReason = one.get(30, TimeUnit.SECONDS);
+		Reason secondReason = two.get(30, TimeUnit.SECONDS);
+		// once no WAIT blocks any more, every attempt sent has run; the refusals' clean-up is asynchronous (and
+		// may be retried after NOSCRIPT). Leases are 60 s: a grant that outlived its refusal stays far longer.
+		Eventually.await("every WAIT answered", Duration.ofSeconds(60), () -> blockedClients() <= blocked);
+		Eventually.await("no lock left to a token without a handle", Duration.ofSeconds(10),
+				() -> !first.exists(lockKey(this.name)) && !first.exists(lockKey(other)));
+		assertThat(List.of(firstReason, secondReason))
+			.as("both refused for their replicas, neither for a reply stuck behind another WAIT")
+			.containsExactly(Reason.REPLICAS, Reason.REPLICAS);
+	}
+
+	@Test
+	void aConfirmedAttemptWhoseReplyTimedOutIsReleasedOnceRedisRunsIt() {
+		RedisLockManager locks = manager(first, LockSettings.defaults().withReplicaAcks(1, Duration.ofMillis(200)));
+		// a first acquisition on the same master opens the confirming connection and loads the script there
+		refusal(() -> locks.lock(nameOnTheSameMaster(this.name), Duration.ZERO, Duration.ofSeconds(60)));
+		// writes (scripts too) wait 3 s in Redis, longer than the command timeout (2 s): the reply is lost,
+		// and the attempt still runs once the pause ends
+		redis.onEveryMaster("CLIENT", "PAUSE", "3000", "WRITE");
+		try {
+			assertThatThrownBy(() -> locks.lock(this.name, Duration.ZERO, Duration.ofSeconds(60)))
+				.isInstanceOfSatisfying(LockNotAcquiredException.class,
+						(ex) -> assertThat(ex.reason()).isEqualTo(Reason.UNAVAILABLE));
+		}
+		finally {
+			redis.onEveryMaster("CLIENT", "UNPAUSE");
+		}
+		// the release sent behind the attempt runs after it: nothing is left for the 60 s lease
+		Eventually.await("no lock left to a token without a handle", Duration.ofSeconds(10),
+				() -> !first.exists(lockKey(this.name)));
+	}
+
+	private static Reason refusal(java.util.function.Supplier<LockHandle> acquisition) {
+		try {
+			acquisition.get().unlock();
+			return null;
+		}
+		catch (LockNotAcquiredException ex) {
+			return ex.reason();
+		}
+	}
+
+	/** Clients blocked in Redis (by WAIT here) on every master. */
+	static long blockedClients() {
+		long total = 0;
+		for (Object info : redis.onEveryMaster("INFO", "clients")) {
+			for (String line : info.toString().split("\r?\n")) {
+				if (line.startsWith("blocked_clients:")) {
+					total += Long.parseLong(line.substring("blocked_clients:".length()).trim());
+				}
+			}
+		}
+		return total;
+	}
+
+	/** Another lock name whose keys live on the same master as {@code name}'s (any name off a cluster). */
+	static String nameOnTheSameMaster(String name) {
+		if (redis.topology() != dev.redispatterns.test.RedisDeployment.Topology.CLUSTER) {
+			return name + ":other";
+		}
+		int port = masterPortOf(io.lettuce.core.cluster.SlotHash.getSlot(lockKey(name)));
+		for (int i = 0;; i++) {
+			String candidate = name + ":" + i;
+			if (masterPortOf(io.lettuce.core.cluster.SlotHash.getSlot(lockKey(candidate))) == port) {
+				return candidate;
+			}
+		}
+	}
+
+	private static int masterPortOf(int slot) {
+		for (Object range : (List<?>) redis.command("CLUSTER", "SLOTS")) {
+			List<?> entry = (List<?>) range;
+			if ((Long) entry.get(0) <= slot && slot <= (Long) entry.get(1)) {
+				return ((Long) ((List<?>) entry.get(2)).get(1)).intValue();
+			}
+		}
+		throw new IllegalStateException("no master serves slot " + slot);
 	}
 
 	@Test

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -93,6 +95,32 @@ public class LockedService {
 
 	@DistributedLock(key = "'order:' + #id")
 	public void order(long id) {
+	}
+
+	/**
+	 * Holds the lock (watchdog lease) until it is lost, after a re-entrant call on it if asked to.
+	 * @return {@code "interrupted"}, {@code "lost"} (lost, not interrupted) or {@code "held"} (never lost)
+	 */
+	@DistributedLock(key = "'watched:' + #id")
+	public String holdUntilLost(String id, boolean reenter, CountDownLatch holding) {
+		if (reenter) {
+			this.self.getObject().reenterWatched(id);
+		}
+		CountDownLatch lost = new CountDownLatch(1);
+		LockContext.current().onLost((handle) -> lost.countDown());
+		holding.countDown();
+		try {
+			boolean seen = lost.await(1, TimeUnit.MINUTES);
+			// an interrupt and the callback can arrive together: the flag tells
+			return Thread.interrupted() ? "interrupted" : (seen ? "lost" : "held");
+		}
+		catch (InterruptedException ex) {
+			return "interrupted";
+		}
+	}
+
+	@DistributedLock(key = "'watched:' + #id")
+	public void reenterWatched(String id) {
 	}
 
 }

@@ -32,11 +32,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * slot, which does not follow redirects by itself: after the slot moved ({@code MOVED}) and while it moves
  * ({@code ASK}, then {@code TRYAGAIN} until the move is done) they still succeed, on the node that serves the
  * slot. The client here never refreshes its
- * topology on its own, so only the redirects can lead it there.
+ * topology on its own, so only the redirects can lead it there; the nodes' error and command statistics show
+ * that each redirect really happened.
  */
 class ReplicaAcknowledgementClusterTests {
 
 	private static final RedisKeys KEYS = new RedisKeys("rp");
+
+	/** Also how long an acquisition waits out TRYAGAIN: ample for the test to finish the move meanwhile. */
+	private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
 
 	private static RedisClusterProcesses cluster;
 
@@ -53,10 +57,10 @@ class ReplicaAcknowledgementClusterTests {
 			.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().build())
 			.build();
 		factory = new LettuceConnectionFactory(new RedisClusterConfiguration(cluster.nodes()),
-				LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(2)).clientOptions(options).build());
+				LettuceClientConfiguration.builder().commandTimeout(COMMAND_TIMEOUT).clientOptions(options).build());
 		factory.afterPropertiesSet();
 		factory.start();
-		RedisConnector connector = new RedisConnector(factory, Duration.ofSeconds(2));
+		RedisConnector connector = new RedisConnector(factory, COMMAND_TIMEOUT);
 		signals = new RedisSignals(connector, Duration.ofSeconds(30));
 		locks = new RedisLockManager(connector, new ScriptExecutor(connector), signals, KEYS,
 				LockSettings.defaults().withReplicaAcks(1, Duration.ofSeconds(2)), LockListener.NONE);
@@ -90,7 +94,10 @@ class ReplicaAcknowledgementClusterTests {
 		RedisServerProcess second = others.get(0);
 		migrate(slot, owner, second);
 		finish(slot, second);
+		long moved = stat(owner, "errorstats", "errorstat_MOVED:count=");
 		LockHandle afterMove = locks.lock(name, Duration.ZERO, Duration.ofSeconds(30));
+		assertThat(stat(owner, "errorstats", "errorstat_MOVED:count=")).as("MOVED by the former owner")
+			.isGreaterThan(moved);
 		assertThat(afterMove.fencingToken()).isGreaterThan(firstToken);
 		assertThat(second.command("EXISTS", key)).as("granted on the new owner").isEqualTo(1L);
 		assertThat(afterMove.unlock()).isTrue();
@@ -99,12 +106,22 @@ class ReplicaAcknowledgementClusterTests {
 		// not exist yet make the importing node answer TRYAGAIN until the move is finished
 		RedisServerProcess third = others.get(1);
 		migrate(slot, second, third);
+		long asks = stat(second, "errorstats", "errorstat_ASK:count=");
+		long asking = stat(third, "commandstats", "cmdstat_asking:calls=");
+		long tryAgains = stat(third, "errorstats", "errorstat_TRYAGAIN:count=");
 		ExecutorService pool = Executors.newSingleThreadExecutor();
 		try {
 			Future<LockHandle> acquiring = pool.submit(() -> locks.lock(name, Duration.ZERO, Duration.ofSeconds(30)));
-			Thread.sleep(200);
+			// the move is finished only once the acquisition was sent on by ASK and refused with TRYAGAIN
+			Eventually.await("TRYAGAIN from the importing node", Duration.ofSeconds(30),
+					() -> stat(third, "errorstats", "errorstat_TRYAGAIN:count=") > tryAgains);
+			assertThat(stat(second, "errorstats", "errorstat_ASK:count=")).as("ASK by the migrating node")
+				.isGreaterThan(asks);
+			assertThat(stat(third, "commandstats", "cmdstat_asking:calls=")).as("ASKING sent to the importing node")
+				.isGreaterThan(asking);
+			assertThat(acquiring).as("still waiting out TRYAGAIN").isNotDone();
 			finish(slot, third);
-			LockHandle whileMoving = acquiring.get(10, TimeUnit.SECONDS);
+			LockHandle whileMoving = acquiring.get(30, TimeUnit.SECONDS);
 			assertThat(whileMoving.fencingToken()).isGreaterThan(afterMove.fencingToken());
 			assertThat(third.command("EXISTS", key)).as("granted on the new owner").isEqualTo(1L);
 			assertThat(whileMoving.unlock()).isTrue();
@@ -112,6 +129,18 @@ class ReplicaAcknowledgementClusterTests {
 		finally {
 			pool.shutdownNow();
 		}
+	}
+
+	/** A number from a node's {@code INFO <section>}: the value after {@code prefix}, 0 when the line is absent. */
+	private static long stat(RedisServerProcess node, String section, String prefix) {
+		for (String line : node.command("INFO", section).toString().split("\r?\n")) {
+			if (line.startsWith(prefix)) {
+				String rest = line.substring(prefix.length());
+				int comma = rest.indexOf(',');
+				return Long.parseLong(((comma >= 0) ? rest.substring(0, comma) : rest).trim());
+			}
+		}
+		return 0;
 	}
 
 	private static RedisServerProcess owner(long slot) {
