@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
 import org.apache.commons.logging.Log;
@@ -63,6 +62,8 @@ public final class StreamConsumer {
 	private static final LuaScript DEAD_LETTER = LuaScript.load(StreamConsumer.class, "stream_dead_letter.lua");
 
 	private static final LuaScript PRUNE = LuaScript.load(StreamConsumer.class, "stream_prune.lua");
+
+	private static final LuaScript GROUP = LuaScript.load(StreamConsumer.class, "stream_group.lua");
 
 	private static final int MAX_ERROR_LENGTH = 1000;
 
@@ -358,10 +359,14 @@ public final class StreamConsumer {
 		}
 		int used = 0;
 		try {
-			List<Object> reply = this.scripts.call(RECLAIM, ScriptOutputType.MULTI, new byte[][] { this.key },
-					this.groupBytes, this.consumerBytes, ScriptExecutor.arg(this.settings.reclaimAfter().toMillis()),
-					bytes(this.reclaimCursor), ScriptExecutor.arg(permits));
+			List<Object> reply = this.scripts.call(RECLAIM, ScriptOutputType.MULTI,
+					new byte[][] { this.key, this.deadLetterKey }, this.groupBytes, this.consumerBytes,
+					ScriptExecutor.arg(this.settings.reclaimAfter().toMillis()), bytes(this.reclaimCursor),
+					ScriptExecutor.arg(permits), ScriptExecutor.arg(this.settings.deadLetterMaxLength()));
 			this.reclaimCursor = string(reply.get(0));
+			if (reply.size() > 2 && reply.get(2) instanceof List<?> deleted && !deleted.isEmpty()) {
+				deleted(deleted);
+			}
 			int reclaimed = 0;
 			for (Object item : (List<?>) reply.get(1)) {
 				List<?> entry = (List<?>) item;
@@ -387,6 +392,15 @@ public final class StreamConsumer {
 		finally {
 			current.release(permits - used);
 		}
+	}
+
+	private void deleted(List<?> ids) {
+		this.observer.streamDeleted(this.name, this.group, ids.size());
+		List<String> shown = ids.stream().limit(10).map(StreamConsumer::string).toList();
+		logger.warn(ids.size() + " entries pending for group '" + this.group + "' of stream '" + this.name
+				+ "' were deleted from the stream before they were acknowledged (by another client: trimming by "
+				+ "this starter keeps them); recorded without payload in the dead-letter stream: " + shown
+				+ ((ids.size() > shown.size()) ? " and more" : ""));
 	}
 
 	private void dispatch(String id, byte @Nullable [] payload, long deliveries) {
@@ -516,15 +530,7 @@ public final class StreamConsumer {
 
 	private void ensureGroup() {
 		String offset = (this.settings.start() == StreamSettings.Start.EARLIEST) ? "0" : "$";
-		try {
-			this.connector.await(this.connector.async()
-				.xgroupCreate(StreamOffset.from(this.key, offset), this.groupBytes, XGroupCreateArgs.Builder.mkstream()));
-		}
-		catch (RedisPatternsException ex) {
-			if (!String.valueOf(ex.getMessage()).contains("BUSYGROUP")) {
-				throw ex;
-			}
-		}
+		this.scripts.call(GROUP, ScriptOutputType.INTEGER, new byte[][] { this.key }, this.groupBytes, bytes(offset));
 	}
 
 	private void sampleState() {
