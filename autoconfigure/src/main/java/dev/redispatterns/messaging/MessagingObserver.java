@@ -58,7 +58,8 @@ public interface MessagingObserver {
 
 	/**
 	 * Entries pending for {@code group} were found deleted from the stream (by another client: the starter does
-	 * not trim them); each is recorded, without payload, in the dead-letter stream.
+	 * not trim them). Each is recorded in the dead-letter stream: without payload when a reclaim finds it, with
+	 * its payload when it was deleted while its handler ran and the handler then failed.
 	 */
 	default void streamDeleted(String stream, String group, int count) {
 	}
