@@ -38,8 +38,8 @@ public interface MessagingObserver {
 	}
 
 	/**
-	 * After an add the stream stayed beyond {@code max-length} or {@code max-age}: a group has not acknowledged
-	 * its oldest entries, which are never trimmed.
+	 * A trim (run with some adds) left the stream beyond {@code max-length} or {@code max-age}: a group has not
+	 * acknowledged its oldest entries, which are never trimmed.
 	 */
 	default void streamTrimBlocked(String stream) {
 	}

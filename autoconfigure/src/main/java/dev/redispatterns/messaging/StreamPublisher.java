@@ -5,7 +5,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import io.lettuce.core.ScriptOutputType;
@@ -26,8 +28,10 @@ import dev.redispatterns.core.ValueCodec;
  * entry that some group (of any application) has not read or not acknowledged is never trimmed; a stream held
  * beyond its bounds that way is logged (once per episode), counted and listed by {@link #retentionWarnings()}
  * for the health component.</li>
- * <li>Trimming waits for some slack beyond the bounds (a tenth of them, at most 100 entries or one minute) and
- * removes at most {@value #MOST_TRIMMED} entries per add, so its cost is shared by many adds.</li>
+ * <li>Cost: with only a length bound, one add in {@code slack} (a tenth of {@code max-length}, at most 100) runs
+ * the trimming script and the others are a plain {@code XADD}; with {@code max-age} or {@code max-backlog} every
+ * add runs the script. A trim waits for that slack beyond the bounds (for age a tenth of it, at most one minute)
+ * and removes at most {@value #MOST_TRIMMED} entries, so its cost is shared by many adds.</li>
  * <li>With {@code max-backlog}, an entry is refused ({@link StreamBacklogFullException}) while some group has
  * that many unacknowledged entries.</li>
  * <li>A stream without any group is plain history: it is trimmed to its bounds whether read or not.</li>
@@ -94,6 +98,17 @@ public final class StreamPublisher {
 	public CompletableFuture<String> publishAsync(String stream, @Nullable Object payload) {
 		byte[] body = (payload instanceof byte[] bytes) ? this.codec.checkSize(bytes) : this.codec.write(payload);
 		Target target = target(stream);
+		if (!target.trimsNow()) {
+			// nothing is trimmed: safe without looking at the groups
+			return this.connector.async()
+				.xadd(target.key, PAYLOAD, body)
+				.toCompletableFuture()
+				.exceptionallyCompose((failure) -> CompletableFuture.failedFuture(RedisConnector.translate(unwrap(failure))))
+				.thenApply((id) -> {
+					this.observer.streamPublished(stream);
+					return id;
+				});
+		}
 		CompletableFuture<List<Object>> added = this.scripts.execute(ADD, ScriptOutputType.MULTI,
 				new byte[][] { target.key }, target.maxLength, target.maxAge, target.maxBacklog, target.lengthSlack,
 				target.ageSlack, MOST, PAYLOAD, body);
@@ -161,6 +176,14 @@ public final class StreamPublisher {
 		return target;
 	}
 
+	private static Throwable unwrap(Throwable failure) {
+		Throwable current = failure;
+		while (current instanceof CompletionException && current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
+	}
+
 	private static String text(@Nullable Object value) {
 		return (value instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
 	}
@@ -181,6 +204,11 @@ public final class StreamPublisher {
 
 		final byte[] ageSlack;
 
+		/** Adds per trimming script run; 0: every add runs it; -1: none does (no bounds). */
+		private final long trimEvery;
+
+		private final AtomicLong adds = new AtomicLong();
+
 		Target(String key, StreamSettings settings) {
 			this.key = key.getBytes(StandardCharsets.UTF_8);
 			this.settings = settings;
@@ -188,8 +216,20 @@ public final class StreamPublisher {
 			this.maxLength = ScriptExecutor.arg(settings.maxLength());
 			this.maxAge = ScriptExecutor.arg(maxAgeMillis);
 			this.maxBacklog = ScriptExecutor.arg(settings.maxBacklog());
-			this.lengthSlack = ScriptExecutor.arg(Math.max(1, Math.min(100, settings.maxLength() / 10)));
+			long slack = Math.max(1, Math.min(100, settings.maxLength() / 10));
+			this.lengthSlack = ScriptExecutor.arg(slack);
 			this.ageSlack = ScriptExecutor.arg(Math.min(60_000, maxAgeMillis / 10));
+			if (maxAgeMillis > 0 || settings.maxBacklog() > 0) {
+				this.trimEvery = 0;
+			}
+			else {
+				this.trimEvery = (settings.maxLength() > 0) ? slack : -1;
+			}
+		}
+
+		/** Whether this add runs the script: every {@code slack}-th add does, so the stream stays bounded. */
+		boolean trimsNow() {
+			return this.trimEvery == 0 || (this.trimEvery > 0 && this.adds.incrementAndGet() % this.trimEvery == 0);
 		}
 
 	}

@@ -66,8 +66,8 @@ public final class MessagingMetrics implements MessagingObserver {
 	static final String REFUSED_DESCRIPTION = "Stream entries refused by back-pressure (a group had max-backlog "
 			+ "unacknowledged entries)";
 
-	static final String TRIM_BLOCKED_DESCRIPTION = "Stream adds after which the stream stayed beyond max-length or "
-			+ "max-age because a group had not acknowledged its oldest entries";
+	static final String TRIM_BLOCKED_DESCRIPTION = "Stream trims that left the stream beyond max-length or max-age "
+			+ "because a group had not acknowledged its oldest entries";
 
 	static final String DELETED_DESCRIPTION = "Pending stream entries found deleted by another client before they "
 			+ "were acknowledged (recorded in the dead-letter stream)";

@@ -362,15 +362,15 @@ abstract class StreamConsumerContractTests {
 		assertThat(warning.group()).isEqualTo("down");
 		assertThat(warning.neededFrom()).isEqualTo("0-1");
 		assertThat(warning.length()).isEqualTo(1000);
-		assertThat(this.events.trimBlocked.get()).as("counted on every add beyond the bound").isGreaterThan(800);
+		assertThat(this.events.trimBlocked.get()).as("counted by every trim beyond the bound").isPositive();
 		Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
 		consumer(settings, "down",
 				(payload, delivery) -> handled.computeIfAbsent(text(payload), (key) -> new AtomicInteger()).incrementAndGet());
 		await(WAIT, () -> handled.size() == 1000 && pendingCount("down") == 0,
 				() -> handled.size() + " of 1000 handled, " + pendingCount("down") + " pending");
 		assertThat(handled.values()).allMatch((count) -> count.get() == 1);
-		// once acknowledged the backlog is history, bounded again by the next publish
-		this.publisher.publish(this.stream, bytes("after"));
+		// once acknowledged the backlog is history, bounded again within the next slack (10) publishes
+		publishAll(10, "after");
 		assertThat(length(key())).isBetween(100L, 200L);
 		assertThat(this.publisher.retentionWarnings()).isEmpty();
 	}

@@ -62,13 +62,15 @@ class StreamRetentionTests {
 				.containsEntry("neededFrom", "0-1");
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(registry.get(MessagingMetrics.STREAM_TRIM_BLOCKED).tag("stream", "audit").counter().count())
-				.isGreaterThanOrEqualTo(78);
+				.isPositive();
 			// the other application reads everything and acknowledges it
 			this.redis.command("XREADGROUP", "GROUP", "archive", "reader", "COUNT", "1000", "STREAMS", key, ">");
 			for (Object entry : (java.util.List<?>) this.redis.command("XRANGE", key, "-", "+")) {
 				this.redis.command("XACK", key, "archive", MessagingTesting.string(((java.util.List<?>) entry).get(0)));
 			}
-			publisher.publish("audit", bytes("after"));
+			// one publish in the slack (a tenth of max-length: 2) trims
+			publisher.publish("audit", bytes("after-1"));
+			publisher.publish("audit", bytes("after-2"));
 			assertThat(MessagingTesting.number(this.redis, "XLEN", key)).isEqualTo(20);
 			assertThat(context.getBean(RedisPatternsHealthIndicator.class).health().getDetails())
 				.doesNotContainKey("streamBacklog");
