@@ -103,7 +103,8 @@ public final class StreamPublisher {
 			return this.connector.async()
 				.xadd(target.key, PAYLOAD, body)
 				.toCompletableFuture()
-				.exceptionallyCompose((failure) -> CompletableFuture.failedFuture(RedisConnector.translate(unwrap(failure))))
+				.exceptionallyCompose(
+						(failure) -> CompletableFuture.failedFuture(RedisConnector.translate(unwrap(failure))))
 				.thenApply((id) -> {
 					this.observer.streamPublished(stream);
 					return id;
@@ -168,8 +169,9 @@ public final class StreamPublisher {
 	private Target target(String stream) {
 		Target target = this.targets.get(stream);
 		if (target == null) {
-			target = new Target(this.keys.stream(stream), this.settings.apply(stream));
-			if (this.targets.size() < MAX_CACHED_TARGETS) {
+			boolean cached = this.targets.size() < MAX_CACHED_TARGETS;
+			target = new Target(this.keys.stream(stream), this.settings.apply(stream), cached);
+			if (cached) {
 				this.targets.put(stream, target);
 			}
 		}
@@ -209,7 +211,8 @@ public final class StreamPublisher {
 
 		private final AtomicLong adds = new AtomicLong();
 
-		Target(String key, StreamSettings settings) {
+		/** A target not kept between adds cannot count them: each of its adds runs the script. */
+		Target(String key, StreamSettings settings, boolean cached) {
 			this.key = key.getBytes(StandardCharsets.UTF_8);
 			this.settings = settings;
 			long maxAgeMillis = (settings.maxAge() != null) ? Math.max(1, settings.maxAge().toMillis()) : 0;
@@ -219,7 +222,7 @@ public final class StreamPublisher {
 			long slack = Math.max(1, Math.min(100, settings.maxLength() / 10));
 			this.lengthSlack = ScriptExecutor.arg(slack);
 			this.ageSlack = ScriptExecutor.arg(Math.min(60_000, maxAgeMillis / 10));
-			if (maxAgeMillis > 0 || settings.maxBacklog() > 0) {
+			if (maxAgeMillis > 0 || settings.maxBacklog() > 0 || (!cached && settings.maxLength() > 0)) {
 				this.trimEvery = 0;
 			}
 			else {
