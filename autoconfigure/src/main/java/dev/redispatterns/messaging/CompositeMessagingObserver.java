@@ -39,6 +39,16 @@ final class CompositeMessagingObserver implements MessagingObserver {
 	}
 
 	@Override
+	public void streamPublishRefused(String stream) {
+		this.observers.forEach((observer) -> observer.streamPublishRefused(stream));
+	}
+
+	@Override
+	public void streamTrimBlocked(String stream) {
+		this.observers.forEach((observer) -> observer.streamTrimBlocked(stream));
+	}
+
+	@Override
 	public void streamReceived(String stream, String group) {
 		this.observers.forEach((observer) -> observer.streamReceived(stream, group));
 	}
@@ -51,6 +61,11 @@ final class CompositeMessagingObserver implements MessagingObserver {
 	@Override
 	public void streamReclaimed(String stream, String group, int count) {
 		this.observers.forEach((observer) -> observer.streamReclaimed(stream, group, count));
+	}
+
+	@Override
+	public void streamDeleted(String stream, String group, int count) {
+		this.observers.forEach((observer) -> observer.streamDeleted(stream, group, count));
 	}
 
 	@Override

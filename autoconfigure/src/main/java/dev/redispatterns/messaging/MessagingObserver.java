@@ -33,6 +33,17 @@ public interface MessagingObserver {
 	default void streamPublished(String stream) {
 	}
 
+	/** Back-pressure refused an entry: a group of the stream had {@code max-backlog} unacknowledged entries. */
+	default void streamPublishRefused(String stream) {
+	}
+
+	/**
+	 * A trim (run with some adds) left the stream beyond {@code max-length} or {@code max-age}: a group has not
+	 * acknowledged its oldest entries, which are never trimmed.
+	 */
+	default void streamTrimBlocked(String stream) {
+	}
+
 	/** An entry was delivered to a handler of {@code group}. */
 	default void streamReceived(String stream, String group) {
 	}
@@ -43,6 +54,14 @@ public interface MessagingObserver {
 
 	/** Entries pending too long at a dead consumer were claimed by a live one. */
 	default void streamReclaimed(String stream, String group, int count) {
+	}
+
+	/**
+	 * Entries pending for {@code group} were found deleted from the stream (by another client: the starter does
+	 * not trim them). Each is recorded in the dead-letter stream: without payload when a reclaim finds it, with
+	 * its payload when it was deleted while its handler ran and the handler then failed.
+	 */
+	default void streamDeleted(String stream, String group, int count) {
 	}
 
 	/** An entry was moved to the dead-letter stream and acknowledged in its source. */

@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XGroupCreateArgs;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
 import org.apache.commons.logging.Log;
@@ -64,6 +63,10 @@ public final class StreamConsumer {
 
 	private static final LuaScript PRUNE = LuaScript.load(StreamConsumer.class, "stream_prune.lua");
 
+	private static final LuaScript GROUP = LuaScript.load(StreamConsumer.class, "stream_group.lua");
+
+	private static final byte[] DELETED = bytes("1");
+
 	private static final int MAX_ERROR_LENGTH = 1000;
 
 	private static final int MAX_ACKNOWLEDGE_BATCH = 1000;
@@ -105,6 +108,9 @@ public final class StreamConsumer {
 	private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
 
 	private final Set<String> unstarted = ConcurrentHashMap.newKeySet();
+
+	/** Ids being handled here that another client deleted from the stream: they cannot be delivered again. */
+	private final Set<String> deletedWhileHeld = ConcurrentHashMap.newKeySet();
 
 	/** Ids whose handler returned, waiting for the next {@code XACK}. */
 	private final ConcurrentLinkedQueue<String> toAcknowledge = new ConcurrentLinkedQueue<>();
@@ -346,7 +352,18 @@ public final class StreamConsumer {
 			for (int i = 0; i < chunk.size(); i++) {
 				args[3 + i] = bytes(chunk.get(i));
 			}
-			this.scripts.call(TOUCH, ScriptOutputType.INTEGER, new byte[][] { this.key }, args);
+			List<Object> vanished = this.scripts.call(TOUCH, ScriptOutputType.MULTI, new byte[][] { this.key }, args);
+			if (!vanished.isEmpty()) {
+				for (Object gone : vanished) {
+					String id = string(gone);
+					this.deletedWhileHeld.add(id);
+					if (!this.inFlight.contains(id)) {
+						this.deletedWhileHeld.remove(id);
+					}
+				}
+				deleted(vanished, "while this consumer held them; should a handler fail, its entry is dead-lettered "
+						+ "with its payload, as it cannot be delivered again");
+			}
 		}
 	}
 
@@ -358,10 +375,14 @@ public final class StreamConsumer {
 		}
 		int used = 0;
 		try {
-			List<Object> reply = this.scripts.call(RECLAIM, ScriptOutputType.MULTI, new byte[][] { this.key },
-					this.groupBytes, this.consumerBytes, ScriptExecutor.arg(this.settings.reclaimAfter().toMillis()),
-					bytes(this.reclaimCursor), ScriptExecutor.arg(permits));
+			List<Object> reply = this.scripts.call(RECLAIM, ScriptOutputType.MULTI,
+					new byte[][] { this.key, this.deadLetterKey }, this.groupBytes, this.consumerBytes,
+					ScriptExecutor.arg(this.settings.reclaimAfter().toMillis()), bytes(this.reclaimCursor),
+					ScriptExecutor.arg(permits), ScriptExecutor.arg(this.settings.deadLetterMaxLength()));
 			this.reclaimCursor = string(reply.get(0));
+			if (reply.size() > 2 && reply.get(2) instanceof List<?> deleted && !deleted.isEmpty()) {
+				deleted(deleted, "before they were acknowledged; recorded without payload in the dead-letter stream");
+			}
 			int reclaimed = 0;
 			for (Object item : (List<?>) reply.get(1)) {
 				List<?> entry = (List<?>) item;
@@ -374,7 +395,7 @@ public final class StreamConsumer {
 				reclaimed++;
 				if (deliveries > this.settings.maxDeliveries()) {
 					deadLetter(id, deliveries, "Delivered " + deliveries
-							+ " times without being acknowledged (its consumers died or hung while handling it)");
+							+ " times without being acknowledged (its consumers died or hung while handling it)", null);
 					continue;
 				}
 				used++;
@@ -387,6 +408,15 @@ public final class StreamConsumer {
 		finally {
 			current.release(permits - used);
 		}
+	}
+
+	/** Pending entries found deleted from the stream, by another client: this starter's trimming keeps them. */
+	private void deleted(List<?> ids, String consequence) {
+		this.observer.streamDeleted(this.name, this.group, ids.size());
+		List<String> shown = ids.stream().limit(10).map(StreamConsumer::string).toList();
+		logger.warn(ids.size() + " entries pending for group '" + this.group + "' of stream '" + this.name
+				+ "' were deleted from the stream by another client " + consequence + ": " + shown
+				+ ((ids.size() > shown.size()) ? " and more" : ""));
 	}
 
 	private void dispatch(String id, byte @Nullable [] payload, long deliveries) {
@@ -428,11 +458,18 @@ public final class StreamConsumer {
 			if (failure == null) {
 				acknowledge(id);
 			}
+			else if (this.deletedWhileHeld.remove(id)) {
+				logger.warn("Handler of stream '" + this.name + "' group '" + this.group + "' failed on entry " + id
+						+ ", which was deleted from the stream meanwhile and cannot be delivered again; moving it "
+						+ "to the dead-letter stream", failure);
+				deadLetter(id, deliveries, describe(failure), (payload != null) ? payload : new byte[0]);
+			}
 			else {
 				failed(id, deliveries, failure);
 			}
 		}
 		finally {
+			this.deletedWhileHeld.remove(id);
 			this.inFlight.remove(id);
 			this.workers.release(1);
 		}
@@ -489,7 +526,7 @@ public final class StreamConsumer {
 			logger.warn("Handler of stream '" + this.name + "' group '" + this.group + "' failed on entry " + id
 					+ (poison ? " (poison message)" : " for the last allowed time (delivery " + deliveries + ")")
 					+ "; moving it to the dead-letter stream", failure);
-			deadLetter(id, deliveries, describe(failure));
+			deadLetter(id, deliveries, describe(failure), null);
 		}
 		else {
 			logger.warn("Handler of stream '" + this.name + "' group '" + this.group + "' failed on entry " + id
@@ -498,12 +535,23 @@ public final class StreamConsumer {
 		}
 	}
 
-	private void deadLetter(String id, long deliveries, String error) {
+	/**
+	 * Moves a pending entry to the dead-letter stream; {@code deletedPayload} (or an empty array for an entry
+	 * without payload) marks an entry deleted from the stream while it was handled, recorded from memory.
+	 */
+	private void deadLetter(String id, long deliveries, String error, byte @Nullable [] deletedPayload) {
 		try {
+			byte[][] args = { this.groupBytes, bytes(id), this.consumerBytes, ScriptExecutor.arg(deliveries),
+					bytes(error), ScriptExecutor.arg(this.settings.deadLetterMaxLength()) };
+			if (deletedPayload != null) {
+				args = Arrays.copyOf(args, (deletedPayload.length > 0) ? 8 : 7);
+				args[6] = DELETED;
+				if (deletedPayload.length > 0) {
+					args[7] = deletedPayload;
+				}
+			}
 			Long moved = this.scripts.call(DEAD_LETTER, ScriptOutputType.INTEGER,
-					new byte[][] { this.key, this.deadLetterKey }, this.groupBytes, bytes(id), this.consumerBytes,
-					ScriptExecutor.arg(deliveries), bytes(error),
-					ScriptExecutor.arg(this.settings.deadLetterMaxLength()));
+					new byte[][] { this.key, this.deadLetterKey }, args);
 			if (moved != null && moved == 1L) {
 				this.observer.streamDeadLettered(this.name, this.group);
 			}
@@ -516,15 +564,7 @@ public final class StreamConsumer {
 
 	private void ensureGroup() {
 		String offset = (this.settings.start() == StreamSettings.Start.EARLIEST) ? "0" : "$";
-		try {
-			this.connector.await(this.connector.async()
-				.xgroupCreate(StreamOffset.from(this.key, offset), this.groupBytes, XGroupCreateArgs.Builder.mkstream()));
-		}
-		catch (RedisPatternsException ex) {
-			if (!String.valueOf(ex.getMessage()).contains("BUSYGROUP")) {
-				throw ex;
-			}
-		}
+		this.scripts.call(GROUP, ScriptOutputType.INTEGER, new byte[][] { this.key }, this.groupBytes, bytes(offset));
 	}
 
 	private void sampleState() {

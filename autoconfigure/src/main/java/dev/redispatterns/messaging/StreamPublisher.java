@@ -1,13 +1,18 @@
 package dev.redispatterns.messaging;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.XAddArgs;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.core.LuaScript;
@@ -16,18 +21,37 @@ import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.core.ValueCodec;
 
 /**
- * Adds entries to streams, one round trip each, keeping every stream bounded: {@code XADD MAXLEN ~} by
- * length, and with a configured maximum age a script that also trims by {@code MINID ~} computed from
- * Redis time. The payload is plain JSON in the entry's {@code payload} field; a {@code byte[]} payload is
- * written as it is.
+ * Adds entries to streams, one round trip each (a script), keeping every stream bounded without losing
+ * anything a consumer group still needs:
+ * <ul>
+ * <li>Acknowledged history is trimmed to {@code max-length} entries and {@code max-age} (by Redis time). An
+ * entry that some group (of any application) has not read or not acknowledged is never trimmed; a stream held
+ * beyond its bounds that way is logged (once per episode), counted and listed by {@link #retentionWarnings()}
+ * for the health component.</li>
+ * <li>Cost: with only a length bound, one add in {@code slack} (a tenth of {@code max-length}, at most 100) runs
+ * the trimming script and the others are a plain {@code XADD}; with {@code max-age} or {@code max-backlog} every
+ * add runs the script. A trim waits for that slack beyond the bounds (for age a tenth of it, at most one minute)
+ * and removes at most {@value #MOST_TRIMMED} entries, so its cost is shared by many adds.</li>
+ * <li>With {@code max-backlog}, an entry is refused ({@link StreamBacklogFullException}) while some group has
+ * that many unacknowledged entries.</li>
+ * <li>A stream without any group is plain history: it is trimmed to its bounds whether read or not.</li>
+ * </ul>
+ * The payload is plain JSON in the entry's {@code payload} field; a {@code byte[]} payload is written as it is.
  */
 public final class StreamPublisher {
+
+	private static final Log logger = LogFactory.getLog(StreamPublisher.class);
 
 	static final byte[] PAYLOAD = "payload".getBytes(StandardCharsets.UTF_8);
 
 	private static final LuaScript ADD = LuaScript.load(StreamPublisher.class, "stream_add.lua");
 
 	private static final int MAX_CACHED_TARGETS = 10_000;
+
+	/** Most entries one add removes, which bounds the work (and the entries copied) of one script run. */
+	static final int MOST_TRIMMED = 1000;
+
+	private static final byte[] MOST = ScriptExecutor.arg(MOST_TRIMMED);
 
 	private final RedisConnector connector;
 
@@ -43,6 +67,8 @@ public final class StreamPublisher {
 
 	private final Map<String, Target> targets = new ConcurrentHashMap<>();
 
+	private final Map<String, StreamRetentionWarning> warnings = new ConcurrentHashMap<>();
+
 	public StreamPublisher(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec,
 			Function<String, StreamSettings> settings, MessagingObserver observer) {
 		this.connector = connector;
@@ -56,6 +82,8 @@ public final class StreamPublisher {
 	/**
 	 * Adds {@code payload} to {@code stream} and waits for Redis to confirm.
 	 * @return the entry id
+	 * @throws StreamBacklogFullException if back-pressure ({@code max-backlog}) refused the entry: nothing
+	 * was added
 	 * @throws dev.redispatterns.core.RedisUnavailableException if Redis cannot be reached in time: the entry
 	 * may or may not have been added
 	 */
@@ -63,31 +91,87 @@ public final class StreamPublisher {
 		return this.connector.await(publishAsync(stream, payload));
 	}
 
-	/** Adds {@code payload} to {@code stream} without waiting; the future completes with the entry id. */
+	/**
+	 * Adds {@code payload} to {@code stream} without waiting; the future completes with the entry id, or
+	 * with a {@link StreamBacklogFullException} when back-pressure refused the entry.
+	 */
 	public CompletableFuture<String> publishAsync(String stream, @Nullable Object payload) {
 		byte[] body = (payload instanceof byte[] bytes) ? this.codec.checkSize(bytes) : this.codec.write(payload);
 		Target target = target(stream);
-		CompletableFuture<String> added;
-		if (target.maxAgeMillis > 0) {
-			added = this.scripts.<byte[]>execute(ADD, ScriptOutputType.VALUE, new byte[][] { target.key },
-					ScriptExecutor.arg(target.maxLength), ScriptExecutor.arg(target.maxAgeMillis), PAYLOAD, body)
-				.thenApply((id) -> new String(id, StandardCharsets.US_ASCII));
+		if (!target.trimsNow()) {
+			// nothing is trimmed: safe without looking at the groups
+			return this.connector.async()
+				.xadd(target.key, PAYLOAD, body)
+				.toCompletableFuture()
+				.exceptionallyCompose(
+						(failure) -> CompletableFuture.failedFuture(RedisConnector.translate(unwrap(failure))))
+				.thenApply((id) -> {
+					this.observer.streamPublished(stream);
+					return id;
+				});
+		}
+		CompletableFuture<List<Object>> added = this.scripts.execute(ADD, ScriptOutputType.MULTI,
+				new byte[][] { target.key }, target.maxLength, target.maxAge, target.maxBacklog, target.lengthSlack,
+				target.ageSlack, MOST, PAYLOAD, body);
+		return added.thenCompose((reply) -> outcome(stream, target, reply));
+	}
+
+	/**
+	 * Streams this publisher last saw held beyond their bounds because a group has not acknowledged their
+	 * oldest entries, by stream name.
+	 */
+	public Map<String, StreamRetentionWarning> retentionWarnings() {
+		return Map.copyOf(this.warnings);
+	}
+
+	private CompletableFuture<String> outcome(String stream, Target target, List<Object> reply) {
+		String id = text(reply.get(0));
+		long count = ((Number) reply.get(1)).longValue();
+		String group = text(reply.get(2));
+		if (id.isEmpty()) {
+			this.observer.streamPublishRefused(stream);
+			return CompletableFuture
+				.failedFuture(new StreamBacklogFullException(stream, group, count, target.settings.maxBacklog()));
+		}
+		this.observer.streamPublished(stream);
+		if (group.isEmpty()) {
+			StreamRetentionWarning ended = this.warnings.remove(stream);
+			if (ended != null) {
+				logger.info("Stream '" + stream + "' is back within its bounds (" + count + " entries)");
+			}
 		}
 		else {
-			added = this.connector.async().xadd(target.key, target.args, PAYLOAD, body).toCompletableFuture();
+			held(stream, target, count, group, text(reply.get(3)));
 		}
-		return added.whenComplete((id, failure) -> {
-			if (failure == null) {
-				this.observer.streamPublished(stream);
-			}
-		}).exceptionallyCompose((failure) -> CompletableFuture.failedFuture(RedisConnector.translate(unwrap(failure))));
+		return CompletableFuture.completedFuture(id);
+	}
+
+	private void held(String stream, Target target, long length, String group, String neededFrom) {
+		this.observer.streamTrimBlocked(stream);
+		if (!this.warnings.containsKey(stream) && this.warnings.size() >= MAX_CACHED_TARGETS) {
+			return;
+		}
+		boolean[] started = new boolean[1];
+		this.warnings.compute(stream, (name, previous) -> {
+			started[0] = previous == null;
+			return new StreamRetentionWarning(stream, length, target.settings.maxLength(), target.settings.maxAge(),
+					group, neededFrom, (previous != null) ? previous.since() : Instant.now());
+		});
+		if (started[0]) {
+			logger.warn("Stream '" + stream + "' holds " + length + " entries, beyond its bounds (max-length "
+					+ target.settings.maxLength() + ", max-age " + target.settings.maxAge() + "), because group '"
+					+ group + "' has not acknowledged entries from " + neededFrom
+					+ " on; they are kept until it does. Start its consumers, or remove an abandoned group with "
+					+ "XGROUP DESTROY");
+		}
 	}
 
 	private Target target(String stream) {
 		Target target = this.targets.get(stream);
 		if (target == null) {
-			target = new Target(this.keys.stream(stream), this.settings.apply(stream));
-			if (this.targets.size() < MAX_CACHED_TARGETS) {
+			boolean cached = this.targets.size() < MAX_CACHED_TARGETS;
+			target = new Target(this.keys.stream(stream), this.settings.apply(stream), cached);
+			if (cached) {
 				this.targets.put(stream, target);
 			}
 		}
@@ -96,28 +180,59 @@ public final class StreamPublisher {
 
 	private static Throwable unwrap(Throwable failure) {
 		Throwable current = failure;
-		while (current instanceof java.util.concurrent.CompletionException && current.getCause() != null) {
+		while (current instanceof CompletionException && current.getCause() != null) {
 			current = current.getCause();
 		}
 		return current;
+	}
+
+	private static String text(@Nullable Object value) {
+		return (value instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
 	}
 
 	private static final class Target {
 
 		final byte[] key;
 
-		final long maxLength;
+		final StreamSettings settings;
 
-		final long maxAgeMillis;
+		final byte[] maxLength;
 
-		final XAddArgs args;
+		final byte[] maxAge;
 
-		Target(String key, StreamSettings settings) {
+		final byte[] maxBacklog;
+
+		final byte[] lengthSlack;
+
+		final byte[] ageSlack;
+
+		/** Adds per trimming script run; 0: every add runs it; -1: none does (no bounds). */
+		private final long trimEvery;
+
+		private final AtomicLong adds = new AtomicLong();
+
+		/** A target not kept between adds cannot count them: each of its adds runs the script. */
+		Target(String key, StreamSettings settings, boolean cached) {
 			this.key = key.getBytes(StandardCharsets.UTF_8);
-			this.maxLength = settings.maxLength();
-			this.maxAgeMillis = (settings.maxAge() != null) ? Math.max(1, settings.maxAge().toMillis()) : 0;
-			this.args = (settings.maxLength() > 0) ? XAddArgs.Builder.maxlen(settings.maxLength()).approximateTrimming()
-					: new XAddArgs();
+			this.settings = settings;
+			long maxAgeMillis = (settings.maxAge() != null) ? Math.max(1, settings.maxAge().toMillis()) : 0;
+			this.maxLength = ScriptExecutor.arg(settings.maxLength());
+			this.maxAge = ScriptExecutor.arg(maxAgeMillis);
+			this.maxBacklog = ScriptExecutor.arg(settings.maxBacklog());
+			long slack = Math.max(1, Math.min(100, settings.maxLength() / 10));
+			this.lengthSlack = ScriptExecutor.arg(slack);
+			this.ageSlack = ScriptExecutor.arg(Math.min(60_000, maxAgeMillis / 10));
+			if (maxAgeMillis > 0 || settings.maxBacklog() > 0 || (!cached && settings.maxLength() > 0)) {
+				this.trimEvery = 0;
+			}
+			else {
+				this.trimEvery = (settings.maxLength() > 0) ? slack : -1;
+			}
+		}
+
+		/** Whether this add runs the script: every {@code slack}-th add does, so the stream stays bounded. */
+		boolean trimsNow() {
+			return this.trimEvery == 0 || (this.trimEvery > 0 && this.adds.incrementAndGet() % this.trimEvery == 0);
 		}
 
 	}

@@ -7,9 +7,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * How one stream is written and consumed, resolved once at start-up.
  * @param name the stream's logical name (the key is derived by {@link MessagingKeys})
- * @param maxLength approximate upper bound on the stream length ({@code XADD MAXLEN ~}); 0 for none
- * @param maxAge entries older than this are trimmed on every add ({@code MINID ~}, by Redis time); null for
- * no age bound
+ * @param maxLength approximate upper bound on the number of entries kept once every group acknowledged them; 0
+ * for none
+ * @param maxAge acknowledged entries older than this (by Redis time) are trimmed as entries are added; null
+ * for no age bound
+ * @param maxBacklog most unacknowledged entries (pending plus not yet delivered) any group may have before
+ * {@link StreamPublisher#publish} refuses new entries; 0 for no back-pressure
  * @param concurrency handler threads per consumer
  * @param batchSize most entries read with one {@code XREADGROUP}
  * @param pollTimeout longest blocking wait of one read
@@ -21,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param shutdownTimeout longest wait for running handlers on shutdown
  * @param staleConsumerTimeout consumers without pending entries idle this long are removed from the group
  */
-public record StreamSettings(String name, long maxLength, @Nullable Duration maxAge, int concurrency, int batchSize,
+public record StreamSettings(String name, long maxLength, @Nullable Duration maxAge, long maxBacklog, int concurrency,
+		int batchSize,
 		Duration pollTimeout, Duration reclaimAfter, int maxDeliveries, long deadLetterMaxLength, Start start,
 		Duration shutdownTimeout, Duration staleConsumerTimeout) {
 
@@ -39,6 +43,7 @@ public record StreamSettings(String name, long maxLength, @Nullable Duration max
 	public StreamSettings {
 		require(maxLength >= 0, "maxLength must not be negative");
 		require(maxAge == null || (!maxAge.isNegative() && !maxAge.isZero()), "maxAge must be positive");
+		require(maxBacklog >= 0, "maxBacklog must not be negative");
 		require(concurrency > 0, "concurrency must be positive");
 		require(batchSize > 0, "batchSize must be positive");
 		require(isPositive(pollTimeout), "pollTimeout must be positive");
@@ -51,7 +56,7 @@ public record StreamSettings(String name, long maxLength, @Nullable Duration max
 
 	/** The starter's defaults for stream {@code name}. */
 	public static StreamSettings defaults(String name) {
-		return new StreamSettings(name, 100_000, null, 1, 10, Duration.ofSeconds(1), Duration.ofSeconds(30), 5, 10_000,
+		return new StreamSettings(name, 100_000, null, 0, 1, 10, Duration.ofSeconds(1), Duration.ofSeconds(30), 5, 10_000,
 				Start.EARLIEST, Duration.ofSeconds(10), Duration.ofHours(1));
 	}
 
@@ -61,75 +66,81 @@ public record StreamSettings(String name, long maxLength, @Nullable Duration max
 	}
 
 	public StreamSettings withName(String name) {
-		return new StreamSettings(name, this.maxLength, this.maxAge, this.concurrency, this.batchSize, this.pollTimeout,
-				this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start, this.shutdownTimeout,
-				this.staleConsumerTimeout);
+		return new StreamSettings(name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency, this.batchSize,
+				this.pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start,
+				this.shutdownTimeout, this.staleConsumerTimeout);
 	}
 
 	public StreamSettings withMaxLength(long maxLength) {
-		return new StreamSettings(this.name, maxLength, this.maxAge, this.concurrency, this.batchSize, this.pollTimeout,
-				this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start, this.shutdownTimeout,
-				this.staleConsumerTimeout);
+		return new StreamSettings(this.name, maxLength, this.maxAge, this.maxBacklog, this.concurrency, this.batchSize,
+				this.pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start,
+				this.shutdownTimeout, this.staleConsumerTimeout);
 	}
 
 	public StreamSettings withMaxAge(@Nullable Duration maxAge) {
-		return new StreamSettings(this.name, this.maxLength, maxAge, this.concurrency, this.batchSize, this.pollTimeout,
-				this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start, this.shutdownTimeout,
-				this.staleConsumerTimeout);
+		return new StreamSettings(this.name, this.maxLength, maxAge, this.maxBacklog, this.concurrency, this.batchSize,
+				this.pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start,
+				this.shutdownTimeout, this.staleConsumerTimeout);
+	}
+
+	public StreamSettings withMaxBacklog(long maxBacklog) {
+		return new StreamSettings(this.name, this.maxLength, this.maxAge, maxBacklog, this.concurrency, this.batchSize,
+				this.pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start,
+				this.shutdownTimeout, this.staleConsumerTimeout);
 	}
 
 	public StreamSettings withConcurrency(int concurrency) {
-		return new StreamSettings(this.name, this.maxLength, this.maxAge, concurrency, this.batchSize, this.pollTimeout,
-				this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start, this.shutdownTimeout,
-				this.staleConsumerTimeout);
+		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.maxBacklog, concurrency, this.batchSize,
+				this.pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start,
+				this.shutdownTimeout, this.staleConsumerTimeout);
 	}
 
 	public StreamSettings withBatchSize(int batchSize) {
-		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.concurrency, batchSize, this.pollTimeout,
-				this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start, this.shutdownTimeout,
-				this.staleConsumerTimeout);
+		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency, batchSize,
+				this.pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start,
+				this.shutdownTimeout, this.staleConsumerTimeout);
 	}
 
 	public StreamSettings withPollTimeout(Duration pollTimeout) {
-		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.concurrency, this.batchSize, pollTimeout,
-				this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start, this.shutdownTimeout,
-				this.staleConsumerTimeout);
+		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency,
+				this.batchSize, pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength,
+				this.start, this.shutdownTimeout, this.staleConsumerTimeout);
 	}
 
 	public StreamSettings withReclaimAfter(Duration reclaimAfter) {
-		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.concurrency, this.batchSize,
-				this.pollTimeout, reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start,
-				this.shutdownTimeout, this.staleConsumerTimeout);
+		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency,
+				this.batchSize, this.pollTimeout, reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength,
+				this.start, this.shutdownTimeout, this.staleConsumerTimeout);
 	}
 
 	public StreamSettings withMaxDeliveries(int maxDeliveries) {
-		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.concurrency, this.batchSize,
-				this.pollTimeout, this.reclaimAfter, maxDeliveries, this.deadLetterMaxLength, this.start,
-				this.shutdownTimeout, this.staleConsumerTimeout);
+		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency,
+				this.batchSize, this.pollTimeout, this.reclaimAfter, maxDeliveries, this.deadLetterMaxLength,
+				this.start, this.shutdownTimeout, this.staleConsumerTimeout);
 	}
 
 	public StreamSettings withDeadLetterMaxLength(long deadLetterMaxLength) {
-		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.concurrency, this.batchSize,
-				this.pollTimeout, this.reclaimAfter, this.maxDeliveries, deadLetterMaxLength, this.start,
-				this.shutdownTimeout, this.staleConsumerTimeout);
+		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency,
+				this.batchSize, this.pollTimeout, this.reclaimAfter, this.maxDeliveries, deadLetterMaxLength,
+				this.start, this.shutdownTimeout, this.staleConsumerTimeout);
 	}
 
 	public StreamSettings withStart(Start start) {
-		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.concurrency, this.batchSize,
-				this.pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, start,
-				this.shutdownTimeout, this.staleConsumerTimeout);
+		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency,
+				this.batchSize, this.pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength,
+				start, this.shutdownTimeout, this.staleConsumerTimeout);
 	}
 
 	public StreamSettings withShutdownTimeout(Duration shutdownTimeout) {
-		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.concurrency, this.batchSize,
-				this.pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start,
-				shutdownTimeout, this.staleConsumerTimeout);
+		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency,
+				this.batchSize, this.pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength,
+				this.start, shutdownTimeout, this.staleConsumerTimeout);
 	}
 
 	public StreamSettings withStaleConsumerTimeout(Duration staleConsumerTimeout) {
-		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.concurrency, this.batchSize,
-				this.pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start,
-				this.shutdownTimeout, staleConsumerTimeout);
+		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency,
+				this.batchSize, this.pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength,
+				this.start, this.shutdownTimeout, staleConsumerTimeout);
 	}
 
 	static boolean isPositive(@Nullable Duration duration) {

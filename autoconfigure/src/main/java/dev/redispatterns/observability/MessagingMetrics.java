@@ -31,6 +31,12 @@ public final class MessagingMetrics implements MessagingObserver {
 
 	public static final String STREAM_PUBLISHED = "redis.patterns.messaging.stream.published";
 
+	public static final String STREAM_REFUSED = "redis.patterns.messaging.stream.refused";
+
+	public static final String STREAM_TRIM_BLOCKED = "redis.patterns.messaging.stream.trim.blocked";
+
+	public static final String STREAM_DELETED = "redis.patterns.messaging.stream.deleted";
+
 	public static final String STREAM_RECEIVED = "redis.patterns.messaging.stream.received";
 
 	public static final String STREAM_HANDLER = "redis.patterns.messaging.stream.handler";
@@ -56,6 +62,15 @@ public final class MessagingMetrics implements MessagingObserver {
 	public static final String QUEUE_DEAD_LETTERED = "redis.patterns.messaging.queue.dead.lettered";
 
 	public static final String QUEUE_DEPTH = "redis.patterns.messaging.queue.depth";
+
+	static final String REFUSED_DESCRIPTION = "Stream entries refused by back-pressure (a group had max-backlog "
+			+ "unacknowledged entries)";
+
+	static final String TRIM_BLOCKED_DESCRIPTION = "Stream trims that left the stream beyond max-length or max-age "
+			+ "because a group had not acknowledged its oldest entries";
+
+	static final String DELETED_DESCRIPTION = "Pending stream entries found deleted by another client before they "
+			+ "were acknowledged (recorded in the dead-letter stream)";
 
 	/** Distinct names per tag that get their own meters. */
 	public static final int MAX_NAMES = 200;
@@ -102,6 +117,21 @@ public final class MessagingMetrics implements MessagingObserver {
 	@Override
 	public void streamPublished(String stream) {
 		counter(STREAM_PUBLISHED, "Entries added to streams", "stream", stream).increment();
+	}
+
+	@Override
+	public void streamPublishRefused(String stream) {
+		counter(STREAM_REFUSED, REFUSED_DESCRIPTION, "stream", stream).increment();
+	}
+
+	@Override
+	public void streamTrimBlocked(String stream) {
+		counter(STREAM_TRIM_BLOCKED, TRIM_BLOCKED_DESCRIPTION, "stream", stream).increment();
+	}
+
+	@Override
+	public void streamDeleted(String stream, String group, int count) {
+		counter(STREAM_DELETED, DELETED_DESCRIPTION, "stream", stream, "group", group).increment(count);
 	}
 
 	@Override

@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.async.RedisServerAsyncCommands;
@@ -18,12 +20,15 @@ import org.springframework.boot.health.contributor.Health;
 
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisTopology;
+import dev.redispatterns.messaging.StreamRetentionWarning;
 
 /**
  * Health of the Redis the starter depends on: ping latency, server version, topology and eviction
  * policy. Server facts come from {@code INFO}, never {@code CONFIG}, which managed Redis services
  * block. A cache on a server whose {@code maxmemory-policy} is {@code noeviction} stays UP but gets a
- * warning: when memory runs out, writes fail instead of old entries being evicted.
+ * warning: when memory runs out, writes fail instead of old entries being evicted. Streams held beyond their
+ * {@code max-length} or {@code max-age} because a consumer group has not acknowledged their oldest entries
+ * (as this instance's publisher last saw them) are listed under {@code streamBacklog}; the status stays UP.
  */
 public class RedisPatternsHealthIndicator extends AbstractHealthIndicator {
 
@@ -34,10 +39,18 @@ public class RedisPatternsHealthIndicator extends AbstractHealthIndicator {
 
 	private final boolean cachingEnabled;
 
+	private final Supplier<Map<String, StreamRetentionWarning>> streamWarnings;
+
 	public RedisPatternsHealthIndicator(RedisConnector connector, boolean cachingEnabled) {
+		this(connector, cachingEnabled, Map::of);
+	}
+
+	public RedisPatternsHealthIndicator(RedisConnector connector, boolean cachingEnabled,
+			Supplier<Map<String, StreamRetentionWarning>> streamWarnings) {
 		super("Redis Patterns health check failed");
 		this.connector = connector;
 		this.cachingEnabled = cachingEnabled;
+		this.streamWarnings = streamWarnings;
 	}
 
 	@Override
@@ -67,6 +80,25 @@ public class RedisPatternsHealthIndicator extends AbstractHealthIndicator {
 		if (this.cachingEnabled && policies.contains("noeviction")) {
 			builder.withDetail("warning", NOEVICTION_WARNING);
 		}
+		Map<String, StreamRetentionWarning> held = this.streamWarnings.get();
+		if (!held.isEmpty()) {
+			Map<String, Map<String, Object>> streams = new TreeMap<>();
+			held.forEach((stream, warning) -> streams.put(stream, streamDetail(warning)));
+			builder.withDetail("streamBacklog", streams);
+		}
+	}
+
+	private static Map<String, Object> streamDetail(StreamRetentionWarning warning) {
+		Map<String, Object> detail = new LinkedHashMap<>();
+		detail.put("length", warning.length());
+		detail.put("maxLength", warning.maxLength());
+		if (warning.maxAge() != null) {
+			detail.put("maxAge", warning.maxAge().toString());
+		}
+		detail.put("heldBy", warning.group());
+		detail.put("neededFrom", warning.neededFrom());
+		detail.put("since", warning.since().toString());
+		return detail;
 	}
 
 	private void clusterDetails(Health.Builder builder, List<Map<String, String>> servers) {

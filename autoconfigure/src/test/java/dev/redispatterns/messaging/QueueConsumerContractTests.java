@@ -226,6 +226,29 @@ abstract class QueueConsumerContractTests {
 	}
 
 	@Test
+	void deadLetterMaxLengthBoundsTheDeadLetterStream(RedisDeployment redis, TestInfo test) {
+		QueueSettings settings = settings(test).withMaxDeliveries(1).withDeadLetterMaxLength(10).withConcurrency(4);
+		connect(redis, settings);
+		AtomicInteger failed = new AtomicInteger();
+		consumer(settings, (payload, delivery) -> {
+			failed.incrementAndGet();
+			throw new IllegalStateException("fails " + text(payload));
+		});
+		List<CompletableFuture<String>> added = new ArrayList<>();
+		for (int i = 0; i < 300; i++) {
+			added.add(this.publisher.enqueueAsync(this.queue, bytes("job" + i)));
+		}
+		added.forEach(CompletableFuture::join);
+		String processing = this.keys.queueProcessing(this.queue, this.consumers.get(0).consumerName());
+		await(WAIT, () -> failed.get() == 300 && listLength(processing) == 0
+				&& listLength(this.keys.queueReady(this.queue)) == 0, () -> failed.get() + " failed");
+		assertThat(delayedCount()).as("one delivery allowed: nothing retried").isZero();
+		// approximate: whole stream nodes beyond the bound are removed
+		long deadLetters = this.connector.await(this.connector.async().xlen(bytes(this.keys.queueDeadLetter(this.queue))));
+		assertThat(deadLetters).isBetween(10L, 110L);
+	}
+
+	@Test
 	void stopLetsTheRunningJobFinishAndLeavesTheRegistry(RedisDeployment redis, TestInfo test) throws Exception {
 		QueueSettings settings = settings(test);
 		connect(redis, settings);

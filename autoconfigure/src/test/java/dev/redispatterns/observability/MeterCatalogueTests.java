@@ -143,6 +143,9 @@ class MeterCatalogueTests {
 		messaging.pubSubDropped("prices");
 		messaging.streamReclaimed("orders", "billing", 1);
 		messaging.streamDeadLettered("orders", "billing");
+		messaging.streamPublishRefused("orders");
+		messaging.streamTrimBlocked("orders");
+		messaging.streamDeleted("orders", "billing", 1);
 		messaging.streamGroupState("orders", "billing", 0, 0);
 		messaging.queueRetried("mails");
 		messaging.queueRecovered("mails", 1);

@@ -37,7 +37,7 @@ class SecurityAclTests {
 			+ "+zadd +zcard +zcount +zincrby +zrange +zrangebyscore +zrank +zrem +zremrangebyrank +zremrangebyscore +zscore "
 			+ "+pfadd +pfcount +pfmerge "
 			+ "+xadd +xack +xautoclaim +xclaim +xgroup|create +xgroup|delconsumer +xinfo|consumers +xinfo|groups "
-			+ "+xpending +xrange +xreadgroup +xtrim "
+			+ "+xinfo|stream +xlen +xpending +xrange +xreadgroup +xtrim "
 			+ "+publish +subscribe +unsubscribe +psubscribe +punsubscribe +spublish +ssubscribe +sunsubscribe";
 
 	private static final String PASSWORD = "app-secret-0123456789";

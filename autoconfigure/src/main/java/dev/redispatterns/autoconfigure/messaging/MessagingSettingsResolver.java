@@ -73,6 +73,7 @@ public final class MessagingSettingsResolver {
 		String at = own ? prefix : PREFIX + "stream.";
 		long maxLength = pick(own ? overrides.getMaxLength() : null, defaults.getMaxLength());
 		Duration maxAge = (own && overrides.getMaxAge() != null) ? overrides.getMaxAge() : defaults.getMaxAge();
+		long maxBacklog = pick(own ? overrides.getMaxBacklog() : null, defaults.getMaxBacklog());
 		int concurrency = pick(own ? overrides.getConcurrency() : null, defaults.getConcurrency());
 		int batchSize = pick(own ? overrides.getBatchSize() : null, defaults.getBatchSize());
 		Duration pollTimeout = pick(own ? overrides.getPollTimeout() : null, defaults.getPollTimeout());
@@ -84,6 +85,7 @@ public final class MessagingSettingsResolver {
 		Duration stale = pick(own ? overrides.getStaleConsumerTimeout() : null, defaults.getStaleConsumerTimeout());
 		check(maxLength >= 0, at + "max-length", maxLength, "must not be negative");
 		check(maxAge == null || isPositive(maxAge), at + "max-age", maxAge, "must be positive");
+		check(maxBacklog >= 0, at + "max-backlog", maxBacklog, "must not be negative");
 		check(concurrency > 0, at + "concurrency", concurrency, "must be positive");
 		check(batchSize > 0, at + "batch-size", batchSize, "must be positive");
 		positive(at + "poll-timeout", pollTimeout);
@@ -91,7 +93,8 @@ public final class MessagingSettingsResolver {
 		check(maxDeliveries > 0, at + "max-deliveries", maxDeliveries, "must be positive");
 		check(deadLetterMaxLength > 0, at + "dead-letter-max-length", deadLetterMaxLength, "must be positive");
 		positive(at + "stale-consumer-timeout", stale);
-		return new StreamSettings(name.isEmpty() ? "default" : name, maxLength, maxAge, concurrency, batchSize,
+		return new StreamSettings(name.isEmpty() ? "default" : name, maxLength, maxAge, maxBacklog, concurrency,
+				batchSize,
 				pollTimeout, reclaimAfter, maxDeliveries, deadLetterMaxLength, start,
 				this.properties.getShutdownTimeout(), stale);
 	}

@@ -115,16 +115,24 @@ public class RedisPatternsMessagingProperties {
 	public static class Stream {
 
 		/**
-		 * Approximate upper bound on the number of entries kept in a stream (XADD MAXLEN ~); older entries
-		 * are trimmed as new ones are added, whether consumed or not. 0 for no length bound.
+		 * Approximate upper bound on the number of entries kept in a stream: the oldest are trimmed as new ones
+		 * are added, but never an entry some consumer group has not read and acknowledged (the stream then
+		 * grows beyond the bound, with a warning). 0 for no length bound.
 		 */
 		private long maxLength = 100_000;
 
 		/**
-		 * Entries older than this (by Redis time) are trimmed as new ones are added (MINID ~), in addition to
-		 * the length bound. Not set by default.
+		 * Entries older than this (by Redis time) are trimmed as new ones are added, in addition to the length
+		 * bound and under the same rule: never one a consumer group has not acknowledged. Not set by default.
 		 */
 		private @Nullable Duration maxAge;
+
+		/**
+		 * Most unacknowledged entries (delivered but not acknowledged, plus not yet delivered) any consumer
+		 * group of a stream may have: beyond it, publishing refuses new entries with
+		 * StreamBacklogFullException. 0 for no back-pressure.
+		 */
+		private long maxBacklog;
 
 		/**
 		 * Handler threads per stream listener.
@@ -187,6 +195,14 @@ public class RedisPatternsMessagingProperties {
 
 		public void setMaxAge(@Nullable Duration maxAge) {
 			this.maxAge = maxAge;
+		}
+
+		public long getMaxBacklog() {
+			return this.maxBacklog;
+		}
+
+		public void setMaxBacklog(long maxBacklog) {
+			this.maxBacklog = maxBacklog;
 		}
 
 		public int getConcurrency() {
@@ -261,14 +277,19 @@ public class RedisPatternsMessagingProperties {
 	public static class StreamOverrides {
 
 		/**
-		 * Approximate upper bound on the number of entries kept; 0 for no length bound.
+		 * Approximate upper bound on the number of acknowledged entries kept; 0 for no length bound.
 		 */
 		private @Nullable Long maxLength;
 
 		/**
-		 * Entries older than this are trimmed as new ones are added.
+		 * Acknowledged entries older than this are trimmed as new ones are added.
 		 */
 		private @Nullable Duration maxAge;
+
+		/**
+		 * Most unacknowledged entries any group may have before publishing is refused; 0 for no back-pressure.
+		 */
+		private @Nullable Long maxBacklog;
 
 		/**
 		 * Handler threads per listener.
@@ -324,6 +345,14 @@ public class RedisPatternsMessagingProperties {
 
 		public void setMaxAge(@Nullable Duration maxAge) {
 			this.maxAge = maxAge;
+		}
+
+		public @Nullable Long getMaxBacklog() {
+			return this.maxBacklog;
+		}
+
+		public void setMaxBacklog(@Nullable Long maxBacklog) {
+			this.maxBacklog = maxBacklog;
 		}
 
 		public @Nullable Integer getConcurrency() {

@@ -1,5 +1,8 @@
 package dev.redispatterns.autoconfigure.observability;
 
+import java.util.Map;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -11,6 +14,7 @@ import org.springframework.core.env.Environment;
 
 import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
 import dev.redispatterns.core.RedisConnector;
+import dev.redispatterns.messaging.StreamPublisher;
 import dev.redispatterns.observability.RedisPatternsHealthIndicator;
 
 /**
@@ -24,9 +28,13 @@ public final class RedisPatternsHealthContributorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "redisPatternsHealthIndicator")
-	RedisPatternsHealthIndicator redisPatternsHealthIndicator(RedisConnector connector, Environment environment) {
+	RedisPatternsHealthIndicator redisPatternsHealthIndicator(RedisConnector connector, Environment environment,
+			ObjectProvider<StreamPublisher> streamPublisher) {
 		boolean cachingEnabled = environment.getProperty("redis.patterns.cache.enabled", Boolean.class, true);
-		return new RedisPatternsHealthIndicator(connector, cachingEnabled);
+		return new RedisPatternsHealthIndicator(connector, cachingEnabled, () -> {
+			StreamPublisher publisher = streamPublisher.getIfAvailable();
+			return (publisher != null) ? publisher.retentionWarnings() : Map.of();
+		});
 	}
 
 }

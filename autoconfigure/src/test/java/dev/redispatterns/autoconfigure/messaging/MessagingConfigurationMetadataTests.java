@@ -20,6 +20,7 @@ class MessagingConfigurationMetadataTests {
 		DOCUMENTED.put("redis.patterns.messaging.pub-sub.sharded", true);
 		DOCUMENTED.put("redis.patterns.messaging.stream.max-length", 100000);
 		DOCUMENTED.put("redis.patterns.messaging.stream.max-age", null);
+		DOCUMENTED.put("redis.patterns.messaging.stream.max-backlog", 0);
 		DOCUMENTED.put("redis.patterns.messaging.stream.concurrency", 1);
 		DOCUMENTED.put("redis.patterns.messaging.stream.batch-size", 10);
 		DOCUMENTED.put("redis.patterns.messaging.stream.poll-timeout", "1s");

@@ -124,6 +124,8 @@ class RedisPatternsMessagingAutoConfigurationTests {
 					"redis.patterns.messaging.stream.reclaim-after=10s",
 					"redis.patterns.messaging.streams.orders.batch-size=5",
 					"redis.patterns.messaging.streams.orders.start-from=latest",
+					"redis.patterns.messaging.stream.max-backlog=1000",
+					"redis.patterns.messaging.streams.orders.max-backlog=10",
 					"redis.patterns.messaging.queue.max-deliveries=7",
 					"redis.patterns.messaging.queues.mails.retry-delay=2s",
 					"redis.patterns.messaging.shutdown-timeout=3s")
@@ -134,10 +136,12 @@ class RedisPatternsMessagingAutoConfigurationTests {
 				assertThat(orders.batchSize()).as("per-stream value wins").isEqualTo(5);
 				assertThat(orders.reclaimAfter()).as("unset per stream: shared default").isEqualTo(Duration.ofSeconds(10));
 				assertThat(orders.start()).isEqualTo(StreamSettings.Start.LATEST);
+				assertThat(orders.maxBacklog()).isEqualTo(10);
 				assertThat(orders.shutdownTimeout()).isEqualTo(Duration.ofSeconds(3));
 				StreamSettings other = resolver.stream("other");
 				assertThat(other.batchSize()).isEqualTo(50);
 				assertThat(other.start()).isEqualTo(StreamSettings.Start.EARLIEST);
+				assertThat(other.maxBacklog()).isEqualTo(1000);
 				QueueSettings mails = resolver.queue("mails");
 				assertThat(mails.retryDelay()).isEqualTo(Duration.ofSeconds(2));
 				assertThat(mails.maxDeliveries()).isEqualTo(7);
@@ -161,6 +165,11 @@ class RedisPatternsMessagingAutoConfigurationTests {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("redis.patterns.messaging.stream.max-length");
+		});
+		this.runner.withPropertyValues("redis.patterns.messaging.streams.orders.max-backlog=-1").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("redis.patterns.messaging.streams.orders.max-backlog");
 		});
 	}
 
