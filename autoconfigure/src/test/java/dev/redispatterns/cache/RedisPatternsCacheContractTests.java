@@ -340,12 +340,52 @@ abstract class RedisPatternsCacheContractTests {
 	}
 
 	@Test
-	void entryKeysAreTheCoresSlotGroupKeys() {
+	void entryKeysCarryTheKeysTypeAndLengthInTheCachesSlotGroup() {
 		RedisPatternsCache cache = this.engine.cache("keys");
-		dev.redispatterns.core.RedisKeys keys = new dev.redispatterns.core.RedisKeys("rp");
-		for (Object key : List.of("plain", 42L, new SimpleKey("a", 1), "{tag}%", "x".repeat(300))) {
-			assertThat(cache.entryKey(key)).isEqualTo(keys.slotGroup("cache", "keys", key.toString()).key());
+		assertThat(cache.entryKey("plain")).isEqualTo("rp:cache:{keys:s5:plain}");
+		assertThat(cache.entryKey(42L)).isEqualTo("rp:cache:{keys:l2:42}");
+		assertThat(cache.entryKey(42)).isEqualTo("rp:cache:{keys:i2:42}");
+		assertThat(cache.entryKey(new SimpleKey("a", 1))).isEqualTo("rp:cache:{keys:K2:s1:a,i1:1}");
+		assertThat(cache.entryKey(new AppValue("x")))
+			.isEqualTo("rp:cache:{keys:o41:com.example.app.AppValue:AppValue[name=x]}");
+		assertThat(cache.entryKey("{tag}%")).as("escaped as every key part").isEqualTo("rp:cache:{keys:s6:%7Btag%7D%25}");
+		assertThat(cache.entryKey("x".repeat(300))).as("long keys are digested").contains("%~").hasSizeLessThan(250);
+		assertThat(this.engine.cache("a:b").entryKey("c")).isEqualTo("rp:cache:{a%3Ab:s1:c}");
+	}
+
+	@Test
+	void keysWhoseTextIsAlikeButWhoseValuesDifferNeverShareAnEntry() {
+		RedisPatternsCache cache = this.engine.cache("alike");
+		List<Object> keys = List.of(new SimpleKey("a,b", "c"), new SimpleKey("a", "b,c"), 42L, "42", 42,
+				new SimpleKey(1, 2), List.of(1, 2), List.of("1", "2"), new SimpleKey("a", null),
+				new SimpleKey("a", "null"));
+		for (Object key : keys) {
+			cache.put(key, "value of " + key.getClass().getSimpleName() + " " + key);
 		}
+		for (Object key : keys) {
+			assertThat(cache.get(key).get()).as(key.getClass() + " " + key)
+				.isEqualTo("value of " + key.getClass().getSimpleName() + " " + key);
+		}
+		assertThat(keys.stream().map(cache::entryKey).distinct()).hasSameSizeAs(keys);
+	}
+
+	@Test
+	void cacheNamesWithColonsNeitherShareKeysNorClearEachOther() {
+		RedisPatternsCache users = this.engine.cache("users");
+		RedisPatternsCache usersV2 = this.engine.cache("users:v2");
+		RedisPatternsCache a = this.engine.cache("a");
+		RedisPatternsCache ab = this.engine.cache("a:b");
+		assertThat(a.entryKey("b:c")).isNotEqualTo(ab.entryKey("c"));
+		a.put("b:c", "of cache a");
+		ab.put("c", "of cache a:b");
+		assertThat(a.get("b:c").get()).isEqualTo("of cache a");
+		assertThat(ab.get("c").get()).isEqualTo("of cache a:b");
+		users.put("1", "user 1");
+		usersV2.put("1", "user 1, v2");
+		users.clear();
+		assertThat(users.get("1")).isNull();
+		assertThat(usersV2.get("1")).as("clearing users leaves users:v2 alone").isNotNull()
+			.extracting(Cache.ValueWrapper::get).isEqualTo("user 1, v2");
 	}
 
 	@Test
@@ -354,16 +394,15 @@ abstract class RedisPatternsCacheContractTests {
 		CacheCommands commands = new CacheCommands(this.engine.connector,
 				new dev.redispatterns.core.ScriptExecutor(this.engine.connector));
 		String entryKey = cache.entryKey("k");
-		byte[] entry = entryKey.getBytes(StandardCharsets.UTF_8);
-		byte[] lease = (entryKey + ":lease").getBytes(StandardCharsets.UTF_8);
+		CacheCommands.Keys keys = CacheCommands.Keys.of(entryKey);
 		long readExpiry = 1_000_000L;
 		this.engine.set(entryKey, CacheEntry.encode(null, readExpiry + 5_000, 1), new io.lettuce.core.SetArgs());
-		assertThat(commands.tryRefreshLease(entry, lease, "a".getBytes(), 10_000, readExpiry).join())
-			.as("replaced since it was read").isFalse();
-		assertThat(commands.tryRefreshLease(entry, lease, "b".getBytes(), 10_000, readExpiry + 5_000).join())
-			.as("still the entry that was read").isTrue();
-		assertThat(commands.tryRefreshLease(entry, lease, "c".getBytes(), 10_000, readExpiry + 5_000).join())
-			.as("lease already held").isFalse();
+		assertThat(commands.tryRefreshLease(keys, "a".getBytes(), "t1".getBytes(), 10_000, readExpiry).join())
+			.as("replaced since it was read").isNull();
+		assertThat(commands.tryRefreshLease(keys, "b".getBytes(), "t2".getBytes(), 10_000, readExpiry + 5_000).join())
+			.as("still the entry that was read: the lease and a new fill ticket").isEqualTo("t2".getBytes());
+		assertThat(commands.tryRefreshLease(keys, "c".getBytes(), "t3".getBytes(), 10_000, readExpiry + 5_000).join())
+			.as("lease already held").isNull();
 	}
 
 	@Test
