@@ -919,6 +919,11 @@ public final class RedisPatternsCache implements Cache {
 		this.leases.settle(miss, failed);
 	}
 
+	/** The Redis commands of this cache (shared by the manager's caches); tests hold a clear through them. */
+	CacheCommands commands() {
+		return this.scope.commands();
+	}
+
 	void renewLeases() {
 		this.leases.renew();
 	}
