@@ -234,6 +234,7 @@ abstract class RedisPatternsCacheContractTests {
 			}));
 			assertThat(results).containsOnly("slow");
 			assertThat(loads).as("the live holder renewed its lease").hasValue(1);
+			assertThat(cache.get("k").get()).as("and its right to store").isEqualTo("slow");
 		}
 	}
 
@@ -316,6 +317,45 @@ abstract class RedisPatternsCacheContractTests {
 			assertThat(cache.get("k" + i)).isNull();
 		}
 		assertThat(other.get("k1").get()).isEqualTo("kept");
+	}
+
+	@Test
+	void aClearLeavesNothingOfTheLoadsThatBeganBeforeItEvenWhenTheyStoreDuringItsWalk() throws Exception {
+		try (CacheEngine engine = new CacheEngine(this.redis,
+				CachePolicy.builder().timeout(Duration.ofSeconds(10)).stampedeProtection(false).build())) {
+			RedisPatternsCache cache = engine.cache("walked");
+			int loads = 3000;
+			AtomicInteger began = new AtomicInteger();
+			List<CompletableFuture<String>> reads = new ArrayList<>();
+			List<CompletableFuture<String>> loaded = new ArrayList<>();
+			for (int i = 0; i < loads; i++) {
+				CompletableFuture<String> read = new CompletableFuture<>();
+				reads.add(read);
+				loaded.add(cache.retrieve("k" + i, () -> {
+					began.incrementAndGet();
+					return read;
+				}));
+			}
+			awaitUntil(() -> began.get() == loads, Duration.ofSeconds(60));
+			AtomicInteger storedDuringTheWalk = new AtomicInteger(-1);
+			cache.commands().scanned = () -> {
+				if (storedDuringTheWalk.get() == -1) {
+					// after the first page: every load stores now, some of them behind the walk's cursor
+					reads.forEach((read) -> read.complete("old"));
+					loaded.forEach(CompletableFuture::join);
+					storedDuringTheWalk.set((int) keys("rp:cache:{walked:*").stream().filter((key) -> key.endsWith("}")).count());
+				}
+			};
+			try {
+				cache.clear();
+			}
+			finally {
+				cache.commands().scanned = () -> {
+				};
+			}
+			assertThat(storedDuringTheWalk.get()).as("loads stored during the walk").isPositive();
+			assertThat(keys("rp:cache:{walked:*")).as("left after the clear").isEmpty();
+		}
 	}
 
 	@Test
