@@ -83,8 +83,11 @@ abstract class RedisPatternsCacheContractTests {
 	@Test
 	void timeToLiveIsTheCachesTtlMinusAtMostTheJitter() {
 		try (CacheEngine engine = new CacheEngine(this.redis, CachePolicy.defaults(),
-				(builder) -> builder.cache("jittered",
-						CachePolicy.builder().ttl(Duration.ofSeconds(100)).ttlJitterPercent(20).build()))) {
+				(builder) -> builder.cache("jittered", CachePolicy.builder()
+					.ttl(Duration.ofSeconds(100))
+					.ttlJitterPercent(20)
+					.timeout(Duration.ofSeconds(5))
+					.build()))) {
 			RedisPatternsCache cache = engine.cache("jittered");
 			List<Long> ttls = new ArrayList<>();
 			for (int i = 0; i < 40; i++) {
@@ -103,6 +106,7 @@ abstract class RedisPatternsCacheContractTests {
 					.ttl(Duration.ofHours(1))
 					.nullTtl(Duration.ofSeconds(2))
 					.ttlJitterPercent(0)
+					.timeout(Duration.ofSeconds(5))
 					.build()))) {
 			RedisPatternsCache cache = engine.cache("nulls");
 			AtomicInteger loads = new AtomicInteger();
@@ -124,7 +128,8 @@ abstract class RedisPatternsCacheContractTests {
 
 	@Test
 	void nullsAreNotStoredWhenNullCachingIsOff() {
-		try (CacheEngine engine = new CacheEngine(this.redis, CachePolicy.builder().cacheNulls(false).build())) {
+		try (CacheEngine engine = new CacheEngine(this.redis,
+				CachePolicy.builder().cacheNulls(false).timeout(Duration.ofSeconds(5)).build())) {
 			RedisPatternsCache cache = engine.cache("no-nulls");
 			AtomicInteger loads = new AtomicInteger();
 			cache.get("k", () -> {
@@ -368,7 +373,8 @@ abstract class RedisPatternsCacheContractTests {
 
 	@Test
 	void aPerEntryTtlFunctionDecidesTheTimeToLive() {
-		try (CacheEngine engine = new CacheEngine(this.redis, CachePolicy.builder().ttlJitterPercent(0).build(),
+		try (CacheEngine engine = new CacheEngine(this.redis,
+				CachePolicy.builder().ttlJitterPercent(0).timeout(Duration.ofSeconds(5)).build(),
 				(builder) -> builder.ttlFunction(
 						(name, key, value) -> "short".equals(value) ? Duration.ofSeconds(30) : null))) {
 			RedisPatternsCache cache = engine.cache("ttl-function");
