@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.micrometer.observation.Observation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.cache.Cache;
@@ -50,6 +52,8 @@ import dev.redispatterns.core.RedisPatternsObservation;
  * so the method runs, writes are skipped, both are logged (rate-limited) and reported to the listener.
  */
 public final class RedisPatternsCache implements Cache {
+
+	private static final Log logger = LogFactory.getLog(RedisPatternsCache.class);
 
 	private final CacheScope scope;
 
@@ -819,6 +823,10 @@ public final class RedisPatternsCache implements Cache {
 				this.scope.unavailable(Operation.WRITE, failure);
 			}
 			if (failure != null || !Boolean.TRUE.equals(stored)) {
+				if (failure == null && logger.isDebugEnabled()) {
+					logger.debug("Cache '" + this.scope.name + "': loaded value not stored, the entry was written, "
+							+ "evicted or cleared since the load began");
+				}
 				// refused (or unknown): waiters look again and find the newer entry, or load
 				this.scope.flights.signal(entryKey, Signal.RETRY);
 				return false;

@@ -100,6 +100,33 @@ abstract class CacheCoherenceContractTests {
 	}
 
 	@Test
+	void aLoadThatBeganBeforeAnEvictInItsOwnInstanceDoesNotStoreItsValue() throws Exception {
+		RedisPatternsCache cache = engine(POLICY).cache("coherence");
+		AtomicReference<String> source = new AtomicReference<>("old");
+		HeldLoad load = new HeldLoad(source);
+		Future<String> loading = this.threads.submit(() -> cache.get("k", load));
+		load.awaitRead();
+		source.set("new");
+		cache.evict("k");
+		load.release();
+		assertThat(loading.get(30, TimeUnit.SECONDS)).isEqualTo("old");
+		assertThat(cache.get("k", source::get)).isEqualTo("new");
+	}
+
+	@Test
+	void aLoadThatBeganBeforeAPutIfAbsentInAnotherInstanceDoesNotOverwriteIt() throws Exception {
+		RedisPatternsCache a = engine(POLICY).cache("coherence");
+		RedisPatternsCache b = engine(POLICY).cache("coherence");
+		HeldLoad load = new HeldLoad(new AtomicReference<>("old"));
+		Future<String> loading = this.threads.submit(() -> a.get("k", load));
+		load.awaitRead();
+		assertThat(b.putIfAbsent("k", "new")).as("stored: there was no entry").isNull();
+		load.release();
+		assertThat(loading.get(30, TimeUnit.SECONDS)).isEqualTo("old");
+		assertThat(a.get("k").get()).isEqualTo("new");
+	}
+
+	@Test
 	void aLoadWhoseLeaseRanOutDoesNotOverwriteTheNewerValueOfTheLoadThatTookOver() throws Exception {
 		CacheEngine first = engine(POLICY);
 		RedisPatternsCache a = first.cache("coherence");
