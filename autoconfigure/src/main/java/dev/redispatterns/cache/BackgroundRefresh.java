@@ -25,7 +25,8 @@ import dev.redispatterns.core.RedisPatternsObservation;
  * A refresh runs the loader it was given: the {@code Callable} or {@code Supplier} of
  * {@code @Cacheable(sync = true)}, or for a plain {@code @Cacheable} a replay of the method invocation
  * through Spring's cache interceptor (which stores the result). It runs on a pool thread, without the
- * original caller's thread-bound context (security context, request scope, MDC).
+ * original caller's thread-bound context (security context, request scope, MDC). Like any load, it stores
+ * its result only if the entry was not written, evicted or cleared after its lease was taken.
  */
 final class BackgroundRefresh {
 
@@ -47,11 +48,15 @@ final class BackgroundRefresh {
 		this.leases = leases;
 	}
 
-	/** Recomputes an entry and stores the result. */
+	/**
+	 * Recomputes an entry and stores the result under {@code lease}, whose fill ticket was taken before the
+	 * recomputation began (a write or eviction meanwhile voids it). May return a future that completes
+	 * once the result is stored.
+	 */
 	@FunctionalInterface
 	interface Refresher {
 
-		@Nullable Object run() throws Throwable;
+		@Nullable Object run(Lease lease) throws Throwable;
 
 	}
 
@@ -78,14 +83,15 @@ final class BackgroundRefresh {
 			this.attempts.clear();
 		}
 		this.attempts.put(entryKey, now);
-		Lease lease = this.leases.newLease(entryKey);
+		CacheCommands.Keys keys = CacheCommands.Keys.of(entryKey);
+		byte[] token = this.scope.runtime.newToken();
 		try {
 			this.scope.commands()
-				.tryRefreshLease(CacheCommands.utf8(entryKey), lease.leaseKey, lease.token,
-						this.scope.lockTimeoutMillis, expiresAtMillis)
-				.whenComplete((taken, failure) -> {
-					if (failure == null && Boolean.TRUE.equals(taken)) {
-						submit(lease, refresher);
+				.tryRefreshLease(keys, token, this.scope.runtime.newToken(), this.scope.lockTimeoutMillis,
+						expiresAtMillis)
+				.whenComplete((ticket, failure) -> {
+					if (failure == null && ticket != null) {
+						submit(this.leases.open(entryKey, keys, token, ticket), refresher);
 					}
 				});
 		}
@@ -95,7 +101,6 @@ final class BackgroundRefresh {
 	}
 
 	private void submit(Lease lease, Refresher refresher) {
-		this.leases.hold(lease);
 		try {
 			this.scope.runtime.refreshExecutor.execute(() -> run(lease, refresher));
 		}
@@ -111,20 +116,17 @@ final class BackgroundRefresh {
 		PatternObservations observations = this.scope.runtime.observations;
 		Observation observation = observations.isActive()
 				? observations.start(RedisPatternsObservation.CACHE_LOAD, this.scope.name, null, null) : null;
-		CacheInvocation refresh = CacheInvocation.openRefresh();
 		Object result;
 		try (Observation.Scope scope = (observation != null) ? observation.openScope() : null) {
-			result = refresher.run();
+			result = refresher.run(lease);
 		}
 		catch (Throwable ex) {
-			refresh.detach();
 			if (logger.isDebugEnabled()) {
 				logger.debug("Cache '" + this.scope.name + "': background refresh failed", ex);
 			}
 			ended(lease, start, false, observation, ex);
 			return;
 		}
-		refresh.detach();
 		if (result instanceof CompletableFuture<?> future) {
 			future.whenComplete((value, failure) -> ended(lease, start, failure == null, observation, failure));
 		}

@@ -2,7 +2,6 @@ package dev.redispatterns.cache;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -17,14 +16,22 @@ import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.ScriptExecutor;
 
 /**
- * The Redis side of the caches: one {@code GET} per read, one script per lease, fill, release or
- * eviction, {@code SCAN} + {@code UNLINK} to clear. Every script keeps its keys in the entry's slot.
+ * The Redis side of the caches: one {@code GET} per read, one script per lease, fill, put, release or
+ * eviction, {@code SCAN} + {@code UNLINK} to clear. Every script keeps its keys in the entry's slot: the
+ * entry, its loading lease and its fill ticket.
+ * <p>
+ * The fill ticket makes loads lose against writes (the lease invalidation of Facebook's memcache, NSDI
+ * 2013): a load gets the key's ticket before it reads the source of truth, and its fill stores only while
+ * that ticket is still the key's. A put, an eviction, a clear and every successful fill remove the ticket,
+ * so no load that began before them can store afterwards.
  */
 final class CacheCommands {
 
 	static final LuaScript ACQUIRE = LuaScript.load(CacheCommands.class, "cache_acquire.lua");
 
 	static final LuaScript FILL = LuaScript.load(CacheCommands.class, "cache_fill.lua");
+
+	static final LuaScript PUT = LuaScript.load(CacheCommands.class, "cache_put.lua");
 
 	static final LuaScript PUT_IF_ABSENT = LuaScript.load(CacheCommands.class, "cache_put_if_absent.lua");
 
@@ -61,33 +68,48 @@ final class CacheCommands {
 		return this.connector.async().get(entryKey).toCompletableFuture();
 	}
 
-	/** Result of {@link #acquire}: the entry if it exists, otherwise whether the lease was taken. */
-	record Acquired(byte @Nullable [] entry, boolean leased) {
+	/**
+	 * Result of {@link #acquire}: the entry if it exists, otherwise the key's fill ticket and whether the
+	 * lease was taken.
+	 */
+	record Acquired(byte @Nullable [] entry, byte @Nullable [] ticket, boolean leased) {
 
 	}
 
-	CompletableFuture<Acquired> acquire(byte[] entryKey, byte[] leaseKey, byte[] token, long leaseMillis,
+	/**
+	 * Returns the entry if it exists (and {@code returnEntry}), otherwise the key's fill ticket, taking the
+	 * loading lease under {@code token} unless it is {@code null}.
+	 */
+	CompletableFuture<Acquired> acquire(Keys keys, byte @Nullable [] token, byte[] newTicket, long leaseMillis,
 			boolean returnEntry) {
-		CompletableFuture<List<Object>> reply = this.scripts.execute(ACQUIRE, ScriptOutputType.MULTI,
-				new byte[][] { entryKey, leaseKey }, token, ScriptExecutor.arg(leaseMillis), returnEntry ? ONE : ZERO);
+		CompletableFuture<List<Object>> reply = this.scripts.execute(ACQUIRE, ScriptOutputType.MULTI, keys.all(),
+				(token != null) ? token : EMPTY, ScriptExecutor.arg(leaseMillis), returnEntry ? ONE : ZERO, newTicket);
 		return reply.thenApply((list) -> {
 			long state = (Long) list.get(0);
 			if (state == 2) {
-				return new Acquired((byte[]) list.get(1), false);
+				return new Acquired((byte[]) list.get(1), null, false);
 			}
-			return new Acquired(null, state == 1);
+			return new Acquired(null, (byte[]) list.get(1), state == 1);
 		});
 	}
 
-	CompletableFuture<Long> fill(byte[] entryKey, byte[] leaseKey, byte[] entry, long ttlMillis,
-			byte @Nullable [] token, byte[] channel, byte[] message) {
-		return this.scripts.execute(FILL, ScriptOutputType.INTEGER, new byte[][] { entryKey, leaseKey }, entry,
-				ScriptExecutor.arg(ttlMillis), (token != null) ? token : EMPTY, channel, message);
+	/** Stores a loaded entry if {@code ticket} is still the key's; completes with whether it was stored. */
+	CompletableFuture<Boolean> fill(Keys keys, byte[] entry, long ttlMillis, byte @Nullable [] token, byte[] ticket,
+			byte[] channel, byte[] message) {
+		CompletableFuture<Long> stored = this.scripts.execute(FILL, ScriptOutputType.INTEGER, keys.all(), entry,
+				ScriptExecutor.arg(ttlMillis), (token != null) ? token : EMPTY, ticket, channel, message);
+		return stored.thenApply((result) -> result == 1L);
 	}
 
-	CompletableFuture<byte @Nullable []> putIfAbsent(byte[] entryKey, byte[] entry, long ttlMillis, byte[] channel,
+	/** Stores an entry unconditionally and voids the loads in flight. */
+	CompletableFuture<Long> put(Keys keys, byte[] entry, long ttlMillis, byte[] channel, byte[] message) {
+		return this.scripts.execute(PUT, ScriptOutputType.INTEGER, keys.all(), entry, ScriptExecutor.arg(ttlMillis),
+				channel, message);
+	}
+
+	CompletableFuture<byte @Nullable []> putIfAbsent(Keys keys, byte[] entry, long ttlMillis, byte[] channel,
 			byte[] message) {
-		return this.scripts.execute(PUT_IF_ABSENT, ScriptOutputType.VALUE, new byte[][] { entryKey }, entry,
+		return this.scripts.execute(PUT_IF_ABSENT, ScriptOutputType.VALUE, keys.all(), entry,
 				ScriptExecutor.arg(ttlMillis), channel, message);
 	}
 
@@ -96,16 +118,18 @@ final class CacheCommands {
 				message);
 	}
 
-	CompletableFuture<Long> renew(byte[] leaseKey, byte[] token, long leaseMillis) {
-		return this.scripts.execute(RENEW, ScriptOutputType.INTEGER, new byte[][] { leaseKey }, token,
-				ScriptExecutor.arg(leaseMillis));
+	/** Extends a load's lease (when {@code token} is given and still held) and its fill ticket. */
+	CompletableFuture<Long> renew(Keys keys, byte @Nullable [] token, byte[] ticket, long leaseMillis) {
+		return this.scripts.execute(RENEW, ScriptOutputType.INTEGER, new byte[][] { keys.lease(), keys.ticket() },
+				(token != null) ? token : EMPTY, ticket, ScriptExecutor.arg(leaseMillis));
 	}
 
 	/**
 	 * Takes a lease for refreshing the entry that expires at {@code expiresAtMillis}, unless the entry was
-	 * replaced meanwhile or the lease is held; completes with whether it was taken.
+	 * replaced meanwhile or the lease is held; completes with the key's fill ticket when it was taken, else
+	 * {@code null}.
 	 */
-	CompletableFuture<Boolean> tryRefreshLease(byte[] entryKey, byte[] leaseKey, byte[] token, long leaseMillis,
+	CompletableFuture<byte @Nullable []> tryRefreshLease(Keys keys, byte[] token, byte[] newTicket, long leaseMillis,
 			long expiresAtMillis) {
 		byte[] expiry = new byte[8];
 		long value = expiresAtMillis;
@@ -113,36 +137,41 @@ final class CacheCommands {
 			expiry[i] = (byte) value;
 			value >>>= 8;
 		}
-		CompletableFuture<Long> taken = this.scripts.execute(REFRESH_LEASE, ScriptOutputType.INTEGER,
-				new byte[][] { entryKey, leaseKey }, token, ScriptExecutor.arg(leaseMillis), expiry);
-		return taken.thenApply((result) -> result == 1L);
+		return this.scripts.execute(REFRESH_LEASE, ScriptOutputType.VALUE, keys.all(), token,
+				ScriptExecutor.arg(leaseMillis), expiry, newTicket);
 	}
 
-	CompletableFuture<Long> evict(byte[] entryKey, byte[] channel, byte[] message) {
-		return this.scripts.execute(EVICT, ScriptOutputType.INTEGER, new byte[][] { entryKey }, channel, message);
+	CompletableFuture<Long> evict(Keys keys, byte[] channel, byte[] message) {
+		return this.scripts.execute(EVICT, ScriptOutputType.INTEGER, keys.all(), channel, message);
 	}
 
 	/**
-	 * Removes every entry key matching {@code pattern} with {@code SCAN} (never {@code KEYS}) and
-	 * {@code UNLINK}; with Redis Cluster, Lettuce's cluster {@code SCAN} walks every master. Lease keys
-	 * are left alone: they expire on their own and their holders still fill.
+	 * Removes every key matching {@code pattern} — entries, leases and fill tickets — with {@code SCAN}
+	 * (never {@code KEYS}) and {@code UNLINK}, twice; with Redis Cluster, Lettuce's cluster {@code SCAN}
+	 * walks every master. Removing the tickets voids every load in flight, but a load may have filled
+	 * during the first walk behind its cursor: the second walk removes what such loads stored.
 	 * @return how many entries were removed
 	 */
 	long clear(String pattern, Duration stepTimeout) {
+		return clearOnce(pattern, stepTimeout) + clearOnce(pattern, stepTimeout);
+	}
+
+	private long clearOnce(String pattern, Duration stepTimeout) {
 		ScanArgs args = ScanArgs.Builder.matches(pattern).limit(SCAN_BATCH);
 		ScanCursor cursor = ScanCursor.INITIAL;
 		long removed = 0;
 		while (true) {
 			KeyScanCursor<byte[]> page = this.connector.await(this.connector.async().scan(cursor, args), stepTimeout);
-			List<byte[]> entries = new ArrayList<>(page.getKeys().size());
-			for (byte[] key : page.getKeys()) {
-				if (key.length > 0 && key[key.length - 1] == '}') {
-					entries.add(key);
+			List<byte[]> keys = page.getKeys();
+			if (!keys.isEmpty()) {
+				this.connector.await(this.connector.async().unlink(keys.toArray(new byte[0][])), stepTimeout);
+				for (byte[] key : keys) {
+					if (key.length > 0 && key[key.length - 1] == '}') {
+						removed++;
+					}
 				}
 			}
-			if (!entries.isEmpty()) {
-				removed += this.connector.await(this.connector.async().unlink(entries.toArray(new byte[0][])), stepTimeout);
-			}
+			this.scanned.run();
 			if (page.isFinished()) {
 				return removed;
 			}
@@ -150,12 +179,29 @@ final class CacheCommands {
 		}
 	}
 
+	/** Runs after each {@code SCAN} page of a clear; tests hold a clear there. */
+	volatile Runnable scanned = () -> {
+	};
+
 	CompletableFuture<Long> publish(byte[] channel, byte[] message) {
 		return this.connector.async().publish(channel, message).toCompletableFuture();
 	}
 
 	static byte[] utf8(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** The keys of one entry, all in the entry's slot: the entry, its loading lease and its fill ticket. */
+	record Keys(byte[] entry, byte[] lease, byte[] ticket) {
+
+		static Keys of(String entryKey) {
+			return new Keys(utf8(entryKey), utf8(entryKey + ":lease"), utf8(entryKey + ":ticket"));
+		}
+
+		byte[][] all() {
+			return new byte[][] { this.entry, this.lease, this.ticket };
+		}
+
 	}
 
 }

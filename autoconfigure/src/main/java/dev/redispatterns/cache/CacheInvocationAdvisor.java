@@ -15,11 +15,12 @@ import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.interceptor.CacheOperation;
 import org.springframework.cache.interceptor.CacheOperationSource;
-import org.springframework.cache.interceptor.CacheableOperation;
 
 /**
- * Applies {@link CacheInvocationInterceptor} to every method with a {@code @Cacheable} operation, as
- * Spring's {@link CacheOperationSource} sees them, ordered just before (outside) Spring's cache advisor.
+ * Applies {@link CacheInvocationInterceptor} to every method with a cache operation, as Spring's
+ * {@link CacheOperationSource} sees them, ordered just before (outside) Spring's cache advisor. Methods with
+ * only {@code @CachePut} or {@code @CacheEvict} get an invocation too, so that a put of theirs, called
+ * from inside a {@code @Cacheable} method, is never taken for that method's fill.
  */
 public final class CacheInvocationAdvisor extends AbstractPointcutAdvisor {
 
@@ -72,15 +73,7 @@ public final class CacheInvocationAdvisor extends AbstractPointcutAdvisor {
 				return false;
 			}
 			Collection<CacheOperation> found = source.getCacheOperations(method, targetClass);
-			if (found == null) {
-				return false;
-			}
-			for (CacheOperation operation : found) {
-				if (operation instanceof CacheableOperation) {
-					return true;
-				}
-			}
-			return false;
+			return found != null && !found.isEmpty();
 		}
 
 		private final class CandidateClassFilter implements ClassFilter {

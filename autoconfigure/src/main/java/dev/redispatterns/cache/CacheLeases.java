@@ -1,6 +1,7 @@
 package dev.redispatterns.cache;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -18,16 +19,18 @@ import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisPatternsException;
 
 /**
- * Single-flight loading of one cache: the loading leases this instance holds, and the wait of callers
- * that found a lease taken by another caller (in this instance or any other).
+ * Single-flight loading of one cache and the right of loads to store: the loads in flight in this instance
+ * with their fill tickets, the loading leases this instance holds, and the wait of callers that found a
+ * lease taken by another caller (in this instance or any other).
  * <p>
  * A caller registers with the key's {@link Flights flight} first, then runs one script that returns the
- * entry if it landed meanwhile or takes the lease ({@code SET NX PX}); if another caller holds it, the
- * caller waits for the message the holder's write or release publishes and runs the script once more.
- * That is about three commands per waiting caller. A poll covers lost messages and crashed holders: every
- * 0.5 to 1 s while the channel subscription is confirmed (messages are lost only when its connection
- * drops), every 50 to 500 ms before. A lease whose holder died expires after {@code lock-timeout} and the
- * next poll takes it over. Leases held here are renewed while their loads run.
+ * entry if it landed meanwhile or hands out the key's fill ticket and takes the lease ({@code SET NX PX});
+ * if another caller holds it, the caller waits for the message the holder's write or release publishes
+ * and runs the script once more. That is about three commands per waiting caller. A poll covers lost
+ * messages and crashed holders: every 0.5 to 1 s while the channel subscription is confirmed (messages are
+ * lost only when its connection drops), every 50 to 500 ms before. A lease whose holder died expires after
+ * {@code lock-timeout} and the next poll takes it over. Leases and tickets of the loads running here are
+ * renewed while they run.
  */
 final class CacheLeases {
 
@@ -41,37 +44,41 @@ final class CacheLeases {
 
 	private final CacheChannel channel;
 
+	/** The loading leases held here, by entry key. */
 	private final Map<String, Lease> held = new ConcurrentHashMap<>();
+
+	/** Every load running here that may still store (with a lease or not). */
+	private final Set<Lease> loading = ConcurrentHashMap.newKeySet();
 
 	CacheLeases(CacheScope scope, CacheChannel channel) {
 		this.scope = scope;
 		this.channel = channel;
 	}
 
-	Lease newLease(String entryKey) {
-		return new Lease(entryKey, CacheScope.leaseKey(entryKey), this.scope.runtime.newToken());
-	}
-
-	void hold(Lease lease) {
-		this.held.put(lease.entryKey, lease);
+	/** Starts tracking a load that got the key's {@code ticket} (and the lease, when {@code token} is given). */
+	Lease open(String entryKey, CacheCommands.Keys keys, byte @Nullable [] token, byte[] ticket) {
+		Lease lease = new Lease(entryKey, keys, token, ticket);
+		this.loading.add(lease);
+		if (token != null) {
+			this.held.put(entryKey, lease);
+		}
+		return lease;
 	}
 
 	boolean holds(String entryKey) {
 		return this.held.containsKey(entryKey);
 	}
 
-	@Nullable Lease current(String entryKey) {
-		return this.held.get(entryKey);
-	}
-
-	/** Takes over whatever lease this instance holds on the key (a write is about to fulfil it). */
-	@Nullable Lease take(String entryKey) {
-		return this.held.remove(entryKey);
-	}
-
-	/** Takes over {@code lease} if it is still pending. */
-	boolean take(Lease lease) {
-		return this.held.remove(lease.entryKey, lease);
+	/**
+	 * Stops tracking {@code lease}: its load is about to store, or gave up. Returns whether it was still
+	 * tracked, so that only one party settles it.
+	 */
+	boolean finish(Lease lease) {
+		boolean pending = this.loading.remove(lease);
+		if (lease.exclusive()) {
+			this.held.remove(lease.entryKey, lease);
+		}
+		return pending;
 	}
 
 	/**
@@ -81,13 +88,17 @@ final class CacheLeases {
 	 * waiting (the same connection carries their next command, after it).
 	 */
 	void release(Lease lease, byte type) {
+		byte[] token = lease.token;
+		if (token == null) {
+			return;
+		}
 		this.scope.flights.signal(lease.entryKey, Signal.of(type));
 		if (!this.scope.connected()) {
 			return;
 		}
 		try {
 			this.scope.commands()
-				.release(lease.leaseKey, lease.token, this.scope.channel, this.scope.message(type, lease.entryKey))
+				.release(lease.keys.lease(), token, this.scope.channel, this.scope.message(type, lease.entryKey))
 				.whenComplete((released, ex) -> {
 					if (ex != null) {
 						this.scope.unavailable(Operation.WRITE, ex);
@@ -99,9 +110,9 @@ final class CacheLeases {
 		}
 	}
 
-	/** Releases {@code lease} if it is still pending here. */
+	/** Ends {@code lease} without a value, releasing it, unless it was settled already. */
 	void releaseIfPending(Lease lease, byte type) {
-		if (take(lease)) {
+		if (finish(lease)) {
 			release(lease, type);
 		}
 	}
@@ -114,24 +125,30 @@ final class CacheLeases {
 			PatternObservations.stop(observation, failed ? "failure" : "success", null);
 		}
 		Lease lease = miss.lease();
-		if (lease != null) {
+		if (lease != null && !miss.claimed()) {
 			releaseIfPending(lease, failed ? CacheMessage.RETRY : CacheMessage.SKIPPED);
 		}
 	}
 
-	/** Extends the leases held here while their loads run; forgets leases held absurdly long. */
+	/**
+	 * Extends the leases and tickets of the loads running here; stops renewing leases held absurdly long
+	 * (their waiters load themselves by then), but not the tickets: a slow load may still store.
+	 */
 	void renew() {
 		long now = System.nanoTime();
 		long renewEvery = this.scope.policy.lockTimeout().toNanos() / 3;
 		long abandonAfter = this.scope.policy.maxWait().toNanos() + this.scope.policy.lockTimeout().toNanos();
-		for (Lease lease : this.held.values()) {
-			if (now - lease.acquiredNanos > abandonAfter) {
+		for (Lease lease : this.loading) {
+			if (lease.exclusive() && !lease.leaseAbandoned && now - lease.acquiredNanos > abandonAfter) {
+				lease.leaseAbandoned = true;
 				this.held.remove(lease.entryKey, lease);
 			}
-			else if (now - lease.renewedNanos >= renewEvery && this.scope.connected()) {
+			if (now - lease.renewedNanos >= renewEvery && this.scope.connected()) {
 				lease.renewedNanos = now;
 				try {
-					this.scope.commands().renew(lease.leaseKey, lease.token, this.scope.lockTimeoutMillis);
+					this.scope.commands()
+						.renew(lease.keys, lease.leaseAbandoned ? null : lease.token, lease.ticket,
+								this.scope.lockTimeoutMillis);
 				}
 				catch (RuntimeException ex) {
 					// the lease expires on its own; the next sweep tries again
@@ -143,27 +160,29 @@ final class CacheLeases {
 	/**
 	 * Takes the lease or waits for its holder, blocking the caller.
 	 * @param checkEntry whether the script may return the entry (false when the stored one is unreadable)
+	 * @param takeLease whether to take the lease and wait for its holder (single flight), or only get the
+	 * key's fill ticket
 	 */
-	Outcome acquireOrWait(String entryKey, boolean checkEntry) {
+	Outcome acquireOrWait(String entryKey, boolean checkEntry, boolean takeLease) {
 		Lease mine = this.held.get(entryKey);
 		if (mine != null && mine.thread == Thread.currentThread()) {
 			// a cached method calling itself with the same key: waiting would wait for ourselves
-			return Outcome.ON_YOUR_OWN;
+			return Outcome.load(open(entryKey, mine.keys, null, mine.ticket));
 		}
-		byte[] entryKeyBytes = CacheCommands.utf8(entryKey);
+		CacheCommands.Keys keys = CacheCommands.Keys.of(entryKey);
 		long start = System.nanoTime();
 		long deadline = start + this.scope.policy.maxWait().toNanos();
 		long poll = 0;
 		boolean waited = false;
 		boolean returnEntry = checkEntry;
 		while (true) {
-			Flight flight = this.scope.flights.join(entryKey);
+			Flight flight = takeLease ? this.scope.flights.join(entryKey) : null;
 			try {
-				Lease lease = newLease(entryKey);
+				byte[] token = takeLease ? this.scope.runtime.newToken() : null;
 				Acquired acquired;
 				try {
-					acquired = this.scope.runtime.connector.await(this.scope.commands().acquire(entryKeyBytes,
-							lease.leaseKey, lease.token, this.scope.lockTimeoutMillis, returnEntry),
+					acquired = this.scope.runtime.connector.await(this.scope.commands().acquire(keys, token,
+							this.scope.runtime.newToken(), this.scope.lockTimeoutMillis, returnEntry),
 							this.scope.policy.timeout());
 				}
 				catch (RedisPatternsException ex) {
@@ -178,15 +197,16 @@ final class CacheLeases {
 					returnEntry = false;
 					continue;
 				}
-				if (acquired.leased()) {
-					hold(lease);
-					return waitEnded(waited, start, WaitOutcome.TAKEN_OVER, Outcome.leased(lease));
+				byte[] ticket = acquired.ticket();
+				if (acquired.leased() || flight == null) {
+					return waitEnded(waited, start, WaitOutcome.TAKEN_OVER,
+							Outcome.load(open(entryKey, keys, acquired.leased() ? token : null, ticket)));
 				}
 				waited = true;
 				this.channel.ensureSubscribed();
 				long remaining = deadline - System.nanoTime();
 				if (remaining <= 0) {
-					return waitEnded(true, start, WaitOutcome.TIMED_OUT, Outcome.ON_YOUR_OWN);
+					return waitEnded(true, start, WaitOutcome.TIMED_OUT, Outcome.load(open(entryKey, keys, null, ticket)));
 				}
 				poll = nextPoll(poll);
 				Signal signal;
@@ -195,11 +215,11 @@ final class CacheLeases {
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
-					return waitEnded(true, start, WaitOutcome.TIMED_OUT, Outcome.ON_YOUR_OWN);
+					return waitEnded(true, start, WaitOutcome.TIMED_OUT, Outcome.load(open(entryKey, keys, null, ticket)));
 				}
 				if (signal != null) {
 					returnEntry = true;
-					Outcome woken = woken(signal);
+					Outcome woken = woken(signal, entryKey, keys, ticket);
 					if (woken != null) {
 						return waitEnded(true, start,
 								(woken.kind == Outcome.VALUE) ? WaitOutcome.VALUE : WaitOutcome.TAKEN_OVER, woken);
@@ -207,14 +227,20 @@ final class CacheLeases {
 				}
 			}
 			finally {
-				this.scope.flights.leave(entryKey, flight);
+				if (flight != null) {
+					this.scope.flights.leave(entryKey, flight);
+				}
 			}
 		}
 	}
 
 	/** {@link #acquireOrWait} without blocking a thread, for {@code retrieve}. */
-	CompletableFuture<Outcome> acquireOrWaitAsync(String entryKey, boolean checkEntry) {
-		return new AsyncWait(entryKey, checkEntry).start();
+	CompletableFuture<Outcome> acquireOrWaitAsync(String entryKey, boolean checkEntry, boolean takeLease) {
+		Lease mine = this.held.get(entryKey);
+		if (mine != null && mine.thread == Thread.currentThread()) {
+			return CompletableFuture.completedFuture(Outcome.load(open(entryKey, mine.keys, null, mine.ticket)));
+		}
+		return new AsyncWait(entryKey, checkEntry, takeLease).start();
 	}
 
 	/** The next poll interval: doubling from a start that depends on whether messages can arrive. */
@@ -227,14 +253,14 @@ final class CacheLeases {
 	}
 
 	/** What a wake-up means: the value (stored here), "load yourself", or {@code null} to try again. */
-	private @Nullable Outcome woken(Signal signal) {
+	private @Nullable Outcome woken(Signal signal, String entryKey, CacheCommands.Keys keys, byte[] ticket) {
 		if (signal.entry() != null) {
 			StoredValue stored = this.scope.decode(signal.entry());
 			if (stored != null) {
 				return Outcome.value(stored.value());
 			}
 		}
-		return (signal.type() == CacheMessage.SKIPPED) ? Outcome.ON_YOUR_OWN : null;
+		return (signal.type() == CacheMessage.SKIPPED) ? Outcome.load(open(entryKey, keys, null, ticket)) : null;
 	}
 
 	private Outcome waitEnded(boolean waited, long start, WaitOutcome outcome, Outcome result) {
@@ -248,7 +274,9 @@ final class CacheLeases {
 
 		private final String entryKey;
 
-		private final byte[] entryKeyBytes;
+		private final CacheCommands.Keys keys;
+
+		private final boolean takeLease;
 
 		private final long start = System.nanoTime();
 
@@ -262,9 +290,10 @@ final class CacheLeases {
 
 		private boolean returnEntry;
 
-		AsyncWait(String entryKey, boolean checkEntry) {
+		AsyncWait(String entryKey, boolean checkEntry, boolean takeLease) {
 			this.entryKey = entryKey;
-			this.entryKeyBytes = CacheCommands.utf8(entryKey);
+			this.keys = CacheCommands.Keys.of(entryKey);
+			this.takeLease = takeLease;
 			this.deadline = this.start + CacheLeases.this.scope.policy.maxWait().toNanos();
 			this.returnEntry = checkEntry;
 		}
@@ -276,20 +305,21 @@ final class CacheLeases {
 
 		private void attempt() {
 			CacheScope scope = CacheLeases.this.scope;
-			Flight flight = scope.flights.join(this.entryKey);
-			Lease lease = newLease(this.entryKey);
+			Flight flight = this.takeLease ? scope.flights.join(this.entryKey) : null;
+			byte[] token = this.takeLease ? scope.runtime.newToken() : null;
 			try {
-				scope.timed(scope.commands().acquire(this.entryKeyBytes, lease.leaseKey, lease.token,
-						scope.lockTimeoutMillis, this.returnEntry))
-					.whenCompleteAsync((acquired, failure) -> acquired(flight, lease, acquired, failure),
+				scope.timed(scope.commands().acquire(this.keys, token, scope.runtime.newToken(), scope.lockTimeoutMillis,
+						this.returnEntry))
+					.whenCompleteAsync((acquired, failure) -> acquired(flight, token, acquired, failure),
 							scope.runtime.asyncExecutor);
 			}
 			catch (RuntimeException ex) {
-				acquired(flight, lease, null, ex);
+				acquired(flight, token, null, ex);
 			}
 		}
 
-		private void acquired(Flight flight, Lease lease, @Nullable Acquired acquired, @Nullable Throwable failure) {
+		private void acquired(@Nullable Flight flight, byte @Nullable [] token, @Nullable Acquired acquired,
+				@Nullable Throwable failure) {
 			CacheScope scope = CacheLeases.this.scope;
 			try {
 				if (failure != null || acquired == null) {
@@ -310,10 +340,11 @@ final class CacheLeases {
 					}
 					return;
 				}
-				if (acquired.leased()) {
+				byte[] ticket = acquired.ticket();
+				if (acquired.leased() || flight == null) {
 					leave(flight);
-					hold(lease);
-					finish(WaitOutcome.TAKEN_OVER, Outcome.leased(lease));
+					finish(WaitOutcome.TAKEN_OVER,
+							Outcome.load(open(this.entryKey, this.keys, acquired.leased() ? token : null, ticket)));
 					return;
 				}
 				this.waited = true;
@@ -321,7 +352,7 @@ final class CacheLeases {
 				long remaining = this.deadline - System.nanoTime();
 				if (remaining <= 0) {
 					leave(flight);
-					finish(WaitOutcome.TIMED_OUT, Outcome.ON_YOUR_OWN);
+					finish(WaitOutcome.TIMED_OUT, Outcome.load(open(this.entryKey, this.keys, null, ticket)));
 					return;
 				}
 				this.poll = nextPoll(this.poll);
@@ -329,7 +360,7 @@ final class CacheLeases {
 				flight.future.applyToEither(scope.runtime.<Signal>delay(delay), (signal) -> signal)
 					.whenCompleteAsync((signal, ex) -> {
 						leave(flight);
-						signalled(signal);
+						signalled(signal, ticket);
 					}, scope.runtime.asyncExecutor);
 			}
 			catch (Throwable ex) {
@@ -338,10 +369,10 @@ final class CacheLeases {
 			}
 		}
 
-		private void signalled(@Nullable Signal signal) {
+		private void signalled(@Nullable Signal signal, byte[] ticket) {
 			if (signal != null) {
 				this.returnEntry = true;
-				Outcome woken = woken(signal);
+				Outcome woken = woken(signal, this.entryKey, this.keys, ticket);
 				if (woken != null) {
 					finish((woken.kind == Outcome.VALUE) ? WaitOutcome.VALUE : WaitOutcome.TAKEN_OVER, woken);
 					return;
@@ -350,8 +381,10 @@ final class CacheLeases {
 			attempt();
 		}
 
-		private void leave(Flight flight) {
-			CacheLeases.this.scope.flights.leave(this.entryKey, flight);
+		private void leave(@Nullable Flight flight) {
+			if (flight != null) {
+				CacheLeases.this.scope.flights.leave(this.entryKey, flight);
+			}
 		}
 
 		private void finish(WaitOutcome outcome, Outcome outcomeResult) {
@@ -367,23 +400,17 @@ final class CacheLeases {
 		/** Another caller's value arrived. */
 		static final int VALUE = 0;
 
-		/** This caller holds the lease: it loads and stores. */
-		static final int LEASED = 1;
-
-		/** No value and no lease (waited too long, or the holder's result is not cached): load, then store. */
-		static final int LOAD = 2;
+		/** This caller loads; it may store the result when it has a {@link #lease}. */
+		static final int LOAD = 1;
 
 		/** Redis could not be asked: load without storing. */
-		static final int LOAD_ONLY = 3;
-
-		static final Outcome ON_YOUR_OWN = new Outcome(LOAD, null, null);
-
-		static final Outcome UNAVAILABLE = new Outcome(LOAD_ONLY, null, null);
+		static final Outcome UNAVAILABLE = new Outcome(LOAD, null, null);
 
 		final int kind;
 
 		final @Nullable Object value;
 
+		/** The load's lease: its fill ticket, and the loading lease when others wait for this caller. */
 		final @Nullable Lease lease;
 
 		private Outcome(int kind, @Nullable Object value, @Nullable Lease lease) {
@@ -396,8 +423,8 @@ final class CacheLeases {
 			return new Outcome(VALUE, value, null);
 		}
 
-		static Outcome leased(Lease lease) {
-			return new Outcome(LEASED, null, lease);
+		static Outcome load(Lease lease) {
+			return new Outcome(LOAD, null, lease);
 		}
 
 	}

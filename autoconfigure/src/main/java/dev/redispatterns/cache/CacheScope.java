@@ -68,10 +68,6 @@ final class CacheScope {
 		return CacheMessage.encode(type, this.runtime.origin, entryKey);
 	}
 
-	static byte[] leaseKey(String entryKey) {
-		return CacheCommands.utf8(entryKey + ":lease");
-	}
-
 	/**
 	 * Reads stored bytes; an entry that cannot be read (corrupt, a type outside the allow-list) is
 	 * reported, logged once per cache at WARN level, and {@code null}: a miss, never an exception.

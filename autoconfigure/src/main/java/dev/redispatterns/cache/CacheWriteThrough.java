@@ -56,7 +56,7 @@ public final class CacheWriteThrough {
 
 	private static void store(Cache cache, Object key, @Nullable Object value) {
 		if (cache instanceof RedisPatternsCache redis) {
-			if (!redis.store(key, value)) {
+			if (!redis.write(key, value)) {
 				if (redis.remove(key) < 0 && logger.isWarnEnabled()) {
 					logger.warn("Cache '" + cache.getName() + "': could not write through (Redis unavailable); "
 							+ "the previous entry may be served until its time to live ends");

@@ -43,6 +43,13 @@ final class Flights {
 		}
 	}
 
+	/** Wakes every waiter of every key (the cache was cleared). */
+	void signalAll(Signal signal) {
+		for (String key : this.flights.keySet()) {
+			signal(key, signal);
+		}
+	}
+
 	int size() {
 		return this.flights.size();
 	}

@@ -17,9 +17,11 @@ final class NearCache {
 
 	NearCache(CachePolicy policy) {
 		this.ttlMillis = policy.nearCacheTtl().toMillis();
+		// maintenance on the writing thread: the size bound holds once a put returns, not some time later
 		this.entries = Caffeine.newBuilder()
 			.maximumSize(policy.nearCacheMaxSize())
 			.expireAfterWrite(policy.nearCacheTtl())
+			.executor(Runnable::run)
 			.build();
 	}
 

@@ -1,14 +1,19 @@
 package dev.redispatterns.cache;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.micrometer.observation.Observation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.cache.Cache;
@@ -16,6 +21,7 @@ import org.springframework.cache.support.SimpleValueWrapper;
 
 import dev.redispatterns.cache.BackgroundRefresh.Refresher;
 import dev.redispatterns.cache.CacheEntry.Freshness;
+import dev.redispatterns.cache.CacheInvocation.Pending;
 import dev.redispatterns.cache.CacheLeases.Outcome;
 import dev.redispatterns.cache.CacheListener.Operation;
 import dev.redispatterns.cache.CacheListener.Result;
@@ -36,24 +42,18 @@ import dev.redispatterns.core.RedisPatternsObservation;
  * a plain {@code @Cacheable} loads between {@code get(key)} and {@code put(key, value)}, with
  * {@link CacheInvocation} releasing the lease when the method fails or its result is not stored.
  * <p>
+ * Every load gets the key's fill ticket before it runs ({@link CacheCommands}), and its value is stored only
+ * if no put, eviction, clear or other fill of the key happened since: a load never overwrites a newer
+ * write with what it read before. A put is a load's fill when it answers a miss of the same invocation
+ * (or, for {@code CompletableFuture} methods, carries the very key object of that miss); otherwise it is
+ * a write and always stores.
+ * <p>
  * Redis being unreachable (or slower than {@code timeout}) is never an error for the caller: reads miss
  * so the method runs, writes are skipped, both are logged (rate-limited) and reported to the listener.
  */
 public final class RedisPatternsCache implements Cache {
 
-	private static final ClassValue<Boolean> HAS_OWN_TO_STRING = new ClassValue<>() {
-
-		@Override
-		protected Boolean computeValue(Class<?> type) {
-			try {
-				return type.getMethod("toString").getDeclaringClass() != Object.class;
-			}
-			catch (NoSuchMethodException ex) {
-				return false;
-			}
-		}
-
-	};
+	private static final Log logger = LogFactory.getLog(RedisPatternsCache.class);
 
 	private final CacheScope scope;
 
@@ -65,8 +65,14 @@ public final class RedisPatternsCache implements Cache {
 
 	private final String scanPattern;
 
-	/** <code>prefix:cache:{name:</code>, computed once: an entry key is this plus the escaped key and "}". */
+	/** <code>prefix:cache:{name:</code>, computed once: an entry key is this plus the encoded key and "}". */
 	private final String entryKeyPrefix;
+
+	/**
+	 * Misses of {@code CompletableFuture} methods, whose put comes later on another thread: it is matched
+	 * by the key object Spring generated for the miss (the same instance).
+	 */
+	private final ConcurrentHashMap<String, List<Detached>> detached = new ConcurrentHashMap<>();
 
 	/** Last load time seen, for entries stored without a measured load (e.g. {@code @CachePut}). */
 	private volatile long lastLoadMillis;
@@ -76,8 +82,7 @@ public final class RedisPatternsCache implements Cache {
 		this.channel = new CacheChannel(this.scope, this::storedElsewhere);
 		this.leases = new CacheLeases(this.scope, this.channel);
 		this.refresh = new BackgroundRefresh(this.scope, this.leases);
-		String group = runtime.keys.slotGroup(CacheScope.AREA, name, "").key();
-		this.entryKeyPrefix = group.substring(0, group.length() - 1);
+		this.entryKeyPrefix = runtime.keys.prefix() + ":" + CacheScope.AREA + ":{" + CacheKeys.name(name) + ":";
 		this.scanPattern = globEscape(this.entryKeyPrefix) + "*";
 	}
 
@@ -106,9 +111,13 @@ public final class RedisPatternsCache implements Cache {
 		return this.channel.isSubscribed();
 	}
 
-	/** The Redis key of the entry for {@code key}: <code>prefix:cache:{name:key}</code>. */
+	/**
+	 * The Redis key of the entry for {@code key}: <code>prefix:cache:{name:key}</code>, the key written with
+	 * its type ({@link CacheKeys}).
+	 * @throws IllegalArgumentException if the key's type has no {@code toString()} of its own
+	 */
 	public String entryKey(Object key) {
-		return this.entryKeyPrefix + RedisKeys.escape(keyString(key)) + "}";
+		return this.entryKeyPrefix + RedisKeys.escape(CacheKeys.encode(key)) + "}";
 	}
 
 	// ---------------------------------------------------------------- Spring Cache API: reads
@@ -123,6 +132,7 @@ public final class RedisPatternsCache implements Cache {
 		String entryKey = entryKey(key);
 		CacheInvocation invocation = CacheInvocation.current();
 		if (invocation != null && invocation.refreshing()) {
+			refreshTarget(invocation, key, entryKey);
 			return null;
 		}
 		Lookup found = lookup(key, entryKey, invocation, null, null);
@@ -132,15 +142,12 @@ public final class RedisPatternsCache implements Cache {
 		if (invocation == null) {
 			return null;
 		}
-		if (found.unavailable || !this.scope.policy.stampedeProtection()) {
-			invocation.register(this, entryKey, null, observeLoad(key));
-			return null;
-		}
-		Outcome outcome = this.leases.acquireOrWait(entryKey, found.entryCheck);
+		Outcome outcome = found.unavailable ? Outcome.UNAVAILABLE
+				: this.leases.acquireOrWait(entryKey, found.entryCheck, this.scope.policy.stampedeProtection());
 		if (outcome.kind == Outcome.VALUE) {
 			return wrap(outcome.value);
 		}
-		invocation.register(this, entryKey, outcome.lease, observeLoad(key));
+		registerMiss(invocation, key, entryKey, outcome.lease);
 		return null;
 	}
 
@@ -168,21 +175,19 @@ public final class RedisPatternsCache implements Cache {
 		String entryKey = entryKey(key);
 		CacheInvocation invocation = CacheInvocation.current();
 		if (invocation != null && invocation.refreshing()) {
-			return load(key, entryKey, valueLoader, this.leases.current(entryKey), true);
+			Pending target = invocation.claim(this, entryKey);
+			return load(key, entryKey, valueLoader, (target != null) ? target.lease() : null);
 		}
 		Lookup found = lookup(key, entryKey, invocation, valueLoader, null);
 		if (found.hit) {
 			return (T) found.value;
 		}
-		if (found.unavailable || !this.scope.policy.stampedeProtection()) {
-			return load(key, entryKey, valueLoader, null, !found.unavailable);
+		Outcome outcome = found.unavailable ? Outcome.UNAVAILABLE
+				: this.leases.acquireOrWait(entryKey, found.entryCheck, this.scope.policy.stampedeProtection());
+		if (outcome.kind == Outcome.VALUE) {
+			return (T) outcome.value;
 		}
-		Outcome outcome = this.leases.acquireOrWait(entryKey, found.entryCheck);
-		return switch (outcome.kind) {
-			case Outcome.VALUE -> (T) outcome.value;
-			case Outcome.LEASED -> load(key, entryKey, valueLoader, outcome.lease, true);
-			default -> load(key, entryKey, valueLoader, null, outcome.kind == Outcome.LOAD);
-		};
+		return load(key, entryKey, valueLoader, outcome.lease);
 	}
 
 	/**
@@ -196,19 +201,23 @@ public final class RedisPatternsCache implements Cache {
 		String entryKey = entryKey(key);
 		CacheInvocation invocation = CacheInvocation.current();
 		if (invocation != null && invocation.refreshing()) {
+			detach(key, refreshTarget(invocation, key, entryKey));
 			return null;
 		}
 		Lookup near = nearLookup(key, entryKey, invocation, null, null);
 		if (near != null) {
 			return CompletableFuture.completedFuture(wrap(near.value));
 		}
+		CacheInvocation loading = (invocation != null && invocation.asyncResult()) ? invocation : null;
 		if (!this.scope.connected()) {
 			missBecauseUnavailable(null);
+			if (loading != null) {
+				registerMiss(loading, key, entryKey, null);
+			}
 			return null;
 		}
-		boolean takesLease = invocation != null && invocation.asyncResult() && this.scope.policy.stampedeProtection();
 		CompletableFuture<Object> result = new CompletableFuture<>();
-		long mark = this.channel.mark();
+		long mark = this.channel.mark(entryKey);
 		getAsync(entryKey).whenCompleteAsync((raw, failure) -> {
 			try {
 				Lookup found = (failure != null) ? missBecauseUnavailable(failure)
@@ -216,23 +225,31 @@ public final class RedisPatternsCache implements Cache {
 				if (found.hit) {
 					result.complete(wrap(found.value));
 				}
-				else if (!takesLease || found.unavailable) {
-					if (invocation != null && invocation.asyncResult()) {
-						invocation.register(this, entryKey, null, observeLoad(key));
-					}
+				else if (loading == null) {
+					result.complete(null);
+				}
+				else if (found.unavailable) {
+					registerMiss(loading, key, entryKey, null);
 					result.complete(null);
 				}
 				else {
-					this.leases.acquireOrWaitAsync(entryKey, found.entryCheck).whenComplete((outcome, ex) -> {
-						if (outcome != null && outcome.kind == Outcome.VALUE) {
-							result.complete(wrap(outcome.value));
-						}
-						else {
-							invocation.register(this, entryKey, (outcome != null) ? outcome.lease : null,
-									observeLoad(key));
+					this.leases.acquireOrWaitAsync(entryKey, found.entryCheck, this.scope.policy.stampedeProtection())
+						.whenComplete((outcome, ex) -> {
+							if (outcome != null && outcome.kind == Outcome.VALUE) {
+								result.complete(wrap(outcome.value));
+								return;
+							}
+							Lease lease = (outcome != null) ? outcome.lease : null;
+							try {
+								registerMiss(loading, key, entryKey, lease);
+							}
+							catch (RuntimeException failed) {
+								if (lease != null) {
+									this.leases.releaseIfPending(lease, CacheMessage.RETRY);
+								}
+							}
 							result.complete(null);
-						}
-					});
+						});
 				}
 			}
 			catch (Throwable ex) {
@@ -253,7 +270,8 @@ public final class RedisPatternsCache implements Cache {
 		String entryKey = entryKey(key);
 		CacheInvocation invocation = CacheInvocation.current();
 		if (invocation != null && invocation.refreshing()) {
-			return loadAsync(key, entryKey, valueLoader, this.leases.current(entryKey), true);
+			Pending target = invocation.claim(this, entryKey);
+			return loadAsync(key, entryKey, valueLoader, (target != null) ? target.lease() : null);
 		}
 		Lookup near = nearLookup(key, entryKey, invocation, null, valueLoader);
 		if (near != null) {
@@ -261,10 +279,10 @@ public final class RedisPatternsCache implements Cache {
 		}
 		if (!this.scope.connected()) {
 			missBecauseUnavailable(null);
-			return loadAsync(key, entryKey, valueLoader, null, false);
+			return loadAsync(key, entryKey, valueLoader, null);
 		}
 		CompletableFuture<T> result = new CompletableFuture<>();
-		long mark = this.channel.mark();
+		long mark = this.channel.mark(entryKey);
 		getAsync(entryKey).whenCompleteAsync((raw, failure) -> {
 			try {
 				Lookup found = (failure != null) ? missBecauseUnavailable(failure)
@@ -272,22 +290,20 @@ public final class RedisPatternsCache implements Cache {
 				if (found.hit) {
 					result.complete((T) found.value);
 				}
-				else if (found.unavailable || !this.scope.policy.stampedeProtection()) {
-					pipe(loadAsync(key, entryKey, valueLoader, null, !found.unavailable), result);
+				else if (found.unavailable) {
+					pipe(loadAsync(key, entryKey, valueLoader, null), result);
 				}
 				else {
-					this.leases.acquireOrWaitAsync(entryKey, found.entryCheck).whenComplete((outcome, ex) -> {
-						if (outcome == null) {
-							pipe(loadAsync(key, entryKey, valueLoader, null, false), result);
-						}
-						else if (outcome.kind == Outcome.VALUE) {
-							result.complete((T) outcome.value);
-						}
-						else {
-							pipe(loadAsync(key, entryKey, valueLoader, outcome.lease, outcome.kind != Outcome.LOAD_ONLY),
-									result);
-						}
-					});
+					this.leases.acquireOrWaitAsync(entryKey, found.entryCheck, this.scope.policy.stampedeProtection())
+						.whenComplete((outcome, ex) -> {
+							if (outcome != null && outcome.kind == Outcome.VALUE) {
+								result.complete((T) outcome.value);
+							}
+							else {
+								pipe(loadAsync(key, entryKey, valueLoader, (outcome != null) ? outcome.lease : null),
+										result);
+							}
+						});
 				}
 			}
 			catch (Throwable ex) {
@@ -300,32 +316,32 @@ public final class RedisPatternsCache implements Cache {
 	// ---------------------------------------------------------------- Spring Cache API: writes
 
 	/**
-	 * Stores {@code value}; when this instance holds the key's loading lease (a plain {@code @Cacheable}
-	 * miss) the write also releases it, and callers waiting in any instance get the value.
+	 * Stores {@code value}. When the put answers a miss of the same {@code @Cacheable} invocation it is that
+	 * load's fill: it stores only if the key was not written, evicted or cleared since the miss, releases
+	 * the loading lease and gives the value to the callers waiting in any instance. Any other put is a
+	 * write: it always stores and voids the loads in flight.
 	 */
 	@Override
 	public void put(Object key, @Nullable Object value) {
-		store(key, value);
-	}
-
-	/** {@link #put}, telling whether Redis confirmed the write (false: skipped, refused or unavailable). */
-	boolean store(Object key, @Nullable Object value) {
 		String entryKey = entryKey(key);
-		Lease lease = this.leases.take(entryKey);
-		long loadNanos = -1;
-		if (lease != null) {
-			loadNanos = lease.loadNanos();
+		Pending miss = claim(key, entryKey);
+		if (miss != null) {
+			fill(key, entryKey, value, miss.lease(), System.nanoTime() - miss.startedNanos());
 		}
 		else {
-			CacheInvocation invocation = CacheInvocation.current();
-			long started = (invocation != null) ? invocation.missStartedNanos(this, entryKey) : -1;
-			if (started != -1) {
-				loadNanos = System.nanoTime() - started;
-			}
+			await(writeAsync(key, entryKey, value));
 		}
-		return write(key, entryKey, value, lease, loadNanos);
 	}
 
+	/** A write of {@code value} (never a load's fill), telling whether Redis confirmed it. */
+	boolean write(Object key, @Nullable Object value) {
+		return await(writeAsync(key, entryKey(key), value));
+	}
+
+	/**
+	 * Stores {@code value} unless an entry exists; the existing value, or {@code null} after storing. Storing
+	 * voids the loads in flight, as a put does.
+	 */
 	@Override
 	public @Nullable ValueWrapper putIfAbsent(Object key, @Nullable Object value) {
 		String entryKey = entryKey(key);
@@ -334,17 +350,18 @@ public final class RedisPatternsCache implements Cache {
 			return (existing != null) ? wrap(existing) : null;
 		}
 		byte[] entry = encodeEntry(key, value, -1);
-		this.channel.invalidateNear(entryKey);
+		long mark = this.channel.beforeWrite(entryKey);
 		if (!this.scope.connected()) {
 			this.scope.unavailable(Operation.WRITE, null);
 			return null;
 		}
 		try {
 			byte[] existing = this.scope.runtime.connector.await(
-					this.scope.commands().putIfAbsent(CacheCommands.utf8(entryKey), entry, physicalTtlMillis(entry),
+					this.scope.commands().putIfAbsent(CacheCommands.Keys.of(entryKey), entry, physicalTtlMillis(entry),
 							this.scope.channel, this.scope.message(CacheMessage.FILLED, entryKey)),
 					this.scope.policy.timeout());
 			if (existing == null) {
+				this.scope.flights.signal(entryKey, new Signal(CacheMessage.FILLED, entry));
 				return null;
 			}
 			StoredValue stored = this.scope.decode(existing);
@@ -353,6 +370,9 @@ public final class RedisPatternsCache implements Cache {
 		catch (RedisPatternsException ex) {
 			this.scope.unavailable(Operation.WRITE, ex);
 			return null;
+		}
+		finally {
+			this.channel.afterWrite(entryKey, mark, false, null, 0, 0);
 		}
 	}
 
@@ -373,36 +393,47 @@ public final class RedisPatternsCache implements Cache {
 		return unlink(entryKey(key));
 	}
 
+	/** Removes the entry and voids the loads in flight, in Redis, this instance's near cache and waiters. */
 	private long unlink(String entryKey) {
-		this.channel.invalidateNear(entryKey);
+		this.channel.beforeWrite(entryKey);
 		if (!this.scope.connected()) {
 			this.scope.unavailable(Operation.EVICT, null);
 			return -1;
 		}
 		CompletableFuture<Long> removed;
 		try {
-			removed = this.scope.commands().evict(CacheCommands.utf8(entryKey), this.scope.channel,
+			removed = this.scope.commands().evict(CacheCommands.Keys.of(entryKey), this.scope.channel,
 					this.scope.message(CacheMessage.EVICTED, entryKey));
 		}
 		catch (RedisPatternsException ex) {
 			this.scope.unavailable(Operation.EVICT, ex);
+			evicted(entryKey);
 			return -1;
 		}
-		if (CacheRuntime.onNonBlockingThread()) {
-			removed.whenComplete((count, ex) -> {
-				if (ex != null) {
-					this.scope.unavailable(Operation.EVICT, ex);
-				}
-			});
+		boolean nonBlocking = CacheRuntime.onNonBlockingThread();
+		CompletableFuture<Long> done = removed.whenComplete((count, ex) -> {
+			evicted(entryKey);
+			if (ex != null && nonBlocking) {
+				this.scope.unavailable(Operation.EVICT, ex);
+			}
+		});
+		if (nonBlocking) {
 			return 0;
 		}
 		try {
-			return this.scope.runtime.connector.await(removed, this.scope.policy.timeout());
+			return this.scope.runtime.connector.await(done, this.scope.policy.timeout());
 		}
 		catch (RedisPatternsException ex) {
 			this.scope.unavailable(Operation.EVICT, ex);
+			evicted(entryKey);
 			return -1;
 		}
+	}
+
+	/** After an eviction: no read that began before it keeps a value here, and waiters look again. */
+	private void evicted(String entryKey) {
+		this.channel.afterWrite(entryKey, 0, false, null, 0, 0);
+		this.scope.flights.signal(entryKey, Signal.RETRY);
 	}
 
 	@Override
@@ -412,7 +443,7 @@ public final class RedisPatternsCache implements Cache {
 
 	/**
 	 * Removes every entry of this cache, on every master, with {@code SCAN} and {@code UNLINK} (never
-	 * {@code KEYS}), and tells every instance to clear its near cache.
+	 * {@code KEYS}), voids every load in flight, and tells every instance to clear its near cache.
 	 */
 	@Override
 	public boolean invalidate() {
@@ -433,6 +464,83 @@ public final class RedisPatternsCache implements Cache {
 			this.scope.unavailable(Operation.EVICT, ex);
 			return false;
 		}
+		finally {
+			this.channel.clearNear();
+			this.scope.flights.signalAll(Signal.RETRY);
+		}
+	}
+
+	// ---------------------------------------------------------------- misses and their puts
+
+	/** Remembers a miss whose value the invocation's method now loads; its put fills under {@code lease}. */
+	private void registerMiss(CacheInvocation invocation, Object key, String entryKey, @Nullable Lease lease) {
+		Pending miss = invocation.register(this, entryKey, key, lease, observeLoad(key));
+		if (miss != null && invocation.asyncResult()) {
+			detach(key, miss);
+		}
+	}
+
+	/** Inside a background refresh: the refresh's own load of this key, or else a load that may not store. */
+	private Pending refreshTarget(CacheInvocation invocation, Object key, String entryKey) {
+		Pending target = invocation.find(this, entryKey);
+		if (target == null) {
+			target = invocation.register(this, entryKey, key, null, null);
+		}
+		return (target != null) ? target : new Pending(this, entryKey, key, null, System.nanoTime(), null);
+	}
+
+	/** The miss a put stores the value of, if it is one: of the current invocation, or a detached one. */
+	private @Nullable Pending claim(Object key, String entryKey) {
+		CacheInvocation invocation = CacheInvocation.current();
+		if (invocation != null) {
+			Pending miss = invocation.claim(this, entryKey);
+			if (miss != null) {
+				forget(miss);
+				return miss;
+			}
+		}
+		List<Detached> candidates = this.detached.get(entryKey);
+		if (candidates != null) {
+			for (Detached candidate : candidates) {
+				if (candidate.key() == key && candidate.miss().claim()) {
+					forget(candidate.miss());
+					return candidate.miss();
+				}
+			}
+		}
+		return null;
+	}
+
+	private void detach(Object key, Pending miss) {
+		this.detached.compute(miss.entryKey(), (entryKey, list) -> {
+			List<Detached> added = (list != null) ? new ArrayList<>(list) : new ArrayList<>(1);
+			added.add(new Detached(key, miss));
+			return added;
+		});
+	}
+
+	/** The refresh is over: its misses (of any cache) no longer wait for a put from another thread. */
+	private static void forgetAll(CacheInvocation refreshing) {
+		for (Pending miss : refreshing.misses()) {
+			miss.cache().forget(miss);
+		}
+	}
+
+	void forget(Pending miss) {
+		this.detached.computeIfPresent(miss.entryKey(), (entryKey, list) -> {
+			List<Detached> kept = new ArrayList<>(list.size());
+			for (Detached candidate : list) {
+				if (candidate.miss() != miss) {
+					kept.add(candidate);
+				}
+			}
+			return kept.isEmpty() ? null : kept;
+		});
+	}
+
+	/** A miss whose put may come on another thread, with the key object Spring will put with. */
+	private record Detached(Object key, Pending miss) {
+
 	}
 
 	// ---------------------------------------------------------------- lookup
@@ -447,7 +555,7 @@ public final class RedisPatternsCache implements Cache {
 		if (!this.scope.connected()) {
 			return missBecauseUnavailable(null);
 		}
-		long mark = this.channel.mark();
+		long mark = this.channel.mark(entryKey);
 		byte[] raw;
 		try {
 			raw = this.scope.runtime.connector.await(
@@ -478,7 +586,7 @@ public final class RedisPatternsCache implements Cache {
 		}
 		if (this.scope.policy.refreshAhead() && CacheEntry.freshness(now, entry.expiresAtMillis(), entry.loadMillis(),
 				this.scope.policy) != Freshness.FRESH) {
-			this.refresh.start(entryKey, entry.expiresAtMillis(), refresher(key, invocation, callable, supplier));
+			this.refresh.start(entryKey, entry.expiresAtMillis(), refresher(key, entryKey, invocation, callable, supplier));
 		}
 		this.scope.listener.request(this.scope.name, Result.NEAR_HIT);
 		return Lookup.hit(entry.value());
@@ -495,7 +603,7 @@ public final class RedisPatternsCache implements Cache {
 		long now = System.currentTimeMillis();
 		Freshness freshness = stored.entry().freshness(now, this.scope.policy);
 		if (freshness != Freshness.FRESH) {
-			Refresher refresher = refresher(key, invocation, callable, supplier);
+			Refresher refresher = refresher(key, entryKey, invocation, callable, supplier);
 			if (refresher == null && freshness == Freshness.STALE) {
 				// nobody here can recompute it: better a miss than serving stale data until it is gone
 				this.scope.listener.request(this.scope.name, Result.MISS);
@@ -514,20 +622,48 @@ public final class RedisPatternsCache implements Cache {
 	}
 
 	/** How this caller could recompute the entry in the background, if it can. */
-	private @Nullable Refresher refresher(Object key, @Nullable CacheInvocation invocation,
+	private @Nullable Refresher refresher(Object key, String entryKey, @Nullable CacheInvocation invocation,
 			@Nullable Callable<?> callable, @Nullable Supplier<? extends CompletableFuture<?>> supplier) {
 		if (callable != null) {
-			return () -> {
+			return (lease) -> {
+				long start = System.nanoTime();
 				Object value = callable.call();
-				put(key, value);
+				fill(key, entryKey, value, lease, System.nanoTime() - start);
 				return value;
 			};
 		}
 		if (supplier != null) {
-			return () -> supplier.get().thenAccept((value) -> put(key, value));
+			return (lease) -> {
+				long start = System.nanoTime();
+				return supplier.get()
+					.thenCompose((value) -> fillAsync(key, entryKey, value, lease, System.nanoTime() - start));
+			};
 		}
 		CacheInvocation.Replay replay = (invocation != null) ? invocation.replay() : null;
-		return (replay != null) ? replay::proceed : null;
+		if (replay == null) {
+			return null;
+		}
+		return (lease) -> {
+			// Spring's put of the replayed method is this refresh's fill
+			Pending target = new Pending(this, entryKey, key, lease, System.nanoTime(), null);
+			CacheInvocation refreshing = CacheInvocation.openRefresh(target);
+			Object result;
+			try {
+				result = replay.proceed();
+			}
+			catch (Throwable ex) {
+				forgetAll(refreshing);
+				throw ex;
+			}
+			finally {
+				refreshing.detach();
+			}
+			if (result instanceof CompletableFuture<?> future) {
+				return future.whenComplete((value, failure) -> forgetAll(refreshing));
+			}
+			forgetAll(refreshing);
+			return result;
+		};
 	}
 
 	// ---------------------------------------------------------------- loading and storing
@@ -539,7 +675,11 @@ public final class RedisPatternsCache implements Cache {
 				? observations.start(RedisPatternsObservation.CACHE_LOAD, this.scope.name, null, key) : null;
 	}
 
-	private <T> @Nullable T load(Object key, String entryKey, Callable<T> loader, @Nullable Lease lease, boolean store) {
+	/**
+	 * Runs {@code loader} and stores its value under {@code lease} (not at all without one). The value is
+	 * returned to the caller even when the store is refused.
+	 */
+	private <T> @Nullable T load(Object key, String entryKey, Callable<T> loader, @Nullable Lease lease) {
 		Observation observation = observeLoad(key);
 		long start = System.nanoTime();
 		T value;
@@ -561,15 +701,12 @@ public final class RedisPatternsCache implements Cache {
 			PatternObservations.stop(observation, "success", null);
 		}
 		this.scope.listener.load(this.scope.name, elapsed, true);
-		if (store) {
-			Lease held = (lease != null && this.leases.take(lease)) ? lease : null;
-			write(key, entryKey, value, held, (held != null) ? held.loadNanos() : elapsed);
-		}
+		fill(key, entryKey, value, lease, elapsed);
 		return value;
 	}
 
 	private <T> CompletableFuture<T> loadAsync(Object key, String entryKey, Supplier<CompletableFuture<T>> loader,
-			@Nullable Lease lease, boolean store) {
+			@Nullable Lease lease) {
 		Observation observation = observeLoad(key);
 		long start = System.nanoTime();
 		CompletableFuture<T> loaded;
@@ -597,13 +734,8 @@ public final class RedisPatternsCache implements Cache {
 				result.completeExceptionally(CacheScope.unwrap(failure));
 				return;
 			}
-			if (!store) {
-				completeAsync(result, value, null);
-				return;
-			}
-			Lease held = (lease != null && this.leases.take(lease)) ? lease : null;
 			try {
-				writeAsync(key, entryKey, value, held, (held != null) ? held.loadNanos() : elapsed)
+				fillAsync(key, entryKey, value, lease, elapsed)
 					.whenComplete((ignored, ex) -> completeAsync(result, value, null));
 			}
 			catch (RuntimeException ex) {
@@ -625,15 +757,13 @@ public final class RedisPatternsCache implements Cache {
 		});
 	}
 
-	/** Stores and waits (bounded by {@code timeout}) unless on a thread that must not block. */
-	private boolean write(Object key, String entryKey, @Nullable Object value, @Nullable Lease lease,
-			long loadNanos) {
-		CompletableFuture<Boolean> written = writeAsync(key, entryKey, value, lease, loadNanos);
+	/** Waits (bounded by {@code timeout}) for a store, unless on a thread that must not block. */
+	private boolean await(CompletableFuture<Boolean> stored) {
 		if (CacheRuntime.onNonBlockingThread()) {
 			return false;
 		}
 		try {
-			return written.get();
+			return stored.get();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -644,21 +774,25 @@ public final class RedisPatternsCache implements Cache {
 		}
 	}
 
+	private boolean fill(Object key, String entryKey, @Nullable Object value, @Nullable Lease lease, long loadNanos) {
+		return await(fillAsync(key, entryKey, value, lease, loadNanos));
+	}
+
 	/**
-	 * Stores an entry, releasing {@code lease} if given, and wakes this instance's waiters with it. Never
-	 * fails for Redis being unavailable (the write is skipped and reported); a value the codec refuses is
-	 * an error for the caller. A {@code null} where nulls are not cached removes the entry instead.
+	 * Stores a loaded value under the load's {@code lease}: only if no put, eviction, clear or other fill of
+	 * the key happened since the lease was taken. Releases the lease either way and wakes this instance's
+	 * waiters (with the entry when it was stored). Never fails for Redis being unavailable (the store is
+	 * skipped and reported); a value the codec refuses is an error for the caller. Without a lease (Redis
+	 * could not be asked when the load began) nothing is stored.
 	 */
-	private CompletableFuture<Boolean> writeAsync(Object key, String entryKey, @Nullable Object value,
+	private CompletableFuture<Boolean> fillAsync(Object key, String entryKey, @Nullable Object value,
 			@Nullable Lease lease, long loadNanos) {
-		this.channel.invalidateNear(entryKey);
+		if (lease == null) {
+			return CompletableFuture.completedFuture(false);
+		}
+		this.leases.finish(lease);
 		if (value == null && !this.scope.policy.cacheNulls()) {
-			if (lease != null) {
-				this.leases.release(lease, CacheMessage.SKIPPED);
-			}
-			else {
-				unlink(entryKey);
-			}
+			this.leases.release(lease, CacheMessage.SKIPPED);
 			return CompletableFuture.completedFuture(false);
 		}
 		byte[] entry;
@@ -666,39 +800,79 @@ public final class RedisPatternsCache implements Cache {
 			entry = encodeEntry(key, value, loadNanos);
 		}
 		catch (RuntimeException ex) {
-			if (lease != null) {
-				this.leases.release(lease, CacheMessage.SKIPPED);
-			}
+			this.leases.release(lease, CacheMessage.SKIPPED);
 			throw ex;
 		}
 		if (!this.scope.connected()) {
+			// nothing can be stored or evicted now: local waiters may as well have this load's value
 			this.scope.unavailable(Operation.WRITE, null);
 			this.scope.flights.signal(entryKey, new Signal(CacheMessage.FILLED, entry));
 			return CompletableFuture.completedFuture(false);
 		}
-		// Local waiters get the entry now: the fill script's message reaches this instance's own channel
-		// before the fill's reply does, and an entry-less wake-up would cost each of them another round trip.
-		// They get the same entry if the write fails (below); those joining meanwhile are woken below.
-		this.scope.flights.signal(entryKey, new Signal(CacheMessage.FILLED, entry));
-		long mark = this.channel.mark();
-		CompletableFuture<Long> filled;
+		long mark = this.channel.mark(entryKey);
+		CompletableFuture<Boolean> filled;
 		try {
-			filled = this.scope.commands().fill(CacheCommands.utf8(entryKey), CacheScope.leaseKey(entryKey), entry,
-					physicalTtlMillis(entry), (lease != null) ? lease.token : null, this.scope.channel,
-					this.scope.message(CacheMessage.FILLED, entryKey));
+			filled = this.scope.commands().fill(lease.keys, entry, physicalTtlMillis(entry), lease.token, lease.ticket,
+					this.scope.channel, this.scope.message(CacheMessage.FILLED, entryKey));
 		}
 		catch (RuntimeException ex) {
 			filled = CompletableFuture.failedFuture(ex);
 		}
-		return this.scope.timed(filled).handle((result, failure) -> {
-			this.scope.flights.signal(entryKey, new Signal(CacheMessage.FILLED, entry));
+		return this.scope.timed(filled).handle((stored, failure) -> {
 			if (failure != null) {
 				this.scope.unavailable(Operation.WRITE, failure);
+			}
+			if (failure != null || !Boolean.TRUE.equals(stored)) {
+				if (failure == null && logger.isDebugEnabled()) {
+					logger.debug("Cache '" + this.scope.name + "': loaded value not stored, the entry was written, "
+							+ "evicted or cleared since the load began");
+				}
+				// refused (or unknown): waiters look again and find the newer entry, or load
+				this.scope.flights.signal(entryKey, Signal.RETRY);
 				return false;
 			}
+			this.scope.flights.signal(entryKey, new Signal(CacheMessage.FILLED, entry));
 			CacheEntry header = CacheEntry.decode(entry);
-			this.channel.fillNear(entryKey, value, header.expiresAtMillis(), header.loadMillis(),
-					System.currentTimeMillis(), mark);
+			this.channel.afterWrite(entryKey, mark, true, value, header.expiresAtMillis(), header.loadMillis());
+			return true;
+		});
+	}
+
+	/**
+	 * Writes {@code value}, replacing the entry and voiding the loads in flight, and wakes this instance's
+	 * waiters with it. Never fails for Redis being unavailable (the write is skipped and reported); a value
+	 * the codec refuses is an error for the caller. A {@code null} where nulls are not cached removes the
+	 * entry instead.
+	 */
+	private CompletableFuture<Boolean> writeAsync(Object key, String entryKey, @Nullable Object value) {
+		if (value == null && !this.scope.policy.cacheNulls()) {
+			unlink(entryKey);
+			return CompletableFuture.completedFuture(false);
+		}
+		byte[] entry = encodeEntry(key, value, -1);
+		long mark = this.channel.beforeWrite(entryKey);
+		if (!this.scope.connected()) {
+			this.scope.unavailable(Operation.WRITE, null);
+			return CompletableFuture.completedFuture(false);
+		}
+		CompletableFuture<Long> written;
+		try {
+			written = this.scope.commands().put(CacheCommands.Keys.of(entryKey), entry, physicalTtlMillis(entry),
+					this.scope.channel, this.scope.message(CacheMessage.FILLED, entryKey));
+		}
+		catch (RuntimeException ex) {
+			written = CompletableFuture.failedFuture(ex);
+		}
+		return this.scope.timed(written).handle((result, failure) -> {
+			if (failure != null) {
+				this.scope.unavailable(Operation.WRITE, failure);
+				this.channel.afterWrite(entryKey, mark, false, null, 0, 0);
+				this.scope.flights.signal(entryKey, Signal.RETRY);
+				return false;
+			}
+			this.scope.flights.signal(entryKey, new Signal(CacheMessage.FILLED, entry));
+			CacheEntry header = CacheEntry.decode(entry);
+			this.channel.afterWrite(entryKey, mark, true, value, header.expiresAtMillis(), header.loadMillis());
 			return true;
 		});
 	}
@@ -748,8 +922,14 @@ public final class RedisPatternsCache implements Cache {
 	}
 
 	/** Called when the invocation that answered a miss ends. */
-	void settle(CacheInvocation.Pending miss, boolean failed) {
+	void settle(Pending miss, boolean failed) {
+		forget(miss);
 		this.leases.settle(miss, failed);
+	}
+
+	/** The Redis commands of this cache (shared by the manager's caches); tests hold a clear through them. */
+	CacheCommands commands() {
+		return this.scope.commands();
 	}
 
 	void renewLeases() {
@@ -790,23 +970,6 @@ public final class RedisPatternsCache implements Cache {
 
 	private static ValueWrapper wrap(@Nullable Object value) {
 		return new SimpleValueWrapper(value);
-	}
-
-	/**
-	 * The text form of a cache key. Strings, numbers, {@code SimpleKey} and every type with its own
-	 * {@code toString()} qualify; a key whose text would be an identity hash (different in every JVM)
-	 * is refused.
-	 */
-	static String keyString(Object key) {
-		if (key instanceof String text) {
-			return text;
-		}
-		if (!HAS_OWN_TO_STRING.get(key.getClass())) {
-			throw new IllegalArgumentException("Cache key of type " + key.getClass().getName()
-					+ " has no toString() of its own, so it would differ in every JVM; use a key expression "
-					+ "(@Cacheable(key = ...)) or give the type a toString()");
-		}
-		return key.toString();
 	}
 
 	private static String globEscape(String text) {

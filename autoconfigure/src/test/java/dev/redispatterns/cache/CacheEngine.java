@@ -70,6 +70,10 @@ final class CacheEngine implements AutoCloseable {
 		this.connector.await(this.connector.async().set(key.getBytes(java.nio.charset.StandardCharsets.UTF_8), value, args));
 	}
 
+	void del(String key) {
+		this.connector.await(this.connector.async().del(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+	}
+
 	long pttl(String key) {
 		return this.connector.await(this.connector.async().pttl(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
 	}

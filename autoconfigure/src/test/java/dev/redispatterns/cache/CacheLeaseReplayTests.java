@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 import io.lettuce.core.ScriptOutputType;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,31 +45,34 @@ class CacheLeaseReplayTests {
 
 	@Test
 	void aLeaseRequestSentTwiceIsGrantedTwiceToTheSameCallerOnly() {
-		byte[][] keys = ScriptExecutor.keys("rp:cache:{replay:1}", "rp:cache:{replay:1}:lease");
-		assertThat(acquire(keys, "token-a")).isEqualTo(1L);
-		assertThat(acquire(keys, "token-a")).as("the same request again").isEqualTo(1L);
-		assertThat(acquire(keys, "token-b")).as("another caller").isEqualTo(0L);
+		byte[][] keys = ScriptExecutor.keys("rp:cache:{replay:1}", "rp:cache:{replay:1}:lease",
+				"rp:cache:{replay:1}:ticket");
+		assertThat(acquire(keys, "token-a", "ticket-a")).containsExactly(1L, "ticket-a");
+		assertThat(acquire(keys, "token-a", "ticket-a")).as("the same request again").containsExactly(1L, "ticket-a");
+		assertThat(acquire(keys, "token-b", "ticket-b")).as("another caller, who shares the ticket")
+			.containsExactly(0L, "ticket-a");
 	}
 
 	@Test
 	void aRefreshLeaseRequestSentTwiceIsGrantedTwiceToTheSameCallerOnly() {
-		byte[][] keys = ScriptExecutor.keys("rp:cache:{replay:2}", "rp:cache:{replay:2}:lease");
+		byte[][] keys = ScriptExecutor.keys("rp:cache:{replay:2}", "rp:cache:{replay:2}:lease",
+				"rp:cache:{replay:2}:ticket");
 		byte[] expiry = new byte[8];
-		assertThat(refresh(keys, "token-a", expiry)).isEqualTo(1L);
-		assertThat(refresh(keys, "token-a", expiry)).isEqualTo(1L);
-		assertThat(refresh(keys, "token-b", expiry)).isEqualTo(0L);
+		assertThat(refresh(keys, "token-a", expiry, "ticket-a")).isEqualTo("ticket-a");
+		assertThat(refresh(keys, "token-a", expiry, "ticket-a")).isEqualTo("ticket-a");
+		assertThat(refresh(keys, "token-b", expiry, "ticket-b")).isNull();
 	}
 
-	private long acquire(byte[][] keys, String token) {
+	private List<Object> acquire(byte[][] keys, String token, String ticket) {
 		List<Object> reply = this.scripts.call(CacheCommands.ACQUIRE, ScriptOutputType.MULTI, keys, bytes(token),
-				ScriptExecutor.arg(10_000), bytes("1"));
-		return (Long) reply.get(0);
+				ScriptExecutor.arg(10_000), bytes("1"), bytes(ticket));
+		return List.of(reply.get(0), new String((byte[]) reply.get(1), StandardCharsets.UTF_8));
 	}
 
-	private long refresh(byte[][] keys, String token, byte[] expiry) {
-		Long reply = this.scripts.call(CacheCommands.REFRESH_LEASE, ScriptOutputType.INTEGER, keys, bytes(token),
-				ScriptExecutor.arg(10_000), expiry);
-		return reply;
+	private @Nullable String refresh(byte[][] keys, String token, byte[] expiry, String ticket) {
+		byte[] reply = this.scripts.call(CacheCommands.REFRESH_LEASE, ScriptOutputType.VALUE, keys, bytes(token),
+				ScriptExecutor.arg(10_000), expiry, bytes(ticket));
+		return (reply != null) ? new String(reply, StandardCharsets.UTF_8) : null;
 	}
 
 	private static byte[] bytes(String text) {

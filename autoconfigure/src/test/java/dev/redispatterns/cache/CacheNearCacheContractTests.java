@@ -1,6 +1,12 @@
 package dev.redispatterns.cache;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The near cache answers repeated reads in-process and stays coherent across instances: a write or an
  * eviction in one instance reaches the other instances' next reads through the cache's channel, long
- * before the near cache's own time to live (an hour here) would.
+ * before the near cache's own time to live (an hour here) would. In the writing instance, once a put or
+ * an evict has returned, no read that began before it puts the old value back into the near cache.
  */
 abstract class CacheNearCacheContractTests {
 
@@ -67,6 +74,79 @@ abstract class CacheNearCacheContractTests {
 			awaitUntil(() -> "product-3-v2".equals(second.product("3")), Duration.ofSeconds(5));
 			assertThat(second.plainCalls()).as("B loaded it again after the eviction").isEqualTo(1);
 		}));
+	}
+
+	@Test
+	void aReadWhoseGetBeganBeforeALocalEvictDoesNotPutTheOldValueBackIntoTheNearCache() {
+		this.runner.run((context) -> {
+			CachedCatalog catalog = context.getBean(CachedCatalog.class);
+			RedisPatternsCache cache = awaitSubscribed(context);
+			catalog.loadMillis(0);
+			assertThat(catalog.product("5")).isEqualTo("product-5-v1");
+			cache.clearNear();
+			String read = readHeldAfterItsGet(context, () -> catalog.product("5"), () -> {
+				catalog.version("v2");
+				catalog.remove("5");
+			});
+			assertThat(read).as("the read itself began before the evict").isEqualTo("product-5-v1");
+			assertThat(catalog.product("5")).as("the near cache does not serve the evicted value")
+				.isEqualTo("product-5-v2");
+		});
+	}
+
+	@Test
+	void aReadWhoseGetBeganBeforeALocalPutDoesNotPutTheOldValueBackIntoTheNearCache() {
+		this.runner.run((context) -> {
+			CachedCatalog catalog = context.getBean(CachedCatalog.class);
+			RedisPatternsCache cache = awaitSubscribed(context);
+			catalog.loadMillis(0);
+			assertThat(catalog.product("6")).isEqualTo("product-6-v1");
+			cache.clearNear();
+			String read = readHeldAfterItsGet(context, () -> catalog.product("6"),
+					() -> catalog.update("6", "changed"));
+			assertThat(read).isEqualTo("product-6-v1");
+			assertThat(catalog.product("6")).isEqualTo("changed");
+			assertThat(catalog.product("6")).isEqualTo("changed");
+		});
+	}
+
+	/**
+	 * Runs {@code read}, holds it once its {@code GET} has answered (before it fills the near cache), runs
+	 * {@code meanwhile}, then lets the read finish.
+	 */
+	private static String readHeldAfterItsGet(ApplicationContext context, java.util.concurrent.Callable<String> read,
+			Runnable meanwhile) throws Exception {
+		RecordingCacheListener listener = context.getBean(RecordingCacheListener.class);
+		CountDownLatch answered = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicReference<Thread> reader = new AtomicReference<>();
+		listener.onRequest((result) -> {
+			if (Thread.currentThread() == reader.get() && result == CacheListener.Result.HIT) {
+				answered.countDown();
+				try {
+					release.await(60, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+		});
+		ExecutorService pool = Executors.newSingleThreadExecutor();
+		try {
+			Future<String> reading = pool.submit(() -> {
+				reader.set(Thread.currentThread());
+				return read.call();
+			});
+			assertThat(answered.await(30, TimeUnit.SECONDS)).as("the read's GET answered").isTrue();
+			meanwhile.run();
+			release.countDown();
+			return reading.get(30, TimeUnit.SECONDS);
+		}
+		finally {
+			listener.onRequest((result) -> {
+			});
+			pool.shutdownNow();
+		}
 	}
 
 	static RedisPatternsCache awaitSubscribed(ApplicationContext context) throws InterruptedException {

@@ -2,6 +2,7 @@ package dev.redispatterns.cache;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +52,54 @@ class CacheNearCacheStandaloneTests extends CacheNearCacheContractTests {
 			catalog.product("4");
 			assertThat(listener.count("request.NEAR_HIT")).as("near cache cleared on reconnect").isZero();
 			assertThat(listener.count("request.HIT")).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void aNearCacheEntryIsNeverServedLongerThanTheNearCacheTtl() {
+		long ttlMillis = 500;
+		this.runner.withPropertyValues("redis.patterns.cache.caches.products.near-cache.ttl=" + ttlMillis + "ms")
+			.run((context) -> {
+				CachedCatalog catalog = context.getBean(CachedCatalog.class);
+				RedisPatternsCache cache = awaitSubscribed(context);
+				catalog.loadMillis(0);
+				assertThat(catalog.product("t")).isEqualTo("product-t-v1");
+				long filled = System.nanoTime();
+				// change Redis behind the near cache's back (no message): only its ttl ends the old copy
+				try (CacheEngine raw = new CacheEngine(this.redis, CachePolicy.defaults())) {
+					byte[] entry = CacheEntry.encode("\"changed\"".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+							System.currentTimeMillis() + 600_000, 1);
+					raw.set(cache.entryKey("t"), entry, io.lettuce.core.SetArgs.Builder.px(600_000));
+				}
+				awaitUntil(() -> {
+					long started = System.nanoTime();
+					String value = catalog.product("t");
+					if (value.equals("product-t-v1")) {
+						assertThat(TimeUnit.NANOSECONDS.toMillis(started - filled))
+							.as("the near copy is served only within its ttl").isLessThan(ttlMillis);
+					}
+					return value.equals("changed");
+				}, Duration.ofSeconds(10));
+			});
+	}
+
+	@Test
+	void theNearCacheHoldsAtMostMaxSizeEntries() {
+		this.runner.withPropertyValues("redis.patterns.cache.caches.products.near-cache.max-size=10").run((context) -> {
+			CachedCatalog catalog = context.getBean(CachedCatalog.class);
+			RecordingCacheListener listener = context.getBean(RecordingCacheListener.class);
+			awaitSubscribed(context);
+			catalog.loadMillis(0);
+			for (int i = 0; i < 50; i++) {
+				catalog.product("m" + i);
+			}
+			listener.reset();
+			for (int i = 0; i < 50; i++) {
+				assertThat(catalog.product("m" + i)).isEqualTo("product-m" + i + "-v1");
+			}
+			assertThat(listener.count("request.NEAR_HIT")).as("answered from memory").isLessThanOrEqualTo(10);
+			assertThat(listener.count("request.HIT")).as("answered by Redis").isEqualTo(50 - listener.count("request.NEAR_HIT"));
+			assertThat(catalog.plainCalls()).isEqualTo(50);
 		});
 	}
 

@@ -1,6 +1,10 @@
 package dev.redispatterns.cache;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -57,6 +61,46 @@ class CacheRedisOutageTests {
 				catalog.product("3");
 				catalog.product("3");
 				assertThat(catalog.plainCalls()).as("served from the cache again").isEqualTo(calls);
+			});
+	}
+
+	@Test
+	void aLoadThatBeganWhileRedisDidNotAnswerDoesNotStoreItsValueOnceRedisIsBack(RedisServerProcess redis) {
+		CachingApplication.runner(redis)
+			.withPropertyValues("redis.patterns.cache.timeout=1s", "redis.patterns.command-timeout=2s")
+			.run((context) -> {
+				CachedCatalog catalog = context.getBean(CachedCatalog.class);
+				RedisPatternsCache cache = (RedisPatternsCache) context.getBean(RedisPatternsCacheManager.class)
+					.getCache("products");
+				catalog.loadMillis(0);
+				assertThat(catalog.product("warm")).isEqualTo("product-warm-v1");
+				CountDownLatch read = new CountDownLatch(1);
+				CountDownLatch release = new CountDownLatch(1);
+				catalog.gate(read, release);
+				ExecutorService pool = Executors.newSingleThreadExecutor();
+				try {
+					Future<String> loading;
+					redis.pause();
+					try {
+						// the GET times out: the method runs without the key's fill ticket
+						loading = pool.submit(() -> catalog.product("u"));
+						assertThat(read.await(30, TimeUnit.SECONDS)).isTrue();
+					}
+					finally {
+						redis.resume();
+					}
+					catalog.version("v2");
+					catalog.remove("u");
+					release.countDown();
+					assertThat(loading.get(30, TimeUnit.SECONDS)).isEqualTo("product-u-v1");
+					try (CacheEngine raw = new CacheEngine(redis, CachePolicy.defaults())) {
+						assertThat(raw.raw(cache.entryKey("u"))).as("not stored: an eviction may have been missed")
+							.isNull();
+					}
+				}
+				finally {
+					pool.shutdownNow();
+				}
 			});
 	}
 

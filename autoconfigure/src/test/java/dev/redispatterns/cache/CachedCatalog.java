@@ -1,6 +1,8 @@
 package dev.redispatterns.cache;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -23,6 +25,8 @@ public class CachedCatalog {
 	private final AtomicInteger asyncCalls = new AtomicInteger();
 
 	private final AtomicReference<RuntimeException> failNext = new AtomicReference<>();
+
+	private final AtomicReference<Gate> gate = new AtomicReference<>();
 
 	private volatile long loadMillis = 300;
 
@@ -52,6 +56,14 @@ public class CachedCatalog {
 	/** Thrown by the next body that runs (once). */
 	public void failNext(RuntimeException failure) {
 		this.failNext.set(failure);
+	}
+
+	/**
+	 * Holds the next body that runs: it reads the source of truth, counts {@code read} down, then waits for
+	 * {@code release} before it returns what it read.
+	 */
+	public void gate(CountDownLatch read, CountDownLatch release) {
+		this.gate.set(new Gate(read, release));
 	}
 
 	/** What the bodies return, so a test can change the source of truth. */
@@ -93,7 +105,38 @@ public class CachedCatalog {
 	public void remove(String id) {
 	}
 
+	@CachePut(cacheNames = "products-sync", key = "#id")
+	public String updateSync(String id, String value) {
+		return value;
+	}
+
+	@CacheEvict("products-sync")
+	public void removeSync(String id) {
+	}
+
+	@CacheEvict("products-async")
+	public void removeAsync(String id) {
+	}
+
+	@CacheEvict(cacheNames = "products", allEntries = true)
+	public void removeAll() {
+	}
+
 	private String load(String id) {
+		Gate held = this.gate.getAndSet(null);
+		if (held != null) {
+			String read = "product-" + id + "-" + this.version;
+			held.read().countDown();
+			try {
+				if (!held.release().await(60, TimeUnit.SECONDS)) {
+					throw new IllegalStateException("gate never released");
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return read;
+		}
 		try {
 			Thread.sleep(this.loadMillis);
 		}
@@ -105,6 +148,10 @@ public class CachedCatalog {
 			throw failure;
 		}
 		return "product-" + id + "-" + this.version;
+	}
+
+	private record Gate(CountDownLatch read, CountDownLatch release) {
+
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.redispatterns.cache;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Counts what caches report, by event name ("request.HIT", "wait.VALUE", "load.success", ...).
@@ -10,6 +11,17 @@ import java.util.concurrent.atomic.AtomicLong;
 public class RecordingCacheListener implements CacheListener {
 
 	private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+
+	private volatile Consumer<Result> onRequest = (result) -> {
+	};
+
+	/**
+	 * Runs {@code hook} on the requesting thread whenever a request is reported; a read from Redis reports
+	 * its result before it fills the near cache, so a test can hold a read right there.
+	 */
+	public void onRequest(Consumer<Result> hook) {
+		this.onRequest = hook;
+	}
 
 	public long count(String event) {
 		AtomicLong count = this.counts.get(event);
@@ -27,6 +39,7 @@ public class RecordingCacheListener implements CacheListener {
 	@Override
 	public void request(String cache, Result result) {
 		add("request." + result);
+		this.onRequest.accept(result);
 	}
 
 	@Override

@@ -83,8 +83,11 @@ abstract class RedisPatternsCacheContractTests {
 	@Test
 	void timeToLiveIsTheCachesTtlMinusAtMostTheJitter() {
 		try (CacheEngine engine = new CacheEngine(this.redis, CachePolicy.defaults(),
-				(builder) -> builder.cache("jittered",
-						CachePolicy.builder().ttl(Duration.ofSeconds(100)).ttlJitterPercent(20).build()))) {
+				(builder) -> builder.cache("jittered", CachePolicy.builder()
+					.ttl(Duration.ofSeconds(100))
+					.ttlJitterPercent(20)
+					.timeout(Duration.ofSeconds(5))
+					.build()))) {
 			RedisPatternsCache cache = engine.cache("jittered");
 			List<Long> ttls = new ArrayList<>();
 			for (int i = 0; i < 40; i++) {
@@ -103,6 +106,7 @@ abstract class RedisPatternsCacheContractTests {
 					.ttl(Duration.ofHours(1))
 					.nullTtl(Duration.ofSeconds(2))
 					.ttlJitterPercent(0)
+					.timeout(Duration.ofSeconds(5))
 					.build()))) {
 			RedisPatternsCache cache = engine.cache("nulls");
 			AtomicInteger loads = new AtomicInteger();
@@ -124,7 +128,8 @@ abstract class RedisPatternsCacheContractTests {
 
 	@Test
 	void nullsAreNotStoredWhenNullCachingIsOff() {
-		try (CacheEngine engine = new CacheEngine(this.redis, CachePolicy.builder().cacheNulls(false).build())) {
+		try (CacheEngine engine = new CacheEngine(this.redis,
+				CachePolicy.builder().cacheNulls(false).timeout(Duration.ofSeconds(5)).build())) {
 			RedisPatternsCache cache = engine.cache("no-nulls");
 			AtomicInteger loads = new AtomicInteger();
 			cache.get("k", () -> {
@@ -234,6 +239,7 @@ abstract class RedisPatternsCacheContractTests {
 			}));
 			assertThat(results).containsOnly("slow");
 			assertThat(loads).as("the live holder renewed its lease").hasValue(1);
+			assertThat(cache.get("k").get()).as("and its right to store").isEqualTo("slow");
 		}
 	}
 
@@ -319,6 +325,45 @@ abstract class RedisPatternsCacheContractTests {
 	}
 
 	@Test
+	void aClearLeavesNothingOfTheLoadsThatBeganBeforeItEvenWhenTheyStoreDuringItsWalk() throws Exception {
+		try (CacheEngine engine = new CacheEngine(this.redis,
+				CachePolicy.builder().timeout(Duration.ofSeconds(10)).stampedeProtection(false).build())) {
+			RedisPatternsCache cache = engine.cache("walked");
+			int loads = 3000;
+			AtomicInteger began = new AtomicInteger();
+			List<CompletableFuture<String>> reads = new ArrayList<>();
+			List<CompletableFuture<String>> loaded = new ArrayList<>();
+			for (int i = 0; i < loads; i++) {
+				CompletableFuture<String> read = new CompletableFuture<>();
+				reads.add(read);
+				loaded.add(cache.retrieve("k" + i, () -> {
+					began.incrementAndGet();
+					return read;
+				}));
+			}
+			awaitUntil(() -> began.get() == loads, Duration.ofSeconds(60));
+			AtomicInteger storedDuringTheWalk = new AtomicInteger(-1);
+			cache.commands().scanned = () -> {
+				if (storedDuringTheWalk.get() == -1) {
+					// after the first page: every load stores now, some of them behind the walk's cursor
+					reads.forEach((read) -> read.complete("old"));
+					loaded.forEach(CompletableFuture::join);
+					storedDuringTheWalk.set((int) keys("rp:cache:{walked:*").stream().filter((key) -> key.endsWith("}")).count());
+				}
+			};
+			try {
+				cache.clear();
+			}
+			finally {
+				cache.commands().scanned = () -> {
+				};
+			}
+			assertThat(storedDuringTheWalk.get()).as("loads stored during the walk").isPositive();
+			assertThat(keys("rp:cache:{walked:*")).as("left after the clear").isEmpty();
+		}
+	}
+
+	@Test
 	void putIfAbsentKeepsTheExistingEntry() {
 		RedisPatternsCache cache = this.engine.cache("absent");
 		assertThat(cache.putIfAbsent("k", "first")).isNull();
@@ -328,7 +373,8 @@ abstract class RedisPatternsCacheContractTests {
 
 	@Test
 	void aPerEntryTtlFunctionDecidesTheTimeToLive() {
-		try (CacheEngine engine = new CacheEngine(this.redis, CachePolicy.builder().ttlJitterPercent(0).build(),
+		try (CacheEngine engine = new CacheEngine(this.redis,
+				CachePolicy.builder().ttlJitterPercent(0).timeout(Duration.ofSeconds(5)).build(),
 				(builder) -> builder.ttlFunction(
 						(name, key, value) -> "short".equals(value) ? Duration.ofSeconds(30) : null))) {
 			RedisPatternsCache cache = engine.cache("ttl-function");
@@ -340,12 +386,52 @@ abstract class RedisPatternsCacheContractTests {
 	}
 
 	@Test
-	void entryKeysAreTheCoresSlotGroupKeys() {
+	void entryKeysCarryTheKeysTypeAndLengthInTheCachesSlotGroup() {
 		RedisPatternsCache cache = this.engine.cache("keys");
-		dev.redispatterns.core.RedisKeys keys = new dev.redispatterns.core.RedisKeys("rp");
-		for (Object key : List.of("plain", 42L, new SimpleKey("a", 1), "{tag}%", "x".repeat(300))) {
-			assertThat(cache.entryKey(key)).isEqualTo(keys.slotGroup("cache", "keys", key.toString()).key());
+		assertThat(cache.entryKey("plain")).isEqualTo("rp:cache:{keys:s5:plain}");
+		assertThat(cache.entryKey(42L)).isEqualTo("rp:cache:{keys:l2:42}");
+		assertThat(cache.entryKey(42)).isEqualTo("rp:cache:{keys:i2:42}");
+		assertThat(cache.entryKey(new SimpleKey("a", 1))).isEqualTo("rp:cache:{keys:K2:s1:a,i1:1}");
+		assertThat(cache.entryKey(new AppValue("x")))
+			.isEqualTo("rp:cache:{keys:o41:com.example.app.AppValue:AppValue[name=x]}");
+		assertThat(cache.entryKey("{tag}%")).as("escaped as every key part").isEqualTo("rp:cache:{keys:s6:%7Btag%7D%25}");
+		assertThat(cache.entryKey("x".repeat(300))).as("long keys are digested").contains("%~").hasSizeLessThan(250);
+		assertThat(this.engine.cache("a:b").entryKey("c")).isEqualTo("rp:cache:{a%3Ab:s1:c}");
+	}
+
+	@Test
+	void keysWhoseTextIsAlikeButWhoseValuesDifferNeverShareAnEntry() {
+		RedisPatternsCache cache = this.engine.cache("alike");
+		List<Object> keys = List.of(new SimpleKey("a,b", "c"), new SimpleKey("a", "b,c"), 42L, "42", 42,
+				new SimpleKey(1, 2), List.of(1, 2), List.of("1", "2"), new SimpleKey("a", null),
+				new SimpleKey("a", "null"));
+		for (Object key : keys) {
+			cache.put(key, "value of " + key.getClass().getSimpleName() + " " + key);
 		}
+		for (Object key : keys) {
+			assertThat(cache.get(key).get()).as(key.getClass() + " " + key)
+				.isEqualTo("value of " + key.getClass().getSimpleName() + " " + key);
+		}
+		assertThat(keys.stream().map(cache::entryKey).distinct()).hasSameSizeAs(keys);
+	}
+
+	@Test
+	void cacheNamesWithColonsNeitherShareKeysNorClearEachOther() {
+		RedisPatternsCache users = this.engine.cache("users");
+		RedisPatternsCache usersV2 = this.engine.cache("users:v2");
+		RedisPatternsCache a = this.engine.cache("a");
+		RedisPatternsCache ab = this.engine.cache("a:b");
+		assertThat(a.entryKey("b:c")).isNotEqualTo(ab.entryKey("c"));
+		a.put("b:c", "of cache a");
+		ab.put("c", "of cache a:b");
+		assertThat(a.get("b:c").get()).isEqualTo("of cache a");
+		assertThat(ab.get("c").get()).isEqualTo("of cache a:b");
+		users.put("1", "user 1");
+		usersV2.put("1", "user 1, v2");
+		users.clear();
+		assertThat(users.get("1")).isNull();
+		assertThat(usersV2.get("1")).as("clearing users leaves users:v2 alone").isNotNull()
+			.extracting(Cache.ValueWrapper::get).isEqualTo("user 1, v2");
 	}
 
 	@Test
@@ -354,16 +440,15 @@ abstract class RedisPatternsCacheContractTests {
 		CacheCommands commands = new CacheCommands(this.engine.connector,
 				new dev.redispatterns.core.ScriptExecutor(this.engine.connector));
 		String entryKey = cache.entryKey("k");
-		byte[] entry = entryKey.getBytes(StandardCharsets.UTF_8);
-		byte[] lease = (entryKey + ":lease").getBytes(StandardCharsets.UTF_8);
+		CacheCommands.Keys keys = CacheCommands.Keys.of(entryKey);
 		long readExpiry = 1_000_000L;
 		this.engine.set(entryKey, CacheEntry.encode(null, readExpiry + 5_000, 1), new io.lettuce.core.SetArgs());
-		assertThat(commands.tryRefreshLease(entry, lease, "a".getBytes(), 10_000, readExpiry).join())
-			.as("replaced since it was read").isFalse();
-		assertThat(commands.tryRefreshLease(entry, lease, "b".getBytes(), 10_000, readExpiry + 5_000).join())
-			.as("still the entry that was read").isTrue();
-		assertThat(commands.tryRefreshLease(entry, lease, "c".getBytes(), 10_000, readExpiry + 5_000).join())
-			.as("lease already held").isFalse();
+		assertThat(commands.tryRefreshLease(keys, "a".getBytes(), "t1".getBytes(), 10_000, readExpiry).join())
+			.as("replaced since it was read").isNull();
+		assertThat(commands.tryRefreshLease(keys, "b".getBytes(), "t2".getBytes(), 10_000, readExpiry + 5_000).join())
+			.as("still the entry that was read: the lease and a new fill ticket").isEqualTo("t2".getBytes());
+		assertThat(commands.tryRefreshLease(keys, "c".getBytes(), "t3".getBytes(), 10_000, readExpiry + 5_000).join())
+			.as("lease already held").isNull();
 	}
 
 	@Test
