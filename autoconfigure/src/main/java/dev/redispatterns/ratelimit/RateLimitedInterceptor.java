@@ -90,7 +90,8 @@ public final class RateLimitedInterceptor implements MethodInterceptor {
 	 */
 	private static CompletableFuture<Object> future(RateLimiter limiter, List<RateLimitRequest> requests,
 			RateLimitedMethods.Plan plan, MethodInvocation invocation) {
-		return limiter.tryAcquireAllAsync(requests).thenComposeAsync((decisions) -> {
+		CompletableFuture<List<RateLimitDecision>> decided = limiter.tryAcquireAllAsync(requests);
+		CompletableFuture<Object> result = decided.thenComposeAsync((decisions) -> {
 			RateLimitDecision last = decisions.get(decisions.size() - 1);
 			if (!last.isAllowed()) {
 				return CompletableFuture.failedFuture(RateLimiter.exceptionFor(last, decisions));
@@ -108,6 +109,13 @@ public final class RateLimitedInterceptor implements MethodInterceptor {
 			return plan.countsOutcomes() ? CountedOutcomes.settleWhenDone(limiter, plan, decisions, stage)
 					: stage.toCompletableFuture().thenApply((value) -> (Object) value);
 		});
+		// cancelled while waiting: the limiter gives the reserved permits back
+		result.whenComplete((value, failure) -> {
+			if (result.isCancelled()) {
+				decided.cancel(false);
+			}
+		});
+		return result;
 	}
 
 }

@@ -242,6 +242,17 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 		return decisions;
 	}
 
+	/**
+	 * Takes the permits, or reserves them at the earliest time they fit within the request's
+	 * {@code maxWait}, without waiting: an allowed decision's {@link RateLimitDecision#waitTime()} tells
+	 * when they are due, for callers that schedule themselves. Give them back with {@link #refund} if the
+	 * work is dropped.
+	 */
+	public RateLimitDecision reserve(RateLimitRequest request) {
+		return decide(compiled(request.policy()), request.tier(), request.key(), request.permits(),
+				request.maxWait().toMillis());
+	}
+
 	/** One decision, reserving permits up to {@code maxWaitMillis} ahead; the caller does any waiting. */
 	private RateLimitDecision decide(Compiled base, @Nullable String tier, String key, long permits,
 			long maxWaitMillis) {
@@ -291,8 +302,9 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 			TimeUnit.MILLISECONDS.sleep(wait);
 		}
 		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+			// given back before the flag is restored: an interrupted thread cannot wait for Redis
 			refundAll(decisions, decisions.size());
+			Thread.currentThread().interrupt();
 			throw new CancellationException("Interrupted while waiting " + wait + " ms for the permits of rate-limit policy '"
 					+ decisions.get(0).policy().name() + "'; they were given back");
 		}
@@ -316,10 +328,9 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
 	@Override
 	public CompletableFuture<RateLimitDecision> tryAcquireAsync(RateLimitRequest request) {
-		return decideAsync(request.policy(), request.tier(), request.key(), request.permits(),
-				request.maxWait().toMillis())
-			.thenCompose((decision) -> delay(List.of(decision)))
-			.thenApply((decisions) -> decisions.get(0));
+		CompletableFuture<RateLimitDecision> decided = decideAsync(request.policy(), request.tier(), request.key(),
+				request.permits(), request.maxWait().toMillis());
+		return due(decided.thenApply(List::of), (decisions) -> decisions.get(0));
 	}
 
 	private CompletableFuture<RateLimitDecision> decideAsync(String policy, @Nullable String tier, String key,
@@ -395,23 +406,36 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 					});
 			});
 		}
-		return chain.thenApply(List::copyOf).thenCompose(this::delay);
+		return due(chain.thenApply(List::copyOf), (decisions) -> decisions);
 	}
 
 	/**
-	 * Completes when the reserved permits of allowed decisions are due, without holding a thread meanwhile;
-	 * cancelling the returned future gives the permits back.
+	 * A future completing when the reserved permits of the decisions are due, without holding a thread
+	 * meanwhile. Cancelling it, whether before or after Redis decided, gives the permits back.
 	 */
-	private CompletableFuture<List<RateLimitDecision>> delay(List<RateLimitDecision> decisions) {
-		long wait = longestWait(decisions);
-		if (wait <= 0) {
-			return CompletableFuture.completedFuture(decisions);
-		}
-		CompletableFuture<List<RateLimitDecision>> due = new CompletableFuture<>();
-		CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS).execute(() -> due.complete(decisions));
-		due.whenComplete((result, failure) -> {
-			if (due.isCancelled()) {
-				refundAllAsync(decisions, decisions.size());
+	private <T> CompletableFuture<T> due(CompletableFuture<List<RateLimitDecision>> decided,
+			java.util.function.Function<List<RateLimitDecision>, T> result) {
+		CompletableFuture<T> due = new CompletableFuture<>();
+		decided.whenComplete((decisions, failure) -> {
+			if (failure != null) {
+				due.completeExceptionally(failure);
+				return;
+			}
+			RateLimitDecision last = decisions.get(decisions.size() - 1);
+			if (last.isAllowed()) {
+				due.whenComplete((value, cancelled) -> {
+					if (due.isCancelled()) {
+						refundAllAsync(decisions, decisions.size());
+					}
+				});
+			}
+			long wait = longestWait(decisions);
+			if (wait <= 0) {
+				due.complete(result.apply(decisions));
+			}
+			else {
+				CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS)
+					.execute(() -> due.complete(result.apply(decisions)));
 			}
 		});
 		return due;
