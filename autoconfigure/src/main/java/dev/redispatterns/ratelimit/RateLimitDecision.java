@@ -87,7 +87,10 @@ public final class RateLimitDecision {
 		return this.policy.limit();
 	}
 
-	/** Permits left after this decision, or {@link #UNKNOWN} when Redis could not be asked. */
+	/**
+	 * Permits left after this decision, or {@link #UNKNOWN} when Redis could not be asked; zero for permits
+	 * reserved ahead ({@link #waitTime()}).
+	 */
 	public long remaining() {
 		return this.remaining;
 	}

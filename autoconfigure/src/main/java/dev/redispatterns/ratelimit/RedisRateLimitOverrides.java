@@ -110,7 +110,8 @@ public final class RedisRateLimitOverrides implements RateLimitOverrides, AutoCl
 		try {
 			refresh();
 		}
-		catch (RedisPatternsException ex) {
+		catch (RuntimeException ex) {
+			// Redis down at start: decisions follow the outage rules anyway, and the poll reads them later
 			logger.warn("Could not read the rate-limit overrides yet; retrying every " + this.refreshInterval.toMillis()
 					+ " ms: " + ex.getMessage());
 		}
