@@ -15,6 +15,8 @@ CREATE TABLE IF NOT EXISTS customers (
     password_hash VARCHAR(200) NOT NULL,
     admin BOOLEAN NOT NULL DEFAULT FALSE
 );
+-- The customer's plan (basic, premium): the API's rate limits are tiers by plan.
+ALTER TABLE customers ADD COLUMN IF NOT EXISTS plan VARCHAR(16) NOT NULL DEFAULT 'basic';
 
 -- fence: the fencing token of the last lock holder that wrote the row; older holders' writes are refused.
 CREATE TABLE IF NOT EXISTS orders (

@@ -110,6 +110,20 @@ public final class KeyExpressionEvaluator {
 	 */
 	public String evaluate(String annotation, String expression, Method method, @Nullable Object[] args,
 			@Nullable Object target, Class<?> targetClass) {
+		String value = evaluateNullable(annotation, expression, method, args, target, targetClass);
+		if (value == null) {
+			throw new KeyExpressionException(describe(annotation, expression, method) + " evaluated to null");
+		}
+		return value;
+	}
+
+	/**
+	 * Evaluates {@code expression} for one invocation and returns its value as text, {@code null} when it
+	 * evaluates to {@code null} (for settings where that has a meaning, such as a rate-limit tier).
+	 * @throws KeyExpressionException if it cannot be evaluated
+	 */
+	public @Nullable String evaluateNullable(String annotation, String expression, Method method,
+			@Nullable Object[] args, @Nullable Object target, Class<?> targetClass) {
 		Expression parsed = parse(annotation, expression, method);
 		MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(
 				new KeyExpressionRoot(method, args, target, targetClass), method, args, PARAMETER_NAMES);
@@ -130,10 +144,7 @@ public final class KeyExpressionEvaluator {
 			throw new KeyExpressionException(describe(annotation, expression, method) + " cannot be evaluated: "
 					+ ex.getMessage(), ex);
 		}
-		if (value == null) {
-			throw new KeyExpressionException(describe(annotation, expression, method) + " evaluated to null");
-		}
-		return value.toString();
+		return (value != null) ? value.toString() : null;
 	}
 
 	private Expression parse(String annotation, String expression, Method method) {

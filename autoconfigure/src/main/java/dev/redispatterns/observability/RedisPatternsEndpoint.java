@@ -35,6 +35,8 @@ import dev.redispatterns.messaging.QueueSettings;
 import dev.redispatterns.messaging.StreamConsumer;
 import dev.redispatterns.messaging.StreamSettings;
 import dev.redispatterns.ratelimit.RateLimitAlgorithm;
+import dev.redispatterns.ratelimit.RateLimitOverride;
+import dev.redispatterns.ratelimit.RateLimitOverrides;
 import dev.redispatterns.ratelimit.RateLimitPolicy;
 import dev.redispatterns.ratelimit.RateLimitState;
 import dev.redispatterns.ratelimit.RateLimiter;
@@ -43,8 +45,9 @@ import dev.redispatterns.ratelimit.RedisRateLimiter;
 /**
  * The {@code redispatterns} actuator endpoint, for operators: the effective configuration of every
  * pattern, the locks this instance holds, the consumer groups of the streams with their pending entries
- * and lag, the depth of the queues, and (selector {@code ratelimit/<policy>/<key>}) the state of one
- * rate-limit bucket, read without changing it.
+ * and lag, the depth of the queues, (selector {@code ratelimit/<policy>/<key>}) the state of one
+ * rate-limit bucket, read without changing it, and (selector {@code overrides/<policy>}) the run-time
+ * overrides of a rate-limit policy.
  * <p>
  * It is safe to expose to operators: it never shows cached values, session ids, payloads, lock owner
  * tokens or secrets. Redis is asked only for counts ({@code XINFO GROUPS}, {@code XLEN}, {@code LLEN},
@@ -56,6 +59,9 @@ public class RedisPatternsEndpoint {
 
 	/** Area of the rate-limit selector: {@code /actuator/redispatterns/ratelimit/<policy>/<key>}. */
 	public static final String RATE_LIMIT = "ratelimit";
+
+	/** Area of the rate-limit override selector: {@code /actuator/redispatterns/overrides/<policy>[/<key>]}. */
+	public static final String OVERRIDES = "overrides";
 
 	/** Area of the lock selector (force release): {@code /actuator/redispatterns/locks/<name>}. */
 	public static final String LOCKS = "locks";
@@ -128,6 +134,14 @@ public class RedisPatternsEndpoint {
 	 */
 	@ReadOperation
 	public @Nullable Object part(@Selector String area, @Selector(match = Match.ALL_REMAINING) String[] path) {
+		if (OVERRIDES.equals(area)) {
+			RedisRateLimiter limiter = redisRateLimiter();
+			RateLimitOverrides overrides = (limiter != null) ? limiter.overrides() : null;
+			if (overrides == null || path.length == 0 || !limiter.hasPolicy(path[0])) {
+				return null;
+			}
+			return Map.of("overrides", overrides(overrides, path[0]));
+		}
 		if (!RATE_LIMIT.equals(area)) {
 			return null;
 		}
@@ -201,24 +215,68 @@ public class RedisPatternsEndpoint {
 	private static Map<String, Object> rateLimits(RateLimiter limiter) {
 		Map<String, Object> policies = new TreeMap<>();
 		for (RateLimitPolicy policy : limiter.policies()) {
-			Map<String, Object> report = new LinkedHashMap<>();
-			report.put("algorithm", policy.algorithm().configName());
-			if (policy.algorithm() == RateLimitAlgorithm.TOKEN_BUCKET) {
-				report.put("capacity", policy.limit());
-				report.put("refillRate", policy.refillRate());
+			Map<String, Object> report = rateLimitPolicy(policy);
+			if (!policy.tiers().isEmpty()) {
+				Map<String, Object> tiers = new TreeMap<>();
+				policy.tiers().forEach((name, tier) -> tiers.put(name, rateLimitPolicy(tier)));
+				report.put("tiers", tiers);
 			}
-			else {
-				report.put("limit", policy.limit());
-				report.put("window", duration(policy.window()));
-			}
-			report.put("failOpen", policy.failOpen());
-			report.put("localFallback", policy.localFallback());
 			policies.put(policy.name(), report);
 		}
 		Map<String, Object> report = new LinkedHashMap<>();
 		report.put("policies", policies);
 		if (limiter instanceof RedisRateLimiter redis) {
 			report.put("degraded", redis.isDegraded());
+			RateLimitOverrides overrides = redis.overrides();
+			if (overrides != null) {
+				report.put("overrides", overrides(overrides, null));
+			}
+		}
+		return report;
+	}
+
+	private static Map<String, Object> rateLimitPolicy(RateLimitPolicy policy) {
+		Map<String, Object> report = new LinkedHashMap<>();
+		report.put("algorithm", policy.algorithm().configName());
+		if (policy.algorithm() == RateLimitAlgorithm.TOKEN_BUCKET) {
+			report.put("capacity", policy.limit());
+			report.put("refillRate", policy.refillRate());
+		}
+		else {
+			report.put("limit", policy.limit());
+			report.put("window", duration(policy.window()));
+		}
+		report.put("failOpen", policy.failOpen());
+		report.put("localFallback", policy.localFallback());
+		return report;
+	}
+
+	/** The overrides in force, of one policy or all; keys are shown, as they are what an operator set. */
+	private static List<Map<String, Object>> overrides(RateLimitOverrides overrides, @Nullable String policy) {
+		List<Map<String, Object>> report = new ArrayList<>();
+		for (RateLimitOverrides.Entry entry : overrides.list()) {
+			if (policy != null && !policy.equals(entry.policy())) {
+				continue;
+			}
+			Map<String, Object> item = new LinkedHashMap<>();
+			item.put("policy", entry.policy());
+			if (entry.key() != null) {
+				item.put("key", entry.key());
+			}
+			RateLimitOverride override = entry.override();
+			if (override.limit() != null) {
+				item.put("limit", override.limit());
+			}
+			if (override.window() != null) {
+				item.put("window", duration(override.window()));
+			}
+			if (override.refillRate() != null) {
+				item.put("refillRate", override.refillRate());
+			}
+			if (entry.expiresIn() != null) {
+				item.put("expiresInMs", entry.expiresIn().toMillis());
+			}
+			report.add(item);
 		}
 		return report;
 	}

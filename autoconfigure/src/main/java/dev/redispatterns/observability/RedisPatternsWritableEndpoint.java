@@ -1,6 +1,8 @@
 package dev.redispatterns.observability;
 
 import java.security.Principal;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,17 +16,24 @@ import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.Selector.Match;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.ApplicationEventPublisher;
 
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.lock.RedisLockManager;
+import dev.redispatterns.ratelimit.RateLimitOverride;
+import dev.redispatterns.ratelimit.RateLimitOverrides;
 import dev.redispatterns.ratelimit.RedisRateLimiter;
 
 /**
- * The {@code redispatterns} endpoint with its two write operations, registered instead of the read-only
+ * The {@code redispatterns} endpoint with its write operations, registered instead of the read-only
  * one only when {@code redis.patterns.observability.endpoint.write-operations.enabled=true}:
  * <ul>
  * <li>{@code DELETE /actuator/redispatterns/ratelimit/<policy>/<key>} resets one client's bucket;</li>
+ * <li>{@code POST /actuator/redispatterns/overrides/<policy>[/<key>]} with a JSON body of {@code limit} (or
+ * {@code capacity}), {@code window}, {@code refillRate}, {@code expiresAfter} overrides a rate-limit policy
+ * for every instance, {@code DELETE} on the same path clears the override;</li>
  * <li>{@code DELETE /actuator/redispatterns/locks/<name>} force-releases an exclusive lock, whoever
  * holds it (the next waiter gets it).</li>
  * </ul>
@@ -36,6 +45,9 @@ public class RedisPatternsWritableEndpoint extends RedisPatternsEndpoint {
 
 	/** Audit event type of a rate-limit bucket reset. */
 	public static final String RATE_LIMIT_RESET = "REDIS_PATTERNS_RATE_LIMIT_RESET";
+
+	/** Audit event type of a rate-limit override set or cleared. */
+	public static final String RATE_LIMIT_OVERRIDE = "REDIS_PATTERNS_RATE_LIMIT_OVERRIDE";
 
 	/** Audit event type of a forced lock release. */
 	public static final String LOCK_FORCE_RELEASE = "REDIS_PATTERNS_LOCK_FORCE_RELEASE";
@@ -63,7 +75,100 @@ public class RedisPatternsWritableEndpoint extends RedisPatternsEndpoint {
 		if (LOCKS.equals(area)) {
 			return forceRelease(principal, path);
 		}
-		throw badRequest("Expected ratelimit/<policy>/<key> or locks/<name>");
+		if (OVERRIDES.equals(area)) {
+			return clearOverride(principal, path);
+		}
+		throw badRequest("Expected ratelimit/<policy>/<key>, overrides/<policy>[/<key>] or locks/<name>");
+	}
+
+	/**
+	 * {@code overrides/<policy>[/<key>]}: overrides the named settings of the policy, for every instance;
+	 * durations are written as in the configuration ({@code 1m}, {@code 500ms}).
+	 */
+	@WriteOperation
+	public Map<String, Object> write(@Selector String area, @Selector(match = Match.ALL_REMAINING) String[] path,
+			@Nullable Long limit, @Nullable Long capacity, @Nullable String window, @Nullable Double refillRate,
+			@Nullable String expiresAfter, @Nullable SecurityContext securityContext) {
+		if (!OVERRIDES.equals(area)) {
+			throw badRequest("Expected overrides/<policy>[/<key>]");
+		}
+		RateLimitOverrides overrides = overrides(path);
+		if (limit != null && capacity != null && !limit.equals(capacity)) {
+			throw badRequest("Give limit or capacity, not both");
+		}
+		RateLimitOverride override;
+		try {
+			override = new RateLimitOverride((limit != null) ? limit : capacity, duration("window", window), refillRate,
+					duration("expiresAfter", expiresAfter));
+			overrides.set(path[0], key(path), override);
+		}
+		catch (IllegalArgumentException | IllegalStateException ex) {
+			throw badRequest(ex.getMessage());
+		}
+		Map<String, @Nullable Object> data = new LinkedHashMap<>();
+		data.put("policy", path[0]);
+		data.put("key", key(path));
+		data.put("limit", override.limit());
+		data.put("window", window);
+		data.put("refillRate", refillRate);
+		data.put("expiresAfter", expiresAfter);
+		audit(principal(securityContext), RATE_LIMIT_OVERRIDE, data,
+				"overrode rate-limit " + target(path) + " with " + override);
+		return result(data);
+	}
+
+	private Map<String, Object> clearOverride(String principal, String[] path) {
+		RateLimitOverrides overrides = overrides(path);
+		boolean cleared;
+		try {
+			cleared = overrides.clear(path[0], key(path));
+		}
+		catch (IllegalArgumentException ex) {
+			throw badRequest(ex.getMessage());
+		}
+		Map<String, @Nullable Object> data = new LinkedHashMap<>();
+		data.put("policy", path[0]);
+		data.put("key", key(path));
+		data.put("cleared", cleared);
+		audit(principal, RATE_LIMIT_OVERRIDE, data,
+				"cleared the override of rate-limit " + target(path) + (cleared ? "" : " (there was none)"));
+		return result(data);
+	}
+
+	private RateLimitOverrides overrides(String[] path) {
+		RedisRateLimiter limiter = redisRateLimiter();
+		RateLimitOverrides overrides = (limiter != null) ? limiter.overrides() : null;
+		if (overrides == null) {
+			throw badRequest("Rate-limit overrides are not in use");
+		}
+		if (path.length == 0 || path[0].isEmpty()) {
+			throw badRequest("Expected overrides/<policy>[/<key>]");
+		}
+		if (!limiter.hasPolicy(path[0])) {
+			throw badRequest("No rate-limit policy '" + path[0] + "'");
+		}
+		return overrides;
+	}
+
+	private static @Nullable String key(String[] path) {
+		return (path.length > 1) ? String.join("/", Arrays.copyOfRange(path, 1, path.length)) : null;
+	}
+
+	private static String target(String[] path) {
+		String key = key(path);
+		return "policy '" + path[0] + "'" + ((key != null) ? ", key '" + key + "'" : "");
+	}
+
+	private static @Nullable Duration duration(String name, @Nullable String value) {
+		if (value == null || value.isBlank()) {
+			return null;
+		}
+		try {
+			return DurationStyle.detectAndParse(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw badRequest(name + " '" + value + "' is not a duration, e.g. 1m or 500ms");
+		}
 	}
 
 	private Map<String, Object> resetRateLimit(String principal, String[] path) {

@@ -32,6 +32,8 @@ public final class RateLimitDecision {
 
 	private final @Nullable Throwable failure;
 
+	private final long waitMillis;
+
 	RateLimitDecision(RateLimitPolicy policy, RateLimitOutcome outcome, long permits, long remaining, long resetMillis,
 			long retryAfterMillis, byte @Nullable [] key, @Nullable Object refundToken) {
 		this(policy, outcome, permits, remaining, resetMillis, retryAfterMillis, key, refundToken, null);
@@ -39,6 +41,13 @@ public final class RateLimitDecision {
 
 	RateLimitDecision(RateLimitPolicy policy, RateLimitOutcome outcome, long permits, long remaining, long resetMillis,
 			long retryAfterMillis, byte @Nullable [] key, @Nullable Object refundToken, @Nullable Throwable failure) {
+		this(policy, outcome, permits, remaining, resetMillis, retryAfterMillis, key, refundToken, failure, 0);
+	}
+
+	RateLimitDecision(RateLimitPolicy policy, RateLimitOutcome outcome, long permits, long remaining, long resetMillis,
+			long retryAfterMillis, byte @Nullable [] key, @Nullable Object refundToken, @Nullable Throwable failure,
+			long waitMillis) {
+		this.waitMillis = waitMillis;
 		this.policy = policy;
 		this.outcome = outcome;
 		this.permits = permits;
@@ -58,8 +67,14 @@ public final class RateLimitDecision {
 		return this.outcome;
 	}
 
+	/** The policy as it applied to this call: its tier's settings and any override included. */
 	public RateLimitPolicy policy() {
 		return this.policy;
+	}
+
+	/** The tier whose settings applied, {@code null} for the policy's own settings. */
+	public @Nullable String tier() {
+		return this.policy.tier();
 	}
 
 	/** Permits asked for. */
@@ -72,7 +87,10 @@ public final class RateLimitDecision {
 		return this.policy.limit();
 	}
 
-	/** Permits left after this decision, or {@link #UNKNOWN} when Redis could not be asked. */
+	/**
+	 * Permits left after this decision, or {@link #UNKNOWN} when Redis could not be asked; zero for permits
+	 * reserved ahead ({@link #waitTime()}).
+	 */
 	public long remaining() {
 		return this.remaining;
 	}
@@ -92,6 +110,18 @@ public final class RateLimitDecision {
 			return null;
 		}
 		return Duration.ofMillis(this.retryAfterMillis);
+	}
+
+	/**
+	 * For permits granted to a caller that may wait: how far ahead they were reserved, i.e. how long the
+	 * caller waits before using them; zero for permits available at once.
+	 */
+	public Duration waitTime() {
+		return Duration.ofMillis(this.waitMillis);
+	}
+
+	long waitMillis() {
+		return this.waitMillis;
 	}
 
 	/** Whether the numbers come from a limiter (Redis or the local fallback) rather than being unknown. */
@@ -115,7 +145,8 @@ public final class RateLimitDecision {
 	@Override
 	public String toString() {
 		return "RateLimitDecision[" + this.policy.name() + ": " + this.outcome.tagValue() + ", remaining "
-				+ this.remaining + ", reset " + this.resetMillis + "ms, retry-after " + this.retryAfterMillis + "ms]";
+				+ this.remaining + ", reset " + this.resetMillis + "ms, retry-after " + this.retryAfterMillis + "ms"
+				+ ((this.waitMillis > 0) ? ", wait " + this.waitMillis + "ms]" : "]");
 	}
 
 }

@@ -3,7 +3,12 @@ package dev.redispatterns.ratelimit;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+
+import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.core.ScriptExecutor;
 
@@ -11,12 +16,18 @@ import dev.redispatterns.core.ScriptExecutor;
  * One named limit: its algorithm, how many permits per window (or, for the token bucket, capacity and
  * refill rate) and what happens while Redis cannot be reached. Immutable; the script arguments are encoded
  * once, here, so a decision costs no formatting.
+ * <p>
+ * A policy can have tiers (for example the plans of an API product): variants with their own settings,
+ * chosen per call. A tier shares the policy's name, so one caller keeps one bucket when its tier changes
+ * (a tier with another algorithm has its own bucket, as the algorithm is part of the key).
  */
 public final class RateLimitPolicy {
 
 	private static final byte[] ONE = ScriptExecutor.arg(1);
 
 	private static final byte[] NO_TOKEN = ScriptExecutor.arg(0);
+
+	private static final byte[] NO_WAIT = ScriptExecutor.arg(0);
 
 	private final String name;
 
@@ -32,11 +43,23 @@ public final class RateLimitPolicy {
 
 	private final boolean localFallback;
 
-	/** Arguments with permits = 1; index 0 is replaced for other permit counts, index 3 for nonces. */
+	private final @Nullable String tier;
+
+	private final Map<String, RateLimitPolicy> tiers;
+
+	/**
+	 * Arguments with permits = 1 and no wait; index 0 is replaced for other permit counts, index 3 for nonces
+	 * and refund tokens, index 4 for waits.
+	 */
 	private final byte[][] argumentsForOne;
 
 	private RateLimitPolicy(String name, RateLimitAlgorithm algorithm, long limit, Duration window, double refillRate,
 			boolean failOpen, boolean localFallback) {
+		this(name, algorithm, limit, window, refillRate, failOpen, localFallback, null, Map.of());
+	}
+
+	private RateLimitPolicy(String name, RateLimitAlgorithm algorithm, long limit, Duration window, double refillRate,
+			boolean failOpen, boolean localFallback, @Nullable String tier, Map<String, RateLimitPolicy> tiers) {
 		if (name == null || name.isBlank()) {
 			throw new IllegalArgumentException("policy name must not be empty");
 		}
@@ -56,6 +79,8 @@ public final class RateLimitPolicy {
 		this.refillRate = refillRate;
 		this.failOpen = failOpen;
 		this.localFallback = localFallback;
+		this.tier = tier;
+		this.tiers = tiers;
 		this.argumentsForOne = encode();
 	}
 
@@ -81,13 +106,49 @@ public final class RateLimitPolicy {
 	/** This policy with another decision for when Redis cannot be reached (and no local fallback applies). */
 	public RateLimitPolicy withFailOpen(boolean failOpen) {
 		return new RateLimitPolicy(this.name, this.algorithm, this.limit, this.window, this.refillRate, failOpen,
-				this.localFallback);
+				this.localFallback, this.tier, this.tiers);
 	}
 
 	/** This policy with the local in-memory fallback switched on or off. */
 	public RateLimitPolicy withLocalFallback(boolean localFallback) {
 		return new RateLimitPolicy(this.name, this.algorithm, this.limit, this.window, this.refillRate, this.failOpen,
-				localFallback);
+				localFallback, this.tier, this.tiers);
+	}
+
+	/**
+	 * This policy with a tier: calls naming {@code tier} use the algorithm, limits and outage behaviour of
+	 * {@code settings} (whose own name is ignored) under this policy's name.
+	 * @throws IllegalArgumentException if this is itself a tier, or {@code settings} has tiers
+	 */
+	public RateLimitPolicy withTier(String tier, RateLimitPolicy settings) {
+		if (tier == null || tier.isBlank()) {
+			throw new IllegalArgumentException("tier name of policy '" + this.name + "' must not be empty");
+		}
+		if (this.tier != null || !settings.tiers.isEmpty()) {
+			throw new IllegalArgumentException("tiers of policy '" + this.name + "' cannot have tiers themselves");
+		}
+		Map<String, RateLimitPolicy> tiers = new LinkedHashMap<>(this.tiers);
+		tiers.put(tier, new RateLimitPolicy(this.name, settings.algorithm, settings.limit, settings.window,
+				settings.refillRate, settings.failOpen, settings.localFallback, tier, Map.of()));
+		return new RateLimitPolicy(this.name, this.algorithm, this.limit, this.window, this.refillRate, this.failOpen,
+				this.localFallback, null, Map.copyOf(tiers));
+	}
+
+	/**
+	 * This policy with the settings an override names replaced (limit or capacity, window, refill rate);
+	 * settings that do not apply to the algorithm are ignored. The tier and tiers are kept.
+	 */
+	public RateLimitPolicy withOverride(RateLimitOverride override) {
+		long limit = (override.limit() != null) ? override.limit() : this.limit;
+		if (this.algorithm == RateLimitAlgorithm.TOKEN_BUCKET) {
+			double rate = (override.refillRate() != null) ? override.refillRate() : this.refillRate;
+			Duration fill = Duration.ofNanos(Math.max(1_000_000L, (long) Math.ceil(limit / rate * 1e9)));
+			return new RateLimitPolicy(this.name, this.algorithm, limit, fill, rate, this.failOpen, this.localFallback,
+					this.tier, this.tiers);
+		}
+		Duration window = (override.window() != null) ? override.window() : this.window;
+		return new RateLimitPolicy(this.name, this.algorithm, limit, window, limit / (window.toNanos() / 1e9),
+				this.failOpen, this.localFallback, this.tier, this.tiers);
 	}
 
 	public String name() {
@@ -123,15 +184,33 @@ public final class RateLimitPolicy {
 		return this.localFallback;
 	}
 
+	/** The tier this variant of the policy is, {@code null} for the policy's own settings. */
+	public @Nullable String tier() {
+		return this.tier;
+	}
+
+	/** The tiers of the policy by name; empty for a tier and for a policy without tiers. */
+	public Map<String, RateLimitPolicy> tiers() {
+		return this.tiers;
+	}
+
 	/**
 	 * The {@code ARGV} of this policy's script for one decision. Exposed so that tools (benchmarks) can run
 	 * the very same script and arguments without the engine; the engine itself reuses a pre-encoded array.
 	 */
 	public byte[][] scriptArguments(long permits) {
+		return scriptArguments(permits, 0);
+	}
+
+	/** {@link #scriptArguments(long)} for a caller that may wait up to {@code maxWaitMillis} for the permits. */
+	byte[][] scriptArguments(long permits, long maxWaitMillis) {
 		byte[][] arguments = this.argumentsForOne.clone();
 		arguments[0] = (permits == 1) ? ONE : ScriptExecutor.arg(permits);
 		if (this.algorithm == RateLimitAlgorithm.SLIDING_LOG) {
 			arguments[3] = Nonces.next();
+		}
+		if (maxWaitMillis > 0) {
+			arguments[4] = ScriptExecutor.arg(maxWaitMillis);
 		}
 		return arguments;
 	}
@@ -144,11 +223,10 @@ public final class RateLimitPolicy {
 	private byte[][] encode() {
 		long windowMillis = this.window.toMillis();
 		return switch (this.algorithm) {
-			case FIXED_WINDOW, SLIDING_WINDOW, SLIDING_LOG -> new byte[][] { ONE, ScriptExecutor.arg(this.limit),
-					ScriptExecutor.arg(windowMillis), NO_TOKEN };
-			case GCRA -> new byte[][] { ONE, ScriptExecutor.arg(this.limit), ScriptExecutor.arg(windowMillis) };
+			case FIXED_WINDOW, SLIDING_WINDOW, SLIDING_LOG, GCRA -> new byte[][] { ONE, ScriptExecutor.arg(this.limit),
+					ScriptExecutor.arg(windowMillis), NO_TOKEN, NO_WAIT };
 			case TOKEN_BUCKET -> new byte[][] { ONE, ScriptExecutor.arg(this.limit),
-					Double.toString(this.refillRate).getBytes(StandardCharsets.US_ASCII) };
+					Double.toString(this.refillRate).getBytes(StandardCharsets.US_ASCII), NO_TOKEN, NO_WAIT };
 		};
 	}
 
@@ -157,20 +235,22 @@ public final class RateLimitPolicy {
 		return this == other || (other instanceof RateLimitPolicy that && this.name.equals(that.name)
 				&& this.algorithm == that.algorithm && this.limit == that.limit && this.window.equals(that.window)
 				&& Double.compare(this.refillRate, that.refillRate) == 0 && this.failOpen == that.failOpen
-				&& this.localFallback == that.localFallback);
+				&& this.localFallback == that.localFallback && Objects.equals(this.tier, that.tier)
+				&& this.tiers.equals(that.tiers));
 	}
 
 	@Override
 	public int hashCode() {
-		return java.util.Objects.hash(this.name, this.algorithm, this.limit, this.window, this.refillRate);
+		return Objects.hash(this.name, this.tier, this.algorithm, this.limit, this.window, this.refillRate);
 	}
 
 	@Override
 	public String toString() {
+		String name = (this.tier != null) ? this.name + " [" + this.tier + "]" : this.name;
 		if (this.algorithm == RateLimitAlgorithm.TOKEN_BUCKET) {
-			return this.name + " (token-bucket, capacity " + this.limit + ", " + this.refillRate + "/s)";
+			return name + " (token-bucket, capacity " + this.limit + ", " + this.refillRate + "/s)";
 		}
-		return this.name + " (" + this.algorithm.configName() + ", " + this.limit + " per " + this.window + ")";
+		return name + " (" + this.algorithm.configName() + ", " + this.limit + " per " + this.window + ")";
 	}
 
 	/**

@@ -20,6 +20,10 @@ import java.lang.annotation.Target;
  * taken in order, all or nothing; a call refused by one gives back what the others granted. On a class it
  * applies to every method that has no {@code @RateLimited} of its own. Unknown policies, invalid inline
  * settings and invalid key expressions fail the application at start-up.
+ * <p>
+ * {@link #waitTime()} makes a call over the limit wait for its permits instead of failing at once (outbound
+ * throttling of a partner's API); {@link #tier()} picks the policy's settings per call (plans of an API
+ * product); {@link #count()} counts only failed or only successful calls (sign-in attempts).
  */
 @Target({ ElementType.METHOD, ElementType.TYPE })
 @Retention(RetentionPolicy.RUNTIME)
@@ -48,6 +52,44 @@ public @interface RateLimited {
 
 	/** Inline policy: the algorithm. */
 	RateLimitAlgorithm algorithm() default RateLimitAlgorithm.SLIDING_WINDOW;
+
+	/**
+	 * Longest time a call waits for its permits, as a duration such as {@code "2s"} (named like
+	 * {@code @DistributedLock(waitTime)}: an annotation cannot have a {@code wait} member, which would clash
+	 * with {@code Object.wait()}); empty: a call over the limit fails at once. A call whose permits cannot be
+	 * had within the wait, or never, fails at once too. Methods returning {@code Mono}, {@code Flux} or
+	 * {@code CompletableFuture} wait without blocking a thread; others wait on the calling thread.
+	 */
+	String waitTime() default "";
+
+	/**
+	 * SpEL over the arguments naming the tier of the policy whose settings apply to the call, e.g.
+	 * {@code "#user.plan"} with tiers under {@code redis.patterns.rate-limit.policies.<name>.tiers.<tier>};
+	 * empty: the policy's own settings. An unknown or {@code null} tier uses the policy's own settings too.
+	 */
+	String tier() default "";
+
+	/** Which calls take permits; {@link Count#ALL} by default. */
+	Count count() default Count.ALL;
+
+	/** Which outcomes of a call count against the limit. */
+	enum Count {
+
+		/** Every call takes its permits. */
+		ALL,
+
+		/**
+		 * Only calls that throw (or whose publisher or future fails) keep their permits: against guessing
+		 * passwords, where failed attempts matter. The permits are taken before the call and given back when
+		 * it succeeds, so concurrent calls can never run more failures than the limit, and a call is refused
+		 * once the failures (and the calls in progress) use up the limit.
+		 */
+		FAILURES,
+
+		/** Only calls that return normally keep their permits; taken before the call, given back on failure. */
+		SUCCESSES
+
+	}
 
 	/** Holds repeated {@link RateLimited} annotations. */
 	@Target({ ElementType.METHOD, ElementType.TYPE })

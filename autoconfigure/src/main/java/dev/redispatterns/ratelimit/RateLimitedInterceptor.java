@@ -2,6 +2,8 @@ package dev.redispatterns.ratelimit;
 
 import java.lang.reflect.Method;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
 import org.aopalliance.intercept.MethodInterceptor;
@@ -12,9 +14,11 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
- * The advice of {@link RateLimited}: evaluates the keys, asks the {@link RateLimiter}, and either runs the
- * method or throws. Methods returning a Reactive Streams publisher are checked on subscription without
- * blocking.
+ * The advice of {@link RateLimited}: evaluates the keys and tiers, asks the {@link RateLimiter} (which may
+ * wait for reserved permits), and either runs the method or throws; afterwards it gives back the permits
+ * of limits that do not count the call's outcome. Methods returning a Reactive Streams publisher are
+ * checked on subscription without blocking, methods returning a {@code CompletableFuture} that wait or
+ * count outcomes are decided and settled without blocking too.
  */
 public final class RateLimitedInterceptor implements MethodInterceptor {
 
@@ -53,22 +57,65 @@ public final class RateLimitedInterceptor implements MethodInterceptor {
 				targetClass);
 		RateLimiter limiter = this.limiter.get();
 		if (plan.isReactive()) {
-			return ReactiveRateLimiting.check(limiter, requests, invocation);
+			return ReactiveRateLimiting.check(limiter, requests, plan, invocation);
 		}
-		List<RateLimitDecision> decisions;
-		if (requests.size() == 1) {
-			RateLimitRequest request = requests.get(0);
-			decisions = List.of(limiter.tryAcquire(request.policy(), request.key(), request.permits()));
+		if (plan.kind() == RateLimitedMethods.Plan.Kind.FUTURE && (plan.waits() || plan.countsOutcomes())) {
+			return future(limiter, requests, plan, invocation);
 		}
-		else {
-			decisions = limiter.tryAcquireAll(requests);
-		}
+		List<RateLimitDecision> decisions = (requests.size() == 1) ? List.of(limiter.tryAcquire(requests.get(0)))
+				: limiter.tryAcquireAll(requests);
 		RateLimitDecision last = decisions.get(decisions.size() - 1);
 		if (!last.isAllowed()) {
 			throw RateLimiter.exceptionFor(last, decisions);
 		}
 		this.recorder.get().record(decisions);
-		return invocation.proceed();
+		if (!plan.countsOutcomes()) {
+			return invocation.proceed();
+		}
+		Object result;
+		try {
+			result = invocation.proceed();
+		}
+		catch (Throwable ex) {
+			CountedOutcomes.settle(limiter, plan, decisions, false);
+			throw ex;
+		}
+		CountedOutcomes.settle(limiter, plan, decisions, true);
+		return result;
+	}
+
+	/**
+	 * Decides without blocking; the method runs (on the common pool) once the permits are due, and its
+	 * future completes once the permits its outcome does not count are back.
+	 */
+	private static CompletableFuture<Object> future(RateLimiter limiter, List<RateLimitRequest> requests,
+			RateLimitedMethods.Plan plan, MethodInvocation invocation) {
+		CompletableFuture<List<RateLimitDecision>> decided = limiter.tryAcquireAllAsync(requests);
+		CompletableFuture<Object> result = decided.thenComposeAsync((decisions) -> {
+			RateLimitDecision last = decisions.get(decisions.size() - 1);
+			if (!last.isAllowed()) {
+				return CompletableFuture.failedFuture(RateLimiter.exceptionFor(last, decisions));
+			}
+			CompletionStage<?> stage;
+			try {
+				stage = (CompletionStage<?>) invocation.proceed();
+			}
+			catch (Throwable ex) {
+				stage = CompletableFuture.failedFuture(ex);
+			}
+			if (stage == null) {
+				stage = CompletableFuture.completedFuture(null);
+			}
+			return plan.countsOutcomes() ? CountedOutcomes.settleWhenDone(limiter, plan, decisions, stage)
+					: stage.toCompletableFuture().thenApply((value) -> (Object) value);
+		});
+		// cancelled while waiting: the limiter gives the reserved permits back
+		result.whenComplete((value, failure) -> {
+			if (result.isCancelled()) {
+				decided.cancel(false);
+			}
+		});
+		return result;
 	}
 
 }

@@ -6,9 +6,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 
@@ -30,10 +35,12 @@ public final class RateLimitedMethods {
 
 	static final String ANNOTATION = "RateLimited";
 
+	private static final Log logger = LogFactory.getLog(RateLimitedMethods.class);
+
 	private static final boolean REACTOR_PRESENT = ClassUtils.isPresent("reactor.core.publisher.Mono",
 			RateLimitedMethods.class.getClassLoader());
 
-	private static final Plan NONE = new Plan(List.of(), false);
+	private static final Plan NONE = new Plan(List.of(), Plan.Kind.PLAIN);
 
 	private final RateLimiter limiter;
 
@@ -103,10 +110,49 @@ public final class RateLimitedMethods {
 			if (expression != null) {
 				this.evaluator.validate(ANNOTATION, expression, specific);
 			}
-			limits.add(new Limit(policy, expression, where, annotation.permits()));
+			String tier = tier(annotation, policy, specific, where);
+			limits.add(new Limit(policy, expression, where, annotation.permits(), tier, wait(annotation, where),
+					annotation.count(), new AtomicBoolean()));
 		}
-		boolean reactive = REACTOR_PRESENT && Publisher.class.isAssignableFrom(method.getReturnType());
-		return new Plan(List.copyOf(limits), reactive);
+		Class<?> returnType = method.getReturnType();
+		Plan.Kind kind = (REACTOR_PRESENT && Publisher.class.isAssignableFrom(returnType)) ? Plan.Kind.PUBLISHER
+				: (returnType == CompletableFuture.class || returnType == CompletionStage.class) ? Plan.Kind.FUTURE
+						: Plan.Kind.PLAIN;
+		return new Plan(List.copyOf(limits), kind);
+	}
+
+	private @Nullable String tier(RateLimited annotation, String policy, Method method, String where) {
+		if (annotation.tier().isBlank()) {
+			return null;
+		}
+		if (annotation.limit() > 0) {
+			throw new IllegalStateException("@RateLimited on " + where
+					+ ": a tier needs a configured policy with tiers, not an inline limit");
+		}
+		if (this.limiter.policy(policy).tiers().isEmpty()) {
+			throw new IllegalStateException("@RateLimited on " + where + " chooses a tier of policy '" + policy
+					+ "', which has none: add redis.patterns.rate-limit.policies." + policy + ".tiers.<tier>.*");
+		}
+		this.evaluator.validate(ANNOTATION, annotation.tier(), method);
+		return annotation.tier();
+	}
+
+	private static Duration wait(RateLimited annotation, String where) {
+		if (annotation.waitTime().isBlank()) {
+			return Duration.ZERO;
+		}
+		Duration wait;
+		try {
+			wait = DurationStyle.detectAndParse(annotation.waitTime());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException(
+					"@RateLimited on " + where + ": waitTime '" + annotation.waitTime() + "' is not a duration", ex);
+		}
+		if (wait.isNegative()) {
+			throw new IllegalStateException("@RateLimited on " + where + ": waitTime must not be negative, was " + wait);
+		}
+		return wait;
 	}
 
 	private String policy(RateLimited annotation, Method method, Class<?> targetClass, String where) {
@@ -160,21 +206,38 @@ public final class RateLimitedMethods {
 		}
 	}
 
-	/** One limit of a method: the policy, how to find the bucket key, the permits. */
-	record Limit(String policy, @Nullable String expression, String methodKey, long permits) {
+	/**
+	 * One limit of a method: the policy, how to find the bucket key and the tier, the permits, the wait and
+	 * which outcomes count.
+	 */
+	record Limit(String policy, @Nullable String expression, String methodKey, long permits,
+			@Nullable String tierExpression, Duration maxWait, RateLimited.Count count, AtomicBoolean nullTierLogged) {
 
 	}
 
 	/** The limits of one method, checked. */
 	public static final class Plan {
 
+		/** How a method's result is handled: a value, a Reactive Streams publisher, a future. */
+		public enum Kind {
+
+			PLAIN, PUBLISHER, FUTURE
+
+		}
+
 		private final List<Limit> limits;
 
-		private final boolean reactive;
+		private final Kind kind;
 
-		Plan(List<Limit> limits, boolean reactive) {
+		private final boolean waits;
+
+		private final boolean counts;
+
+		Plan(List<Limit> limits, Kind kind) {
 			this.limits = limits;
-			this.reactive = reactive;
+			this.kind = kind;
+			this.waits = limits.stream().anyMatch((limit) -> !limit.maxWait().isZero());
+			this.counts = limits.stream().anyMatch((limit) -> limit.count() != RateLimited.Count.ALL);
 		}
 
 		public boolean isEmpty() {
@@ -183,14 +246,33 @@ public final class RateLimitedMethods {
 
 		/** Whether the method returns a Reactive Streams publisher and is checked without blocking. */
 		public boolean isReactive() {
-			return this.reactive;
+			return this.kind == Kind.PUBLISHER;
+		}
+
+		public Kind kind() {
+			return this.kind;
+		}
+
+		/** Whether any limit waits for its permits. */
+		public boolean waits() {
+			return this.waits;
+		}
+
+		/** Whether any limit counts only some outcomes, so permits may be given back after the call. */
+		public boolean countsOutcomes() {
+			return this.counts;
 		}
 
 		public int size() {
 			return this.limits.size();
 		}
 
-		/** The requests of one invocation: the key expressions evaluated against its arguments. */
+		/** Which outcomes the {@code index}-th limit (the order of the requests) counts. */
+		public RateLimited.Count count(int index) {
+			return this.limits.get(index).count();
+		}
+
+		/** The requests of one invocation: the key and tier expressions evaluated against its arguments. */
 		public List<RateLimitRequest> requests(KeyExpressionEvaluator evaluator, Method method,
 				@Nullable Object[] arguments, @Nullable Object target, Class<?> targetClass) {
 			if (this.limits.size() == 1) {
@@ -208,7 +290,17 @@ public final class RateLimitedMethods {
 			String key = (limit.expression() != null)
 					? evaluator.evaluate(ANNOTATION, limit.expression(), method, arguments, target, targetClass)
 					: limit.methodKey();
-			return new RateLimitRequest(limit.policy(), key, limit.permits());
+			String tier = null;
+			if (limit.tierExpression() != null) {
+				tier = evaluator.evaluateNullable(ANNOTATION, limit.tierExpression(), method, arguments, target,
+						targetClass);
+				if (tier == null && limit.nullTierLogged().compareAndSet(false, true)) {
+					logger.info("@RateLimited on " + limit.methodKey() + ": tier '" + limit.tierExpression()
+							+ "' gave null; such calls use the own settings of policy '" + limit.policy()
+							+ "' (logged once)");
+				}
+			}
+			return new RateLimitRequest(limit.policy(), key, limit.permits(), tier, limit.maxWait());
 		}
 
 	}

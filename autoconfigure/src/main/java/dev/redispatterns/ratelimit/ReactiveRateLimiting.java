@@ -10,15 +10,20 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * The non-blocking path for methods returning a publisher: the decision is made when the result is
- * subscribed to, and the method runs only when it allows. Loaded only when Reactor is present.
+ * subscribed to (a wait for reserved permits is a delayed completion, holding no thread), and the method
+ * runs only when it allows. With {@link RateLimited#count()} the permits the outcome does not count are
+ * given back before the subscriber sees the outcome. Loaded only when Reactor is present.
  */
 final class ReactiveRateLimiting {
 
 	private ReactiveRateLimiting() {
 	}
 
-	static Object check(RateLimiter limiter, List<RateLimitRequest> requests, MethodInvocation invocation) {
-		Mono<Void> check = Mono.deferContextual((context) -> Mono.fromFuture(() -> limiter.tryAcquireAllAsync(requests))
+	static Object check(RateLimiter limiter, List<RateLimitRequest> requests, RateLimitedMethods.Plan plan,
+			MethodInvocation invocation) {
+		// cancelling while waiting cancels the future, which gives the reserved permits back
+		Mono<List<RateLimitDecision>> check = Mono.deferContextual((context) -> Mono
+			.fromFuture(() -> limiter.tryAcquireAllAsync(requests))
 			// continue off the Redis I/O thread: the application's code must not run on it
 			.publishOn(Schedulers.parallel())
 			.flatMap((decisions) -> {
@@ -29,13 +34,23 @@ final class ReactiveRateLimiting {
 				RateLimitDecisionRecorder recorder = context.getOrDefault(RateLimitDecisionRecorder.class,
 						RateLimitDecisionRecorder.NONE);
 				recorder.record(decisions);
-				return Mono.empty();
+				return Mono.just(decisions);
 			}));
-		Class<?> returnType = invocation.getMethod().getReturnType();
-		if (Mono.class.isAssignableFrom(returnType)) {
-			return check.then(Mono.defer(() -> Mono.from(proceed(invocation))));
+		boolean mono = Mono.class.isAssignableFrom(invocation.getMethod().getReturnType());
+		if (!plan.countsOutcomes()) {
+			return mono ? check.then(Mono.defer(() -> Mono.from(proceed(invocation))))
+					: check.thenMany(Flux.defer(() -> proceed(invocation)));
 		}
-		return check.thenMany(Flux.defer(() -> proceed(invocation)));
+		if (mono) {
+			return Mono.usingWhen(check, (decisions) -> Mono.from(proceed(invocation)),
+					(decisions) -> Mono.fromFuture(CountedOutcomes.settleAsync(limiter, plan, decisions, true)),
+					(decisions, failure) -> Mono.fromFuture(CountedOutcomes.settleAsync(limiter, plan, decisions, false)),
+					(decisions) -> Mono.fromFuture(CountedOutcomes.settleAsync(limiter, plan, decisions, null)));
+		}
+		return Flux.usingWhen(check, (decisions) -> proceed(invocation),
+				(decisions) -> Mono.fromFuture(CountedOutcomes.settleAsync(limiter, plan, decisions, true)),
+				(decisions, failure) -> Mono.fromFuture(CountedOutcomes.settleAsync(limiter, plan, decisions, false)),
+				(decisions) -> Mono.fromFuture(CountedOutcomes.settleAsync(limiter, plan, decisions, null)));
 	}
 
 	@SuppressWarnings("unchecked")

@@ -7,6 +7,8 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +28,7 @@ import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.core.RedisPatternsException;
 import dev.redispatterns.core.RedisPatternsObservation;
+import dev.redispatterns.core.RedisSignals;
 import dev.redispatterns.core.RedisUnavailableException;
 import dev.redispatterns.core.ScriptExecutor;
 
@@ -38,8 +41,14 @@ import dev.redispatterns.core.ScriptExecutor;
  * <p>
  * When Redis cannot be reached (connection down: fails fast; no answer: at most the command timeout) a
  * decision follows the policy: its local fallback limiter if enabled, otherwise fail-open or fail-closed.
+ * <p>
+ * Callers that may wait get their permits reserved by the same script at the earliest time they fit (GCRA
+ * and the token bucket queue behind their state, the window algorithms count the permits in the window
+ * they fall in), so waiting costs no extra round trip, is served in the order of arrival across
+ * instances, and a caller whose permits do not fit within its wait is refused at once. Tiers and
+ * {@link #overrides() overrides} only change the script's arguments.
  */
-public final class RedisRateLimiter implements RateLimiter {
+public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
 	/** Key area of the rate limiter. */
 	public static final String AREA = "rl";
@@ -52,6 +61,9 @@ public final class RedisRateLimiter implements RateLimiter {
 			"Redis connection is down (reconnecting)");
 
 	private static final LuaScript INSPECT = LuaScript.load(RedisRateLimiter.class, "rate_limit_inspect.lua");
+
+	/** Most unknown tier names remembered for logging once each; tier names may come from request data. */
+	private static final int LOGGED_TIERS = 1000;
 
 	private final RedisConnector connector;
 
@@ -73,6 +85,10 @@ public final class RedisRateLimiter implements RateLimiter {
 
 	private final AtomicLong degradedNanos = new AtomicLong();
 
+	private final Set<String> loggedTiers = ConcurrentHashMap.newKeySet();
+
+	private final @Nullable RedisRateLimitOverrides overrides;
+
 	private RedisRateLimiter(Builder builder) {
 		this.connector = builder.connector;
 		this.executor = (builder.executor != null) ? builder.executor : new ScriptExecutor(builder.connector);
@@ -82,6 +98,14 @@ public final class RedisRateLimiter implements RateLimiter {
 		this.observations = builder.observations;
 		this.timeoutNanos = this.connector.commandTimeout().toNanos();
 		builder.policies.forEach(this::register);
+		if (builder.overridesRefresh != null) {
+			this.overrides = new RedisRateLimitOverrides(this.connector, this.executor, this.keys, builder.signals,
+					builder.overridesRefresh, builder.overridesMaxEntries, this::policy);
+			this.overrides.start();
+		}
+		else {
+			this.overrides = null;
+		}
 	}
 
 	/** Starts building a limiter on a connector; nothing else is required. */
@@ -98,6 +122,21 @@ public final class RedisRateLimiter implements RateLimiter {
 					+ "; cannot redefine it as " + policy);
 		}
 		return existing;
+	}
+
+	/**
+	 * The run-time overrides of this limiter's policies, {@code null} when the builder did not ask for them.
+	 */
+	public @Nullable RedisRateLimitOverrides overrides() {
+		return this.overrides;
+	}
+
+	/** Stops following override changes. */
+	@Override
+	public void close() {
+		if (this.overrides != null) {
+			this.overrides.close();
+		}
 	}
 
 	@Override
@@ -140,12 +179,13 @@ public final class RedisRateLimiter implements RateLimiter {
 
 	/**
 	 * Reads the state of one bucket without changing it (a script Redis runs as read-only): remaining
-	 * permits, time to reset and the key's time to live, as a request of one permit would see them now.
+	 * permits, time to reset and the key's time to live, as a request of one permit would see them now
+	 * (with the policy's own settings, or the override in force for the policy or the key).
 	 * @throws IllegalArgumentException if no such policy exists
 	 * @throws RedisUnavailableException if Redis cannot be reached
 	 */
 	public RateLimitState inspect(String policy, String key) {
-		Compiled compiled = compiled(policy);
+		Compiled compiled = effective(compiled(policy), null, key);
 		RateLimitPolicy limits = compiled.policy;
 		List<Object> reply = this.executor.call(INSPECT, ScriptOutputType.MULTI, new byte[][] { compiled.key(key) },
 				limits.algorithm().code().getBytes(StandardCharsets.US_ASCII), ScriptExecutor.arg(limits.limit()),
@@ -172,8 +212,53 @@ public final class RedisRateLimiter implements RateLimiter {
 
 	@Override
 	public RateLimitDecision tryAcquire(String policy, String key, long permits) {
-		Compiled compiled = compiled(policy);
+		return decide(compiled(policy), null, key, permits, 0);
+	}
+
+	@Override
+	public RateLimitDecision tryAcquire(RateLimitRequest request) {
+		RateLimitDecision decision = decide(compiled(request.policy()), request.tier(), request.key(),
+				request.permits(), request.maxWait().toMillis());
+		await(List.of(decision));
+		return decision;
+	}
+
+	@Override
+	public List<RateLimitDecision> tryAcquireAll(List<RateLimitRequest> requests) {
+		if (requests.size() == 1) {
+			return List.of(tryAcquire(requests.get(0)));
+		}
+		List<RateLimitDecision> decisions = new ArrayList<>(requests.size());
+		for (RateLimitRequest request : requests) {
+			RateLimitDecision decision = decide(compiled(request.policy()), request.tier(), request.key(),
+					request.permits(), request.maxWait().toMillis());
+			decisions.add(decision);
+			if (!decision.isAllowed()) {
+				refundAll(decisions, decisions.size() - 1);
+				return decisions;
+			}
+		}
+		await(decisions);
+		return decisions;
+	}
+
+	/**
+	 * Takes the permits, or reserves them at the earliest time they fit within the request's
+	 * {@code maxWait}, without waiting: an allowed decision's {@link RateLimitDecision#waitTime()} tells
+	 * when they are due, for callers that schedule themselves. Give them back with {@link #refund} if the
+	 * work is dropped.
+	 */
+	public RateLimitDecision reserve(RateLimitRequest request) {
+		return decide(compiled(request.policy()), request.tier(), request.key(), request.permits(),
+				request.maxWait().toMillis());
+	}
+
+	/** One decision, reserving permits up to {@code maxWaitMillis} ahead; the caller does any waiting. */
+	private RateLimitDecision decide(Compiled base, @Nullable String tier, String key, long permits,
+			long maxWaitMillis) {
 		checkPermits(permits);
+		Compiled compiled = effective(base, tier, key);
+		String policy = base.policy.name();
 		Observation observation = this.observations.isActive()
 				? this.observations.start(RedisPatternsObservation.RATE_LIMIT, policy, null, key) : null;
 		long start = System.nanoTime();
@@ -183,7 +268,7 @@ public final class RedisRateLimiter implements RateLimiter {
 		}
 		else {
 			byte[] redisKey = compiled.key(key);
-			byte[][] arguments = compiled.arguments(permits);
+			byte[][] arguments = compiled.arguments(permits, maxWaitMillis);
 			try {
 				List<Object> reply = this.executor.call(compiled.script, ScriptOutputType.MULTI, new byte[][] { redisKey },
 						arguments);
@@ -207,30 +292,53 @@ public final class RedisRateLimiter implements RateLimiter {
 		return decision;
 	}
 
-	@Override
-	public List<RateLimitDecision> tryAcquireAll(List<RateLimitRequest> requests) {
-		if (requests.size() == 1) {
-			RateLimitRequest only = requests.get(0);
-			return List.of(tryAcquire(only.policy(), only.key(), only.permits()));
+	/** Waits until the reserved permits of allowed decisions are due; on interrupt gives them back. */
+	private void await(List<RateLimitDecision> decisions) {
+		long wait = longestWait(decisions);
+		if (wait <= 0) {
+			return;
 		}
-		List<RateLimitDecision> decisions = new ArrayList<>(requests.size());
-		for (RateLimitRequest request : requests) {
-			RateLimitDecision decision = tryAcquire(request.policy(), request.key(), request.permits());
-			decisions.add(decision);
+		try {
+			TimeUnit.MILLISECONDS.sleep(wait);
+		}
+		catch (InterruptedException ex) {
+			// given back before the flag is restored: an interrupted thread cannot wait for Redis
+			refundAll(decisions, decisions.size());
+			Thread.currentThread().interrupt();
+			throw new CancellationException("Interrupted while waiting " + wait + " ms for the permits of rate-limit policy '"
+					+ decisions.get(0).policy().name() + "'; they were given back");
+		}
+	}
+
+	private static long longestWait(List<RateLimitDecision> decisions) {
+		long wait = 0;
+		for (RateLimitDecision decision : decisions) {
 			if (!decision.isAllowed()) {
-				refundAll(decisions);
-				break;
+				return 0;
 			}
+			wait = Math.max(wait, decision.waitMillis());
 		}
-		return decisions;
+		return wait;
 	}
 
 	@Override
 	public CompletableFuture<RateLimitDecision> tryAcquireAsync(String policy, String key, long permits) {
+		return decideAsync(policy, null, key, permits, 0);
+	}
+
+	@Override
+	public CompletableFuture<RateLimitDecision> tryAcquireAsync(RateLimitRequest request) {
+		CompletableFuture<RateLimitDecision> decided = decideAsync(request.policy(), request.tier(), request.key(),
+				request.permits(), request.maxWait().toMillis());
+		return due(decided.thenApply(List::of), (decisions) -> decisions.get(0));
+	}
+
+	private CompletableFuture<RateLimitDecision> decideAsync(String policy, @Nullable String tier, String key,
+			long permits, long maxWaitMillis) {
 		Compiled compiled;
 		try {
-			compiled = compiled(policy);
 			checkPermits(permits);
+			compiled = effective(compiled(policy), tier, key);
 		}
 		catch (IllegalArgumentException ex) {
 			return CompletableFuture.failedFuture(ex);
@@ -247,7 +355,7 @@ public final class RedisRateLimiter implements RateLimiter {
 			return CompletableFuture.completedFuture(decision);
 		}
 		byte[] redisKey = compiled.key(key);
-		byte[][] arguments = compiled.arguments(permits);
+		byte[][] arguments = compiled.arguments(permits, maxWaitMillis);
 		CompletableFuture<List<Object>> reply;
 		try {
 			reply = this.executor.execute(compiled.script, ScriptOutputType.MULTI, new byte[][] { redisKey }, arguments);
@@ -287,16 +395,50 @@ public final class RedisRateLimiter implements RateLimiter {
 				if (!decisions.isEmpty() && !decisions.get(decisions.size() - 1).isAllowed()) {
 					return CompletableFuture.completedFuture(decisions);
 				}
-				return tryAcquireAsync(request.policy(), request.key(), request.permits()).thenApply((decision) -> {
-					decisions.add(decision);
-					if (!decision.isAllowed()) {
-						refundAllAsync(decisions);
-					}
-					return decisions;
-				});
+				return decideAsync(request.policy(), request.tier(), request.key(), request.permits(),
+						request.maxWait().toMillis())
+					.thenApply((decision) -> {
+						decisions.add(decision);
+						if (!decision.isAllowed()) {
+							refundAllAsync(decisions, decisions.size() - 1);
+						}
+						return decisions;
+					});
 			});
 		}
-		return chain.thenApply(List::copyOf);
+		return due(chain.thenApply(List::copyOf), (decisions) -> decisions);
+	}
+
+	/**
+	 * A future completing when the reserved permits of the decisions are due, without holding a thread
+	 * meanwhile. Cancelling it, whether before or after Redis decided, gives the permits back.
+	 */
+	private <T> CompletableFuture<T> due(CompletableFuture<List<RateLimitDecision>> decided,
+			java.util.function.Function<List<RateLimitDecision>, T> result) {
+		CompletableFuture<T> due = new CompletableFuture<>();
+		decided.whenComplete((decisions, failure) -> {
+			if (failure != null) {
+				due.completeExceptionally(failure);
+				return;
+			}
+			RateLimitDecision last = decisions.get(decisions.size() - 1);
+			if (last.isAllowed()) {
+				due.whenComplete((value, cancelled) -> {
+					if (due.isCancelled()) {
+						refundAllAsync(decisions, decisions.size());
+					}
+				});
+			}
+			long wait = longestWait(decisions);
+			if (wait <= 0) {
+				due.complete(result.apply(decisions));
+			}
+			else {
+				CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS)
+					.execute(() -> due.complete(result.apply(decisions)));
+			}
+		});
+		return due;
 	}
 
 	@Override
@@ -314,23 +456,38 @@ public final class RedisRateLimiter implements RateLimiter {
 		}
 	}
 
-	private void refundAll(List<RateLimitDecision> decisions) {
-		for (int i = decisions.size() - 2; i >= 0; i--) {
+	@Override
+	public CompletableFuture<Void> refundAsync(RateLimitDecision decision) {
+		byte[][] arguments = refundArguments(decision);
+		if (arguments == null) {
+			return CompletableFuture.completedFuture(null);
+		}
+		CompletableFuture<Object> refunded;
+		try {
+			refunded = this.executor.execute(decision.policy().algorithm().script(), ScriptOutputType.MULTI,
+					new byte[][] { decision.key() }, arguments);
+		}
+		catch (RuntimeException ex) {
+			refunded = CompletableFuture.failedFuture(ex);
+		}
+		return refunded.orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS).handle((result, failure) -> {
+			if (failure != null) {
+				logger.debug("Could not refund " + decision, failure);
+			}
+			return null;
+		});
+	}
+
+	/** Gives back the first {@code count} decisions, newest first. */
+	private void refundAll(List<RateLimitDecision> decisions, int count) {
+		for (int i = count - 1; i >= 0; i--) {
 			refund(decisions.get(i));
 		}
 	}
 
-	private void refundAllAsync(List<RateLimitDecision> decisions) {
-		for (int i = decisions.size() - 2; i >= 0; i--) {
-			RateLimitDecision decision = decisions.get(i);
-			byte[][] arguments = refundArguments(decision);
-			if (arguments != null) {
-				this.executor.execute(decision.policy().algorithm().script(), ScriptOutputType.MULTI,
-						new byte[][] { decision.key() }, arguments).exceptionally((failure) -> {
-							logger.debug("Could not refund " + decision, failure);
-							return null;
-						});
-			}
+	private void refundAllAsync(List<RateLimitDecision> decisions, int count) {
+		for (int i = count - 1; i >= 0; i--) {
+			refundAsync(decisions.get(i));
 		}
 	}
 
@@ -344,10 +501,39 @@ public final class RedisRateLimiter implements RateLimiter {
 		if (token instanceof byte[] nonce) {
 			arguments[3] = nonce;
 		}
-		else if (token instanceof Long index && arguments.length > 3) {
+		else if (token instanceof Long index) {
 			arguments[3] = ScriptExecutor.arg(index.longValue());
 		}
 		return arguments;
+	}
+
+	/** The compiled policy a call uses: its tier's settings, then any override of the policy or the key. */
+	private Compiled effective(Compiled base, @Nullable String tier, String key) {
+		Compiled variant = base;
+		if (tier != null) {
+			Compiled tiered = base.tiers.get(tier);
+			if (tiered != null) {
+				variant = tiered;
+			}
+			else if (this.loggedTiers.size() < LOGGED_TIERS && this.loggedTiers.add(base.policy.name() + '\u0000' + tier)) {
+				logger.info("Rate-limit policy '" + base.policy.name() + "' has no tier '" + tier
+						+ "'; such calls use the policy's own settings (logged once per tier name)");
+			}
+		}
+		RedisRateLimitOverrides overrides = this.overrides;
+		if (overrides == null) {
+			return variant;
+		}
+		OverrideSnapshot snapshot = overrides.snapshot();
+		if (snapshot.isEmpty()) {
+			return variant;
+		}
+		OverrideSnapshot.Entry entry = snapshot.find(base.policy.name(), key);
+		if (entry == null) {
+			return variant;
+		}
+		Compiled from = variant;
+		return entry.derive(from, (ignored) -> new Compiled(from.policy.withOverride(entry.override), this.keys));
 	}
 
 	private RateLimitDecision degraded(Compiled compiled, String key, long permits, RedisUnavailableException cause) {
@@ -418,6 +604,8 @@ public final class RedisRateLimiter implements RateLimiter {
 
 		final boolean windowed;
 
+		final Map<String, Compiled> tiers;
+
 		Compiled(RateLimitPolicy policy, RedisKeys keys) {
 			this.policy = policy;
 			this.script = policy.algorithm().script();
@@ -427,13 +615,16 @@ public final class RedisRateLimiter implements RateLimiter {
 			this.slidingLog = policy.algorithm() == RateLimitAlgorithm.SLIDING_LOG;
 			this.windowed = policy.algorithm() == RateLimitAlgorithm.FIXED_WINDOW
 					|| policy.algorithm() == RateLimitAlgorithm.SLIDING_WINDOW;
+			Map<String, Compiled> tiers = new java.util.HashMap<>();
+			policy.tiers().forEach((name, tier) -> tiers.put(name, new Compiled(tier, keys)));
+			this.tiers = Map.copyOf(tiers);
 		}
 
-		byte[][] arguments(long permits) {
-			if (permits == 1 && !this.slidingLog) {
+		byte[][] arguments(long permits, long maxWaitMillis) {
+			if (permits == 1 && maxWaitMillis <= 0 && !this.slidingLog) {
 				return this.argumentsForOne;
 			}
-			return this.policy.scriptArguments(permits);
+			return this.policy.scriptArguments(permits, maxWaitMillis);
 		}
 
 		/** The key bytes; plain ASCII keys are copied without building intermediate strings. */
@@ -467,8 +658,9 @@ public final class RedisRateLimiter implements RateLimiter {
 			if (allowed) {
 				token = this.slidingLog ? arguments[3] : this.windowed ? reply.get(4) : Boolean.TRUE;
 			}
+			long wait = (allowed && reply.size() > 5) ? (Long) reply.get(5) : 0;
 			return new RateLimitDecision(this.policy, allowed ? RateLimitOutcome.ALLOWED : RateLimitOutcome.REJECTED,
-					permits, (Long) reply.get(1), (Long) reply.get(2), (Long) reply.get(3), redisKey, token);
+					permits, (Long) reply.get(1), (Long) reply.get(2), (Long) reply.get(3), redisKey, token, null, wait);
 		}
 
 	}
@@ -491,6 +683,12 @@ public final class RedisRateLimiter implements RateLimiter {
 		private int fallbackMaxKeys = 10_000;
 
 		private PatternObservations observations = PatternObservations.NONE;
+
+		private @Nullable Duration overridesRefresh;
+
+		private int overridesMaxEntries = 1000;
+
+		private @Nullable RedisSignals signals;
 
 		private Builder(RedisConnector connector) {
 			this.connector = connector;
@@ -536,6 +734,19 @@ public final class RedisRateLimiter implements RateLimiter {
 		/** Where decisions are observed (for traces); by default nowhere, at no cost. */
 		public Builder observations(PatternObservations observations) {
 			this.observations = observations;
+			return this;
+		}
+
+		/**
+		 * Switches on run-time {@link RedisRateLimiter#overrides() overrides}: read at start, refreshed when
+		 * {@code signals} announce a change and every {@code refreshInterval} in any case, at most
+		 * {@code maxEntries} at a time. Close the limiter to stop following them.
+		 * @param signals pub/sub for immediate refreshes; {@code null}: the poll alone
+		 */
+		public Builder overrides(Duration refreshInterval, int maxEntries, @Nullable RedisSignals signals) {
+			this.overridesRefresh = refreshInterval;
+			this.overridesMaxEntries = maxEntries;
+			this.signals = signals;
 			return this;
 		}
 

@@ -18,30 +18,48 @@ end
 local remaining = limit
 local reset = 0
 
+-- Window counts as the fixed- and sliding-window scripts keep them: {w, c, p} plus reserved {r<index>}.
+local function counts(now)
+  local result = {}
+  local state = redis.call('HGETALL', KEYS[1])
+  local stored, current, previous = nil, 0, 0
+  for i = 1, #state, 2 do
+    local field, value = state[i], tonumber(state[i + 1]) or 0
+    if field == 'w' then
+      stored = value
+    elseif field == 'c' then
+      current = value
+    elseif field == 'p' then
+      previous = value
+    else
+      local j = tonumber(string.sub(field, 2))
+      if j ~= nil then
+        result[j] = (result[j] or 0) + value
+      end
+    end
+  end
+  if stored ~= nil then
+    result[stored] = (result[stored] or 0) + current
+    result[stored - 1] = (result[stored - 1] or 0) + previous
+  end
+  return result
+end
+
 if code == 'fw' then
   local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
   local index = math.floor(now / window)
-  local state = redis.call('HMGET', KEYS[1], 'w', 'c')
-  if tonumber(state[1]) == index then
-    local count = tonumber(state[2]) or 0
-    remaining = math.max(0, limit - count)
-    if count > 0 then
-      reset = (index + 1) * window - now
-    end
+  local count = counts(now)[index] or 0
+  remaining = math.max(0, limit - count)
+  if count > 0 then
+    reset = (index + 1) * window - now
   end
 elseif code == 'sw' then
   local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
   local index = math.floor(now / window)
   local left = window - (now - index * window)
-  local state = redis.call('HMGET', KEYS[1], 'w', 'c', 'p')
-  local stored = tonumber(state[1])
-  local current, previous = 0, 0
-  if stored == index then
-    current = tonumber(state[2]) or 0
-    previous = tonumber(state[3]) or 0
-  elseif stored == index - 1 then
-    previous = tonumber(state[2]) or 0
-  end
+  local all = counts(now)
+  local current = all[index] or 0
+  local previous = all[index - 1] or 0
   remaining = math.max(0, math.floor((limit * window - (previous * left + current * window)) / window))
   if current > 0 then
     reset = window + left
@@ -67,7 +85,7 @@ elseif code == 'tb' then
     if now > last then
       tokens = math.min(limit, tokens + (now - last) * rate / 1000000)
     end
-    remaining = math.floor(tokens + 1e-9)
+    remaining = math.max(0, math.floor(tokens + 1e-9))
     reset = math.max(0, math.ceil((limit - tokens) * 1000 / rate - 1e-9))
   end
 elseif code == 'gcra' then

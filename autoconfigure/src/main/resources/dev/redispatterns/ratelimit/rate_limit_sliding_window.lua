@@ -1,83 +1,143 @@
 -- Sliding window, the weighted two-window counter: the permits of the previous window count with the
 -- share of it that still overlaps the sliding window. Constant memory: one hash per key
 -- {w = current window index, c = permits in it, p = permits in the previous window}, windows aligned
--- on Redis TIME. Keeping both counters in one key keeps the script to one key, hence one slot.
+-- on Redis TIME, plus {r<index> = permits} for later windows that callers who may wait have reserved.
+-- Keeping all counters in one key keeps the script to one key, hence one slot.
 -- KEYS[1] bucket
 -- ARGV[1] permits (a negative value refunds a grant made in window ARGV[4])
--- ARGV[2] limit, ARGV[3] window in ms, ARGV[4] window index of the grant to refund
--- Reply: {allowed, remaining, reset ms, retry-after ms (-1: never), window index}
+-- ARGV[2] limit, ARGV[3] window in ms, ARGV[4] window index of the grant to refund,
+-- ARGV[5] longest wait in ms (0: now or never)
+-- Reply: {allowed, remaining, reset ms, retry-after ms (-1: never), window index, wait ms}
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local permits = tonumber(ARGV[1])
 local limit = tonumber(ARGV[2])
 local window = tonumber(ARGV[3])
+local maxWait = tonumber(ARGV[5]) or 0
 local index = math.floor(now / window)
-local left = window - (now - index * window)
-local state = redis.call('HMGET', KEYS[1], 'w', 'c', 'p')
-local stored = tonumber(state[1])
-local current = 0
-local previous = 0
-if stored == index then
-  current = tonumber(state[2]) or 0
-  previous = tonumber(state[3]) or 0
-elseif stored == index - 1 then
-  previous = tonumber(state[2]) or 0
+
+-- permits by window index: the previous, the current and reserved later windows
+local counts = {}
+local stale = {}
+local last = index
+local state = redis.call('HGETALL', KEYS[1])
+local stored, current, previous = nil, 0, 0
+for i = 1, #state, 2 do
+  local field = state[i]
+  local value = tonumber(state[i + 1]) or 0
+  if field == 'w' then
+    stored = value
+  elseif field == 'c' then
+    current = value
+  elseif field == 'p' then
+    previous = value
+  else
+    local j = tonumber(string.sub(field, 2))
+    if j ~= nil and j >= index - 1 then
+      counts[j] = value
+      if value > 0 then
+        last = math.max(last, j)
+      end
+    end
+    if j == nil or j <= index then
+      stale[#stale + 1] = field
+    end
+  end
+end
+if stored ~= nil then
+  if stored >= index - 1 then
+    counts[stored] = (counts[stored] or 0) + current
+  end
+  if stored - 1 >= index - 1 then
+    counts[stored - 1] = (counts[stored - 1] or 0) + previous
+  end
 end
 
--- Usage scaled by the window length, so that everything stays in exact integers.
-local function used(c, p)
-  return p * left + c * window
+local function count(j)
+  return counts[j] or 0
 end
 
-local function reset(c, p)
-  if c > 0 then
-    return window + left
-  elseif p > 0 then
-    return left
+-- Usage at `elapsed` ms into window j, scaled by the window length so that everything stays in exact integers.
+local function used(j, elapsed)
+  return count(j - 1) * (window - elapsed) + count(j) * window
+end
+
+local elapsedNow = now - index * window
+
+local function remaining()
+  return math.max(0, math.floor((limit * window - used(index, elapsedNow)) / window))
+end
+
+local function reset()
+  if count(index) > 0 then
+    return 2 * window - elapsedNow
+  elseif count(index - 1) > 0 then
+    return window - elapsedNow
   end
   return 0
 end
 
-local function remaining(c, p)
-  return math.max(0, math.floor((limit * window - used(c, p)) / window))
+local function save(changed)
+  if changed > index then
+    redis.call('HSET', KEYS[1], 'w', index, 'c', count(index), 'p', count(index - 1), 'r' .. changed, count(changed))
+    last = math.max(last, changed)
+  else
+    redis.call('HSET', KEYS[1], 'w', index, 'c', count(index), 'p', count(index - 1))
+  end
+  if #stale > 0 then
+    redis.call('HDEL', KEYS[1], unpack(stale))
+  end
+  -- The counts stay relevant until the window after the last one holding permits has slid past them.
+  redis.call('PEXPIRE', KEYS[1], (last + 2) * window - now)
 end
 
 if permits < 0 then
   local token = tonumber(ARGV[4])
-  if stored ~= nil then
-    if token == index then
-      current = math.max(0, current + permits)
-    elseif token == index - 1 then
-      previous = math.max(0, previous + permits)
-    end
-    redis.call('HSET', KEYS[1], 'w', index, 'c', current, 'p', previous)
-    redis.call('PEXPIRE', KEYS[1], window + left)
+  if stored ~= nil and token ~= nil and token >= index - 1 then
+    counts[token] = math.max(0, count(token) + permits)
+    save(token)
   end
-  return {1, remaining(current, previous), reset(current, previous), 0, index}
+  return {1, remaining(), reset(), 0, index, 0}
 end
 
-if used(current + permits, previous) <= limit * window then
-  current = current + permits
-  redis.call('HSET', KEYS[1], 'w', index, 'c', current, 'p', previous)
-  -- The counts stay relevant until the next window has slid past them.
-  redis.call('PEXPIRE', KEYS[1], window + left)
-  return {1, remaining(current, previous), reset(current, previous), 0, index}
+-- The earliest time (ms) in window j at which the permits fit, or nil. Permits reserved in window j + 1
+-- were checked against window j's count, so window j only takes what keeps them valid as well.
+local function earliest(j)
+  local total = count(j) + permits
+  if total > limit or (count(j + 1) > 0 and total + count(j + 1) > limit) then
+    return nil
+  end
+  local elapsed = 0
+  local before = count(j - 1)
+  if before > 0 then
+    -- before * (window - elapsed) + total * window <= limit * window
+    elapsed = math.max(0, window - math.floor((limit - total) * window / before))
+    if elapsed >= window then
+      return nil
+    end
+  end
+  return math.max(now, j * window + elapsed)
 end
 
--- Rejected: nothing is written. Retry-after is when the weighted usage first leaves room.
-local retry
 if permits > limit then
-  retry = -1
-elseif current + permits <= limit then
-  -- the previous window's weight has to shrink
-  local budget = (limit - current - permits) * window
-  retry = (window - math.floor(budget / previous)) - (window - left)
-else
-  -- only once this window has become the previous one
-  local budget = (limit - permits) * window
-  retry = left + math.max(0, window - math.floor(budget / current))
+  return {0, remaining(), reset(), -1, index, 0}
 end
-if retry ~= -1 then
-  retry = math.max(1, retry)
+
+-- Windows that cannot take the permits hold some, so the search ends within two windows after the last one.
+local j = index
+local at = earliest(j)
+while at == nil do
+  j = j + 1
+  at = earliest(j)
 end
-return {0, remaining(current, previous), reset(current, previous), retry, index}
+local wait = at - now
+if wait <= maxWait then
+  counts[j] = count(j) + permits
+  save(j)
+  if wait == 0 then
+    return {1, remaining(), reset(), 0, index, 0}
+  end
+  return {1, 0, (j + 2) * window - now, 0, j, wait}
+end
+-- Rejected: nothing is written.
+return {0, remaining(), reset(), math.max(1, wait), index, 0}

@@ -175,6 +175,8 @@ class RedisPatternsEndpointTests {
 	void hasNoWriteOperationsByDefault() throws Exception {
 		int reset = ShopRunner.send(context, "DELETE", "/actuator/redispatterns/ratelimit/api/user-1").statusCode();
 		int release = ShopRunner.send(context, "DELETE", "/actuator/redispatterns/locks/order:42").statusCode();
+		int override = ShopRunner.send(context, "POST", "/actuator/redispatterns/overrides/api").statusCode();
+		assertThat(override).isIn(404, 405);
 		assertThat(reset).isIn(404, 405);
 		assertThat(release).isIn(404, 405);
 		assertThat(context.getBean(RedisRateLimiter.class).inspect("api", "user-1").remaining()).isEqualTo(2);

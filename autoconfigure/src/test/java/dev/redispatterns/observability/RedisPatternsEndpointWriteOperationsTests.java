@@ -20,6 +20,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.redispatterns.lock.LockHandle;
 import dev.redispatterns.lock.LockManager;
 import dev.redispatterns.lock.LockOptions;
+import dev.redispatterns.ratelimit.RateLimitOverrides;
 import dev.redispatterns.ratelimit.RateLimiter;
 import dev.redispatterns.ratelimit.RedisRateLimiter;
 import dev.redispatterns.test.RecordedLogs;
@@ -99,6 +100,48 @@ class RedisPatternsEndpointWriteOperationsTests {
 	}
 
 	@Test
+	void setsAndClearsARateLimitOverrideForEveryInstanceAndAuditsIt(RecordedLogs output) throws Exception {
+		RateLimiter limiter = context.getBean(RateLimiter.class);
+		RateLimitOverrides overrides = context.getBean(RateLimitOverrides.class);
+		Instant before = Instant.now().minusSeconds(1);
+		HttpResponse<String> set = post("/actuator/redispatterns/overrides/api/partner-7",
+				"{\"limit\": 8, \"window\": \"2m\", \"expiresAfter\": \"1h\"}");
+		assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+		assertThat(overrides.list()).singleElement().satisfies((entry) -> {
+			assertThat(entry.policy()).isEqualTo("api");
+			assertThat(entry.key()).isEqualTo("partner-7");
+			assertThat(entry.override().limit()).isEqualTo(8);
+			assertThat(entry.override().window()).hasMinutes(2);
+			assertThat(entry.expiresIn()).isPositive().isLessThanOrEqualTo(java.time.Duration.ofHours(1));
+		});
+		assertThat(limiter.tryAcquire("api", "partner-7", 8).isAllowed()).as("the key's new limit").isTrue();
+		assertThat(limiter.tryAcquire("api", "someone", 6).isAllowed()).as("other keys keep the policy's").isFalse();
+		JsonNode listed = JSON.readTree(ShopRunner.send(context, "GET", "/actuator/redispatterns").body())
+			.path("rateLimits")
+			.path("overrides")
+			.get(0);
+		assertThat(listed.path("key").asString()).isEqualTo("partner-7");
+		assertThat(listed.path("limit").asLong()).isEqualTo(8);
+		assertThat(listed.path("window").asString()).isEqualTo("2m");
+		JsonNode ofPolicy = JSON.readTree(ShopRunner.send(context, "GET", "/actuator/redispatterns/overrides/api").body());
+		assertThat(ofPolicy.path("overrides")).hasSize(1);
+		AuditEvent event = auditEvent(RedisPatternsWritableEndpoint.RATE_LIMIT_OVERRIDE, before);
+		assertThat(event.getData()).containsEntry("policy", "api").containsEntry("key", "partner-7");
+		assertThat(output).contains("anonymous overrode rate-limit policy 'api', key 'partner-7'");
+
+		assertThat(post("/actuator/redispatterns/overrides/api", "{\"window\": \"soon\"}").statusCode())
+			.as("not a duration").isEqualTo(400);
+		assertThat(post("/actuator/redispatterns/overrides/api", "{\"refillRate\": 2}").statusCode())
+			.as("a sliding window has no refill rate").isEqualTo(400);
+		assertThat(post("/actuator/redispatterns/overrides/undefined", "{\"limit\": 1}").statusCode()).isEqualTo(400);
+
+		HttpResponse<String> cleared = ShopRunner.send(context, "DELETE", "/actuator/redispatterns/overrides/api/partner-7");
+		assertThat(cleared.statusCode()).as(cleared.body()).isEqualTo(200);
+		assertThat(JSON.readTree(cleared.body()).path("cleared").asBoolean()).isTrue();
+		assertThat(overrides.list()).isEmpty();
+	}
+
+	@Test
 	void readOperationsStayAvailable() throws Exception {
 		HttpResponse<String> response = ShopRunner.send(context, "GET", "/actuator/redispatterns");
 		assertThat(response.statusCode()).isEqualTo(200);
@@ -107,6 +150,16 @@ class RedisPatternsEndpointWriteOperationsTests {
 			.as("unknown policy").isEqualTo(400);
 		assertThat(ShopRunner.send(context, "DELETE", "/actuator/redispatterns/caches/products").statusCode())
 			.as("unknown area").isEqualTo(400);
+	}
+
+	private static HttpResponse<String> post(String path, String json) throws Exception {
+		int port = ((org.springframework.boot.web.server.context.WebServerApplicationContext) context).getWebServer()
+			.getPort();
+		return java.net.http.HttpClient.newHttpClient()
+			.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + path))
+				.header("Content-Type", "application/json")
+				.POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+				.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private static AuditEvent auditEvent(String type, Instant after) {

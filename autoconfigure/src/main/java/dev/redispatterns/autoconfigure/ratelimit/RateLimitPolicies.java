@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.redispatterns.autoconfigure.InvalidPropertyException;
 import dev.redispatterns.ratelimit.RateLimitAlgorithm;
 import dev.redispatterns.ratelimit.RateLimitPolicy;
@@ -31,6 +33,15 @@ final class RateLimitPolicies {
 		if (fallback.getMaxKeys() < 1) {
 			throw new InvalidPropertyException(PREFIX + ".fallback.max-keys", fallback.getMaxKeys(), "must be at least 1");
 		}
+		RedisPatternsRateLimitProperties.Overrides overrides = properties.getOverrides();
+		if (overrides.getRefreshInterval() == null || overrides.getRefreshInterval().toMillis() < 1) {
+			throw new InvalidPropertyException(PREFIX + ".overrides.refresh-interval", overrides.getRefreshInterval(),
+					"must be at least 1ms");
+		}
+		if (overrides.getMaxEntries() < 1) {
+			throw new InvalidPropertyException(PREFIX + ".overrides.max-entries", overrides.getMaxEntries(),
+					"must be at least 1");
+		}
 		List<RateLimitPolicy> policies = new ArrayList<>();
 		for (Map.Entry<String, RedisPatternsRateLimitProperties.Policy> entry : properties.getPolicies().entrySet()) {
 			policies.add(resolve(entry.getKey(), entry.getValue(), properties));
@@ -46,6 +57,43 @@ final class RateLimitPolicies {
 	private static RateLimitPolicy resolve(String name, RedisPatternsRateLimitProperties.Policy policy,
 			RedisPatternsRateLimitProperties properties) {
 		String prefix = PREFIX + ".policies." + name;
+		RateLimitPolicy resolved = resolve(name, prefix, policy, properties);
+		for (Map.Entry<String, RedisPatternsRateLimitProperties.Policy> entry : policy.getTiers().entrySet()) {
+			String tierPrefix = prefix + ".tiers." + entry.getKey();
+			RedisPatternsRateLimitProperties.Policy tier = entry.getValue();
+			if (!tier.getTiers().isEmpty()) {
+				throw new InvalidPropertyException(tierPrefix + ".tiers", tier.getTiers().keySet(),
+						"a tier cannot have tiers itself");
+			}
+			resolved = resolved.withTier(entry.getKey(),
+					resolve(name, tierPrefix, merge(tier, policy, resolved.algorithm()), properties));
+		}
+		return resolved;
+	}
+
+	/** A tier's settings, the unset ones taken from its policy (those of another algorithm only when it keeps it). */
+	private static RedisPatternsRateLimitProperties.Policy merge(RedisPatternsRateLimitProperties.Policy tier,
+			RedisPatternsRateLimitProperties.Policy policy, RateLimitAlgorithm policyAlgorithm) {
+		RedisPatternsRateLimitProperties.Policy merged = new RedisPatternsRateLimitProperties.Policy();
+		RateLimitAlgorithm algorithm = (tier.getAlgorithm() != null) ? tier.getAlgorithm() : policyAlgorithm;
+		merged.setAlgorithm(algorithm);
+		boolean bucket = algorithm == RateLimitAlgorithm.TOKEN_BUCKET;
+		boolean sameShape = bucket == (policyAlgorithm == RateLimitAlgorithm.TOKEN_BUCKET);
+		merged.setLimit(first(tier.getLimit(), sameShape ? policy.getLimit() : null));
+		merged.setWindow(first(tier.getWindow(), sameShape ? policy.getWindow() : null));
+		merged.setCapacity(first(tier.getCapacity(), sameShape ? policy.getCapacity() : null));
+		merged.setRefillRate(first(tier.getRefillRate(), sameShape ? policy.getRefillRate() : null));
+		merged.setFailOpen(first(tier.getFailOpen(), policy.getFailOpen()));
+		merged.setLocalFallback(first(tier.getLocalFallback(), policy.getLocalFallback()));
+		return merged;
+	}
+
+	private static <T> @Nullable T first(@Nullable T value, @Nullable T fallback) {
+		return (value != null) ? value : fallback;
+	}
+
+	private static RateLimitPolicy resolve(String name, String prefix, RedisPatternsRateLimitProperties.Policy policy,
+			RedisPatternsRateLimitProperties properties) {
 		RateLimitAlgorithm algorithm = policy.getAlgorithm();
 		if (algorithm == null) {
 			throw new InvalidPropertyException(prefix + ".algorithm", null, "must be one of " + algorithms());

@@ -1,5 +1,7 @@
 package dev.redispatterns.autoconfigure.ratelimit;
 
+import java.util.List;
+
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,20 +23,25 @@ import dev.redispatterns.core.KeyExpressionEvaluator;
 import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.RedisSignals;
 import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.observability.RateLimitMetrics;
 import dev.redispatterns.ratelimit.RateLimitDecisionRecorder;
 import dev.redispatterns.ratelimit.RateLimitListener;
+import dev.redispatterns.ratelimit.RateLimitOverrides;
+import dev.redispatterns.ratelimit.RateLimitPolicy;
 import dev.redispatterns.ratelimit.RateLimitedAdvisor;
 import dev.redispatterns.ratelimit.RateLimitedInterceptor;
 import dev.redispatterns.ratelimit.RateLimitedMethods;
 import dev.redispatterns.ratelimit.RateLimitedMethodsValidator;
 import dev.redispatterns.ratelimit.RateLimiter;
+import dev.redispatterns.ratelimit.RedisRateLimitOverrides;
 import dev.redispatterns.ratelimit.RedisRateLimiter;
 
 /**
- * Rate limiting: the {@link RateLimiter} with the configured policies, the {@code @RateLimited} advice,
- * start-up validation of every annotated method, metrics and the web integration.
+ * Rate limiting: the {@link RateLimiter} with the configured policies and their tiers, the
+ * {@link RateLimitOverrides} changing them at run time, the {@code @RateLimited} advice, start-up validation
+ * of every annotated method, metrics and the web integration.
  */
 @AutoConfiguration(after = RedisPatternsAutoConfiguration.class,
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
@@ -46,21 +53,45 @@ import dev.redispatterns.ratelimit.RedisRateLimiter;
 		RateLimitWebConfiguration.Reactive.class })
 public final class RedisPatternsRateLimitAutoConfiguration {
 
-	@Bean
+	/** The starter's own limiter, and its run-time overrides, unless the application has a limiter. */
+	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnMissingBean(RateLimiter.class)
-	RedisRateLimiter redisPatternsRateLimiter(RedisConnector connector, ScriptExecutor executor, RedisKeys keys,
-			RedisPatternsRateLimitProperties properties, ObjectProvider<RateLimitListener> listeners,
-			ObjectProvider<RedisRateLimiterBuilderCustomizer> customizers,
-			ObjectProvider<PatternObservations> observations) {
-		RedisRateLimiter.Builder builder = RedisRateLimiter.builder(connector)
-			.executor(executor)
-			.keys(keys)
-			.policies(RateLimitPolicies.resolve(properties))
-			.listener(new CompositeRateLimitListener(listeners.orderedStream().toList()))
-			.localFallback(properties.getFallback().getInstances(), properties.getFallback().getMaxKeys())
-			.observations(observations.getIfAvailable(() -> PatternObservations.NONE));
-		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-		return builder.build();
+	static class Engine {
+
+		@Bean
+		RedisRateLimiter redisPatternsRateLimiter(RedisConnector connector, ScriptExecutor executor, RedisKeys keys,
+				RedisPatternsRateLimitProperties properties, ObjectProvider<RateLimitListener> listeners,
+				ObjectProvider<RedisRateLimiterBuilderCustomizer> customizers,
+				ObjectProvider<PatternObservations> observations, ObjectProvider<RedisSignals> signals) {
+			List<RateLimitPolicy> policies = RateLimitPolicies.resolve(properties);
+			RedisRateLimiter.Builder builder = RedisRateLimiter.builder(connector)
+				.executor(executor)
+				.keys(keys)
+				.policies(policies)
+				.listener(new CompositeRateLimitListener(listeners.orderedStream().toList()))
+				.localFallback(properties.getFallback().getInstances(), properties.getFallback().getMaxKeys())
+				.observations(observations.getIfAvailable(() -> PatternObservations.NONE));
+			RedisPatternsRateLimitProperties.Overrides overrides = properties.getOverrides();
+			if (overrides.isEnabled()) {
+				builder.overrides(overrides.getRefreshInterval(), overrides.getMaxEntries(), signals.getIfAvailable());
+			}
+			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+			return builder.build();
+		}
+
+		/** The limiter's overrides; closed with the limiter. */
+		@Bean(destroyMethod = "")
+		@ConditionalOnBooleanProperty(name = "redis.patterns.rate-limit.overrides.enabled", matchIfMissing = true)
+		@ConditionalOnMissingBean
+		RateLimitOverrides redisPatternsRateLimitOverrides(RedisRateLimiter limiter) {
+			RedisRateLimitOverrides overrides = limiter.overrides();
+			if (overrides == null) {
+				throw new IllegalStateException("A RedisRateLimiterBuilderCustomizer switched the overrides off; set "
+						+ RateLimitPolicies.PREFIX + ".overrides.enabled=false instead");
+			}
+			return overrides;
+		}
+
 	}
 
 	@Bean

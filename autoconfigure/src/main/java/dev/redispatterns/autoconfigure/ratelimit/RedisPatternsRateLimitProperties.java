@@ -38,6 +38,8 @@ public class RedisPatternsRateLimitProperties {
 
 	private final Fallback fallback = new Fallback();
 
+	private final Overrides overrides = new Overrides();
+
 	private final Web web = new Web();
 
 	public boolean isEnabled() {
@@ -66,6 +68,10 @@ public class RedisPatternsRateLimitProperties {
 
 	public Fallback getFallback() {
 		return this.fallback;
+	}
+
+	public Overrides getOverrides() {
+		return this.overrides;
 	}
 
 	public Web getWeb() {
@@ -113,6 +119,12 @@ public class RedisPatternsRateLimitProperties {
 		 * 'redis.patterns.rate-limit.fallback.enabled'.
 		 */
 		private @Nullable Boolean localFallback;
+
+		/**
+		 * Tiers by name (for example the plans of an API product), chosen per call by @RateLimited(tier =
+		 * "<SpEL>"); each takes any of the policy's settings, unset ones are the policy's own.
+		 */
+		private Map<String, Policy> tiers = new LinkedHashMap<>();
 
 		public @Nullable RateLimitAlgorithm getAlgorithm() {
 			return this.algorithm;
@@ -168,6 +180,60 @@ public class RedisPatternsRateLimitProperties {
 
 		public void setLocalFallback(@Nullable Boolean localFallback) {
 			this.localFallback = localFallback;
+		}
+
+		public Map<String, Policy> getTiers() {
+			return this.tiers;
+		}
+
+		public void setTiers(Map<String, Policy> tiers) {
+			this.tiers = tiers;
+		}
+
+	}
+
+	/**
+	 * Limits changed at run time through the RateLimitOverrides bean, kept in Redis.
+	 */
+	public static class Overrides {
+
+		/**
+		 * Whether policies can be overridden at run time (RateLimitOverrides bean, actuator endpoint).
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How often every instance checks for changed overrides, besides being told at once by pub/sub.
+		 */
+		private Duration refreshInterval = Duration.ofMillis(500);
+
+		/**
+		 * Most overrides at a time, for whole policies and single keys together.
+		 */
+		private int maxEntries = 1000;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getRefreshInterval() {
+			return this.refreshInterval;
+		}
+
+		public void setRefreshInterval(Duration refreshInterval) {
+			this.refreshInterval = refreshInterval;
+		}
+
+		public int getMaxEntries() {
+			return this.maxEntries;
+		}
+
+		public void setMaxEntries(int maxEntries) {
+			this.maxEntries = maxEntries;
 		}
 
 	}

@@ -16,7 +16,8 @@ import dev.redispatterns.ratelimit.RateLimitDecision;
  * RateLimit-Policy: "api";q=100;w=60, "global";q=10000;w=60
  * RateLimit: "api";r=42;t=17, "global";r=9120;t=17
  * </pre>
- * Times are delta seconds, so neither side's clock matters.
+ * Times are delta seconds, so neither side's clock matters. When the decisive limit applied a tier of its
+ * policy (a plan of an API product), {@code X-RateLimit-Tier} names it, and the limits are the tier's.
  */
 public final class RateLimitHeaders {
 
@@ -25,6 +26,8 @@ public final class RateLimitHeaders {
 	public static final String REMAINING = "X-RateLimit-Remaining";
 
 	public static final String RESET = "X-RateLimit-Reset";
+
+	public static final String TIER = "X-RateLimit-Tier";
 
 	public static final String RATE_LIMIT = "RateLimit";
 
@@ -68,6 +71,10 @@ public final class RateLimitHeaders {
 			header.accept(LIMIT, Long.toString(decisive.limit()));
 			header.accept(REMAINING, Long.toString(Math.max(0, decisive.remaining())));
 			header.accept(RESET, Long.toString(seconds(decisive.resetAfter().toMillis())));
+			String tier = decisive.tier();
+			if (tier != null) {
+				header.accept(TIER, tier);
+			}
 		}
 		if (!this.ietf) {
 			return;

@@ -103,6 +103,9 @@ public final class RateLimitProblems {
 		if (refusal instanceof RateLimitExceededException exceeded) {
 			RateLimitDecision decision = exceeded.decision();
 			members.put("policy", exceeded.policy());
+			if (decision.tier() != null) {
+				members.put("tier", decision.tier());
+			}
 			members.put("limit", decision.limit());
 			members.put("remaining", exceeded.remaining());
 			members.put("reset", RateLimitHeaders.seconds(decision.resetAfter().toMillis()));

@@ -21,6 +21,9 @@ class RateLimitConfigurationMetadataTests {
 		DOCUMENTED.put("redis.patterns.rate-limit.fallback.enabled", false);
 		DOCUMENTED.put("redis.patterns.rate-limit.fallback.instances", 1);
 		DOCUMENTED.put("redis.patterns.rate-limit.fallback.max-keys", 10000);
+		DOCUMENTED.put("redis.patterns.rate-limit.overrides.enabled", true);
+		DOCUMENTED.put("redis.patterns.rate-limit.overrides.refresh-interval", "500ms");
+		DOCUMENTED.put("redis.patterns.rate-limit.overrides.max-entries", 1000);
 		DOCUMENTED.put("redis.patterns.rate-limit.web.headers", true);
 		DOCUMENTED.put("redis.patterns.rate-limit.web.ietf-headers", true);
 		DOCUMENTED.put("redis.patterns.rate-limit.web.trusted-proxies", null);

@@ -85,6 +85,30 @@ final class RateLimitTestServices {
 
 	}
 
+	static class TierWithoutTiers {
+
+		@RateLimited(value = "api", key = "#user", tier = "#plan")
+		public void call(String user, String plan) {
+		}
+
+	}
+
+	static class BrokenTier {
+
+		@RateLimited(value = "tiered", tier = "#plan +")
+		public void call(String plan) {
+		}
+
+	}
+
+	static class BadWaitTime {
+
+		@RateLimited(value = "api", waitTime = "soon")
+		public void call() {
+		}
+
+	}
+
 	static class InlineWithoutWindow {
 
 		@RateLimited(limit = 5)

@@ -27,9 +27,11 @@ import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
 import dev.redispatterns.observability.RateLimitMetrics;
 import dev.redispatterns.ratelimit.RateLimitAlgorithm;
 import dev.redispatterns.ratelimit.RateLimitExceededException;
+import dev.redispatterns.ratelimit.RateLimitOverrides;
 import dev.redispatterns.ratelimit.RateLimitPolicy;
 import dev.redispatterns.ratelimit.RateLimitedAdvisor;
 import dev.redispatterns.ratelimit.RateLimiter;
+import dev.redispatterns.ratelimit.RedisRateLimiter;
 import dev.redispatterns.ratelimit.web.RateLimitExceptionHandler;
 import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTest;
@@ -327,6 +329,81 @@ class RedisPatternsRateLimitAutoConfigurationTests {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).hasMessageContaining("needs a window");
 		});
+	}
+
+	@Test
+	void tiersTakeThePolicysSettingsTheyDoNotSet() {
+		this.runner.withPropertyValues("redis.patterns.rate-limit.policies.api.tiers.gold.limit=30",
+				"redis.patterns.rate-limit.policies.api.tiers.burst.algorithm=token-bucket",
+				"redis.patterns.rate-limit.policies.api.tiers.burst.capacity=50",
+				"redis.patterns.rate-limit.policies.api.tiers.burst.refill-rate=2",
+				"redis.patterns.rate-limit.policies.api.tiers.burst.fail-open=false")
+			.run((context) -> {
+				RateLimitPolicy api = context.getBean(RateLimiter.class).policy("api");
+				RateLimitPolicy gold = api.tiers().get("gold");
+				assertThat(gold.tier()).isEqualTo("gold");
+				assertThat(gold.name()).isEqualTo("api");
+				assertThat(gold.algorithm()).isEqualTo(RateLimitAlgorithm.FIXED_WINDOW);
+				assertThat(gold.limit()).isEqualTo(30);
+				assertThat(gold.window()).as("the policy's window").hasHours(1);
+				RateLimitPolicy burst = api.tiers().get("burst");
+				assertThat(burst.algorithm()).isEqualTo(RateLimitAlgorithm.TOKEN_BUCKET);
+				assertThat(burst.limit()).isEqualTo(50);
+				assertThat(burst.failOpen()).isFalse();
+				assertThat(gold.failOpen()).isTrue();
+			});
+	}
+
+	@Test
+	void invalidTiersFailStartUpNamingTheProperty() {
+		assertStartUpFails("redis.patterns.rate-limit.policies.api.tiers.gold.limit",
+				"redis.patterns.rate-limit.policies.api.tiers.gold.limit=0");
+		assertStartUpFails("redis.patterns.rate-limit.policies.api.tiers.burst.capacity",
+				"redis.patterns.rate-limit.policies.api.tiers.burst.algorithm=token-bucket",
+				"redis.patterns.rate-limit.policies.api.tiers.burst.refill-rate=1");
+		assertStartUpFails("redis.patterns.rate-limit.policies.api.tiers.gold.tiers",
+				"redis.patterns.rate-limit.policies.api.tiers.gold.limit=5",
+				"redis.patterns.rate-limit.policies.api.tiers.gold.tiers.x.limit=6");
+	}
+
+	@Test
+	void aTierExpressionOnAPolicyWithoutTiersFailsStartUp() {
+		this.runner.withBean(RateLimitTestServices.TierWithoutTiers.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).hasMessageContaining("TierWithoutTiers.call")
+				.hasMessageContaining("redis.patterns.rate-limit.policies.api.tiers");
+		});
+	}
+
+	@Test
+	void anInvalidTierExpressionOrWaitTimeFailsStartUpNamingTheMethod() {
+		this.runner.withPropertyValues("redis.patterns.rate-limit.policies.tiered.algorithm=gcra",
+				"redis.patterns.rate-limit.policies.tiered.limit=1", "redis.patterns.rate-limit.policies.tiered.window=1m",
+				"redis.patterns.rate-limit.policies.tiered.tiers.gold.limit=2")
+			.withBean(RateLimitTestServices.BrokenTier.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).hasMessageContaining("BrokenTier.call")
+					.hasMessageContaining("#plan +");
+			});
+		this.runner.withBean(RateLimitTestServices.BadWaitTime.class).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).hasMessageContaining("BadWaitTime.call")
+				.hasMessageContaining("waitTime 'soon'");
+		});
+	}
+
+	@Test
+	void overridesCanBeSwitchedOffAndTheirSettingsAreChecked() {
+		this.runner.run((context) -> assertThat(context).hasSingleBean(RateLimitOverrides.class));
+		this.runner.withPropertyValues("redis.patterns.rate-limit.overrides.enabled=false").run((context) -> {
+			assertThat(context).hasNotFailed().doesNotHaveBean(RateLimitOverrides.class);
+			assertThat(context.getBean(RedisRateLimiter.class).overrides()).isNull();
+		});
+		assertStartUpFails("redis.patterns.rate-limit.overrides.refresh-interval",
+				"redis.patterns.rate-limit.overrides.refresh-interval=0s");
+		assertStartUpFails("redis.patterns.rate-limit.overrides.max-entries",
+				"redis.patterns.rate-limit.overrides.max-entries=0");
 	}
 
 	private void assertStartUpFails(String property, String... properties) {

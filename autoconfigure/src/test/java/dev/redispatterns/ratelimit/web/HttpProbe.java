@@ -20,9 +20,17 @@ final class HttpProbe {
 	}
 
 	HttpResponse<String> get(String path, String... headers) {
+		return send("GET", path, headers);
+	}
+
+	HttpResponse<String> post(String path, String... headers) {
+		return send("POST", path, headers);
+	}
+
+	private HttpResponse<String> send(String method, String path, String... headers) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
 			.timeout(Duration.ofSeconds(20))
-			.GET();
+			.method(method, HttpRequest.BodyPublishers.noBody());
 		for (int i = 0; i < headers.length; i += 2) {
 			request.header(headers[i], headers[i + 1]);
 		}

@@ -17,9 +17,14 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 
 import dev.redispatterns.ratelimit.RateLimitOutcome;
 import dev.redispatterns.ratelimit.RateLimited;
@@ -46,13 +51,19 @@ class RateLimitMvcApplicationTests {
 	@BeforeAll
 	static void start(RedisServerProcess server) {
 		redis = server;
+		context = start();
+		http = new HttpProbe(((WebServerApplicationContext) context).getWebServer().getPort());
+	}
+
+	static ConfigurableApplicationContext start(String... extra) {
 		SpringApplication application = new SpringApplication(MvcApplication.class);
 		application.setWebApplicationType(WebApplicationType.SERVLET);
-		String[] args = Stream.concat(Arrays.stream(server.springProperties()), Arrays.stream(RateLimitWebContract.POLICIES))
+		String[] args = Stream
+			.of(Arrays.stream(redis.springProperties()), Arrays.stream(RateLimitWebContract.POLICIES), Arrays.stream(extra))
+			.flatMap((properties) -> properties)
 			.map((property) -> "--" + property)
 			.toArray(String[]::new);
-		context = application.run(args);
-		http = new HttpProbe(((WebServerApplicationContext) context).getWebServer().getPort());
+		return application.run(args);
 	}
 
 	@AfterAll
@@ -139,6 +150,38 @@ class RateLimitMvcApplicationTests {
 		}
 	}
 
+	@Test
+	void aTierChosenPerRequestShowsItsLimitAndName() {
+		RateLimitWebContract.assertTierShown(http);
+	}
+
+	@Test
+	void signInCountingOnlyFailuresRefusesOnceTheFailuresUseTheBudgetUp() {
+		RateLimitWebContract.assertOnlyFailuresCount(http);
+	}
+
+	@Test
+	void filterRuleMethodsSelectTheRequestsItLimits() {
+		RateLimitWebContract.assertRuleMethodsSelectRequests(http);
+	}
+
+	@Test
+	void anEndpointThatWaitsForItsPermitsServesEveryConcurrentCaller() throws Exception {
+		RateLimitWebContract.assertWaitingInsteadOfRefusing(http);
+	}
+
+	@Test
+	void ietfHeadersCanBeSwitchedOff() {
+		ConfigurableApplicationContext withoutIetf = start("redis.patterns.rate-limit.web.ietf-headers=false");
+		try {
+			RateLimitWebContract.assertNoIetfHeaders(
+					new HttpProbe(((WebServerApplicationContext) withoutIetf).getWebServer().getPort()));
+		}
+		finally {
+			withoutIetf.close();
+		}
+	}
+
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	@Import(MvcController.class)
@@ -172,6 +215,32 @@ class RateLimitMvcApplicationTests {
 			return "filtered " + id;
 		}
 
+
+		@GetMapping("/plans/{plan}/{user}")
+		@RateLimited(value = "plans", key = "#user", tier = "#plan")
+		String plan(@PathVariable String plan, @PathVariable String user) {
+			return plan;
+		}
+
+		@PostMapping("/login/{user}/{password}")
+		@RateLimited(value = "logins", key = "#user", count = RateLimited.Count.FAILURES)
+		String login(@PathVariable String user, @PathVariable String password) {
+			if (!"secret".equals(password)) {
+				throw new ResponseStatusException(HttpStatus.UNAUTHORIZED, "wrong password");
+			}
+			return "welcome " + user;
+		}
+
+		@GetMapping("/partner")
+		@RateLimited(value = "partner", key = "'partner'", waitTime = "20s")
+		String partner() {
+			return "called";
+		}
+
+		@RequestMapping(path = "/methods/{id}", method = { RequestMethod.GET, RequestMethod.POST })
+		String methods(@PathVariable String id) {
+			return id;
+		}
 	}
 
 }

@@ -18,9 +18,14 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.redispatterns.ratelimit.RateLimited;
@@ -46,14 +51,19 @@ class RateLimitWebFluxApplicationTests {
 	@BeforeAll
 	static void start(RedisDeployment deployment) {
 		redis = deployment;
+		context = start();
+		http = new HttpProbe(((WebServerApplicationContext) context).getWebServer().getPort());
+	}
+
+	static ConfigurableApplicationContext start(String... extra) {
 		SpringApplication application = new SpringApplication(WebFluxApplication.class);
 		application.setWebApplicationType(WebApplicationType.REACTIVE);
 		String[] args = Stream
-			.concat(Arrays.stream(deployment.springProperties()), Arrays.stream(RateLimitWebContract.POLICIES))
+			.of(Arrays.stream(redis.springProperties()), Arrays.stream(RateLimitWebContract.POLICIES), Arrays.stream(extra))
+			.flatMap((properties) -> properties)
 			.map((property) -> "--" + property)
 			.toArray(String[]::new);
-		context = application.run(args);
-		http = new HttpProbe(((WebServerApplicationContext) context).getWebServer().getPort());
+		return application.run(args);
 	}
 
 	@AfterAll
@@ -108,6 +118,26 @@ class RateLimitWebFluxApplicationTests {
 		assertThat(http.get("/filtered/3", "X-Forwarded-For", "203.0.113.3").statusCode()).isEqualTo(429);
 	}
 
+	@Test
+	void aTierChosenPerRequestShowsItsLimitAndName() {
+		RateLimitWebContract.assertTierShown(http);
+	}
+
+	@Test
+	void signInCountingOnlyFailuresRefusesOnceTheFailuresUseTheBudgetUp() {
+		RateLimitWebContract.assertOnlyFailuresCount(http);
+	}
+
+	@Test
+	void filterRuleMethodsSelectTheRequestsItLimits() {
+		RateLimitWebContract.assertRuleMethodsSelectRequests(http);
+	}
+
+	@Test
+	void anEndpointThatWaitsForItsPermitsServesEveryConcurrentCaller() throws Exception {
+		RateLimitWebContract.assertWaitingInsteadOfRefusing(http);
+	}
+
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	@Import(WebFluxController.class)
@@ -141,6 +171,30 @@ class RateLimitWebFluxApplicationTests {
 			return Mono.just("filtered " + id);
 		}
 
+
+		@GetMapping("/plans/{plan}/{user}")
+		@RateLimited(value = "plans", key = "#user", tier = "#plan")
+		public Mono<String> plan(@PathVariable String plan, @PathVariable String user) {
+			return Mono.just(plan);
+		}
+
+		@PostMapping("/login/{user}/{password}")
+		@RateLimited(value = "logins", key = "#user", count = RateLimited.Count.FAILURES)
+		public Mono<String> login(@PathVariable String user, @PathVariable String password) {
+			return "secret".equals(password) ? Mono.just("welcome " + user)
+					: Mono.error(new ResponseStatusException(HttpStatus.UNAUTHORIZED, "wrong password"));
+		}
+
+		@GetMapping("/partner")
+		@RateLimited(value = "partner", key = "'partner'", waitTime = "20s")
+		public Mono<String> partner() {
+			return Mono.just("called");
+		}
+
+		@RequestMapping(path = "/methods/{id}", method = { RequestMethod.GET, RequestMethod.POST })
+		public Mono<String> methods(@PathVariable String id) {
+			return Mono.just(id);
+		}
 	}
 
 }

@@ -40,12 +40,15 @@ class AccountController {
 	}
 
 	/**
-	 * Signs in. Stricter limits than the rest of the API: per client address against password spraying,
-	 * and per user name against guessing one account's password from many addresses.
+	 * Signs in. Only failed attempts count: per client address against password spraying, and per user name
+	 * and address against guessing one account's password. Keyed by the address too, so that an attacker
+	 * failing elsewhere can never lock the account's owner out. Attempts hold their permit while they run,
+	 * so parallel guesses cannot slip past the limit.
 	 */
 	@PostMapping("/api/login")
-	@RateLimited(value = "login-ip", key = "@clientIp.current()")
-	@RateLimited(value = "login-user", key = "#login.username()")
+	@RateLimited(value = "login-ip", key = "@clientIp.current()", count = RateLimited.Count.FAILURES)
+	@RateLimited(value = "login-failures", key = "#login.username() + '@' + @clientIp.current()",
+			count = RateLimited.Count.FAILURES)
 	public Map<String, Object> login(@RequestBody LoginRequest login, HttpServletRequest request) {
 		Customer customer = this.customers.find(login.username())
 			.filter((found) -> Passwords.matches(login.password(), found.passwordHash()))
@@ -57,6 +60,7 @@ class AccountController {
 		session = request.getSession(true);
 		session.setAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, customer.username());
 		session.setAttribute(CurrentUser.SESSION_ATTRIBUTE, customer.username());
+		session.setAttribute(CurrentUser.PLAN_ATTRIBUTE, customer.plan());
 		session.setAttribute("signedInAt", Instant.now());
 		String agent = request.getHeader("User-Agent");
 		session.setAttribute("device", (agent != null) ? agent.substring(0, Math.min(agent.length(), 120)) : "unknown");
@@ -112,6 +116,7 @@ class AccountController {
 		profile.put("username", customer.username());
 		profile.put("displayName", customer.displayName());
 		profile.put("admin", customer.admin());
+		profile.put("plan", customer.plan());
 		return profile;
 	}
 

@@ -20,6 +20,9 @@ public class CurrentUser {
 	/** Session attribute holding the signed-in user name. */
 	public static final String SESSION_ATTRIBUTE = "shop.user";
 
+	/** Session attribute holding the signed-in user's plan. */
+	public static final String PLAN_ATTRIBUTE = "shop.plan";
+
 	private final ClientIpKeyResolver clientIp;
 
 	public CurrentUser(ClientIpKeyResolver clientIp) {
@@ -31,6 +34,16 @@ public class CurrentUser {
 		HttpServletRequest request = request();
 		HttpSession session = (request != null) ? request.getSession(false) : null;
 		return (session != null) ? (String) session.getAttribute(SESSION_ATTRIBUTE) : null;
+	}
+
+	/**
+	 * The signed-in user's plan ({@code basic}, {@code premium}), the tier of the API's per-user limit;
+	 * {@code null} for anonymous callers, who get the policy's own settings.
+	 */
+	public @Nullable String plan() {
+		HttpServletRequest request = request();
+		HttpSession session = (request != null) ? request.getSession(false) : null;
+		return (session != null) ? (String) session.getAttribute(PLAN_ATTRIBUTE) : null;
 	}
 
 	/**

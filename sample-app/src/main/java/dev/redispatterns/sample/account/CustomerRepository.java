@@ -18,7 +18,7 @@ public class CustomerRepository {
 	}
 
 	public Optional<Customer> find(String username) {
-		return this.jdbc.sql("SELECT username, display_name, password_hash, admin FROM customers WHERE username = ?")
+		return this.jdbc.sql("SELECT username, display_name, password_hash, admin, plan FROM customers WHERE username = ?")
 			.param(username)
 			.query(Customer.class)
 			.optional();
@@ -29,8 +29,9 @@ public class CustomerRepository {
 	}
 
 	public void insert(Customer customer) {
-		this.jdbc.sql("INSERT INTO customers (username, display_name, password_hash, admin) VALUES (?, ?, ?, ?)")
-			.params(customer.username(), customer.displayName(), customer.passwordHash(), customer.admin())
+		this.jdbc.sql("INSERT INTO customers (username, display_name, password_hash, admin, plan) VALUES (?, ?, ?, ?, ?)")
+			.params(customer.username(), customer.displayName(), customer.passwordHash(), customer.admin(),
+					customer.plan())
 			.update();
 	}
 

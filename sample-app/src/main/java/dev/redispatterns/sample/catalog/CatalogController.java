@@ -41,14 +41,14 @@ class CatalogController {
 
 	@GetMapping("/api/products")
 	@RateLimited(value = "api-ip", key = "@clientIp.current()")
-	@RateLimited(value = "api-user", key = "@currentUser.id()")
+	@RateLimited(value = "api-user", key = "@currentUser.id()", tier = "@currentUser.plan()")
 	public List<Product> products() {
 		return this.catalog.catalog();
 	}
 
 	@GetMapping("/api/products/{id}")
 	@RateLimited(value = "api-ip", key = "@clientIp.current()")
-	@RateLimited(value = "api-user", key = "@currentUser.id()")
+	@RateLimited(value = "api-user", key = "@currentUser.id()", tier = "@currentUser.plan()")
 	public Product product(@PathVariable long id) {
 		Product product = this.catalog.product(id);
 		if (product == null) {

@@ -27,6 +27,9 @@ class ShopSeeder implements InitializingBean {
 			"ivan", "judy", "mallory", "niaj", "olivia", "peggy", "rupert", "sybil", "trent", "victor", "walter",
 			"zoe");
 
+	/** Customers on the premium plan, with higher API limits (the others are on the basic plan). */
+	static final List<String> PREMIUM_CUSTOMERS = List.of("olivia", "walter");
+
 	private static final String[][] PRODUCTS = { { "Espresso beans, 1 kg", "Dark roast, chocolate and cherry" },
 			{ "Filter coffee, 500 g", "Light roast, citrus and jasmine" }, { "Hand grinder", "Ceramic burrs" },
 			{ "Gooseneck kettle", "Temperature control, 1 l" }, { "Pour-over dripper", "Porcelain, size 02" },
@@ -65,10 +68,10 @@ class ShopSeeder implements InitializingBean {
 			}
 			if (this.customers.count() == 0) {
 				String hash = Passwords.hash(PASSWORD); // demo accounts share one password, so one salted hash
-				this.customers.insert(new Customer("admin", "Shop admin", hash, true));
+				this.customers.insert(new Customer("admin", "Shop admin", hash, true, Customer.PREMIUM));
 				for (String name : CUSTOMERS) {
 					this.customers.insert(new Customer(name, Character.toUpperCase(name.charAt(0)) + name.substring(1),
-							hash, false));
+							hash, false, PREMIUM_CUSTOMERS.contains(name) ? Customer.PREMIUM : Customer.BASIC));
 				}
 				logger.info("Seeded " + (CUSTOMERS.size() + 1) + " customers; password '" + PASSWORD + "'");
 			}

@@ -24,7 +24,7 @@ import dev.redispatterns.sample.orders.Order.OrderLine;
  */
 @RestController
 @RateLimited(value = "api-ip", key = "@clientIp.current()")
-@RateLimited(value = "api-user", key = "@currentUser.id()")
+@RateLimited(value = "api-user", key = "@currentUser.id()", tier = "@currentUser.plan()")
 class OrderController {
 
 	private final OrderRepository orders;

@@ -10,9 +10,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
+import dev.redispatterns.ratelimit.RateLimited;
+
 /**
  * Stands in for a payment provider: takes {@code shop.payment.latency} per charge and deduplicates by
- * idempotency key.
+ * idempotency key. The provider accepts only so many charges per second from the whole shop; a charge over
+ * that waits its turn (a second at most) instead of failing the checkout.
  */
 @Component
 public class SimulatedPaymentGateway implements PaymentGateway {
@@ -36,6 +39,7 @@ public class SimulatedPaymentGateway implements PaymentGateway {
 	}
 
 	@Override
+	@RateLimited(value = "payment-provider", waitTime = "2s")
 	public String charge(String username, long amountCents, String idempotencyKey) {
 		this.calls.incrementAndGet();
 		try {
