@@ -91,6 +91,12 @@ public final class RedisPatternsAutoConfiguration {
 		return new RedisSignals(connector, Duration.ofSeconds(30));
 	}
 
+	/** Closes {@link RedisSignals} and {@link RedisConnector} before the connection factory stops. */
+	@Bean
+	ConnectionsShutdown redisPatternsConnectionsShutdown(RedisConnector connector, RedisSignals signals) {
+		return new ConnectionsShutdown(connector.connectionFactory(), List.of(signals, connector));
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	ValueCodec redisPatternsValueCodec(RedisPatternsProperties properties, BeanFactory beanFactory,
