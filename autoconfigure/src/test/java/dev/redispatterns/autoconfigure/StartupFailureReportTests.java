@@ -14,8 +14,17 @@ import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisClusterConnection;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisSentinelConnection;
 
+import dev.redispatterns.autoconfigure.messaging.RedisPatternsMessagingAutoConfiguration;
 import dev.redispatterns.autoconfigure.ratelimit.RedisPatternsRateLimitAutoConfiguration;
+import dev.redispatterns.messaging.PubSubListener;
 import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTest;
 
@@ -48,6 +57,26 @@ class StartupFailureReportTests {
 			.contains("Review the value of the property with the provided reason.");
 	}
 
+	@Test
+	void connectionFactoryOtherThanLettuceIsReportedWithWhatToDo(CapturedOutput output) {
+		String report = failedStart(output, OtherClientApplication.class);
+		assertThat(report).contains("Description:\n\nRedis Patterns needs Lettuce, but the application's "
+				+ "RedisConnectionFactory is a " + OtherClientConnectionFactory.class.getName() + ".")
+			.contains("Action:\n\nUse Lettuce, Spring Boot's default Redis client: remove the Jedis dependency, or set "
+					+ "spring.data.redis.client-type=lettuce. To start without the starter's features, set "
+					+ "redis.patterns.enabled=false.");
+	}
+
+	@Test
+	void listenerMethodWithAWrongSignatureIsReportedWithTheSignatureToUse(CapturedOutput output) {
+		String report = failedStart(output, WrongListenerApplication.class);
+		assertThat(report).contains("Description:\n\n@PubSubListener method " + WrongListenerApplication.class.getName()
+				+ ".onPrice() must take the payload and, optionally, a String parameter for the channel, but takes 3 "
+				+ "parameters")
+			.contains("Action:\n\nDeclare the method as void onPrice(Payload payload) or void onPrice(Payload payload, "
+					+ "String channel).");
+	}
+
 	/** Starts the application, expects it to fail and returns Boot's failure report. */
 	private String failedStart(CapturedOutput output, Class<?> application, String... properties) {
 		List<String> args = new ArrayList<>();
@@ -64,8 +93,59 @@ class StartupFailureReportTests {
 
 	@SpringBootConfiguration
 	@ImportAutoConfiguration({ DataRedisAutoConfiguration.class, RedisPatternsAutoConfiguration.class,
-			RedisPatternsRateLimitAutoConfiguration.class })
+			RedisPatternsRateLimitAutoConfiguration.class, RedisPatternsMessagingAutoConfiguration.class })
 	static class StarterApplication {
+
+	}
+
+	@SpringBootConfiguration
+	@Import(StarterApplication.class)
+	static class OtherClientApplication {
+
+		@Bean
+		OtherClientConnectionFactory jedisConnectionFactory() {
+			return new OtherClientConnectionFactory();
+		}
+
+	}
+
+	@SpringBootConfiguration
+	@Import(StarterApplication.class)
+	static class WrongListenerApplication {
+
+		@PubSubListener(channels = "prices")
+		void onPrice(String price, String channel, int extra) {
+		}
+
+	}
+
+	/** Stands in for Jedis (not on the test classpath): any connection factory that is not Lettuce's. */
+	static class OtherClientConnectionFactory implements RedisConnectionFactory {
+
+		@Override
+		public RedisConnection getConnection() {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public RedisClusterConnection getClusterConnection() {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public boolean getConvertPipelineAndTxResults() {
+			return false;
+		}
+
+		@Override
+		public RedisSentinelConnection getSentinelConnection() {
+			throw new UnsupportedOperationException();
+		}
+
+		@Override
+		public DataAccessException translateExceptionIfPossible(RuntimeException ex) {
+			return null;
+		}
 
 	}
 
