@@ -334,6 +334,7 @@ public final class RedisPatternsCache implements Cache {
 			return (existing != null) ? wrap(existing) : null;
 		}
 		byte[] entry = encodeEntry(key, value, -1);
+		this.scope.listener.put(this.scope.name);
 		this.channel.invalidateNear(entryKey);
 		if (!this.scope.connected()) {
 			this.scope.unavailable(Operation.WRITE, null);
@@ -671,6 +672,7 @@ public final class RedisPatternsCache implements Cache {
 			}
 			throw ex;
 		}
+		this.scope.listener.put(this.scope.name);
 		if (!this.scope.connected()) {
 			this.scope.unavailable(Operation.WRITE, null);
 			this.scope.flights.signal(entryKey, new Signal(CacheMessage.FILLED, entry));
