@@ -8,6 +8,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * Limits how often a method runs. Over the limit the method is not run and
  * {@link RateLimitExceededException} is thrown (HTTP 429 in Spring MVC and WebFlux).
@@ -21,6 +23,7 @@ import java.lang.annotation.Target;
  * applies to every method that has no {@code @RateLimited} of its own. Unknown policies, invalid inline
  * settings and invalid key expressions fail the application at start-up.
  */
+@Reflective
 @Target({ ElementType.METHOD, ElementType.TYPE })
 @Retention(RetentionPolicy.RUNTIME)
 @Inherited
