@@ -25,6 +25,7 @@ import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderC
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -52,6 +53,7 @@ import dev.redispatterns.core.ValueCodec;
 @ConditionalOnClass({ LettuceConnectionFactory.class, RedisClient.class })
 @ConditionalOnSingleCandidate(RedisConnectionFactory.class)
 @ConditionalOnBooleanProperty(name = "redis.patterns.enabled", matchIfMissing = true)
+@Conditional(SupportedSpringBootCondition.class)
 @EnableConfigurationProperties(RedisPatternsProperties.class)
 public final class RedisPatternsAutoConfiguration {
 
