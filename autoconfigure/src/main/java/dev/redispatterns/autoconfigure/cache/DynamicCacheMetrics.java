@@ -1,8 +1,10 @@
 package dev.redispatterns.autoconfigure.cache;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -23,13 +25,16 @@ final class DynamicCacheMetrics implements CacheListener {
 
 	private final ObjectProvider<CacheMetricsRegistrar> registrar;
 
+	private final ObjectProvider<MeterRegistry> registry;
+
 	private final ObjectProvider<RedisPatternsCacheManager> cacheManager;
 
 	private final Set<String> bound = ConcurrentHashMap.newKeySet();
 
-	DynamicCacheMetrics(ObjectProvider<CacheMetricsRegistrar> registrar,
+	DynamicCacheMetrics(ObjectProvider<CacheMetricsRegistrar> registrar, ObjectProvider<MeterRegistry> registry,
 			ObjectProvider<RedisPatternsCacheManager> cacheManager) {
 		this.registrar = registrar;
+		this.registry = registry;
 		this.cacheManager = cacheManager;
 	}
 
@@ -48,10 +53,15 @@ final class DynamicCacheMetrics implements CacheListener {
 			return;
 		}
 		CacheMetricsRegistrar metrics = this.registrar.getIfAvailable();
+		MeterRegistry registry = this.registry.getIfUnique();
 		RedisPatternsCacheManager manager = this.cacheManager.getIfUnique();
 		Cache cache = (manager != null) ? manager.getCache(name) : null;
-		if (metrics != null && cache != null) {
-			// binding an already bound cache finds its meters registered and changes nothing
+		if (metrics == null || registry == null || cache == null) {
+			return;
+		}
+		// caches existing at start-up were bound by Boot; binding them again would register duplicates
+		boolean boundByBoot = registry.find("cache.gets").tag("cache", name).tags(List.of(CACHE_MANAGER)).meter() != null;
+		if (!boundByBoot) {
 			metrics.bindCacheToRegistry(cache, CACHE_MANAGER);
 		}
 	}

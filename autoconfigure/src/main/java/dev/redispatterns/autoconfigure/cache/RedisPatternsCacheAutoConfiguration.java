@@ -220,8 +220,8 @@ public final class RedisPatternsCacheAutoConfiguration {
 
 		@Bean
 		CacheListener redisPatternsDynamicCacheMetrics(ObjectProvider<CacheMetricsRegistrar> registrar,
-				ObjectProvider<RedisPatternsCacheManager> cacheManager) {
-			return new DynamicCacheMetrics(registrar, cacheManager);
+				ObjectProvider<MeterRegistry> registry, ObjectProvider<RedisPatternsCacheManager> cacheManager) {
+			return new DynamicCacheMetrics(registrar, registry, cacheManager);
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration;
@@ -25,6 +26,7 @@ import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
 import dev.redispatterns.cache.CacheWriteThrough;
 import dev.redispatterns.cache.RedisPatternsCache;
 import dev.redispatterns.cache.RedisPatternsCacheManager;
+import dev.redispatterns.test.RecordedLogs;
 import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTest;
 
@@ -129,7 +131,8 @@ class RedisPatternsCacheBootPropertiesTests {
 	}
 
 	@Test
-	void cachesAppearInSpringBootsCacheMetrics() {
+	@ExtendWith(RecordedLogs.Extension.class)
+	void cachesAppearInSpringBootsCacheMetrics(RecordedLogs logs) {
 		this.runner.withConfiguration(AutoConfigurations.of(CacheMetricsAutoConfiguration.class))
 			.withUserConfiguration(Registry.class)
 			.withPropertyValues("spring.cache.cache-names=products")
@@ -152,6 +155,7 @@ class RedisPatternsCacheBootPropertiesTests {
 				assertThat(later.get("k")).isNotNull();
 				assertThat(gets(registry, "later", "hit")).isEqualTo(1);
 			});
+		assertThat(logs.lines()).as("no meter registered twice").noneMatch((line) -> line.contains("already registered"));
 	}
 
 	private static double gets(MeterRegistry registry, String cache, String result) {
