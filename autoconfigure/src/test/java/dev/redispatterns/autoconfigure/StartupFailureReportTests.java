@@ -11,6 +11,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -25,6 +26,7 @@ import org.springframework.data.redis.connection.RedisSentinelConnection;
 import dev.redispatterns.autoconfigure.messaging.RedisPatternsMessagingAutoConfiguration;
 import dev.redispatterns.autoconfigure.ratelimit.RedisPatternsRateLimitAutoConfiguration;
 import dev.redispatterns.messaging.PubSubListener;
+import dev.redispatterns.ratelimit.RateLimited;
 import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTest;
 
@@ -77,6 +79,15 @@ class StartupFailureReportTests {
 					+ "String channel).");
 	}
 
+	@Test
+	void invalidKeyExpressionIsReportedWithTheMethodAndExpression(CapturedOutput output) {
+		String report = failedStart(output, BrokenKeyApplication.class);
+		assertThat(report).contains("Description:\n\nKey expression '#user +' of @RateLimited on "
+				+ BrokenKeyApplication.class.getName() + ".search(")
+			.contains("is not a valid SpEL expression")
+			.contains("Action:\n\nFix the key expression: SpEL over the method's arguments");
+	}
+
 	/** Starts the application, expects it to fail and returns Boot's failure report. */
 	private String failedStart(CapturedOutput output, Class<?> application, String... properties) {
 		List<String> args = new ArrayList<>();
@@ -115,6 +126,17 @@ class StartupFailureReportTests {
 
 		@PubSubListener(channels = "prices")
 		void onPrice(String price, String channel, int extra) {
+		}
+
+	}
+
+	@SpringBootConfiguration
+	@Import(StarterApplication.class)
+	@ImportAutoConfiguration(AopAutoConfiguration.class)
+	static class BrokenKeyApplication {
+
+		@RateLimited(limit = 5, window = "1m", key = "#user +")
+		public void search(String user) {
 		}
 
 	}
