@@ -12,8 +12,9 @@ import dev.redispatterns.core.RedisPatternsConfigurationException;
 
 /**
  * Refuses to start on a Spring Boot older than 4.1, with a failure report instead of the
- * {@code NoClassDefFoundError} that the starter's use of Boot 4.1 types would end in. An unknown version
- * (Boot's jar repackaged without its manifest) passes.
+ * {@code NoClassDefFoundError} that the starter's use of Boot 4.1 types would end in (Boot 4.0.0 lacks
+ * {@code RedisMessageListenerContainerConfigurer}, for one). An unknown version (Boot's jar repackaged
+ * without its manifest) passes.
  */
 class SupportedSpringBootCondition extends SpringBootCondition {
 
