@@ -80,6 +80,14 @@ class StartupFailureReportTests {
 	}
 
 	@Test
+	void listenerWithoutChannelsIsReportedWithWhatToSet(CapturedOutput output) {
+		String report = failedStart(output, NoChannelApplication.class);
+		assertThat(report).contains("Description:\n\n@PubSubListener method " + NoChannelApplication.class.getName()
+				+ ".onAnything() names no channel and no pattern")
+			.contains("Action:\n\nSet the annotation's channels or patterns attribute.");
+	}
+
+	@Test
 	void invalidKeyExpressionIsReportedWithTheMethodAndExpression(CapturedOutput output) {
 		String report = failedStart(output, BrokenKeyApplication.class);
 		assertThat(report).contains("Description:\n\nKey expression '#user +' of @RateLimited on "
@@ -126,6 +134,16 @@ class StartupFailureReportTests {
 
 		@PubSubListener(channels = "prices")
 		void onPrice(String price, String channel, int extra) {
+		}
+
+	}
+
+	@SpringBootConfiguration
+	@Import(StarterApplication.class)
+	static class NoChannelApplication {
+
+		@PubSubListener
+		void onAnything(String message) {
 		}
 
 	}
