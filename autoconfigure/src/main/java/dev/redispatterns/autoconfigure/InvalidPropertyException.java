@@ -1,20 +1,26 @@
 package dev.redispatterns.autoconfigure;
 
-/**
- * A {@code redis.patterns.*} property holds a value that makes no sense. Thrown at start-up, with the
- * property's name in the message.
- */
-public class InvalidPropertyException extends IllegalStateException {
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
-	private final String property;
+/**
+ * A {@code redis.patterns.*} (or Spring Boot) property holds a value that makes no sense. Thrown at
+ * start-up; being Spring Boot's {@link InvalidConfigurationPropertyValueException}, it ends in Boot's
+ * "APPLICATION FAILED TO START" report naming the property, its value and where it was set.
+ */
+public class InvalidPropertyException extends InvalidConfigurationPropertyValueException {
 
 	public InvalidPropertyException(String property, Object value, String reason) {
-		super("Invalid value '" + value + "' for property '" + property + "': " + reason);
-		this.property = property;
+		super(property, value, reason);
 	}
 
 	public String property() {
-		return this.property;
+		return getName();
+	}
+
+	/** The property's name in quotes, as in the starter's other start-up messages. */
+	@Override
+	public String getMessage() {
+		return "Invalid value '" + getValue() + "' for property '" + getName() + "': " + getReason();
 	}
 
 }

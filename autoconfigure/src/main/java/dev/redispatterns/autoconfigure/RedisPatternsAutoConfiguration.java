@@ -14,20 +14,22 @@ import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
-import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -36,6 +38,7 @@ import dev.redispatterns.core.KeyExpressionEvaluator;
 import dev.redispatterns.core.RedisChannels;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.RedisPatternsConfigurationException;
 import dev.redispatterns.core.RedisSignals;
 import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.core.SentinelFailoverFollower;
@@ -48,8 +51,9 @@ import dev.redispatterns.core.ValueCodec;
  */
 @AutoConfiguration(after = DataRedisAutoConfiguration.class)
 @ConditionalOnClass({ LettuceConnectionFactory.class, RedisClient.class })
-@ConditionalOnBean(RedisConnectionFactory.class)
+@ConditionalOnSingleCandidate(RedisConnectionFactory.class)
 @ConditionalOnBooleanProperty(name = "redis.patterns.enabled", matchIfMissing = true)
+@Conditional(SupportedSpringBootCondition.class)
 @EnableConfigurationProperties(RedisPatternsProperties.class)
 public final class RedisPatternsAutoConfiguration {
 
@@ -68,9 +72,12 @@ public final class RedisPatternsAutoConfiguration {
 	@ConditionalOnMissingBean
 	RedisConnector redisPatternsConnector(RedisConnectionFactory connectionFactory, RedisPatternsProperties properties) {
 		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
-			throw new IllegalStateException("Redis Patterns needs Lettuce, but the RedisConnectionFactory is a "
-					+ connectionFactory.getClass().getName()
-					+ "; remove the Jedis dependency or set spring.data.redis.client-type=lettuce");
+			throw new RedisPatternsConfigurationException(
+					"Redis Patterns needs Lettuce, but the application's RedisConnectionFactory is a "
+							+ connectionFactory.getClass().getName() + ".",
+					"Use Lettuce, Spring Boot's default Redis client: remove the Jedis dependency, or set "
+							+ "spring.data.redis.client-type=lettuce. To start without the starter's features, set "
+							+ "redis.patterns.enabled=false.");
 		}
 		Duration timeout = properties.getCommandTimeout();
 		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
@@ -89,6 +96,12 @@ public final class RedisPatternsAutoConfiguration {
 	@ConditionalOnMissingBean
 	RedisSignals redisPatternsSignals(RedisConnector connector) {
 		return new RedisSignals(connector, Duration.ofSeconds(30));
+	}
+
+	/** Closes {@link RedisSignals} and {@link RedisConnector} before the connection factory stops. */
+	@Bean
+	ConnectionsShutdown redisPatternsConnectionsShutdown(RedisConnector connector, RedisSignals signals) {
+		return new ConnectionsShutdown(connector.connectionFactory(), List.of(signals, connector));
 	}
 
 	@Bean
@@ -122,8 +135,11 @@ public final class RedisPatternsAutoConfiguration {
 	/**
 	 * Lettuce's exponential reconnect back-off, capped: after a long outage, features recover within
 	 * {@code redis.patterns.reconnect-max-delay} of Redis answering again instead of up to 30 seconds later.
+	 * Ordered first, so the application's own customizers win.
 	 */
 	@Bean
+	@Order(Ordered.HIGHEST_PRECEDENCE)
+	@ConditionalOnBooleanProperty(name = "redis.patterns.cap-reconnect-delay", matchIfMissing = true)
 	ClientResourcesBuilderCustomizer redisPatternsReconnectDelay(RedisPatternsProperties properties) {
 		Duration max = properties.getReconnectMaxDelay();
 		if (max == null || max.isNegative() || max.isZero()) {
@@ -170,16 +186,20 @@ public final class RedisPatternsAutoConfiguration {
 	}
 
 	/**
-	 * Cluster topology refresh, so failovers and slot moves heal without errors reaching the application:
-	 * every adaptive trigger (MOVED and ASK redirects, reconnect attempts, unknown nodes), rate-limited to
-	 * {@code redis.patterns.cluster.adaptive-refresh-min-interval} instead of Lettuce's 30 seconds, a
-	 * periodic refresh, topology read from every known node ({@code dynamicRefreshSources}, unless Spring
-	 * Boot's property switches it off) and connections to nodes that left the cluster closed.
+	 * Cluster topology refresh, so failovers and slot moves heal without errors reaching the application.
+	 * Starting from the options Spring Boot built from {@code spring.data.redis.lettuce.cluster.refresh.*},
+	 * it changes two of Lettuce's defaults: adaptive refreshes may follow each other after
+	 * {@code redis.patterns.cluster.adaptive-refresh-min-interval} (Lettuce: 5 seconds), and a periodic
+	 * refresh runs every {@code redis.patterns.cluster.periodic-refresh} unless Boot's {@code refresh.period}
+	 * is set (Lettuce: none). An explicit {@code spring.data.redis.lettuce.cluster.refresh.adaptive=false}
+	 * (deprecated by Boot 4.1, whose Lettuce enables every adaptive trigger) switches the triggers off. Ordered
+	 * first, so the application's own customizers win.
 	 */
 	@Bean
+	@Order(Ordered.HIGHEST_PRECEDENCE)
 	@ConditionalOnBooleanProperty(name = "redis.patterns.cluster.adaptive-refresh", matchIfMissing = true)
 	LettuceClientOptionsBuilderCustomizer redisPatternsClusterTopologyRefresh(RedisPatternsProperties properties,
-			ObjectProvider<DataRedisProperties> redisProperties) {
+			Environment environment) {
 		Duration minInterval = properties.getCluster().getAdaptiveRefreshMinInterval();
 		if (minInterval == null || minInterval.isNegative()) {
 			throw new InvalidPropertyException("redis.patterns.cluster.adaptive-refresh-min-interval", minInterval,
@@ -189,21 +209,25 @@ public final class RedisPatternsAutoConfiguration {
 		if (periodic == null || periodic.isNegative() || periodic.isZero()) {
 			throw new InvalidPropertyException("redis.patterns.cluster.periodic-refresh", periodic, "must be positive");
 		}
+		Binder binder = Binder.get(environment);
+		boolean bootPeriod = binder.bind("spring.data.redis.lettuce.cluster.refresh.period", Duration.class).isBound();
+		boolean adaptive = binder.bind("spring.data.redis.lettuce.cluster.refresh.adaptive", Boolean.class)
+			.orElse(true);
 		return (builder) -> {
 			if (builder instanceof ClusterClientOptions.Builder cluster) {
-				DataRedisProperties boot = redisProperties.getIfAvailable();
-				DataRedisProperties.Lettuce.Cluster.Refresh refresh = (boot != null)
-						? boot.getLettuce().getCluster().getRefresh() : null;
-				Duration period = (refresh != null && refresh.getPeriod() != null) ? refresh.getPeriod()
-						: properties.getCluster().getPeriodicRefresh();
-				boolean dynamicSources = refresh == null || refresh.isDynamicRefreshSources();
-				cluster.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-					.enableAllAdaptiveRefreshTriggers()
+				ClusterTopologyRefreshOptions boot = cluster.build().getTopologyRefreshOptions();
+				ClusterTopologyRefreshOptions.Builder refresh = ClusterTopologyRefreshOptions.builder()
 					.adaptiveRefreshTriggersTimeout(minInterval)
-					.enablePeriodicRefresh(period)
-					.dynamicRefreshSources(dynamicSources)
-					.closeStaleConnections(true)
-					.build());
+					.dynamicRefreshSources(boot.useDynamicRefreshSources())
+					.closeStaleConnections(boot.isCloseStaleConnections())
+					.refreshTriggersReconnectAttempts(boot.getRefreshTriggersReconnectAttempts())
+					.enablePeriodicRefresh(bootPeriod ? boot.getRefreshPeriod() : periodic);
+				refresh.disableAllAdaptiveRefreshTriggers();
+				if (adaptive) {
+					boot.getAdaptiveRefreshTriggers()
+						.forEach((trigger) -> refresh.enableAdaptiveRefreshTrigger(trigger));
+				}
+				cluster.topologyRefreshOptions(refresh.build());
 			}
 		};
 	}

@@ -36,6 +36,12 @@ public class RedisPatternsProperties {
 	 */
 	private Duration reconnectMaxDelay = Duration.ofSeconds(2);
 
+	/**
+	 * Whether the starter caps Lettuce's reconnect back-off at 'reconnect-max-delay'. When false, Lettuce's
+	 * (or the application's own ClientResourcesBuilderCustomizer's) reconnect delay applies.
+	 */
+	private boolean capReconnectDelay = true;
+
 	private final Codec codec = new Codec();
 
 	private final Expressions expressions = new Expressions();
@@ -66,6 +72,14 @@ public class RedisPatternsProperties {
 
 	public void setCommandTimeout(Duration commandTimeout) {
 		this.commandTimeout = commandTimeout;
+	}
+
+	public boolean isCapReconnectDelay() {
+		return this.capReconnectDelay;
+	}
+
+	public void setCapReconnectDelay(boolean capReconnectDelay) {
+		this.capReconnectDelay = capReconnectDelay;
 	}
 
 	public Duration getReconnectMaxDelay() {
@@ -193,9 +207,9 @@ public class RedisPatternsProperties {
 	public static class Cluster {
 
 		/**
-		 * Whether Lettuce refreshes the cluster topology as soon as it sees MOVED or ASK redirects or
-		 * reconnects (adaptive refresh), so failovers and resharding heal without errors reaching the
-		 * application.
+		 * Whether the starter tunes Lettuce's cluster topology refresh ('adaptive-refresh-min-interval',
+		 * 'periodic-refresh'), so failovers and resharding heal without errors reaching the application.
+		 * When false, Spring Boot's and Lettuce's settings apply unchanged.
 		 */
 		private boolean adaptiveRefresh = true;
 
@@ -207,9 +221,8 @@ public class RedisPatternsProperties {
 
 		/**
 		 * Shortest time between two adaptive topology refreshes (Lettuce's adaptive refresh triggers
-		 * timeout, 30s by default there). A burst of redirects still causes one refresh, but a failover
-		 * or slot move that follows an earlier refresh is picked up within this time instead of half a
-		 * minute later.
+		 * timeout, 5s by default there). A burst of redirects still causes one refresh, but a failover or
+		 * slot move that follows an earlier refresh is picked up within this time.
 		 */
 		private Duration adaptiveRefreshMinInterval = Duration.ofSeconds(1);
 

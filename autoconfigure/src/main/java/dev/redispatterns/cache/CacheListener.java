@@ -75,6 +75,10 @@ public interface CacheListener {
 	default void request(String cache, Result result) {
 	}
 
+	/** A value is being written (a put, or the result of a load); written or not, as Spring's caches count puts. */
+	default void put(String cache) {
+	}
+
 	/** The cache saw a value being loaded, with how long it took and whether it succeeded. */
 	default void load(String cache, long nanos, boolean success) {
 	}
@@ -111,6 +115,11 @@ public interface CacheListener {
 			@Override
 			public void request(String cache, Result result) {
 				all.forEach((listener) -> listener.request(cache, result));
+			}
+
+			@Override
+			public void put(String cache) {
+				all.forEach((listener) -> listener.put(cache));
 			}
 
 			@Override

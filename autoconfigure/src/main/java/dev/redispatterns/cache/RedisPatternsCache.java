@@ -350,6 +350,7 @@ public final class RedisPatternsCache implements Cache {
 			return (existing != null) ? wrap(existing) : null;
 		}
 		byte[] entry = encodeEntry(key, value, -1);
+		this.scope.listener.put(this.scope.name);
 		long mark = this.channel.beforeWrite(entryKey);
 		if (!this.scope.connected()) {
 			this.scope.unavailable(Operation.WRITE, null);
@@ -803,6 +804,7 @@ public final class RedisPatternsCache implements Cache {
 			this.leases.release(lease, CacheMessage.SKIPPED);
 			throw ex;
 		}
+		this.scope.listener.put(this.scope.name);
 		if (!this.scope.connected()) {
 			// nothing can be stored or evicted now: local waiters may as well have this load's value
 			this.scope.unavailable(Operation.WRITE, null);

@@ -6,6 +6,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * Runs the annotated method only while holding a distributed lock, and releases it when the method
  * returns or throws. When the lock cannot be had within the wait time the method does not run and
@@ -30,6 +32,7 @@ import java.lang.annotation.Target;
  * {@code Mono}/{@code Flux}, hold the lock until the result completes. Other asynchronous return types are
  * refused at start-up.
  */
+@Reflective
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented

@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.util.ReflectionUtils;
 
+import dev.redispatterns.core.RedisPatternsConfigurationException;
 import dev.redispatterns.core.ValueCodec;
 import dev.redispatterns.core.ValueDecodingException;
 
@@ -57,9 +58,11 @@ final class ListenerMethod {
 		if (types.length == 2 && types[1] == String.class) {
 			return new ListenerMethod(bean, method, description, types[0], 0, -1, 1);
 		}
-		throw new IllegalStateException(description
+		throw new RedisPatternsConfigurationException(description
 				+ " must take the payload and, optionally, a String parameter for the channel, but takes "
-				+ types.length + " parameters");
+				+ types.length + " parameters",
+				"Declare the method as void " + method.getName() + "(Payload payload) or void " + method.getName()
+						+ "(Payload payload, String channel).");
 	}
 
 	/** A stream or queue listener: the payload and, in any position, an optional {@link Delivery}. */
@@ -80,8 +83,10 @@ final class ListenerMethod {
 			}
 		}
 		if (payload < 0) {
-			throw new IllegalStateException(description
-					+ " must take exactly one payload parameter and, optionally, a Delivery parameter");
+			throw new RedisPatternsConfigurationException(description
+					+ " must take exactly one payload parameter and, optionally, a Delivery parameter",
+					"Declare the method with one payload parameter and, optionally, a "
+							+ Delivery.class.getName() + " parameter.");
 		}
 		return new ListenerMethod(bean, method, description, types[payload], payload, delivery, -1);
 	}

@@ -20,6 +20,8 @@ import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.util.StringValueResolver;
 
+import dev.redispatterns.core.RedisPatternsConfigurationException;
+
 /**
  * Finds {@link PubSubListener}, {@link StreamGroupListener} and {@link QueueListener} methods on beans,
  * checks their signatures and names at start-up (a wrong listener fails the start, naming the method), and
@@ -74,7 +76,8 @@ public final class MessagingListenerAnnotationProcessor implements BeanPostProce
 			List<String> channels = resolveAll(pubSub.channels());
 			List<String> patterns = resolveAll(pubSub.patterns());
 			if (channels.isEmpty() && patterns.isEmpty()) {
-				throw new IllegalStateException(listener.description() + " names no channel and no pattern");
+				throw new RedisPatternsConfigurationException(listener.description() + " names no channel and no pattern",
+						"Set the annotation's channels or patterns attribute.");
 			}
 			this.endpoints.add(new PubSubEndpoint(listener, channels, patterns));
 		}
@@ -111,14 +114,16 @@ public final class MessagingListenerAnnotationProcessor implements BeanPostProce
 	private String required(String value, String attribute, ListenerMethod listener) {
 		String name = resolve(value);
 		if (!StringUtils.hasText(name)) {
-			throw new IllegalStateException(listener.description() + " needs a non-empty " + attribute);
+			throw new RedisPatternsConfigurationException(listener.description() + " needs a non-empty " + attribute,
+					"Set the annotation's " + attribute + " attribute to a name, or to a ${...} placeholder that resolves to one.");
 		}
 		return name;
 	}
 
 	private static int concurrency(int value, ListenerMethod listener) {
 		if (value < 0) {
-			throw new IllegalStateException(listener.description() + " has a negative concurrency");
+			throw new RedisPatternsConfigurationException(listener.description() + " has a negative concurrency",
+					"Set concurrency to 0 (the configured default) or more.");
 		}
 		return value;
 	}

@@ -22,6 +22,7 @@ import org.springframework.data.redis.listener.Topic;
 
 import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
+import dev.redispatterns.core.RedisPatternsConfigurationException;
 import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.core.ValueCodec;
 import dev.redispatterns.core.ValueDecodingException;
@@ -129,17 +130,21 @@ public final class MessagingListenerLifecycle implements SmartLifecycle, SmartIn
 		if (this.sharded) {
 			for (PubSubEndpoint endpoint : pubSub) {
 				if (!endpoint.patterns().isEmpty()) {
-					throw new IllegalStateException(endpoint.method().description() + " subscribes to patterns "
-							+ endpoint.patterns() + ", which sharded pub/sub on Redis Cluster cannot do; set "
-							+ "'redis.patterns.messaging.pub-sub.sharded' to false to use cluster-wide pub/sub");
+					throw new RedisPatternsConfigurationException(endpoint.method().description()
+							+ " subscribes to patterns " + endpoint.patterns()
+							+ ", which sharded pub/sub on Redis Cluster cannot do",
+							"Subscribe to channels instead of patterns, or set "
+									+ "'redis.patterns.messaging.pub-sub.sharded' to false to use cluster-wide pub/sub.");
 				}
 			}
 			return;
 		}
 		RedisMessageListenerContainer listenerContainer = this.container.get();
 		if (listenerContainer == null) {
-			throw new IllegalStateException("@PubSubListener methods need a RedisMessageListenerContainer bean named '"
-					+ "redisMessageListenerContainer'");
+			throw new RedisPatternsConfigurationException(
+					"@PubSubListener methods need a RedisMessageListenerContainer bean named 'redisMessageListenerContainer'",
+					"Define a RedisMessageListenerContainer bean named 'redisMessageListenerContainer' (the starter defines "
+							+ "one only when the application has a single, or a primary, RedisConnectionFactory).");
 		}
 		for (PubSubEndpoint endpoint : pubSub) {
 			for (String channel : endpoint.channels()) {

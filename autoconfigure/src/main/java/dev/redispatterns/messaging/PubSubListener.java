@@ -6,6 +6,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
 import org.springframework.core.annotation.AliasFor;
 
 /**
@@ -28,6 +29,7 @@ import org.springframework.core.annotation.AliasFor;
  * Messaging converters; this one decodes with the starter's JSON codec and type allow-list, reports
  * metrics and supports sharded pub/sub. Both can be used side by side.
  */
+@Reflective(ListenerReflectiveProcessor.class)
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented

@@ -6,6 +6,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
 import org.springframework.core.annotation.AliasFor;
 
 /**
@@ -21,6 +22,7 @@ import org.springframework.core.annotation.AliasFor;
  * Settings come from {@code redis.patterns.messaging.queue.*} and
  * {@code redis.patterns.messaging.queues.<queue>.*}.
  */
+@Reflective(ListenerReflectiveProcessor.class)
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented

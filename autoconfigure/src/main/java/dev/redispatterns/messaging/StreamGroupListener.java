@@ -6,6 +6,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * Consumes a Redis stream as a member of a consumer group: each entry is handled by one consumer of the
  * group, at least once. The method's parameter receives the entry's payload decoded from JSON into its
@@ -22,6 +24,7 @@ import java.lang.annotation.Target;
  * Not called {@code StreamListener}: that is the name of Spring Data Redis's listener interface for its
  * {@code StreamMessageListenerContainer} (and of a retired Spring Cloud Stream annotation).
  */
+@Reflective(ListenerReflectiveProcessor.class)
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented

@@ -34,6 +34,16 @@ public final class RateLimitDecision {
 
 	private final long waitMillis;
 
+	/**
+	 * A refusal of {@code permits} under {@code policy} that can pass after {@code retryAfter}, for example to
+	 * throw a {@link RateLimitExceededException} from a mocked service in an application's web slice test.
+	 * It refunds nothing.
+	 */
+	public static RateLimitDecision rejected(RateLimitPolicy policy, long permits, Duration retryAfter) {
+		long millis = retryAfter.toMillis();
+		return new RateLimitDecision(policy, RateLimitOutcome.REJECTED, permits, 0, millis, millis, null, null);
+	}
+
 	RateLimitDecision(RateLimitPolicy policy, RateLimitOutcome outcome, long permits, long remaining, long resetMillis,
 			long retryAfterMillis, byte @Nullable [] key, @Nullable Object refundToken) {
 		this(policy, outcome, permits, remaining, resetMillis, retryAfterMillis, key, refundToken, null);

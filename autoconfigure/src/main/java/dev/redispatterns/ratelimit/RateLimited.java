@@ -8,6 +8,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * Limits how often a method runs. Over the limit the method is not run and
  * {@link RateLimitExceededException} is thrown (HTTP 429 in Spring MVC and WebFlux).
@@ -25,6 +27,7 @@ import java.lang.annotation.Target;
  * throttling of a partner's API); {@link #tier()} picks the policy's settings per call (plans of an API
  * product); {@link #count()} counts only failed or only successful calls (sign-in attempts).
  */
+@Reflective
 @Target({ ElementType.METHOD, ElementType.TYPE })
 @Retention(RetentionPolicy.RUNTIME)
 @Inherited

@@ -2,17 +2,23 @@ package dev.redispatterns.autoconfigure;
 
 import java.time.Duration;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackage;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import com.example.app.AppValue;
@@ -182,18 +188,81 @@ class RedisPatternsAutoConfigurationTests {
 
 	@Test
 	void clusterTopologyRefreshFollowsTheStarterAndSpringBootProperties() {
-		this.runner
+		ApplicationContextRunner cluster = clusterRunner();
+		cluster.run((context) -> {
+			ClusterTopologyRefreshOptions refresh = appliedClusterRefresh(context);
+			assertThat(refresh.getAdaptiveRefreshTriggers())
+				.containsExactlyInAnyOrder(ClusterTopologyRefreshOptions.RefreshTrigger.values());
+			assertThat(refresh.getAdaptiveRefreshTimeout()).hasSeconds(1);
+			assertThat(refresh.getRefreshPeriod()).hasSeconds(30);
+		});
+		cluster
 			.withPropertyValues("redis.patterns.cluster.adaptive-refresh-min-interval=250ms",
 					"spring.data.redis.lettuce.cluster.refresh.period=5s",
 					"spring.data.redis.lettuce.cluster.refresh.dynamic-refresh-sources=false")
 			.run((context) -> {
-				ClusterTopologyRefreshOptions refresh = clusterRefresh(context);
+				ClusterTopologyRefreshOptions refresh = appliedClusterRefresh(context);
 				assertThat(refresh.getAdaptiveRefreshTimeout()).isEqualTo(Duration.ofMillis(250));
 				assertThat(refresh.getRefreshPeriod()).isEqualTo(Duration.ofSeconds(5));
 				assertThat(refresh.useDynamicRefreshSources()).isFalse();
 			});
-		this.runner.withPropertyValues("redis.patterns.cluster.periodic-refresh=10s")
-			.run((context) -> assertThat(clusterRefresh(context).getRefreshPeriod()).isEqualTo(Duration.ofSeconds(10)));
+		cluster.withPropertyValues("redis.patterns.cluster.periodic-refresh=10s")
+			.run((context) -> assertThat(appliedClusterRefresh(context).getRefreshPeriod()).hasSeconds(10));
+	}
+
+	@Test
+	void theUsersLettuceSettingsWinOverTheStartersDefaults() {
+		ApplicationContextRunner cluster = clusterRunner();
+		cluster.withPropertyValues("spring.data.redis.lettuce.cluster.refresh.adaptive=false")
+			.run((context) -> assertThat(appliedClusterRefresh(context).getAdaptiveRefreshTriggers()).isEmpty());
+		cluster.withUserConfiguration(UserLettuceCustomizers.class).run((context) -> {
+			assertThat(appliedClusterRefresh(context).getAdaptiveRefreshTimeout()).hasSeconds(10);
+			assertThat(context.getBean(ClientResources.class).reconnectDelay().createDelay(1)).hasSeconds(7);
+		});
+		cluster.withPropertyValues("redis.patterns.cluster.adaptive-refresh=false").run((context) -> {
+			ClusterTopologyRefreshOptions refresh = appliedClusterRefresh(context);
+			assertThat(refresh.getAdaptiveRefreshTimeout())
+				.isEqualTo(ClusterTopologyRefreshOptions.DEFAULT_ADAPTIVE_REFRESH_TIMEOUT_DURATION);
+			assertThat(refresh.isPeriodicRefreshEnabled()).isFalse();
+		});
+	}
+
+	@Test
+	void reconnectBackOffIsCappedUnlessSwitchedOff() {
+		this.runner.run((context) -> assertThat(
+				context.getBean(ClientResources.class).reconnectDelay().createDelay(20))
+			.isLessThanOrEqualTo(Duration.ofSeconds(2)));
+		this.runner.withPropertyValues("redis.patterns.cap-reconnect-delay=false")
+			.run((context) -> assertThat(context.getBean(ClientResources.class).reconnectDelay().createDelay(20))
+				.as("Lettuce's own back-off").hasSeconds(30));
+	}
+
+	@Test
+	void needsASingleConnectionFactoryOrAPrimaryOne() {
+		ApplicationContextRunner twoFactories = this.runner.withUserConfiguration(TwoConnectionFactories.class);
+		twoFactories.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(RedisConnector.class));
+		twoFactories.withUserConfiguration(PrimaryConnectionFactory.class).run((context) -> {
+			assertThat(context).hasSingleBean(RedisConnector.class);
+			assertThat(context.getBean(RedisConnector.class).connectionFactory())
+				.isSameAs(context.getBean("primaryConnectionFactory"));
+		});
+	}
+
+	/** Boot's cluster settings towards an address nothing listens on: the options are built, nothing connects. */
+	private ApplicationContextRunner clusterRunner() {
+		return new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(DataRedisAutoConfiguration.class, RedisPatternsAutoConfiguration.class))
+			.withPropertyValues("spring.data.redis.cluster.nodes=127.0.0.1:1");
+	}
+
+	private static ClusterTopologyRefreshOptions appliedClusterRefresh(
+			org.springframework.context.ApplicationContext context) {
+		ClientOptions options = context.getBean(LettuceConnectionFactory.class)
+			.getClientConfiguration()
+			.getClientOptions()
+			.orElseThrow();
+		return ((ClusterClientOptions) options).getTopologyRefreshOptions();
 	}
 
 	private static ClusterTopologyRefreshOptions clusterRefresh(
@@ -207,6 +276,53 @@ class RedisPatternsAutoConfigurationTests {
 	void lettuceConnectionFactoryIsReused() {
 		this.runner.run((context) -> assertThat(context.getBean(RedisConnector.class).connectionFactory())
 			.isSameAs(context.getBean(LettuceConnectionFactory.class)));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserLettuceCustomizers {
+
+		@Bean
+		LettuceClientOptionsBuilderCustomizer slowerAdaptiveRefresh() {
+			return (builder) -> {
+				((ClusterClientOptions.Builder) builder).topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+					.enableAllAdaptiveRefreshTriggers()
+					.adaptiveRefreshTriggersTimeout(Duration.ofSeconds(10))
+					.build());
+			};
+		}
+
+		@Bean
+		ClientResourcesBuilderCustomizer constantReconnectDelay() {
+			return (builder) -> builder.reconnectDelay(Delay.constant(Duration.ofSeconds(7)));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoConnectionFactories {
+
+		@Bean
+		LettuceConnectionFactory firstConnectionFactory() {
+			return new LettuceConnectionFactory();
+		}
+
+		@Bean
+		LettuceConnectionFactory secondConnectionFactory() {
+			return new LettuceConnectionFactory();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class PrimaryConnectionFactory {
+
+		@Bean
+		@Primary
+		LettuceConnectionFactory primaryConnectionFactory(Environment environment) {
+			return new LettuceConnectionFactory(environment.getProperty("spring.data.redis.host"),
+					environment.getProperty("spring.data.redis.port", Integer.class));
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -14,6 +14,7 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
 import dev.redispatterns.autoconfigure.ratelimit.RedisPatternsRateLimitAutoConfiguration;
 import dev.redispatterns.autoconfigure.session.RedisPatternsSessionAutoConfiguration;
+import dev.redispatterns.autoconfigure.session.RedisPatternsSessionWebAutoConfiguration;
 import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTest;
 
@@ -110,6 +111,7 @@ class InvalidPropertiesTests {
 		WebApplicationContextRunner web = new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
 					RedisPatternsAutoConfiguration.class, RedisPatternsSessionAutoConfiguration.class,
+					RedisPatternsSessionWebAutoConfiguration.class,
 					RedisPatternsRateLimitAutoConfiguration.class))
 			.withPropertyValues(ReliabilityApplication.PROPERTIES)
 			.withPropertyValues(redis.springProperties());

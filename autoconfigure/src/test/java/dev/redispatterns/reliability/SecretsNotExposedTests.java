@@ -51,6 +51,7 @@ import dev.redispatterns.autoconfigure.lock.RedisPatternsLockAutoConfiguration;
 import dev.redispatterns.autoconfigure.messaging.RedisPatternsMessagingAutoConfiguration;
 import dev.redispatterns.autoconfigure.ratelimit.RedisPatternsRateLimitAutoConfiguration;
 import dev.redispatterns.autoconfigure.session.RedisPatternsSessionAutoConfiguration;
+import dev.redispatterns.autoconfigure.session.RedisPatternsSessionWebAutoConfiguration;
 import dev.redispatterns.autoconfigure.structures.RedisPatternsStructuresAutoConfiguration;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.lock.LockHandle;
@@ -176,6 +177,7 @@ class SecretsNotExposedTests {
 		return new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
 					RedisPatternsAutoConfiguration.class, RedisPatternsSessionAutoConfiguration.class,
+					RedisPatternsSessionWebAutoConfiguration.class,
 					RedisPatternsCacheAutoConfiguration.class, CacheAutoConfiguration.class,
 					RedisPatternsRateLimitAutoConfiguration.class, RedisPatternsLockAutoConfiguration.class,
 					RedisPatternsMessagingAutoConfiguration.class, RedisPatternsStructuresAutoConfiguration.class,

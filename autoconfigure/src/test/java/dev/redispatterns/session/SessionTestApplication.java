@@ -26,6 +26,7 @@ import org.springframework.web.servlet.config.annotation.EnableWebMvc;
 import com.example.app.AppValue;
 import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
 import dev.redispatterns.autoconfigure.session.RedisPatternsSessionAutoConfiguration;
+import dev.redispatterns.autoconfigure.session.RedisPatternsSessionWebAutoConfiguration;
 import dev.redispatterns.core.ValueEncodingException;
 import dev.redispatterns.test.RedisDeployment;
 import gadget.GadgetHolder;
@@ -43,7 +44,8 @@ public class SessionTestApplication {
 	static WebApplicationContextRunner runner(RedisDeployment redis) {
 		return new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
-					RedisPatternsAutoConfiguration.class, RedisPatternsSessionAutoConfiguration.class))
+					RedisPatternsAutoConfiguration.class, RedisPatternsSessionAutoConfiguration.class,
+					RedisPatternsSessionWebAutoConfiguration.class))
 			.withUserConfiguration(SessionTestApplication.class)
 			.withPropertyValues(redis.springProperties())
 			.withPropertyValues("redis.patterns.codec.allowed-packages=com.example.app",

@@ -17,6 +17,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.aot.DisabledInAotMode;
 
 import dev.redispatterns.observability.CacheMetrics;
 import dev.redispatterns.observability.LockMetrics;
@@ -34,6 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * loads, checkouts and the nightly job are coordinated across them.
  */
 @RedisTest
+// Starts its own applications from test-only configuration classes, which the main application's AOT
+// processing cannot know; runs in the JVM build only.
+@DisabledInAotMode
 class TwoInstancesTests {
 
 	private static ConfigurableApplicationContext first;

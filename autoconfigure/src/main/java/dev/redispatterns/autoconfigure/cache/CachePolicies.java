@@ -6,16 +6,19 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.util.ClassUtils;
 
 import dev.redispatterns.autoconfigure.InvalidPropertyException;
 import dev.redispatterns.autoconfigure.cache.RedisPatternsCacheProperties.CacheSettings;
 import dev.redispatterns.cache.CachePolicy;
+import dev.redispatterns.core.RedisKeys;
 
 /**
  * Resolves {@code redis.patterns.cache.*} once, at start-up, into immutable {@link CachePolicy} objects:
- * the defaults, then each {@code caches.<name>} on top of them. Every value is checked here, so a wrong
- * one fails the start naming the exact property.
+ * the defaults, then each {@code caches.<name>} on top of them. Spring Boot's {@code spring.cache.redis.*}
+ * stand in for the defaults the application did not set under {@code redis.patterns.cache.*}. Every value
+ * is checked here, so a wrong one fails the start naming the exact property.
  */
 final class CachePolicies {
 
@@ -23,13 +26,23 @@ final class CachePolicies {
 
 	private static final String CAFFEINE = "com.github.benmanes.caffeine.cache.Caffeine";
 
+	private static final String BOOT = "spring.cache.redis.";
+
 	private final CachePolicy defaults;
 
 	private final Map<String, CachePolicy> byName;
 
-	private CachePolicies(CachePolicy defaults, Map<String, CachePolicy> byName) {
+	private final @Nullable String keyPrefix;
+
+	private CachePolicies(CachePolicy defaults, Map<String, CachePolicy> byName, @Nullable String keyPrefix) {
 		this.defaults = defaults;
 		this.byName = byName;
+		this.keyPrefix = keyPrefix;
+	}
+
+	/** Prefix of the cache keys when it differs from {@code redis.patterns.key-prefix}; otherwise null. */
+	@Nullable String keyPrefix() {
+		return this.keyPrefix;
 	}
 
 	CachePolicy defaults() {
@@ -40,11 +53,43 @@ final class CachePolicies {
 		return this.byName;
 	}
 
+	/** Resolves the starter's properties alone, ignoring Spring Boot's. */
 	static CachePolicies resolve(RedisPatternsCacheProperties properties) {
+		return resolve(properties, new Binder());
+	}
+
+	/**
+	 * Resolves the starter's properties, with Spring Boot's {@code spring.cache.redis.*} from {@code binder}
+	 * as defaults of those not set.
+	 */
+	static CachePolicies resolve(RedisPatternsCacheProperties properties, Binder binder) {
+		Duration ttl = positive(PREFIX + "default-ttl", properties.getDefaultTtl());
+		if (!isSet(binder, PREFIX + "default-ttl")) {
+			Duration bootTtl = binder.bind(BOOT + "time-to-live", Duration.class).orElse(null);
+			if (bootTtl != null) {
+				ttl = positive(BOOT + "time-to-live", bootTtl,
+						"the starter's cache entries always expire; set a positive duration, here or as "
+								+ PREFIX + "default-ttl");
+			}
+		}
+		boolean cacheNulls = properties.isCacheNulls();
+		if (!isSet(binder, PREFIX + "cache-nulls")) {
+			cacheNulls = binder.bind(BOOT + "cache-null-values", Boolean.class).orElse(cacheNulls);
+		}
+		if (!binder.bind(BOOT + "use-key-prefix", Boolean.class).orElse(true)) {
+			throw new InvalidPropertyException(BOOT + "use-key-prefix", false,
+					"the starter's cache keys always start with a prefix and the cache name (its single-flight "
+							+ "leases and clear() depend on it); remove the property, or choose another cache with "
+							+ "spring.cache.type");
+		}
+		String keyPrefix = keyPrefix(PREFIX + "key-prefix", properties.getKeyPrefix());
+		if (keyPrefix == null) {
+			keyPrefix = keyPrefix(BOOT + "key-prefix", binder.bind(BOOT + "key-prefix", String.class).orElse(null));
+		}
 		CachePolicy.Builder builder = CachePolicy.builder()
-			.ttl(positive(PREFIX + "default-ttl", properties.getDefaultTtl()))
+			.ttl(ttl)
 			.ttlJitterPercent(jitter(PREFIX + "ttl-jitter", properties.getTtlJitter()))
-			.cacheNulls(properties.isCacheNulls())
+			.cacheNulls(cacheNulls)
 			.nullTtl(positive(PREFIX + "null-ttl", properties.getNullTtl()))
 			.staleWhileRevalidate(notNegative(PREFIX + "stale-while-revalidate", properties.getStaleWhileRevalidate()))
 			.timeout(positive(PREFIX + "timeout", properties.getTimeout()))
@@ -63,7 +108,25 @@ final class CachePolicies {
 		CachePolicy defaults = builder.build();
 		Map<String, CachePolicy> byName = new LinkedHashMap<>();
 		properties.getCaches().forEach((name, settings) -> byName.put(name, resolve(name, settings, defaults)));
-		return new CachePolicies(defaults, byName);
+		return new CachePolicies(defaults, byName, keyPrefix);
+	}
+
+	private static boolean isSet(Binder binder, String property) {
+		return binder.bind(property, String.class).isBound();
+	}
+
+	/** A key prefix without trailing colons (the starter adds its own separator), or null when not set. */
+	private static @Nullable String keyPrefix(String property, @Nullable String value) {
+		if (value == null || value.isEmpty()) {
+			return null;
+		}
+		String prefix = value.replaceAll(":+$", "");
+		try {
+			return RedisKeys.validatePrefix(prefix);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidPropertyException(property, value, ex.getMessage());
+		}
 	}
 
 	private static CachePolicy resolve(String name, CacheSettings settings, CachePolicy defaults) {
@@ -115,8 +178,12 @@ final class CachePolicies {
 	}
 
 	private static Duration positive(String property, @Nullable Duration value) {
+		return positive(property, value, "must be at least 1ms");
+	}
+
+	private static Duration positive(String property, @Nullable Duration value, String reason) {
 		if (value == null || value.isNegative() || value.toMillis() < 1) {
-			throw new InvalidPropertyException(property, value, "must be at least 1ms");
+			throw new InvalidPropertyException(property, value, reason);
 		}
 		return value;
 	}

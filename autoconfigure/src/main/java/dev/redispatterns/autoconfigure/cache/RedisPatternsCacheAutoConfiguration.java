@@ -1,11 +1,14 @@
 package dev.redispatterns.autoconfigure.cache;
 
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -13,7 +16,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.cache.metrics.CacheMeterBinderProvider;
+import org.springframework.boot.cache.metrics.CacheMetricsRegistrar;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.interceptor.BeanFactoryCacheOperationSourceAdvisor;
 import org.springframework.cache.interceptor.CacheAspectSupport;
@@ -22,6 +30,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 
 import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
 import dev.redispatterns.cache.CacheInvocationAdvisor;
@@ -37,11 +47,17 @@ import dev.redispatterns.core.RedisSignals;
 import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.core.ValueCodec;
 import dev.redispatterns.observability.CacheMetrics;
+import dev.redispatterns.observability.CacheStatistics;
+import dev.redispatterns.observability.RedisPatternsCacheMeterBinderProvider;
 
 /**
  * Supplies the application's {@link CacheManager} for Spring's {@code @Cacheable}, {@code @CachePut} and
  * {@code @CacheEvict}: Redis caches with single-flight loading across instances. Like Spring Boot's own
- * cache auto-configuration, which it runs before, it needs {@code @EnableCaching}.
+ * cache auto-configuration, which it runs before, it needs {@code @EnableCaching}, and it follows Boot's
+ * cache properties: any {@code spring.cache.type} but {@code redis} leaves the cache manager to Boot,
+ * {@code spring.cache.cache-names} are created at start-up, {@code spring.cache.redis.*} stand in for
+ * the defaults not set under {@code redis.patterns.cache.*}, and Boot's {@code CacheManagerCustomizer}
+ * beans and cache metrics apply.
  */
 @AutoConfiguration(after = RedisPatternsAutoConfiguration.class,
 		beforeName = "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration",
@@ -53,15 +69,21 @@ import dev.redispatterns.observability.CacheMetrics;
 @EnableConfigurationProperties(RedisPatternsCacheProperties.class)
 public final class RedisPatternsCacheAutoConfiguration {
 
+	private static final String BOOT_CACHE_CUSTOMIZERS = "org.springframework.boot.cache.autoconfigure.CacheManagerCustomizers";
+
 	@Bean
 	@ConditionalOnMissingBean(CacheManager.class)
+	@ConditionalOnProperty(name = "spring.cache.type", havingValue = "redis", matchIfMissing = true)
 	RedisPatternsCacheManager cacheManager(RedisConnector connector, RedisSignals signals, RedisKeys keys,
 			ValueCodec codec, ScriptExecutor scripts, RedisPatternsCacheProperties properties,
 			ObjectProvider<CacheTtlFunction> ttlFunction, ObjectProvider<CacheListener> listeners,
 			ObjectProvider<RedisPatternsCacheManagerCustomizer> customizers,
-			ObjectProvider<PatternObservations> observations) {
-		CachePolicies policies = CachePolicies.resolve(properties);
-		RedisPatternsCacheManager.Builder builder = RedisPatternsCacheManager.builder(connector, signals, keys, codec)
+			ObjectProvider<PatternObservations> observations, Environment environment,
+			ListableBeanFactory beanFactory) {
+		Binder binder = Binder.get(environment);
+		CachePolicies policies = CachePolicies.resolve(properties, binder);
+		RedisKeys cacheKeys = (policies.keyPrefix() != null) ? new RedisKeys(policies.keyPrefix()) : keys;
+		RedisPatternsCacheManager.Builder builder = RedisPatternsCacheManager.builder(connector, signals, cacheKeys, codec)
 			.scriptExecutor(scripts)
 			.defaults(policies.defaults())
 			.dynamic(properties.isDynamic())
@@ -70,8 +92,17 @@ public final class RedisPatternsCacheAutoConfiguration {
 			.listener(CacheListener.composite(listeners.orderedStream().toList()))
 			.observations(observations.getIfAvailable(() -> PatternObservations.NONE));
 		policies.byName().forEach(builder::cache);
+		for (String name : binder.bind("spring.cache.cache-names", Bindable.listOf(String.class)).orElse(List.of())) {
+			if (!policies.byName().containsKey(name)) {
+				builder.cache(name, policies.defaults());
+			}
+		}
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-		return builder.build();
+		RedisPatternsCacheManager cacheManager = builder.build();
+		if (ClassUtils.isPresent(BOOT_CACHE_CUSTOMIZERS, getClass().getClassLoader())) {
+			BootCacheManagerCustomizers.apply(beanFactory, cacheManager);
+		}
+		return cacheManager;
 	}
 
 	@Bean
@@ -163,6 +194,34 @@ public final class RedisPatternsCacheAutoConfiguration {
 		@ConditionalOnMissingBean
 		CacheMetrics redisPatternsCacheMetrics(ObjectProvider<MeterRegistry> registry) {
 			return new CacheMetrics(registry.getObject());
+		}
+
+	}
+
+	/**
+	 * Spring Boot's cache metrics ({@code cache.gets}, {@code cache.puts}, ...) for the starter's caches:
+	 * those existing at start-up are bound by Boot, those created later as they are first used.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ MeterBinder.class, CacheMeterBinderProvider.class })
+	static class BootCacheMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		CacheStatistics redisPatternsCacheStatistics() {
+			return new CacheStatistics();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RedisPatternsCacheMeterBinderProvider redisPatternsCacheMeterBinderProvider(CacheStatistics statistics) {
+			return new RedisPatternsCacheMeterBinderProvider(statistics);
+		}
+
+		@Bean
+		CacheListener redisPatternsDynamicCacheMetrics(ObjectProvider<CacheMetricsRegistrar> registrar,
+				ObjectProvider<MeterRegistry> registry, ObjectProvider<RedisPatternsCacheManager> cacheManager) {
+			return new DynamicCacheMetrics(registrar, registry, cacheManager);
 		}
 
 	}

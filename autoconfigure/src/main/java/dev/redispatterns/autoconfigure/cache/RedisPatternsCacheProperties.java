@@ -21,7 +21,14 @@ public class RedisPatternsCacheProperties {
 	private boolean enabled = true;
 
 	/**
-	 * Time to live of cache entries, for every cache without its own 'ttl'.
+	 * Prefix of the cache keys, in place of 'redis.patterns.key-prefix'. When not set,
+	 * 'spring.cache.redis.key-prefix' applies if set. Trailing colons are dropped.
+	 */
+	private @Nullable String keyPrefix;
+
+	/**
+	 * Time to live of cache entries, for every cache without its own 'ttl'. When not set,
+	 * 'spring.cache.redis.time-to-live' applies if set.
 	 */
 	private Duration defaultTtl = Duration.ofMinutes(10);
 
@@ -33,7 +40,7 @@ public class RedisPatternsCacheProperties {
 
 	/**
 	 * Whether null results are cached (for 'null-ttl'), so repeated lookups of missing data do not reach
-	 * the database.
+	 * the database. When not set, 'spring.cache.redis.cache-null-values' applies if set.
 	 */
 	private boolean cacheNulls = true;
 
@@ -83,6 +90,14 @@ public class RedisPatternsCacheProperties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public @Nullable String getKeyPrefix() {
+		return this.keyPrefix;
+	}
+
+	public void setKeyPrefix(@Nullable String keyPrefix) {
+		this.keyPrefix = keyPrefix;
 	}
 
 	public Duration getDefaultTtl() {

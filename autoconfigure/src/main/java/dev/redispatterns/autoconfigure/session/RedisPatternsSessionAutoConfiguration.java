@@ -22,8 +22,12 @@ import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionMessage;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -33,10 +37,12 @@ import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBea
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.listener.ChannelTopic;
@@ -73,16 +79,20 @@ import dev.redispatterns.session.UserSessions;
 
 /**
  * Spring Session on Redis for servlet web applications: the starter's {@link RedisPatternsSessionRepository}
- * (hashed keys, JSON values, per-user index), Spring Session's filter and its session cookie. Spring
- * Boot's own session auto-configuration modules are not published for this Boot version, so this class
- * takes their place; it backs off as soon as the application defines its own {@link SessionRepository}
- * (for example with {@code @EnableRedisHttpSession}).
+ * (hashed keys, JSON values, per-user index), Spring Session's filter and its session cookie. It runs
+ * before Spring Boot's {@code SessionDataRedisAutoConfiguration}, which then backs off, and follows its
+ * {@code spring.session.data.redis.*} properties ({@link SessionSettings}); the filter registration and
+ * the cookie come from Boot's session module or {@link RedisPatternsSessionWebAutoConfiguration}. It
+ * backs off as soon as the application defines its own
+ * {@link SessionRepository} (for example with {@code @EnableRedisHttpSession}).
  * <p>
  * Nothing here runs {@code CONFIG}: keyspace notifications are only needed for session events, which are
  * opt-in ({@code redis.patterns.session.events.*}). On Redis Cluster those events come from every master
  * ({@link ClusterSessionEvents}), as keyspace notifications are local to the node owning the key.
  */
-@AutoConfiguration(after = RedisPatternsAutoConfiguration.class)
+@AutoConfiguration(after = RedisPatternsAutoConfiguration.class,
+		beforeName = { RedisPatternsSessionAutoConfiguration.BOOT_SESSION_DATA_REDIS,
+				RedisPatternsSessionAutoConfiguration.BOOT_SESSION })
 @ConditionalOnClass({ RedisIndexedSessionRepository.class, SessionRepositoryFilter.class })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnBean(RedisConnector.class)
@@ -94,6 +104,10 @@ public final class RedisPatternsSessionAutoConfiguration {
 
 	static final int MIN_SECRET_LENGTH = 32;
 
+	static final String BOOT_SESSION_DATA_REDIS = "org.springframework.boot.session.data.redis.autoconfigure.SessionDataRedisAutoConfiguration";
+
+	static final String BOOT_SESSION = "org.springframework.boot.session.autoconfigure.SessionAutoConfiguration";
+
 	private static final Log logger = LogFactory.getLog(RedisPatternsSessionAutoConfiguration.class);
 
 	@Bean
@@ -102,19 +116,21 @@ public final class RedisPatternsSessionAutoConfiguration {
 			RedisConnector connector, ScriptExecutor scripts, RedisKeys keys, ValueCodec codec, Environment environment,
 			ApplicationEventPublisher eventPublisher, ObjectProvider<SessionIdGenerator> idGenerator,
 			ObjectProvider<IndexResolver<Session>> indexResolver, ObjectProvider<SessionEventListener> listeners) {
+		Binder binder = Binder.get(environment);
+		SessionSettings settings = new SessionSettings(properties, binder, false);
+		RedisKeys namespace = settings.namespace();
 		RedisPatternsSessionRepository.Builder builder = RedisPatternsSessionRepository
-			.builder(connector, scripts, keys, codec)
+			.builder(connector, scripts, (namespace != null) ? namespace : keys, codec)
 			.timeout(timeout(properties, environment))
 			.hasher(hasher(properties.getKeyHashing()))
 			.limit(limit(properties))
-			.flushMode(properties.getFlushMode())
-			.saveMode(properties.getSaveMode())
+			.flushMode(settings.flushMode())
+			.saveMode(settings.saveMode())
 			.eventPublisher(eventPublisher)
 			.listener(SessionEventListener.composite(listeners.orderedStream().toList()));
 		idGenerator.ifAvailable(builder::idGenerator);
 		indexResolver.ifAvailable(builder::indexResolver);
-		RedisPatternsSessionProperties.Events events = properties.getEvents();
-		builder.cleanupCron(events.isEnabled() ? events.getCleanupCron() : Scheduled.CRON_DISABLED);
+		builder.cleanupCron(SessionSettings.eventsEnabled(binder) ? settings.cleanupCron() : Scheduled.CRON_DISABLED);
 		return builder.build();
 	}
 
@@ -122,24 +138,6 @@ public final class RedisPatternsSessionAutoConfiguration {
 	@ConditionalOnMissingBean
 	UserSessions userSessions(RedisPatternsSessionRepository repository) {
 		return new UserSessions(repository);
-	}
-
-	@Bean
-	@ConditionalOnMissingBean(name = "sessionRepositoryFilterRegistration")
-	DelegatingFilterProxyRegistrationBean sessionRepositoryFilterRegistration(RedisPatternsSessionProperties properties,
-			ListableBeanFactory beanFactory) {
-		String[] filters = beanFactory.getBeanNamesForType(SessionRepositoryFilter.class, false, false);
-		if (filters.length != 1) {
-			throw new IllegalStateException("Expected a single SessionRepositoryFilter bean, found " + filters.length);
-		}
-		DelegatingFilterProxyRegistrationBean registration = new DelegatingFilterProxyRegistrationBean(filters[0]);
-		registration.setDispatcherTypes(properties.getServlet()
-			.getFilterDispatcherTypes()
-			.stream()
-			.map((type) -> DispatcherType.valueOf(type.name()))
-			.collect(Collectors.toCollection(() -> EnumSet.noneOf(DispatcherType.class))));
-		registration.setOrder(properties.getServlet().getFilterOrder());
-		return registration;
 	}
 
 	/**
@@ -215,58 +213,13 @@ public final class RedisPatternsSessionAutoConfiguration {
 		return new SessionLimit(properties.getMaxSessionsPerUser(), properties.getWhenLimitExceeded());
 	}
 
-	/** The session cookie from {@code server.servlet.session.cookie.*}, as Spring Boot's session support does. */
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(Cookie.class)
-	static class SessionCookieConfiguration {
-
-		@Bean
-		@Conditional(DefaultCookieSerializerCondition.class)
-		DefaultCookieSerializer cookieSerializer(Environment environment) {
-			Cookie cookie = Binder.get(environment)
-				.bind("server.servlet.session.cookie", Cookie.class)
-				.orElseGet(Cookie::new);
-			DefaultCookieSerializer serializer = new DefaultCookieSerializer();
-			PropertyMapper map = PropertyMapper.get();
-			map.from(cookie::getName).to(serializer::setCookieName);
-			map.from(cookie::getDomain).to(serializer::setDomainName);
-			map.from(cookie::getPath).to(serializer::setCookiePath);
-			map.from(cookie::getHttpOnly).to(serializer::setUseHttpOnlyCookie);
-			map.from(cookie::getSecure).to(serializer::setUseSecureCookie);
-			map.from(cookie::getMaxAge).as(Duration::getSeconds).as(Math::toIntExact).to(serializer::setCookieMaxAge);
-			map.from(cookie::getSameSite).as(Cookie.SameSite::attributeValue).to(serializer::setSameSite);
-			map.from(cookie::getPartitioned).to(serializer::setPartitioned);
-			return serializer;
-		}
-
-	}
-
 	/**
-	 * A cookie serializer is needed when the application defined neither a session id resolver nor a
-	 * serializer, or only a cookie-based resolver.
+	 * Session events, opt-in ({@code redis.patterns.session.events.enabled}, or Boot's
+	 * {@code spring.session.data.redis.repository-type=indexed}): they need keyspace notifications, which
+	 * managed Redis often leaves off.
 	 */
-	static class DefaultCookieSerializerCondition extends AnyNestedCondition {
-
-		DefaultCookieSerializerCondition() {
-			super(ConfigurationPhase.REGISTER_BEAN);
-		}
-
-		@ConditionalOnMissingBean({ HttpSessionIdResolver.class, CookieSerializer.class })
-		static class NoComponentsAvailable {
-
-		}
-
-		@ConditionalOnBean(CookieHttpSessionIdResolver.class)
-		@ConditionalOnMissingBean(CookieSerializer.class)
-		static class CookieHttpSessionIdResolverAvailable {
-
-		}
-
-	}
-
-	/** Session events, opt-in: they need keyspace notifications, which managed Redis often leaves off. */
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnBooleanProperty("redis.patterns.session.events.enabled")
+	@Conditional(SessionEventsCondition.class)
 	static class SessionEventsConfiguration {
 
 		@Bean
@@ -280,8 +233,10 @@ public final class RedisPatternsSessionAutoConfiguration {
 		@Bean
 		SessionEventsSubscription redisPatternsSessionEventsSubscription(RedisPatternsSessionProperties properties,
 				RedisPatternsSessionRepository repository, RedisConnector connector,
-				RedisConnectionFactory connectionFactory, ObjectProvider<RedisMessageListenerContainer> containers) {
-			boolean configure = properties.getEvents().isConfigureKeyspaceNotifications();
+				RedisConnectionFactory connectionFactory, ObjectProvider<RedisMessageListenerContainer> containers,
+				Environment environment) {
+			boolean configure = new SessionSettings(properties, Binder.get(environment), false)
+				.configureKeyspaceNotifications();
 			if (connector.isCluster()) {
 				// keyspace notifications are per node: every master is subscribed (and configured)
 				ClusterSessionEvents events = new ClusterSessionEvents(connector, repository, configure);
@@ -298,6 +253,18 @@ public final class RedisPatternsSessionAutoConfiguration {
 				container = containers.getObject();
 			}
 			return new SessionEventsSubscription(container, repository);
+		}
+
+	}
+
+	static class SessionEventsCondition extends SpringBootCondition {
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			boolean enabled = SessionSettings.eventsEnabled(Binder.get(context.getEnvironment()));
+			ConditionMessage.Builder message = ConditionMessage.forCondition("Session events");
+			return enabled ? ConditionOutcome.match(message.because("enabled"))
+					: ConditionOutcome.noMatch(message.because("not enabled"));
 		}
 
 	}

@@ -47,13 +47,14 @@ public class RedisPatternsSessionProperties {
 
 	/**
 	 * When session changes are written to Redis: 'on-save' at the end of the request, 'immediate' on every
-	 * change.
+	 * change. When not set, 'spring.session.data.redis.flush-mode' applies if set.
 	 */
 	private FlushMode flushMode = FlushMode.ON_SAVE;
 
 	/**
 	 * Which attributes a request writes back: those set ('on-set-attribute'), also those read
-	 * ('on-get-attribute'), or all ('always').
+	 * ('on-get-attribute'), or all ('always'). When not set, 'spring.session.data.redis.save-mode' applies
+	 * if set.
 	 */
 	private SaveMode saveMode = SaveMode.ON_SET_ATTRIBUTE;
 
@@ -194,19 +195,21 @@ public class RedisPatternsSessionProperties {
 		/**
 		 * Whether session events are published (SessionCreatedEvent, SessionDeletedEvent,
 		 * SessionExpiredEvent, HttpSessionListener calls) and expirations counted. Needs Redis keyspace
-		 * notifications 'Egx' (notify-keyspace-events).
+		 * notifications 'Egx' (notify-keyspace-events). When not set, on with
+		 * 'spring.session.data.redis.repository-type=indexed'.
 		 */
 		private boolean enabled = false;
 
 		/**
 		 * Whether the starter enables keyspace notifications itself with CONFIG SET at start-up. Managed
-		 * Redis services usually block CONFIG: set 'notify-keyspace-events' in their settings instead.
+		 * Redis services usually block CONFIG: set 'notify-keyspace-events' in their settings instead. When
+		 * not set, an explicit 'spring.session.data.redis.configure-action' decides.
 		 */
 		private boolean configureKeyspaceNotifications = false;
 
 		/**
 		 * Cron of the clean-up task that makes Redis fire expired notifications on time (Redis expires
-		 * untouched keys lazily).
+		 * untouched keys lazily). When not set, 'spring.session.data.redis.cleanup-cron' applies if set.
 		 */
 		private String cleanupCron = "0 * * * * *";
 
@@ -242,12 +245,14 @@ public class RedisPatternsSessionProperties {
 	public static class Servlet {
 
 		/**
-		 * Order of the session repository filter (Spring Session's default, Integer.MIN_VALUE + 50).
+		 * Order of the session repository filter (Spring Session's default, Integer.MIN_VALUE + 50). When not
+		 * set, 'spring.session.servlet.filter-order' applies if set.
 		 */
 		private int filterOrder = -2147483598;
 
 		/**
 		 * Dispatcher types the session repository filter runs for (async, error and request by default).
+		 * When not set, 'spring.session.servlet.filter-dispatcher-types' applies if set.
 		 */
 		private Set<DispatcherType> filterDispatcherTypes = new LinkedHashSet<>(
 				Arrays.asList(DispatcherType.ASYNC, DispatcherType.ERROR, DispatcherType.REQUEST));

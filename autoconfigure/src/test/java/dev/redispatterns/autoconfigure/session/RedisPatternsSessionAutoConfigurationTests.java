@@ -38,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RedisPatternsSessionAutoConfigurationTests {
 
 	private static final AutoConfigurations CONFIGURATIONS = AutoConfigurations.of(DataRedisAutoConfiguration.class,
-			RedisPatternsAutoConfiguration.class, RedisPatternsSessionAutoConfiguration.class);
+			RedisPatternsAutoConfiguration.class, RedisPatternsSessionAutoConfiguration.class,
+					RedisPatternsSessionWebAutoConfiguration.class);
 
 	private final WebApplicationContextRunner runner;
 
@@ -91,7 +92,8 @@ class RedisPatternsSessionAutoConfigurationTests {
 	void backsOffWithoutRedis() {
 		new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(RedisPatternsAutoConfiguration.class,
-					RedisPatternsSessionAutoConfiguration.class))
+					RedisPatternsSessionAutoConfiguration.class,
+					RedisPatternsSessionWebAutoConfiguration.class))
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(SessionRepository.class));
 	}
 
