@@ -852,6 +852,7 @@ public final class RedisPatternsCache implements Cache {
 			return CompletableFuture.completedFuture(false);
 		}
 		byte[] entry = encodeEntry(key, value, -1);
+		this.scope.listener.put(this.scope.name);
 		long mark = this.channel.beforeWrite(entryKey);
 		if (!this.scope.connected()) {
 			this.scope.unavailable(Operation.WRITE, null);
