@@ -21,7 +21,7 @@ class SessionSecretTests {
 	void thePublishedDevelopmentSecretIsRefusedOutsideDevelopment() {
 		assertThatThrownBy(() -> start("--spring.profiles.active=production",
 				"--redis.patterns.session.key-hashing.secret=local-development-secret-0123456789abcdef"))
-			.hasStackTraceContaining(SessionSecretCheck.PROPERTY)
+			.hasStackTraceContaining("redis.patterns.session.key-hashing.secret")
 			.hasStackTraceContaining("published development secret");
 	}
 
