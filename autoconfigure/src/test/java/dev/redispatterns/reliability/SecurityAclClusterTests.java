@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SecurityAclClusterTests {
 
 	/** What Redis Cluster needs on top of {@link SecurityAclTests#COMMANDS}. */
-	static final String CLUSTER_COMMANDS = "+cluster|nodes +cluster|info +cluster|myid +client|setname +dump +restore";
+	static final String CLUSTER_COMMANDS = "+cluster|nodes +cluster|info +cluster|myid +client|setname +dump +restore +info";
 
 	private static final String PASSWORD = "app-secret-0123456789";
 
