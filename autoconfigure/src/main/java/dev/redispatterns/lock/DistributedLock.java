@@ -15,7 +15,7 @@ import org.springframework.aot.hint.annotation.Reflective;
  * quietly). Redis being unreachable counts as not acquired: locks fail closed.
  *
  * <pre class="code">
- * &#64;DistributedLock(key = "'order:' + #orderId", waitTime = "5s")
+ * &#64;DistributedLock(name = "order", key = "#orderId", waitTime = "5s")   // the lock "order:42"
  * public void checkout(long orderId) {
  *     long fence = LockContext.current().fencingToken();
  *     ...
@@ -39,15 +39,18 @@ import org.springframework.aot.hint.annotation.Reflective;
 public @interface DistributedLock {
 
 	/**
-	 * SpEL expression for the lock's name, over the method's arguments (for example
-	 * {@code "'order:' + #orderId"}). Empty means one lock for the method, named after its class and
-	 * method.
+	 * SpEL expression for the lock's key, over the method's arguments (for example {@code "#orderId"}). The
+	 * lock is the key inside a namespace: {@link #name()} if set, else the method
+	 * ({@code com.acme.Orders.checkout:42}), so a key chosen by a caller can never be another lock's name;
+	 * methods that share a lock share a {@code name}. Empty means one lock for the method, named after its
+	 * class and method.
 	 */
 	String key() default "";
 
 	/**
-	 * Name of this lock in metrics and in {@code redis.patterns.lock.locks.<name>.*}; bounded, never an
-	 * evaluated key. Empty means the key expression's text (or the method's name when there is no key).
+	 * Name of this lock in metrics and in {@code redis.patterns.lock.locks.<name>.*}, and the namespace of
+	 * its evaluated keys ({@code name:key}); bounded, never an evaluated key. Empty means the key expression's
+	 * text (or the method's name when there is no key) in metrics and settings, and the method as namespace.
 	 */
 	String name() default "";
 

@@ -57,13 +57,17 @@ final class DistributedLockOperation {
 		this.kind = kind;
 	}
 
-	/** The lock's name for one call: the evaluated key, or the method's fixed name. */
+	/**
+	 * The lock's name for one call: the method's fixed name, or the evaluated key inside the lock's namespace
+	 * ({@code namespace:key}), so that a key chosen by a caller can never be another lock's name.
+	 */
 	String lockName(KeyExpressionEvaluator evaluator, @Nullable Object[] args, @Nullable Object target,
 			Class<?> targetClass) {
 		if (this.keyExpression.isEmpty()) {
 			return this.fixedName;
 		}
-		return evaluator.evaluate("DistributedLock", this.keyExpression, this.method, args, target, targetClass);
+		return this.fixedName + ":"
+				+ evaluator.evaluate("DistributedLock", this.keyExpression, this.method, args, target, targetClass);
 	}
 
 	/** What a skipped call returns. */

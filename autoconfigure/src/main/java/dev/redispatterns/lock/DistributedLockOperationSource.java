@@ -21,6 +21,7 @@ import org.springframework.util.StringValueResolver;
 import org.springframework.util.function.SingletonSupplier;
 
 import dev.redispatterns.core.KeyExpressionEvaluator;
+import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.lock.DistributedLockOperation.Kind;
 
 /**
@@ -78,6 +79,12 @@ final class DistributedLockOperationSource {
 		}
 		Class<?> userClass = ClassUtils.getUserClass(targetClass);
 		String fixedName = userClass.getName() + "." + method.getName();
+		if (!key.isEmpty()) {
+			// the namespace of evaluated keys: the explicit name (escaped, so it ends at the first ':'), else
+			// the method, which no other lock shares
+			fixedName = !annotation.name().isBlank() ? RedisKeys.escape(annotation.name().trim()).replace(":", "%3A")
+					: fixedName;
+		}
 		String name = !annotation.name().isBlank() ? annotation.name().trim()
 				: !key.isEmpty() ? key : userClass.getSimpleName() + "." + method.getName();
 		Kind kind = kind(method);

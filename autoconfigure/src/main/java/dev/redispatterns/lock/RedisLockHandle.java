@@ -235,8 +235,12 @@ final class RedisLockHandle implements LockHandle {
 	}
 
 	private void releaseFailed(Throwable failure) {
-		logger.warn("Could not release lock '" + this.target.name + "'; its lease will run out by itself: "
+		// lock names can be user data (evaluated keys): the bounded metric name at WARN, the name at DEBUG
+		logger.warn("Could not release a lock of '" + this.metricName + "'; its lease will run out by itself: "
 				+ failure.getMessage());
+		if (logger.isDebugEnabled()) {
+			logger.debug("The lock that could not be released: '" + this.target.name + "'");
+		}
 		this.manager.listener().releaseFailed(this.metricName, this.target.type, failure);
 	}
 
@@ -330,7 +334,10 @@ final class RedisLockHandle implements LockHandle {
 		}
 		cancelRenewal();
 		this.manager.forget(this);
-		logger.warn("Lock '" + this.target.name + "' (" + this.target.type.id() + ") was lost: " + why);
+		logger.warn("A lock of '" + this.metricName + "' (" + this.target.type.id() + ") was lost: " + why);
+		if (logger.isDebugEnabled()) {
+			logger.debug("The lock that was lost: '" + this.target.name + "'");
+		}
 		this.manager.listener().lost(this.metricName, this.target.type);
 		Thread thread = this.boundThread;
 		if (thread != null && this.manager.interruptOnLoss()) {
@@ -348,7 +355,7 @@ final class RedisLockHandle implements LockHandle {
 			listener.accept(this);
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Lost-lock listener of '" + this.target.name + "' failed", ex);
+			logger.warn("Lost-lock listener of a lock of '" + this.metricName + "' failed", ex);
 		}
 	}
 

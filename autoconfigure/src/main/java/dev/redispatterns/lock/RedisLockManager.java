@@ -618,7 +618,7 @@ public final class RedisLockManager implements LockManager, DisposableBean, Auto
 					handle.renew();
 				}
 				catch (RuntimeException ex) {
-					logger.warn("Renewal of lock '" + handle.name() + "' failed", ex);
+					logger.warn("Renewal of a lock of '" + handle.metricName + "' failed", ex);
 				}
 			}
 		}

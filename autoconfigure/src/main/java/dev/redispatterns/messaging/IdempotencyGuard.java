@@ -97,7 +97,11 @@ public final class IdempotencyGuard {
 		}
 		catch (RuntimeException ex) {
 			// the work is done; only a delivery after the lease ran out could repeat it
-			logger.warn("Cannot mark idempotency key '" + key + "' as done: " + ex.getMessage());
+			// keys can be user data: named at DEBUG only
+			logger.warn("Cannot mark an idempotency key as done: " + ex.getMessage());
+			if (logger.isDebugEnabled()) {
+				logger.debug("The idempotency key not marked as done: '" + key + "'");
+			}
 		}
 		return true;
 	}

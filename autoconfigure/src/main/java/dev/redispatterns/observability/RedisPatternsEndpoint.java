@@ -1,16 +1,22 @@
 package dev.redispatterns.observability;
 
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import org.jspecify.annotations.Nullable;
 
@@ -70,9 +76,35 @@ public class RedisPatternsEndpoint {
 
 	private final Sources sources;
 
+	private final boolean showLockNames;
+
+	/** Per-instance key of the lock-name masks: equal names look alike here, nothing can be looked up. */
+	private final byte[] maskKey = new byte[32];
+
 	public RedisPatternsEndpoint(RedisConnector connector, Sources sources) {
+		this(connector, sources, false);
+	}
+
+	/**
+	 * @param showLockNames whether held locks are listed by name; otherwise by a mask, as names evaluated
+	 * from method arguments can be user data (user ids, e-mail addresses)
+	 */
+	public RedisPatternsEndpoint(RedisConnector connector, Sources sources, boolean showLockNames) {
 		this.connector = connector;
 		this.sources = sources;
+		this.showLockNames = showLockNames;
+		new SecureRandom().nextBytes(this.maskKey);
+	}
+
+	private String mask(String name) {
+		try {
+			Mac mac = Mac.getInstance("HmacSHA256");
+			mac.init(new SecretKeySpec(this.maskKey, "HmacSHA256"));
+			return "masked:" + HexFormat.of().formatHex(mac.doFinal(name.getBytes(StandardCharsets.UTF_8)), 0, 8);
+		}
+		catch (GeneralSecurityException ex) {
+			throw new IllegalStateException("HmacSHA256 is part of every Java runtime", ex);
+		}
 	}
 
 	/**
@@ -300,7 +332,7 @@ public class RedisPatternsEndpoint {
 		List<Map<String, Object>> held = new ArrayList<>();
 		for (HeldLock lock : manager.heldLocks()) {
 			Map<String, Object> entry = new LinkedHashMap<>();
-			entry.put("name", lock.name());
+			entry.put("name", this.showLockNames ? lock.name() : mask(lock.name()));
 			entry.put("type", lock.type().id());
 			entry.put("metricName", lock.metricName());
 			entry.put("fencingToken", lock.fencingToken());

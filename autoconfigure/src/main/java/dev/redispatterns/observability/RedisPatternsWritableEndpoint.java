@@ -17,6 +17,7 @@ import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.Selector.Match;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.context.ApplicationEventPublisher;
 
@@ -37,9 +38,10 @@ import dev.redispatterns.ratelimit.RedisRateLimiter;
  * <li>{@code DELETE /actuator/redispatterns/locks/<name>} force-releases an exclusive lock, whoever
  * holds it (the next waiter gets it).</li>
  * </ul>
- * Each is audited: logged at WARN with the principal and what was done, and published as an
- * {@link AuditApplicationEvent}, which Actuator's auditing stores when an {@code AuditEventRepository}
- * is configured.
+ * Each is audited: logged at WARN with the principal and what was done (request-chosen text escaped, so
+ * a key cannot forge log lines), and published as an {@link AuditApplicationEvent}, which Actuator's
+ * auditing stores when an {@code AuditEventRepository} is configured. A request without an authenticated
+ * principal is refused (403): protect the endpoint with Spring Security.
  */
 public class RedisPatternsWritableEndpoint extends RedisPatternsEndpoint {
 
@@ -54,10 +56,18 @@ public class RedisPatternsWritableEndpoint extends RedisPatternsEndpoint {
 
 	private static final Log logger = LogFactory.getLog(RedisPatternsWritableEndpoint.class);
 
+	private static final int STATUS_FORBIDDEN = 403;
+
 	private final ApplicationEventPublisher events;
 
 	public RedisPatternsWritableEndpoint(RedisConnector connector, Sources sources, ApplicationEventPublisher events) {
-		super(connector, sources);
+		this(connector, sources, events, false);
+	}
+
+	/** @param showLockNames see {@link RedisPatternsEndpoint#RedisPatternsEndpoint(RedisConnector, Sources, boolean)} */
+	public RedisPatternsWritableEndpoint(RedisConnector connector, Sources sources, ApplicationEventPublisher events,
+			boolean showLockNames) {
+		super(connector, sources, showLockNames);
 		this.events = events;
 	}
 
@@ -66,17 +76,20 @@ public class RedisPatternsWritableEndpoint extends RedisPatternsEndpoint {
 	 * {@code locks/<name>}: frees the exclusive lock of that name. Anything else is a bad request (400).
 	 */
 	@DeleteOperation
-	public Map<String, Object> delete(@Selector String area,
+	public WebEndpointResponse<Map<String, Object>> delete(@Selector String area,
 			@Selector(match = Match.ALL_REMAINING) String[] path, @Nullable SecurityContext securityContext) {
 		String principal = principal(securityContext);
+		if (principal == null) {
+			return unauthenticated();
+		}
 		if (RATE_LIMIT.equals(area)) {
-			return resetRateLimit(principal, path);
+			return new WebEndpointResponse<>(resetRateLimit(principal, path));
 		}
 		if (LOCKS.equals(area)) {
-			return forceRelease(principal, path);
+			return new WebEndpointResponse<>(forceRelease(principal, path));
 		}
 		if (OVERRIDES.equals(area)) {
-			return clearOverride(principal, path);
+			return new WebEndpointResponse<>(clearOverride(principal, path));
 		}
 		throw badRequest("Expected ratelimit/<policy>/<key>, overrides/<policy>[/<key>] or locks/<name>");
 	}
@@ -86,9 +99,14 @@ public class RedisPatternsWritableEndpoint extends RedisPatternsEndpoint {
 	 * durations are written as in the configuration ({@code 1m}, {@code 500ms}).
 	 */
 	@WriteOperation
-	public Map<String, Object> write(@Selector String area, @Selector(match = Match.ALL_REMAINING) String[] path,
-			@Nullable Long limit, @Nullable Long capacity, @Nullable String window, @Nullable Double refillRate,
-			@Nullable String expiresAfter, @Nullable SecurityContext securityContext) {
+	public WebEndpointResponse<Map<String, Object>> write(@Selector String area,
+			@Selector(match = Match.ALL_REMAINING) String[] path, @Nullable Long limit, @Nullable Long capacity,
+			@Nullable String window, @Nullable Double refillRate, @Nullable String expiresAfter,
+			@Nullable SecurityContext securityContext) {
+		String principal = principal(securityContext);
+		if (principal == null) {
+			return unauthenticated();
+		}
 		if (!OVERRIDES.equals(area)) {
 			throw badRequest("Expected overrides/<policy>[/<key>]");
 		}
@@ -112,9 +130,8 @@ public class RedisPatternsWritableEndpoint extends RedisPatternsEndpoint {
 		data.put("window", window);
 		data.put("refillRate", refillRate);
 		data.put("expiresAfter", expiresAfter);
-		audit(principal(securityContext), RATE_LIMIT_OVERRIDE, data,
-				"overrode rate-limit " + target(path) + " with " + override);
-		return result(data);
+		audit(principal, RATE_LIMIT_OVERRIDE, data, "overrode rate-limit " + target(path) + " with " + override);
+		return new WebEndpointResponse<>(result(data));
 	}
 
 	private Map<String, Object> clearOverride(String principal, String[] path) {
@@ -156,7 +173,7 @@ public class RedisPatternsWritableEndpoint extends RedisPatternsEndpoint {
 
 	private static String target(String[] path) {
 		String key = key(path);
-		return "policy '" + path[0] + "'" + ((key != null) ? ", key '" + key + "'" : "");
+		return "policy " + quoted(path[0]) + ((key != null) ? ", key " + quoted(key) : "");
 	}
 
 	private static @Nullable Duration duration(String name, @Nullable String value) {
@@ -185,8 +202,8 @@ public class RedisPatternsWritableEndpoint extends RedisPatternsEndpoint {
 		data.put("policy", policyAndKey[0]);
 		data.put("key", policyAndKey[1]);
 		data.put("hadState", reset);
-		audit(principal, RATE_LIMIT_RESET, data, "reset the rate-limit bucket of policy '" + policyAndKey[0]
-				+ "', key '" + policyAndKey[1] + "'" + (reset ? "" : " (it had no state)"));
+		audit(principal, RATE_LIMIT_RESET, data, "reset the rate-limit bucket of policy " + quoted(policyAndKey[0])
+				+ ", key " + quoted(policyAndKey[1]) + (reset ? "" : " (it had no state)"));
 		return result(data);
 	}
 
@@ -204,12 +221,12 @@ public class RedisPatternsWritableEndpoint extends RedisPatternsEndpoint {
 		data.put("lock", name);
 		data.put("released", released);
 		audit(principal, LOCK_FORCE_RELEASE, data,
-				"force-released lock '" + name + "'" + (released ? "" : " (nobody held it)"));
+				"force-released lock " + quoted(name) + (released ? "" : " (nobody held it)"));
 		return result(data);
 	}
 
 	private void audit(String principal, String type, Map<String, @Nullable Object> data, String what) {
-		logger.warn("Actuator endpoint redispatterns: " + principal + " " + what);
+		logger.warn("Actuator endpoint redispatterns: " + escape(principal) + " " + what);
 		this.events.publishEvent(new AuditApplicationEvent(principal, type, data));
 	}
 
@@ -223,9 +240,46 @@ public class RedisPatternsWritableEndpoint extends RedisPatternsEndpoint {
 		return new InvalidEndpointRequestException(reason, reason);
 	}
 
-	private static String principal(@Nullable SecurityContext securityContext) {
+	/** The authenticated principal's name, or {@code null}: writes need somebody to audit. */
+	private static @Nullable String principal(@Nullable SecurityContext securityContext) {
 		Principal principal = (securityContext != null) ? securityContext.getPrincipal() : null;
-		return (principal != null) ? principal.getName() : "anonymous";
+		String name = (principal != null) ? principal.getName() : null;
+		return (name != null && !name.isEmpty() && !"anonymousUser".equals(name)) ? name : null;
+	}
+
+	private static WebEndpointResponse<Map<String, Object>> unauthenticated() {
+		return new WebEndpointResponse<>(Map.of("error",
+				"Write operations need an authenticated principal: protect /actuator with Spring Security"),
+				STATUS_FORBIDDEN);
+	}
+
+	/** Text a request chose, quoted for the log: control characters, quotes and backslashes escaped. */
+	static String quoted(String text) {
+		return "'" + escape(text) + "'";
+	}
+
+	private static String escape(String text) {
+		StringBuilder out = new StringBuilder(text.length() + 8);
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			switch (c) {
+				case '\\' -> out.append("\\\\");
+				case '\'' -> out.append("\\'");
+				case '\n' -> out.append("\\n");
+				case '\r' -> out.append("\\r");
+				case '\t' -> out.append("\\t");
+				default -> {
+					if (Character.isISOControl(c) || Character.getType(c) == Character.LINE_SEPARATOR
+							|| Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
+						out.append(String.format("\\u%04x", (int) c));
+					}
+					else {
+						out.append(c);
+					}
+				}
+			}
+		}
+		return out.toString();
 	}
 
 }

@@ -1,12 +1,15 @@
 package dev.redispatterns.ratelimit;
 
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The in-memory limiter that decides while Redis is unreachable, for policies that ask for it. Each
  * instance grants its share of the limit ({@code limit / instances}) as a token bucket refilled at the
  * same share of the policy's rate. The JVM's monotonic clock is used here and only here: the fallback is
- * per instance by definition. The number of buckets is bounded.
+ * per instance by definition. The number of buckets is bounded: past {@code maxKeys} the bucket used least
+ * recently goes, so a flood of new keys (user names, rotated addresses) cannot reset the buckets of clients
+ * that are still being limited.
  */
 final class LocalFallbackLimiter {
 
@@ -14,7 +17,8 @@ final class LocalFallbackLimiter {
 
 	private final int maxKeys;
 
-	private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+	/** In access order; guarded by itself (decisions here are rare: only while Redis is unreachable). */
+	private final LinkedHashMap<String, Bucket> buckets;
 
 	LocalFallbackLimiter(int instances, int maxKeys) {
 		if (instances < 1) {
@@ -25,41 +29,41 @@ final class LocalFallbackLimiter {
 		}
 		this.instances = instances;
 		this.maxKeys = maxKeys;
+		this.buckets = new LinkedHashMap<>(16, 0.75f, true) {
+
+			@Override
+			protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
+				return size() > LocalFallbackLimiter.this.maxKeys;
+			}
+
+		};
 	}
 
 	RateLimitDecision decide(RateLimitPolicy policy, String key, long permits, Throwable failure) {
 		String id = policy.name() + '\u0000' + key;
-		Bucket bucket = this.buckets.get(id);
-		if (bucket == null) {
-			if (this.buckets.size() >= this.maxKeys) {
-				evict();
-			}
-			bucket = this.buckets.computeIfAbsent(id, (ignored) -> new Bucket(share(policy.limit()),
-					policy.refillRate() / this.instances));
+		Bucket bucket;
+		synchronized (this.buckets) {
+			bucket = this.buckets.computeIfAbsent(id,
+					(ignored) -> new Bucket(share(policy.limit()), policy.refillRate() / this.instances));
 		}
 		return bucket.take(policy, permits, failure);
 	}
 
 	/** Forgets every bucket, for example once Redis answers again. */
 	void clear() {
-		this.buckets.clear();
+		synchronized (this.buckets) {
+			this.buckets.clear();
+		}
 	}
 
 	int size() {
-		return this.buckets.size();
+		synchronized (this.buckets) {
+			return this.buckets.size();
+		}
 	}
 
 	private long share(long limit) {
 		return Math.max(1, (limit + this.instances - 1) / this.instances);
-	}
-
-	/** Drops full buckets (they hold no information); if that is not enough, everything. */
-	private void evict() {
-		long now = System.nanoTime();
-		this.buckets.values().removeIf((bucket) -> bucket.isFull(now));
-		if (this.buckets.size() >= this.maxKeys) {
-			this.buckets.clear();
-		}
 	}
 
 	private static final class Bucket {
@@ -77,10 +81,6 @@ final class LocalFallbackLimiter {
 			this.ratePerNano = ratePerSecond / 1e9;
 			this.tokens = capacity;
 			this.last = System.nanoTime();
-		}
-
-		synchronized boolean isFull(long now) {
-			return this.tokens + (now - this.last) * this.ratePerNano >= this.capacity;
 		}
 
 		synchronized RateLimitDecision take(RateLimitPolicy policy, long permits, Throwable failure) {

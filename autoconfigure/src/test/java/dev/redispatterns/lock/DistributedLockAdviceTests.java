@@ -48,11 +48,25 @@ class DistributedLockAdviceTests {
 	}
 
 	@Test
+	void aKeyChosenByACallerCannotBeAnotherLocksName() {
+		this.runner.run((context) -> {
+			LockedService service = context.getBean(LockedService.class);
+			try (LockHandle order = context.getBean(LockManager.class).lock("order:42", NOW)) {
+				assertThat(service.byCode("order:42", () -> "ran")).as("not the lock named order:42").isEqualTo("ran");
+			}
+			String nightly = LockedService.class.getName() + ".nightly";
+			assertThat(service.byCode(nightly, () -> CompletableFuture.supplyAsync(service::nightly).join()))
+				.as("the skip-if-locked job still runs while a caller holds its name as a key")
+				.isEqualTo("ran");
+		});
+	}
+
+	@Test
 	void lockIsReleasedWhenTheMethodThrows() {
 		this.runner.run((context) -> {
 			LockedService service = context.getBean(LockedService.class);
 			assertThatThrownBy(service::failing).isInstanceOf(IllegalStateException.class).hasMessage("boom");
-			assertThat(context.getBean(LockManager.class).tryLock("failing", NOW)).isPresent();
+			assertThat(context.getBean(LockManager.class).tryLock(LockedService.lockName("failing", "failing"), NOW)).isPresent();
 		});
 	}
 
@@ -73,7 +87,7 @@ class DistributedLockAdviceTests {
 		this.runner.run((context) -> {
 			LockedService service = context.getBean(LockedService.class);
 			assertThat(service.job()).isEqualTo("ran");
-			try (LockHandle held = context.getBean(LockManager.class).lock("job", NOW)) {
+			try (LockHandle held = context.getBean(LockManager.class).lock("job:run", NOW)) {
 				long start = System.nanoTime();
 				assertThat(service.job()).as("skipped").isNull();
 				assertThat(service.optionalJob()).isEmpty();
@@ -88,7 +102,7 @@ class DistributedLockAdviceTests {
 	void waitTimeOfTheAnnotationIsHonoured() {
 		this.runner.run((context) -> {
 			LockedService service = context.getBean(LockedService.class);
-			try (LockHandle held = context.getBean(LockManager.class).lock("waiting", NOW)) {
+			try (LockHandle held = context.getBean(LockManager.class).lock(LockedService.lockName("waiting", "waiting"), NOW)) {
 				long start = System.nanoTime();
 				assertThatThrownBy(service::waiting).isInstanceOfSatisfying(LockNotAcquiredException.class,
 						(ex) -> assertThat(ex.reason()).isEqualTo(Reason.TIMEOUT));
@@ -104,7 +118,7 @@ class DistributedLockAdviceTests {
 				"redis.patterns.lock.locks.configured.wait-time=0s")
 			.run((context) -> {
 				LockedService service = context.getBean(LockedService.class);
-				try (LockHandle held = context.getBean(LockManager.class).lock("configured", NOW)) {
+				try (LockHandle held = context.getBean(LockManager.class).lock("configured:configured", NOW)) {
 					long start = System.nanoTime();
 					assertThatThrownBy(service::configured).isInstanceOf(LockNotAcquiredException.class);
 					assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
@@ -119,11 +133,11 @@ class DistributedLockAdviceTests {
 			LockManager locks = context.getBean(LockManager.class);
 			CompletableFuture<String> gate = new CompletableFuture<>();
 			CompletableFuture<String> result = service.async(gate);
-			assertThat(locks.tryLock("async", NOW)).as("held while incomplete").isEmpty();
+			assertThat(locks.tryLock(LockedService.lockName("async", "async"), NOW)).as("held while incomplete").isEmpty();
 			gate.complete("done");
 			assertThat(result.get(5, TimeUnit.SECONDS)).isEqualTo("done!");
 			Eventually.await("released after completion", Duration.ofSeconds(5),
-					() -> isFree(locks, "async"));
+					() -> isFree(locks, LockedService.lockName("async", "async")));
 		});
 	}
 
@@ -134,17 +148,17 @@ class DistributedLockAdviceTests {
 			LockManager locks = context.getBean(LockManager.class);
 			Sinks.One<String> gate = Sinks.one();
 			Mono<String> mono = service.mono(gate.asMono());
-			assertThat(isFree(locks, "mono")).as("nothing held before subscription").isTrue();
+			assertThat(isFree(locks, LockedService.lockName("mono", "mono"))).as("nothing held before subscription").isTrue();
 			CompletableFuture<String> result = mono.toFuture();
-			Eventually.await("held after subscription", Duration.ofSeconds(5), () -> !isFree(locks, "mono"));
+			Eventually.await("held after subscription", Duration.ofSeconds(5), () -> !isFree(locks, LockedService.lockName("mono", "mono")));
 			gate.tryEmitValue("done");
 			assertThat(result.get(5, TimeUnit.SECONDS)).isEqualTo("done!");
 			Eventually.await("released after completion", Duration.ofSeconds(5),
-					() -> isFree(locks, "mono"));
+					() -> isFree(locks, LockedService.lockName("mono", "mono")));
 
 			assertThat(service.flux(Flux.just(1L, 2L)).collectList().block(Duration.ofSeconds(5))).containsExactly(2L,
 					3L);
-			assertThat(isFree(locks, "flux")).isTrue();
+			assertThat(isFree(locks, LockedService.lockName("flux", "flux"))).isTrue();
 		});
 	}
 
@@ -178,7 +192,7 @@ class DistributedLockAdviceTests {
 	void skippedResultsMatchTheReturnType() {
 		this.runner.run((context) -> {
 			LockedService service = context.getBean(LockedService.class);
-			try (LockHandle held = context.getBean(LockManager.class).lock("job", NOW)) {
+			try (LockHandle held = context.getBean(LockManager.class).lock("job:run", NOW)) {
 				assertThat(service.optionalJob()).isEqualTo(Optional.empty());
 			}
 		});

@@ -17,6 +17,11 @@ public class LockedService {
 
 	static final int[] COUNTER = new int[1];
 
+	/** The lock of an unnamed {@code @DistributedLock} method: its key in the method's namespace. */
+	static String lockName(String method, String key) {
+		return LockedService.class.getName() + "." + method + ":" + key;
+	}
+
 	static final List<Long> FENCES = new CopyOnWriteArrayList<>();
 
 	private final ObjectProvider<LockedService> self;
@@ -32,14 +37,14 @@ public class LockedService {
 		COUNTER[0] = value + 1;
 	}
 
-	@DistributedLock(key = "'reentrant:' + #id")
+	@DistributedLock(name = "reentrant", key = "#id")
 	public List<Long> outer(String id) {
 		long outer = LockContext.current().fencingToken();
 		long inner = this.self.getObject().inner(id);
 		return List.of(outer, inner, LockContext.current().fencingToken());
 	}
 
-	@DistributedLock(key = "'reentrant:' + #id")
+	@DistributedLock(name = "reentrant", key = "#id")
 	public long inner(String id) {
 		return LockContext.current().fencingToken();
 	}
@@ -55,12 +60,12 @@ public class LockedService {
 		return LockContext.current().fencingToken();
 	}
 
-	@DistributedLock(key = "'job'", skipIfLocked = true)
+	@DistributedLock(name = "job", key = "'run'", skipIfLocked = true)
 	public String job() {
 		return "ran";
 	}
 
-	@DistributedLock(key = "'job'", skipIfLocked = true)
+	@DistributedLock(name = "job", key = "'run'", skipIfLocked = true)
 	public Optional<String> optionalJob() {
 		return Optional.of("ran");
 	}
@@ -88,6 +93,16 @@ public class LockedService {
 	public void configured() {
 	}
 
+	@DistributedLock(key = "#code", waitTime = "0s")
+	public <T> T byCode(String code, java.util.function.Supplier<T> body) {
+		return body.get();
+	}
+
+	@DistributedLock(skipIfLocked = true)
+	public String nightly() {
+		return "ran";
+	}
+
 	@DistributedLock(key = "'guarded'")
 	public <T> T guarded(java.util.function.Supplier<T> body) {
 		return body.get();
@@ -101,7 +116,7 @@ public class LockedService {
 	 * Holds the lock (watchdog lease) until it is lost, after a re-entrant call on it if asked to.
 	 * @return {@code "interrupted"}, {@code "lost"} (lost, not interrupted) or {@code "held"} (never lost)
 	 */
-	@DistributedLock(key = "'watched:' + #id")
+	@DistributedLock(name = "watched", key = "#id")
 	public String holdUntilLost(String id, boolean reenter, CountDownLatch holding) {
 		if (reenter) {
 			this.self.getObject().reenterWatched(id);
@@ -119,7 +134,7 @@ public class LockedService {
 		}
 	}
 
-	@DistributedLock(key = "'watched:' + #id")
+	@DistributedLock(name = "watched", key = "#id")
 	public void reenterWatched(String id) {
 	}
 

@@ -1,5 +1,14 @@
 package dev.redispatterns.observability;
 
+import java.io.IOException;
+import java.security.Principal;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,6 +23,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.cache.annotation.Cacheable;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.context.annotation.Bean;
+import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.stereotype.Component;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -53,6 +63,35 @@ public class ObservedShop {
 			"redis.patterns.codec.allowed-packages=dev.redispatterns.observability",
 			// Boot's audit auto-configuration needs Spring Security, which this starter does not bring
 			"spring.autoconfigure.exclude=org.springframework.boot.actuate.autoconfigure.audit.AuditAutoConfiguration" };
+
+	/** Header naming the signed-in operator, standing in for Spring Security in these tests. */
+	static final String OPERATOR_HEADER = "X-Test-Operator";
+
+	@Bean
+	OncePerRequestFilter testOperatorSignIn() {
+		return new OncePerRequestFilter() {
+
+			@Override
+			protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response,
+					FilterChain chain) throws ServletException, IOException {
+				String operator = request.getHeader(OPERATOR_HEADER);
+				if (operator == null) {
+					chain.doFilter(request, response);
+					return;
+				}
+				Principal principal = () -> operator;
+				chain.doFilter(new HttpServletRequestWrapper(request) {
+
+					@Override
+					public Principal getUserPrincipal() {
+						return principal;
+					}
+
+				}, response);
+			}
+
+		};
+	}
 
 	@Bean
 	AuditEventRepository auditEventRepository() {

@@ -40,6 +40,9 @@ class RedisPatternsEndpointWriteOperationsTests {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
+	/** Signs the request in as {@code ops-ann} (see {@link ObservedShop}). */
+	private static final String[] OPERATOR = { ObservedShop.OPERATOR_HEADER, "ops-ann" };
+
 	private static ConfigurableApplicationContext context;
 
 	@BeforeAll
@@ -64,7 +67,7 @@ class RedisPatternsEndpointWriteOperationsTests {
 		limiter.tryAcquire("api", "modest");
 		assertThat(limiter.tryAcquire("api", "greedy").isAllowed()).isFalse();
 		Instant before = Instant.now().minusSeconds(1);
-		HttpResponse<String> response = ShopRunner.send(context, "DELETE", "/actuator/redispatterns/ratelimit/api/greedy");
+		HttpResponse<String> response = ShopRunner.send(context, "DELETE", "/actuator/redispatterns/ratelimit/api/greedy", OPERATOR);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		JsonNode result = JSON.readTree(response.body());
 		assertThat(result.path("hadState").asBoolean()).isTrue();
@@ -73,9 +76,9 @@ class RedisPatternsEndpointWriteOperationsTests {
 			.as("other clients keep their state").isEqualTo(4);
 		assertThat(limiter.tryAcquire("api", "greedy").isAllowed()).isTrue();
 		AuditEvent event = auditEvent(RedisPatternsWritableEndpoint.RATE_LIMIT_RESET, before);
-		assertThat(event.getPrincipal()).isEqualTo("anonymous");
+		assertThat(event.getPrincipal()).isEqualTo("ops-ann");
 		assertThat(event.getData()).containsEntry("policy", "api").containsEntry("key", "greedy");
-		assertThat(output).contains("WARN").contains("anonymous reset the rate-limit bucket of policy 'api', key 'greedy'");
+		assertThat(output).contains("WARN").contains("ops-ann reset the rate-limit bucket of policy 'api', key 'greedy'");
 	}
 
 	@Test
@@ -84,7 +87,7 @@ class RedisPatternsEndpointWriteOperationsTests {
 		LockHandle stuck = locks.lock("report:daily", LockOptions.waitFor(Duration.ofSeconds(1)));
 		assertThat(locks.tryLock("report:daily", LockOptions.immediate())).as("held").isEmpty();
 		Instant before = Instant.now().minusSeconds(1);
-		HttpResponse<String> response = ShopRunner.send(context, "DELETE", "/actuator/redispatterns/locks/report:daily");
+		HttpResponse<String> response = ShopRunner.send(context, "DELETE", "/actuator/redispatterns/locks/report:daily", OPERATOR);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		assertThat(JSON.readTree(response.body()).path("released").asBoolean()).isTrue();
 		assertThat(stuck.isHeld()).as("the holder here learns at once that it lost the lock").isFalse();
@@ -94,8 +97,8 @@ class RedisPatternsEndpointWriteOperationsTests {
 		next.get().unlock();
 		AuditEvent event = auditEvent(RedisPatternsWritableEndpoint.LOCK_FORCE_RELEASE, before);
 		assertThat(event.getData()).containsEntry("lock", "report:daily").containsEntry("released", true);
-		assertThat(output).contains("anonymous force-released lock 'report:daily'");
-		HttpResponse<String> again = ShopRunner.send(context, "DELETE", "/actuator/redispatterns/locks/report:daily");
+		assertThat(output).contains("ops-ann force-released lock 'report:daily'");
+		HttpResponse<String> again = ShopRunner.send(context, "DELETE", "/actuator/redispatterns/locks/report:daily", OPERATOR);
 		assertThat(JSON.readTree(again.body()).path("released").asBoolean()).as("nobody holds it now").isFalse();
 	}
 
@@ -127,7 +130,7 @@ class RedisPatternsEndpointWriteOperationsTests {
 		assertThat(ofPolicy.path("overrides")).hasSize(1);
 		AuditEvent event = auditEvent(RedisPatternsWritableEndpoint.RATE_LIMIT_OVERRIDE, before);
 		assertThat(event.getData()).containsEntry("policy", "api").containsEntry("key", "partner-7");
-		assertThat(output).contains("anonymous overrode rate-limit policy 'api', key 'partner-7'");
+		assertThat(output).contains("ops-ann overrode rate-limit policy 'api', key 'partner-7'");
 
 		assertThat(post("/actuator/redispatterns/overrides/api", "{\"window\": \"soon\"}").statusCode())
 			.as("not a duration").isEqualTo(400);
@@ -135,10 +138,41 @@ class RedisPatternsEndpointWriteOperationsTests {
 			.as("a sliding window has no refill rate").isEqualTo(400);
 		assertThat(post("/actuator/redispatterns/overrides/undefined", "{\"limit\": 1}").statusCode()).isEqualTo(400);
 
-		HttpResponse<String> cleared = ShopRunner.send(context, "DELETE", "/actuator/redispatterns/overrides/api/partner-7");
+		HttpResponse<String> cleared = ShopRunner.send(context, "DELETE", "/actuator/redispatterns/overrides/api/partner-7", OPERATOR);
 		assertThat(cleared.statusCode()).as(cleared.body()).isEqualTo(200);
 		assertThat(JSON.readTree(cleared.body()).path("cleared").asBoolean()).isTrue();
 		assertThat(overrides.list()).isEmpty();
+	}
+
+	@Test
+	void refusesWritesWithoutAnAuthenticatedPrincipal(RecordedLogs output) throws Exception {
+		RateLimiter limiter = context.getBean(RateLimiter.class);
+		for (int i = 0; i < 6; i++) {
+			limiter.tryAcquire("api", "anonymous-target");
+		}
+		HttpResponse<String> response = ShopRunner.send(context, "DELETE",
+				"/actuator/redispatterns/ratelimit/api/anonymous-target");
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
+		assertThat(limiter.tryAcquire("api", "anonymous-target").isAllowed()).as("nothing was reset").isFalse();
+		LockHandle held = context.getBean(LockManager.class).lock("anonymous:lock", LockOptions.waitFor(Duration.ofSeconds(1)));
+		try {
+			assertThat(ShopRunner.send(context, "DELETE", "/actuator/redispatterns/locks/anonymous:lock").statusCode())
+				.isEqualTo(403);
+			assertThat(held.isHeld()).isTrue();
+		}
+		finally {
+			held.unlock();
+		}
+		assertThat(output).doesNotContain("anonymous reset").doesNotContain("anonymous force-released");
+	}
+
+	@Test
+	void theAuditLineEscapesWhatTheRequestChose(RecordedLogs output) throws Exception {
+		HttpResponse<String> response = ShopRunner.send(context, "DELETE",
+				"/actuator/redispatterns/ratelimit/api/x%0D%0A2026-01-01%20WARN%20forged", OPERATOR);
+		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+		assertThat(output.toString()).contains("key 'x\\r\\n2026-01-01 WARN forged'")
+			.doesNotContain("\n2026-01-01 WARN forged");
 	}
 
 	@Test
@@ -146,9 +180,9 @@ class RedisPatternsEndpointWriteOperationsTests {
 		HttpResponse<String> response = ShopRunner.send(context, "GET", "/actuator/redispatterns");
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(JSON.readTree(response.body()).path("rateLimits").path("policies").has("api")).isTrue();
-		assertThat(ShopRunner.send(context, "DELETE", "/actuator/redispatterns/ratelimit/undefined/x").statusCode())
+		assertThat(ShopRunner.send(context, "DELETE", "/actuator/redispatterns/ratelimit/undefined/x", OPERATOR).statusCode())
 			.as("unknown policy").isEqualTo(400);
-		assertThat(ShopRunner.send(context, "DELETE", "/actuator/redispatterns/caches/products").statusCode())
+		assertThat(ShopRunner.send(context, "DELETE", "/actuator/redispatterns/caches/products", OPERATOR).statusCode())
 			.as("unknown area").isEqualTo(400);
 	}
 
@@ -158,12 +192,13 @@ class RedisPatternsEndpointWriteOperationsTests {
 		return java.net.http.HttpClient.newHttpClient()
 			.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + path))
 				.header("Content-Type", "application/json")
+				.header(OPERATOR[0], OPERATOR[1])
 				.POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
 				.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private static AuditEvent auditEvent(String type, Instant after) {
-		List<AuditEvent> events = context.getBean(AuditEventRepository.class).find("anonymous", after, type);
+		List<AuditEvent> events = context.getBean(AuditEventRepository.class).find("ops-ann", after, type);
 		assertThat(events).hasSize(1);
 		return events.get(0);
 	}

@@ -13,6 +13,7 @@ import dev.redispatterns.test.RedisDeployment.Topology;
 import dev.redispatterns.test.RedisTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The README's ACL line on Redis Cluster: with the cluster commands Lettuce needs to learn the topology
@@ -22,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SecurityAclClusterTests {
 
 	/** What Redis Cluster needs on top of {@link SecurityAclTests#COMMANDS}. */
-	static final String CLUSTER_COMMANDS = "+cluster|nodes +cluster|info +cluster|myid +client|setname +dump +restore";
+	static final String CLUSTER_COMMANDS = "+cluster|nodes +cluster|info +cluster|myid +client|setname +dump +restore +info";
 
 	private static final String PASSWORD = "app-secret-0123456789";
 
@@ -46,13 +47,17 @@ class SecurityAclClusterTests {
 		properties.addAll(List.of("spring.data.redis.username=app", "spring.data.redis.password=" + PASSWORD));
 		try (ConfigurableApplicationContext context = ReliabilityApplication.start(properties.toArray(String[]::new))) {
 			try {
-				new FeatureTour(context).run("acl-cluster");
+				new FeatureTour(context, false).run("acl-cluster");
 			}
 			catch (AssertionError | RuntimeException ex) {
 				throw new AssertionError("A feature failed under the ACL user; ACL LOG: "
 						+ redis.onEveryMaster("ACL", "LOG", "10"), ex);
 			}
 			assertThat(redis.onEveryMaster("ACL", "LOG", "10")).as("nothing was denied").containsOnly(List.of());
+			assertThatThrownBy(() -> context.getBean(FaultCatalog.class).clear())
+				.as("Redis Cluster has database 0 only: whole-cache clears need +scan and a cluster of one's own")
+				.isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining("SCAN");
 		}
 	}
 

@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SecurityAclTests {
 
 	/** The commands the starter needs, as documented in the README's ACL line. */
-	static final String COMMANDS = "+ping +info +time +eval +evalsha "
-			+ "+get +set +del +unlink +exists +incrby +append +pexpire +pexpireat +pttl +rename +scan "
+	static final String COMMANDS = "+ping +info|server +info|memory +time +eval +evalsha "
+			+ "+get +set +del +unlink +exists +incrby +append +pexpire +pexpireat +pttl +rename "
 			+ "+hget +hset +hmset +hmget +hgetall +hdel +hincrby "
 			+ "+lpush +rpush +rpop +llen +lrange +lrem +blmove +sadd +srem +scard "
 			+ "+zadd +zcard +zcount +zincrby +zrange +zrangebyscore +zrank +zrem +zremrangebyrank +zremrangebyscore +zscore "
@@ -39,6 +39,9 @@ class SecurityAclTests {
 			+ "+xadd +xack +xautoclaim +xclaim +xgroup|create +xgroup|delconsumer +xinfo|consumers +xinfo|groups "
 			+ "+xinfo|stream +xlen +xpending +xrange +xreadgroup +xtrim "
 			+ "+publish +subscribe +unsubscribe +psubscribe +punsubscribe +spublish +ssubscribe +sunsubscribe";
+
+	/** What clearing whole caches needs on top (documented, with the dedicated database it requires). */
+	static final String CLEAR_COMMANDS = "+scan";
 
 	private static final String PASSWORD = "app-secret-0123456789";
 
@@ -55,6 +58,10 @@ class SecurityAclTests {
 				"resetchannels", "&rp:*", "&" + NewsRecorder.CHANNEL, "-@all"));
 		app.addAll(List.of((Object[]) COMMANDS.split(" ")));
 		admin(app.toArray());
+		List<Object> clearing = new ArrayList<>(app);
+		clearing.set(2, "app-clearing");
+		clearing.add(CLEAR_COMMANDS);
+		admin(clearing.toArray());
 		admin("ACL", "SETUSER", "default", "off");
 	}
 
@@ -89,7 +96,7 @@ class SecurityAclTests {
 		admin("ACL", "LOG", "RESET");
 		try (ConfigurableApplicationContext context = application("app", PASSWORD)) {
 			try {
-				new FeatureTour(context).run("acl");
+				new FeatureTour(context, false).run("acl");
 			}
 			catch (AssertionError | RuntimeException ex) {
 				throw new AssertionError("A feature failed under the ACL user; ACL LOG: " + admin("ACL", "LOG", "10"), ex);
@@ -115,7 +122,16 @@ class SecurityAclTests {
 		String line = readme.lines().filter((text) -> text.startsWith("ACL SETUSER app ")).findFirst().orElseThrow();
 		assertThat(line).isEqualTo("ACL SETUSER app on >CHANGE-ME resetkeys ~rp:* resetchannels &rp:* &prices -@all "
 				+ COMMANDS);
-		assertThat(readme).contains(SecurityAclClusterTests.CLUSTER_COMMANDS);
+		assertThat(readme).contains(SecurityAclClusterTests.CLUSTER_COMMANDS).contains("`" + CLEAR_COMMANDS + "`");
+	}
+
+	@Test
+	void wholeCachesCanBeClearedWithTheDocumentedAddition() throws Exception {
+		admin("ACL", "LOG", "RESET");
+		try (ConfigurableApplicationContext context = application("app-clearing", PASSWORD)) {
+			new FeatureTour(context).cache("acl-clearing");
+			assertThat(admin("ACL", "LOG", "10")).as("nothing was denied").isEqualTo(List.of());
+		}
 	}
 
 	@Test
@@ -134,6 +150,14 @@ class SecurityAclTests {
 				.hasMessageContaining("NOPERM");
 			assertThatThrownBy(() -> connector.await(connector.async().publish("elsewhere".getBytes(), new byte[0])))
 				.hasMessageContaining("NOPERM");
+			// SCAN is not confined to ~rp:*, INFO keyspace counts every database's keys
+			assertThatThrownBy(() -> connector.await(connector.async().scan())).hasMessageContaining("NOPERM");
+			assertThatThrownBy(() -> connector.await(connector.async().info("keyspace"))).hasMessageContaining("NOPERM");
+			assertThatThrownBy(() -> connector.await(connector.async().info())).hasMessageContaining("NOPERM");
+			assertThatThrownBy(() -> context.getBean(FaultCatalog.class).clear())
+				.as("a clear that cannot SCAN fails instead of clearing nothing")
+				.isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining("SCAN");
 		}
 	}
 

@@ -71,7 +71,7 @@ class CheckoutTests extends ShopApplicationTestSupport {
 			.supplyAsync(() -> customer.post("/api/orders/" + orderId + "/checkout", "{}"));
 		assertThat(frozen.awaitEntered()).isTrue();
 		// ... meanwhile its lease runs out (the key disappears from Redis, as when it expires) ...
-		String lockKey = "shop:lock:{order:" + orderId + "}";
+		String lockKey = "shop:lock:{order-checkout:" + orderId + "}";
 		assertThat(this.redis.deployment().command("DEL", lockKey)).as(lockKey).isEqualTo(1L);
 		// ... a second checkout takes the lock with a newer fencing token, claims the order and pays ...
 		HttpResponse<String> fresh = customer.post("/api/orders/" + orderId + "/checkout", "{}");

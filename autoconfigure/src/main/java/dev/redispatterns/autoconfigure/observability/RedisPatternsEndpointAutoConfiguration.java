@@ -61,16 +61,18 @@ public final class RedisPatternsEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(RedisPatternsEndpoint.class)
 	@ConditionalOnBooleanProperty(name = WRITE_OPERATIONS, havingValue = false, matchIfMissing = true)
-	RedisPatternsEndpoint redisPatternsEndpoint(RedisConnector connector, SourcesFactory sources) {
-		return new RedisPatternsEndpoint(connector, sources.create());
+	RedisPatternsEndpoint redisPatternsEndpoint(RedisConnector connector, SourcesFactory sources,
+			RedisPatternsObservabilityProperties properties) {
+		return new RedisPatternsEndpoint(connector, sources.create(), properties.getEndpoint().isShowLockNames());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean(RedisPatternsEndpoint.class)
 	@ConditionalOnBooleanProperty(name = WRITE_OPERATIONS)
 	RedisPatternsWritableEndpoint redisPatternsWritableEndpoint(RedisConnector connector, SourcesFactory sources,
-			ApplicationEventPublisher events) {
-		return new RedisPatternsWritableEndpoint(connector, sources.create(), events);
+			ApplicationEventPublisher events, RedisPatternsObservabilityProperties properties) {
+		return new RedisPatternsWritableEndpoint(connector, sources.create(), events,
+				properties.getEndpoint().isShowLockNames());
 	}
 
 	@Bean

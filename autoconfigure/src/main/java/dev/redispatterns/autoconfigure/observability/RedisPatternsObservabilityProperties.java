@@ -46,7 +46,21 @@ public class RedisPatternsObservabilityProperties {
 	/** The 'redispatterns' actuator endpoint. */
 	public static class Endpoint {
 
+		/**
+		 * Whether the endpoint lists held locks by name. Names evaluated from method arguments can be user
+		 * data (ids, e-mail addresses), so they are masked by default.
+		 */
+		private boolean showLockNames;
+
 		private final WriteOperations writeOperations = new WriteOperations();
+
+		public boolean isShowLockNames() {
+			return this.showLockNames;
+		}
+
+		public void setShowLockNames(boolean showLockNames) {
+			this.showLockNames = showLockNames;
+		}
 
 		public WriteOperations getWriteOperations() {
 			return this.writeOperations;
@@ -59,7 +73,8 @@ public class RedisPatternsObservabilityProperties {
 
 		/**
 		 * Whether the endpoint offers its audited write operations: resetting one rate-limit bucket
-		 * (DELETE ratelimit/<policy>/<key>) and force-releasing a lock (DELETE locks/<name>).
+		 * (DELETE ratelimit/<policy>/<key>) and force-releasing a lock (DELETE locks/<name>). They need an
+		 * authenticated principal.
 		 */
 		private boolean enabled;
 

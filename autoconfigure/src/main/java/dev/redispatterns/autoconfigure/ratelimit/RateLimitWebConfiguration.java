@@ -72,7 +72,11 @@ class RateLimitWebConfiguration {
 				throw new InvalidPropertyException(WEB + ".trusted-proxies[" + i + "]", proxies.get(i), ex.getMessage());
 			}
 		}
-		return ClientAddressResolver.of(proxies, properties.getWeb().getForwardedForHeader());
+		int prefix = properties.getWeb().getIpv6PrefixLength();
+		if (prefix < 1 || prefix > 128) {
+			throw new InvalidPropertyException(WEB + ".ipv6-prefix-length", prefix, "must be 1 to 128");
+		}
+		return ClientAddressResolver.of(proxies, properties.getWeb().getForwardedForHeader(), prefix);
 	}
 
 	@Bean(name = "clientIp")
@@ -85,6 +89,12 @@ class RateLimitWebConfiguration {
 	@ConditionalOnMissingBean
 	RateLimitExceptionHandler redisPatternsRateLimitExceptionHandler(RateLimitProblems problems) {
 		return new RateLimitExceptionHandler(problems);
+	}
+
+	/** The filter rules that run before ({@code true}) or after Spring Security. */
+	static List<RateLimitRule> rules(RedisPatternsRateLimitProperties properties, RateLimiter limiter,
+			boolean beforeSecurity) {
+		return rules(properties, limiter).stream().filter((rule) -> rule.beforeSecurity() == beforeSecurity).toList();
 	}
 
 	/** The filter rules, checked against the policies at start-up. */
@@ -119,9 +129,13 @@ class RateLimitWebConfiguration {
 			if (rule.getPermits() < 1) {
 				throw new InvalidPropertyException(prefix + ".permits", rule.getPermits(), "must be at least 1");
 			}
+			if (rule.isBeforeSecurity() && rule.getKey().trim().equalsIgnoreCase("principal")) {
+				throw new InvalidPropertyException(prefix + ".before-security", true,
+						"a rule keyed by principal runs after Spring Security, where the principal is known");
+			}
 			try {
 				rules.add(new RateLimitRule(entry.getKey(), rule.getPatterns(), rule.getMethods(), policy, rule.getKey(),
-						rule.getPermits()));
+						rule.getPermits(), rule.isPerClient(), rule.isBeforeSecurity()));
 			}
 			catch (IllegalArgumentException ex) {
 				throw new InvalidPropertyException(prefix + ".key", rule.getKey(), ex.getMessage());
@@ -144,12 +158,23 @@ class RateLimitWebConfiguration {
 		}
 
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(name = "redisPatternsRateLimitFilter")
 		@Conditional(OnFilterRules.class)
 		RateLimitServletFilter redisPatternsRateLimitFilter(RateLimiter limiter, RedisPatternsRateLimitProperties properties,
 				ClientAddressResolver clientAddresses, RateLimitHeaders headers) {
-			return new RateLimitServletFilter(limiter, rules(properties, limiter), clientAddresses, headers,
+			return new RateLimitServletFilter(limiter, rules(properties, limiter, false), clientAddresses, headers,
 					properties.getWeb().isHeaders(), properties.getWeb().getFilter().getOrder());
+		}
+
+		/** The rules marked before-security, in a filter ahead of Spring Security's. */
+		@Bean
+		@ConditionalOnMissingBean(name = "redisPatternsRateLimitBeforeSecurityFilter")
+		@Conditional(OnFilterRules.class)
+		RateLimitServletFilter redisPatternsRateLimitBeforeSecurityFilter(RateLimiter limiter,
+				RedisPatternsRateLimitProperties properties, ClientAddressResolver clientAddresses,
+				RateLimitHeaders headers) {
+			return new RateLimitServletFilter(limiter, rules(properties, limiter, true), clientAddresses, headers,
+					properties.getWeb().isHeaders(), properties.getWeb().getFilter().getBeforeSecurityOrder());
 		}
 
 	}
@@ -160,11 +185,22 @@ class RateLimitWebConfiguration {
 	static class Reactive {
 
 		@Bean
-		@ConditionalOnMissingBean
+		@ConditionalOnMissingBean(name = "redisPatternsRateLimitWebFilter")
 		RateLimitWebFilter redisPatternsRateLimitWebFilter(RateLimiter limiter, RedisPatternsRateLimitProperties properties,
 				ClientAddressResolver clientAddresses, RateLimitHeaders headers) {
-			return new RateLimitWebFilter(limiter, rules(properties, limiter), clientAddresses, headers,
+			return new RateLimitWebFilter(limiter, rules(properties, limiter, false), clientAddresses, headers,
 					properties.getWeb().isHeaders(), properties.getWeb().getFilter().getOrder());
+		}
+
+		/** The rules marked before-security, in a web filter ahead of Spring Security's. */
+		@Bean
+		@ConditionalOnMissingBean(name = "redisPatternsRateLimitBeforeSecurityWebFilter")
+		@Conditional(OnFilterRules.class)
+		RateLimitWebFilter redisPatternsRateLimitBeforeSecurityWebFilter(RateLimiter limiter,
+				RedisPatternsRateLimitProperties properties, ClientAddressResolver clientAddresses,
+				RateLimitHeaders headers) {
+			return new RateLimitWebFilter(limiter, rules(properties, limiter, true), clientAddresses, headers,
+					properties.getWeb().isHeaders(), properties.getWeb().getFilter().getBeforeSecurityOrder());
 		}
 
 		@Bean

@@ -255,7 +255,7 @@ public class RedisPatternsRateLimitProperties {
 		private int instances = 1;
 
 		/**
-		 * Most buckets the fallback limiter keeps in memory.
+		 * Most buckets the fallback limiter keeps in memory; past it the least recently used goes.
 		 */
 		private int maxKeys = 10_000;
 
@@ -312,6 +312,12 @@ public class RedisPatternsRateLimitProperties {
 		 */
 		private String forwardedForHeader = "X-Forwarded-For";
 
+		/**
+		 * Leading bits of an IPv6 client address that make its key (1 to 128): a host usually owns a whole
+		 * /64 and could otherwise take a fresh bucket with every address.
+		 */
+		private int ipv6PrefixLength = 64;
+
 		private final Filter filter = new Filter();
 
 		public boolean isHeaders() {
@@ -346,6 +352,14 @@ public class RedisPatternsRateLimitProperties {
 			this.forwardedForHeader = forwardedForHeader;
 		}
 
+		public int getIpv6PrefixLength() {
+			return this.ipv6PrefixLength;
+		}
+
+		public void setIpv6PrefixLength(int ipv6PrefixLength) {
+			this.ipv6PrefixLength = ipv6PrefixLength;
+		}
+
 		public Filter getFilter() {
 			return this.filter;
 		}
@@ -358,10 +372,16 @@ public class RedisPatternsRateLimitProperties {
 	public static class Filter {
 
 		/**
-		 * Order of the servlet filter / WebFlux web filter; runs after Spring Security's filter chain by
-		 * default, so that principals are known.
+		 * Order of the servlet filter / WebFlux web filter of the rules that run after Spring Security's
+		 * filter chain (at -100), so that principals are known.
 		 */
 		private int order = 0;
+
+		/**
+		 * Order of the filter of the rules marked before-security: before Spring Security's filter chain (at
+		 * -100), so that they also count the requests Spring Security answers itself.
+		 */
+		private int beforeSecurityOrder = -101;
 
 		/**
 		 * Rules by name; every rule matching a request applies, all or nothing.
@@ -374,6 +394,14 @@ public class RedisPatternsRateLimitProperties {
 
 		public void setOrder(int order) {
 			this.order = order;
+		}
+
+		public int getBeforeSecurityOrder() {
+			return this.beforeSecurityOrder;
+		}
+
+		public void setBeforeSecurityOrder(int beforeSecurityOrder) {
+			this.beforeSecurityOrder = beforeSecurityOrder;
 		}
 
 		public Map<String, Rule> getRules() {
@@ -408,14 +436,44 @@ public class RedisPatternsRateLimitProperties {
 
 		/**
 		 * Bucket of a request: client-ip, principal, header:<name>, path-variable:<name> or global. Requests
-		 * without a principal, header or variable fall back to their client IP.
+		 * without a principal, header or variable fall back to their client IP. Header and path-variable
+		 * values are chosen by the caller.
 		 */
 		private String key = "client-ip";
+
+		/**
+		 * Whether a header or path-variable key is counted per client address too, so that no caller can
+		 * spend the budget of another; false shares one bucket per value among all callers (only for values
+		 * the application has verified, e.g. a tenant checked by Spring Security).
+		 */
+		private boolean perClient = true;
+
+		/**
+		 * Whether the rule runs before Spring Security's filter chain, so that requests it answers itself
+		 * (failed sign-ins, 401, 403) count too. Not for principal keys: no principal is known yet.
+		 */
+		private boolean beforeSecurity;
 
 		/**
 		 * Permits one request costs.
 		 */
 		private long permits = 1;
+
+		public boolean isPerClient() {
+			return this.perClient;
+		}
+
+		public void setPerClient(boolean perClient) {
+			this.perClient = perClient;
+		}
+
+		public boolean isBeforeSecurity() {
+			return this.beforeSecurity;
+		}
+
+		public void setBeforeSecurity(boolean beforeSecurity) {
+			this.beforeSecurity = beforeSecurity;
+		}
 
 		public List<String> getPatterns() {
 			return this.patterns;

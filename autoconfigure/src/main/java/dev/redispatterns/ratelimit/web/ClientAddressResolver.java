@@ -13,16 +13,26 @@ import org.jspecify.annotations.Nullable;
  * proxies vouch for it: the list is walked from the right (the entry the nearest proxy appended) and the
  * first address that is not a trusted proxy is the client. Whatever a client writes into the header
  * itself sits left of that and is never reached. Addresses are parsed as literals only, never looked up.
+ * <p>
+ * An IPv6 client is keyed by its network ({@code 2001:db8:1:2:0:0:0:0/64} by default), not its address: one
+ * host usually owns a whole /64 and could otherwise take a fresh address, and with it a fresh bucket, for
+ * every request.
  */
 public final class ClientAddressResolver {
 
 	private final List<Cidr> trustedProxies;
 
+	/** The IPv6 prefix length that default resolvers key clients by. */
+	public static final int DEFAULT_IPV6_PREFIX_LENGTH = 64;
+
 	private final String header;
 
-	private ClientAddressResolver(List<Cidr> trustedProxies, String header) {
+	private final int ipv6PrefixLength;
+
+	private ClientAddressResolver(List<Cidr> trustedProxies, String header, int ipv6PrefixLength) {
 		this.trustedProxies = trustedProxies;
 		this.header = header;
+		this.ipv6PrefixLength = ipv6PrefixLength;
 	}
 
 	/**
@@ -31,11 +41,24 @@ public final class ClientAddressResolver {
 	 * @throws IllegalArgumentException naming an entry that is not an address or range
 	 */
 	public static ClientAddressResolver of(List<String> trustedProxies, String header) {
+		return of(trustedProxies, header, DEFAULT_IPV6_PREFIX_LENGTH);
+	}
+
+	/**
+	 * @param ipv6PrefixLength leading bits of an IPv6 client address that make its key (1 to 128; 128 keys
+	 * every address alone)
+	 * @throws IllegalArgumentException naming an entry that is not an address or range, or a prefix length
+	 * outside 1..128
+	 */
+	public static ClientAddressResolver of(List<String> trustedProxies, String header, int ipv6PrefixLength) {
+		if (ipv6PrefixLength < 1 || ipv6PrefixLength > 128) {
+			throw new IllegalArgumentException("IPv6 prefix length must be 1 to 128, was " + ipv6PrefixLength);
+		}
 		List<Cidr> ranges = new ArrayList<>();
 		for (String entry : trustedProxies) {
 			ranges.add(Cidr.parse(entry));
 		}
-		return new ClientAddressResolver(List.copyOf(ranges), header);
+		return new ClientAddressResolver(List.copyOf(ranges), header, ipv6PrefixLength);
 	}
 
 	/** The forwarded-for header name. */
@@ -44,7 +67,8 @@ public final class ClientAddressResolver {
 	}
 
 	/**
-	 * The client address.
+	 * The client address, as a key: an IPv4 address, or an IPv6 network such as
+	 * {@code 2001:db8:1:2:0:0:0:0/64}.
 	 * @param remoteAddress the address of the connection's peer
 	 * @param forwardedFor the values of the forwarded-for header in order (empty if absent)
 	 */
@@ -56,10 +80,10 @@ public final class ClientAddressResolver {
 		if (peer == null) {
 			return remoteAddress;
 		}
-		String client = format(peer);
 		if (!isTrusted(peer) || forwardedFor.isEmpty()) {
-			return client;
+			return key(peer);
 		}
+		byte[] client = peer;
 		List<String> hops = new ArrayList<>();
 		for (String value : forwardedFor) {
 			for (String hop : value.split(",")) {
@@ -72,12 +96,23 @@ public final class ClientAddressResolver {
 				// garbage a trusted proxy passed on: the last vouched-for address is all we know
 				break;
 			}
-			client = format(hop);
+			client = hop;
 			if (!isTrusted(hop)) {
 				break;
 			}
 		}
-		return client;
+		return key(client);
+	}
+
+	private String key(byte[] address) {
+		if (address.length == 4 || this.ipv6PrefixLength == 128) {
+			return format(address);
+		}
+		byte[] network = address.clone();
+		for (int bit = this.ipv6PrefixLength; bit < 128; bit++) {
+			network[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
+		}
+		return format(network) + "/" + this.ipv6PrefixLength;
 	}
 
 	private boolean isTrusted(byte[] address) {

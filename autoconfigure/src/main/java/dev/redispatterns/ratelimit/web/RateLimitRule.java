@@ -18,6 +18,10 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * bucket. Buckets are typed ({@code ip:}, {@code user:}, {@code header:}, {@code var:}), so a header value
  * can never collide with an address; a request lacking the principal, header or variable of its rule
  * falls back to its client address.
+ * <p>
+ * Header and path-variable values are whatever the caller sends: by default such a bucket is per (value,
+ * client address), so that no caller can spend the budget of another, and a rule applies to {@code HEAD}
+ * wherever it applies to {@code GET} (Spring MVC serves {@code HEAD} with {@code GET} handlers).
  */
 public final class RateLimitRule {
 
@@ -42,13 +46,28 @@ public final class RateLimitRule {
 
 	private final long permits;
 
+	private final boolean perClient;
+
+	private final boolean beforeSecurity;
+
 	/**
-	 * @param key {@code client-ip}, {@code principal}, {@code header:<name>}, {@code path-variable:<name>} or
-	 * {@code global}
-	 * @throws IllegalArgumentException if a pattern or the key cannot be understood
+	 * A rule that counts header and path-variable keys per client address and runs after Spring Security.
+	 * @see #RateLimitRule(String, List, List, String, String, long, boolean, boolean)
 	 */
 	public RateLimitRule(String name, List<String> patterns, List<String> methods, String policy, String key,
 			long permits) {
+		this(name, patterns, methods, policy, key, permits, true, false);
+	}
+
+	/**
+	 * @param key {@code client-ip}, {@code principal}, {@code header:<name>}, {@code path-variable:<name>} or
+	 * {@code global}
+	 * @param perClient whether a header or path-variable key is counted per client address too
+	 * @param beforeSecurity whether the rule runs before Spring Security (then it cannot key by principal)
+	 * @throws IllegalArgumentException if a pattern or the key cannot be understood
+	 */
+	public RateLimitRule(String name, List<String> patterns, List<String> methods, String policy, String key,
+			long permits, boolean perClient, boolean beforeSecurity) {
 		if (patterns.isEmpty()) {
 			throw new IllegalArgumentException("at least one path pattern is needed");
 		}
@@ -81,6 +100,12 @@ public final class RateLimitRule {
 			throw new IllegalArgumentException("'" + key + "' takes no name");
 		}
 		this.keyName = argument;
+		if (beforeSecurity && this.keyType == KeyType.PRINCIPAL) {
+			throw new IllegalArgumentException(
+					"'" + key + "' cannot be used before Spring Security: no principal is known there yet");
+		}
+		this.perClient = perClient;
+		this.beforeSecurity = beforeSecurity;
 	}
 
 	public String name() {
@@ -99,9 +124,15 @@ public final class RateLimitRule {
 		return this.keyType;
 	}
 
+	/** Whether the rule runs before Spring Security's filter chain. */
+	public boolean beforeSecurity() {
+		return this.beforeSecurity;
+	}
+
 	/** The match of a request, or {@code null} when the rule does not apply to it. */
 	public PathPattern.@Nullable PathMatchInfo match(String method, PathContainer path) {
-		if (!this.methods.isEmpty() && !this.methods.contains(method)) {
+		if (!this.methods.isEmpty() && !this.methods.contains(method)
+				&& !("HEAD".equals(method) && this.methods.contains("GET"))) {
 			return null;
 		}
 		for (PathPattern pattern : this.patterns) {
@@ -120,15 +151,17 @@ public final class RateLimitRule {
 			case GLOBAL -> "global";
 			case CLIENT_IP -> "ip:" + clientIp.get();
 			case PRINCIPAL -> (principal != null) ? "user:" + principal : "ip:" + clientIp.get();
-			case HEADER -> {
-				String value = header.apply(this.keyName);
-				yield (value != null && !value.isEmpty()) ? "header:" + value : "ip:" + clientIp.get();
-			}
-			case PATH_VARIABLE -> {
-				String value = match.getUriVariables().get(this.keyName);
-				yield (value != null && !value.isEmpty()) ? "var:" + value : "ip:" + clientIp.get();
-			}
+			case HEADER -> chosen("header:", header.apply(this.keyName), clientIp);
+			case PATH_VARIABLE -> chosen("var:", match.getUriVariables().get(this.keyName), clientIp);
 		};
+	}
+
+	/** A key the caller chose: per client address unless the rule shares it, the address first (never empty). */
+	private String chosen(String type, @Nullable String value, Supplier<String> clientIp) {
+		if (value == null || value.isEmpty()) {
+			return "ip:" + clientIp.get();
+		}
+		return this.perClient ? "ip:" + clientIp.get() + "|" + type + value : type + value;
 	}
 
 }

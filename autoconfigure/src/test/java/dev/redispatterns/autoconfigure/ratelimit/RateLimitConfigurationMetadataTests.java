@@ -28,7 +28,9 @@ class RateLimitConfigurationMetadataTests {
 		DOCUMENTED.put("redis.patterns.rate-limit.web.ietf-headers", true);
 		DOCUMENTED.put("redis.patterns.rate-limit.web.trusted-proxies", null);
 		DOCUMENTED.put("redis.patterns.rate-limit.web.forwarded-for-header", "X-Forwarded-For");
+		DOCUMENTED.put("redis.patterns.rate-limit.web.ipv6-prefix-length", 64);
 		DOCUMENTED.put("redis.patterns.rate-limit.web.filter.order", 0);
+		DOCUMENTED.put("redis.patterns.rate-limit.web.filter.before-security-order", -101);
 		DOCUMENTED.put("redis.patterns.rate-limit.web.filter.rules", null);
 	}
 

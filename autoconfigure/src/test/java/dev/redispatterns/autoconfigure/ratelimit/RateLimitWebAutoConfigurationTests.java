@@ -50,7 +50,14 @@ class RateLimitWebAutoConfigurationTests {
 		this.servlet
 			.withPropertyValues("redis.patterns.rate-limit.web.filter.rules.all.patterns=/**",
 					"redis.patterns.rate-limit.web.filter.rules.all.policy=api")
-			.run((context) -> assertThat(context).hasSingleBean(RateLimitServletFilter.class));
+			.run((context) -> {
+				assertThat(context.getBeansOfType(RateLimitServletFilter.class)).as("after and before Spring Security")
+					.hasSize(2);
+				assertThat(context.getBean("redisPatternsRateLimitFilter", RateLimitServletFilter.class).getOrder())
+					.isZero();
+				assertThat(context.getBean("redisPatternsRateLimitBeforeSecurityFilter", RateLimitServletFilter.class)
+					.getOrder()).isEqualTo(-101);
+			});
 		this.servlet.withPropertyValues("redis.patterns.rate-limit.web.headers=false")
 			.run((context) -> assertThat(context.getBean(RateLimitDecisionRecorder.class))
 				.isSameAs(RateLimitDecisionRecorder.NONE));
@@ -98,6 +105,25 @@ class RateLimitWebAutoConfigurationTests {
 				assertThat(context.getStartupFailure())
 					.hasStackTraceContaining("redis.patterns.rate-limit.web.filter.rules.r.key");
 			});
+	}
+
+	@Test
+	void principalRuleBeforeSecurityOrAnInvalidIpv6PrefixFailsStartUpNamingTheProperty() {
+		this.servlet
+			.withPropertyValues("redis.patterns.rate-limit.web.filter.rules.r.patterns=/api/**",
+					"redis.patterns.rate-limit.web.filter.rules.r.policy=api",
+					"redis.patterns.rate-limit.web.filter.rules.r.key=principal",
+					"redis.patterns.rate-limit.web.filter.rules.r.before-security=true")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure())
+					.hasStackTraceContaining("redis.patterns.rate-limit.web.filter.rules.r.before-security");
+			});
+		this.servlet.withPropertyValues("redis.patterns.rate-limit.web.ipv6-prefix-length=129").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure())
+				.hasStackTraceContaining("redis.patterns.rate-limit.web.ipv6-prefix-length");
+		});
 	}
 
 }

@@ -39,9 +39,9 @@ class ClientAddressResolverTests {
 
 	@Test
 	void ipv6PortsBracketsAndZonesAreUnderstood() {
-		assertThat(this.resolver.resolve("fd00::1", List.of("[2001:db8::1]:443"))).isEqualTo("2001:db8:0:0:0:0:0:1");
+		assertThat(this.resolver.resolve("fd00::1", List.of("[2001:db8::1]:443"))).isEqualTo("2001:db8:0:0:0:0:0:0/64");
 		assertThat(this.resolver.resolve("10.0.0.1", List.of("198.51.100.4:5678"))).isEqualTo("198.51.100.4");
-		assertThat(this.resolver.resolve("0:0:0:0:0:0:0:1%0", List.of("1.2.3.4"))).isEqualTo("0:0:0:0:0:0:0:1");
+		assertThat(this.resolver.resolve("0:0:0:0:0:0:0:1%0", List.of("1.2.3.4"))).isEqualTo("0:0:0:0:0:0:0:0/64");
 		assertThat(this.resolver.resolve(null, List.of())).isEqualTo("unknown");
 	}
 
@@ -58,6 +58,20 @@ class ClientAddressResolverTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> ClientAddressResolver.of(List.of("proxy.internal"), "x"))
 			.withMessageContaining("proxy.internal");
 		assertThatIllegalArgumentException().isThrownBy(() -> ClientAddressResolver.of(List.of("10.0.0.0/x"), "x"));
+	}
+
+	@Test
+	void ipv6ClientsAreKeyedByTheirNetwork() {
+		assertThat(this.resolver.resolve("2001:db8:1:2::1", List.of())).isEqualTo("2001:db8:1:2:0:0:0:0/64");
+		assertThat(this.resolver.resolve("2001:db8:1:2:ffff:eeee:dddd:cccc", List.of()))
+			.isEqualTo("2001:db8:1:2:0:0:0:0/64");
+		assertThat(this.resolver.resolve("fd00::9", List.of("2001:db8:1:3::1"))).isEqualTo("2001:db8:1:3:0:0:0:0/64");
+		ClientAddressResolver by56 = ClientAddressResolver.of(List.of(), "X-Forwarded-For", 56);
+		assertThat(by56.resolve("2001:db8:1:2ff::1", List.of())).isEqualTo("2001:db8:1:200:0:0:0:0/56");
+		ClientAddressResolver exact = ClientAddressResolver.of(List.of(), "X-Forwarded-For", 128);
+		assertThat(exact.resolve("2001:db8::1", List.of())).isEqualTo("2001:db8:0:0:0:0:0:1");
+		assertThat(by56.resolve("203.0.113.9", List.of())).as("IPv4 unchanged").isEqualTo("203.0.113.9");
+		assertThatIllegalArgumentException().isThrownBy(() -> ClientAddressResolver.of(List.of(), "x", 0));
 	}
 
 }

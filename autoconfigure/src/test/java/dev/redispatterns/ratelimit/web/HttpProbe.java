@@ -27,7 +27,11 @@ final class HttpProbe {
 		return send("POST", path, headers);
 	}
 
-	private HttpResponse<String> send(String method, String path, String... headers) {
+	HttpResponse<String> head(String path, String... headers) {
+		return send("HEAD", path, headers);
+	}
+
+	HttpResponse<String> send(String method, String path, String... headers) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
 			.timeout(Duration.ofSeconds(20))
 			.method(method, HttpRequest.BodyPublishers.noBody());

@@ -33,10 +33,33 @@ class RateLimitRuleTests {
 		assertThat(key("global", "alice", Map.of())).isEqualTo("global");
 		assertThat(key("principal", "alice", Map.of())).isEqualTo("user:alice");
 		assertThat(key("principal", null, Map.of())).isEqualTo("ip:203.0.113.5");
-		assertThat(key("header:X-Api-Key", null, Map.of("X-Api-Key", "k1"))).isEqualTo("header:k1");
+		assertThat(key("header:X-Api-Key", null, Map.of("X-Api-Key", "k1"))).as("chosen by the caller: per address")
+			.isEqualTo("ip:203.0.113.5|header:k1");
 		assertThat(key("header:X-Api-Key", null, Map.of())).isEqualTo("ip:203.0.113.5");
-		assertThat(key("path-variable:tenant", null, Map.of())).isEqualTo("var:acme");
+		assertThat(key("path-variable:tenant", null, Map.of())).isEqualTo("ip:203.0.113.5|var:acme");
 		assertThat(key("path-variable:missing", null, Map.of())).isEqualTo("ip:203.0.113.5");
+	}
+
+	@Test
+	void aRuleCanShareCallerChosenKeysAmongAllCallers() {
+		RateLimitRule shared = new RateLimitRule("r", List.of("/tenants/{tenant}/**"), List.of(), "p",
+				"path-variable:tenant", 1, false, false);
+		assertThat(shared.key(shared.match("GET", ORDERS), () -> "203.0.113.5", null, (name) -> null))
+			.isEqualTo("var:acme");
+	}
+
+	@Test
+	void headIsMatchedByGetRules() {
+		RateLimitRule reads = new RateLimitRule("r", List.of("/**"), List.of("GET"), "p", "client-ip", 1);
+		assertThat(reads.match("HEAD", ORDERS)).isNotNull();
+		RateLimitRule writes = new RateLimitRule("r", List.of("/**"), List.of("POST"), "p", "client-ip", 1);
+		assertThat(writes.match("HEAD", ORDERS)).isNull();
+	}
+
+	@Test
+	void principalKeysCannotRunBeforeSpringSecurity() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new RateLimitRule("r", List.of("/**"), List.of(), "p", "principal", 1, true, true));
 	}
 
 	@Test

@@ -50,7 +50,7 @@ public class CheckoutService {
 	 * @throws StaleCheckoutException if this call's lock ran out and a newer holder claimed the order
 	 * @throws OutOfStockException if a product ran out
 	 */
-	@DistributedLock(key = "'order:' + #orderId", name = "order-checkout")
+	@DistributedLock(name = "order-checkout", key = "#orderId") // the lock "order-checkout:<id>"
 	public CheckoutResult checkout(long orderId) {
 		long fence = LockContext.current().fencingToken();
 		if (!this.orders.claim(orderId, fence)) {
