@@ -91,7 +91,10 @@ public interface MessagingObserver {
 	default void queueRetried(String queue) {
 	}
 
-	/** Jobs left in the processing list of a dead consumer were put back to be processed again. */
+	/**
+	 * Jobs left in the processing list of a dead consumer, or a job whose delivery to a live consumer was lost
+	 * with the connection, were put back to be processed again (counting an attempt).
+	 */
 	default void queueRecovered(String queue, int count) {
 	}
 

@@ -2,7 +2,9 @@ package dev.redispatterns.messaging;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +40,10 @@ import dev.redispatterns.core.ScriptExecutor;
  * <li>Each consumer records a heartbeat (Redis time) in the queue's consumer registry. Every consumer
  * checks the registry for consumers silent longer than the consumer timeout and puts their jobs back
  * (counting the lost attempt), so the work of a crashed instance is not lost.</li>
+ * <li>A job runs again only as a counted new attempt. When the outcome of an attempt does not reach Redis
+ * (the removal of a finished job, or the retry of a failed one, while Redis restarts), the consumer remembers
+ * it and records it again once Redis answers, instead of running the job again. A job Redis moved into the
+ * processing list for a read whose reply was lost is put back counting an attempt.</li>
  * <li>Delayed jobs are moved to the ready list by a script once Redis time has reached their due time,
  * never earlier.</li>
  * <li>Bounded memory: the reader takes a job only when a handler thread is free.</li>
@@ -60,6 +66,8 @@ public final class QueueConsumer {
 	private static final LuaScript RELEASE = LuaScript.load(QueueConsumer.class, "queue_release.lua");
 
 	private static final LuaScript UNREGISTER = LuaScript.load(QueueConsumer.class, "queue_unregister.lua");
+
+	private static final LuaScript REQUEUE = LuaScript.load(QueueConsumer.class, "queue_requeue.lua");
 
 	private static final int PROMOTE_BATCH = 100;
 
@@ -101,8 +109,17 @@ public final class QueueConsumer {
 
 	private final long statsNanos;
 
-	/** Ids of jobs taken by this consumer and not yet removed from its processing list. */
+	/**
+	 * Jobs (as stored, see {@link #key(byte[])}) handed to a handler and whose outcome has not been sent to Redis
+	 * yet, or not been confirmed.
+	 */
 	private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Jobs (as stored) whose handling ended but whose outcome did not reach Redis: how to record it again. Such a
+	 * job stays in the processing list, and the reaper records its outcome instead of running it again.
+	 */
+	private final Map<String, Runnable> unsettled = new ConcurrentHashMap<>();
 
 	private final CountDownLatch stopSignal = new CountDownLatch(1);
 
@@ -193,6 +210,7 @@ public final class QueueConsumer {
 			logger.warn("Handlers of queue '" + this.name + "' did not finish within " + this.settings.shutdownTimeout()
 					+ "; their jobs are recovered by the other consumers");
 		}
+		settleAll();
 		try {
 			this.scripts.call(UNREGISTER, ScriptOutputType.INTEGER, new byte[][] { this.consumers, this.processing },
 					this.consumerBytes);
@@ -334,13 +352,59 @@ public final class QueueConsumer {
 				this.observer.queueDeadLettered(this.name);
 			}
 		}
-		// a job whose removal or retry failed (Redis was unreachable) would otherwise sit here until shutdown
+		// jobs no handler holds: finished or failed ones whose outcome did not reach Redis (recorded now, never run
+		// again), and ones Redis moved here for a read whose reply was lost (put back as a counted attempt)
 		List<byte[]> mine = this.connector.await(this.connector.async().lrange(this.processing, 0, -1));
+		Set<String> present = new HashSet<>();
 		for (byte[] job : mine) {
-			QueueJob parsed = QueueJob.parse(job);
-			if (parsed == null || !this.inFlight.contains(parsed.id())) {
-				release(job);
+			String key = key(job);
+			present.add(key);
+			// inFlight first: a handler adds to unsettled before it leaves inFlight
+			if (this.inFlight.contains(key)) {
+				continue;
 			}
+			Runnable settle = this.unsettled.get(key);
+			if (settle != null) {
+				settle.run();
+				this.unsettled.remove(key);
+			}
+			else {
+				requeue(job);
+			}
+		}
+		// outcomes that reached Redis after all (a reply lost on the way back): nothing left to record
+		this.unsettled.keySet().removeIf((key) -> !present.contains(key));
+	}
+
+	/** Records, before stopping, the outcomes that did not reach Redis, so no other consumer runs those jobs. */
+	private void settleAll() {
+		for (Map.Entry<String, Runnable> entry : this.unsettled.entrySet()) {
+			try {
+				entry.getValue().run();
+				this.unsettled.remove(entry.getKey());
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Cannot record the outcome of a job of queue '" + this.name + "' before stopping; "
+						+ "the other consumers recover it", ex);
+			}
+		}
+	}
+
+	/** Puts back a job Redis moved into the processing list for a read whose reply never arrived. */
+	private void requeue(byte[] job) {
+		Long result = this.scripts.call(REQUEUE, ScriptOutputType.INTEGER,
+				new byte[][] { this.processing, this.ready, this.deadLetter }, job,
+				ScriptExecutor.arg(this.settings.maxDeliveries()), ScriptExecutor.arg(this.settings.deadLetterMaxLength()),
+				this.consumerBytes);
+		if (result != null && result == 1L) {
+			logger.info("Queue '" + this.name + "': put back a job whose delivery to consumer " + this.consumerName
+					+ " was lost with the connection (counted as an attempt)");
+			this.observer.queueRecovered(this.name, 1);
+		}
+		else if (result != null && result == 2L) {
+			logger.warn("Queue '" + this.name + "': moved a job whose delivery to consumer " + this.consumerName
+					+ " was lost with the connection to the dead-letter stream (no attempts left)");
+			this.observer.queueDeadLettered(this.name);
 		}
 	}
 
@@ -353,16 +417,13 @@ public final class QueueConsumer {
 	private void dispatch(byte[] job) {
 		Workers current = this.workers;
 		QueueJob parsed = QueueJob.parse(job);
-		if (parsed != null) {
-			this.inFlight.add(parsed.id());
-		}
+		String key = key(job);
+		this.inFlight.add(key);
 		try {
 			current.submit(() -> handle(job, parsed));
 		}
 		catch (RejectedExecutionException ex) {
-			if (parsed != null) {
-				this.inFlight.remove(parsed.id());
-			}
+			this.inFlight.remove(key);
 			current.release(1);
 			release(job);
 		}
@@ -392,15 +453,15 @@ public final class QueueConsumer {
 			}
 			this.observer.queueHandled(this.name, System.nanoTime() - start, failure == null);
 			if (failure == null) {
-				holding = !complete(job, parsed);
+				holding = !complete(job);
 			}
 			else {
 				failed(job, parsed, failure);
 			}
 		}
 		finally {
-			if (holding && parsed != null) {
-				this.inFlight.remove(parsed.id());
+			if (holding) {
+				this.inFlight.remove(key(job));
 			}
 			this.workers.release(1);
 		}
@@ -408,26 +469,36 @@ public final class QueueConsumer {
 
 	/**
 	 * Removes a finished job from the processing list. The job counts as held until Redis confirmed, so the
-	 * reaper never mistakes a job being removed for one left behind.
+	 * reaper never mistakes a job being removed for one left behind. When the removal fails (Redis restarting,
+	 * the connection broken while the command was in flight) the job is remembered as finished: the reaper
+	 * removes it once Redis answers again, and never runs it again.
 	 * @return whether removal was started (the job is then released from {@code inFlight} on completion)
 	 */
-	private boolean complete(byte[] job, @Nullable QueueJob parsed) {
+	private boolean complete(byte[] job) {
+		String key = key(job);
 		try {
 			this.connector.async().lrem(this.processing, 1, job).toCompletableFuture().whenComplete((count, failure) -> {
-				if (parsed != null) {
-					this.inFlight.remove(parsed.id());
+				if (failure != null) {
+					this.unsettled.put(key, () -> removeFinished(job));
+					if (logger.isDebugEnabled()) {
+						logger.debug("Removing a finished job of queue '" + this.name
+								+ "' failed; it is removed when Redis answers again", failure);
+					}
 				}
-				if (failure != null && logger.isDebugEnabled()) {
-					logger.debug("Removing a finished job of queue '" + this.name
-							+ "' failed; it will be run again", failure);
-				}
+				this.inFlight.remove(key);
 			});
 			return true;
 		}
 		catch (RuntimeException ex) {
-			logger.debug("Cannot remove a finished job of queue '" + this.name + "' now; it will be run again", ex);
+			this.unsettled.put(key, () -> removeFinished(job));
+			logger.debug("Cannot remove a finished job of queue '" + this.name
+					+ "' now; it is removed when Redis answers again", ex);
 			return false;
 		}
+	}
+
+	private void removeFinished(byte[] job) {
+		this.connector.await(this.connector.async().lrem(this.processing, 1, job));
 	}
 
 	private void failed(byte[] job, @Nullable QueueJob parsed, Throwable failure) {
@@ -445,22 +516,31 @@ public final class QueueConsumer {
 					+ next.attempts() + " of " + this.settings.maxDeliveries() + "); retrying in "
 					+ this.settings.retryDelay(), failure);
 		}
+		String error = StreamConsumer.describe(failure);
+		Runnable record = () -> recordFailure(job, current, next, dead, error);
 		try {
-			Long result = this.scripts.call(FAIL, ScriptOutputType.INTEGER,
-					new byte[][] { this.processing, this.delayed, this.deadLetter }, job, next.encode(),
-					ScriptExecutor.arg(this.settings.retryDelay().toMillis()), ScriptExecutor.arg(dead ? 1 : 0),
-					bytes(current.id()), ScriptExecutor.arg(next.attempts()), bytes(StreamConsumer.describe(failure)),
-					ScriptExecutor.arg(this.settings.deadLetterMaxLength()), current.payload(), this.consumerBytes);
-			if (result != null && result == 1L) {
-				this.observer.queueRetried(this.name);
-			}
-			else if (result != null && result == 2L) {
-				this.observer.queueDeadLettered(this.name);
-			}
+			record.run();
 		}
 		catch (RuntimeException ex) {
+			// remembered before the job leaves inFlight, so the reaper records the attempt instead of running it again
+			this.unsettled.put(key(job), record);
 			logger.warn("Cannot record the failure of job " + current.id() + " of queue '" + this.name
-					+ "' now; the job is put back when Redis answers again", ex);
+					+ "' now; it is recorded when Redis answers again", ex);
+		}
+	}
+
+	/** Takes a failed job out of the processing list, scheduling its next attempt or dead-lettering it. */
+	private void recordFailure(byte[] job, QueueJob current, QueueJob next, boolean dead, String error) {
+		Long result = this.scripts.call(FAIL, ScriptOutputType.INTEGER,
+				new byte[][] { this.processing, this.delayed, this.deadLetter }, job, next.encode(),
+				ScriptExecutor.arg(this.settings.retryDelay().toMillis()), ScriptExecutor.arg(dead ? 1 : 0),
+				bytes(current.id()), ScriptExecutor.arg(next.attempts()), bytes(error),
+				ScriptExecutor.arg(this.settings.deadLetterMaxLength()), current.payload(), this.consumerBytes);
+		if (result != null && result == 1L) {
+			this.observer.queueRetried(this.name);
+		}
+		else if (result != null && result == 2L) {
+			this.observer.queueDeadLettered(this.name);
 		}
 	}
 
@@ -483,6 +563,11 @@ public final class QueueConsumer {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/** A job as stored, as a map key: one char per byte, so two keys are equal exactly when the bytes are. */
+	private static String key(byte[] job) {
+		return new String(job, StandardCharsets.ISO_8859_1);
 	}
 
 	private static byte[] bytes(String value) {

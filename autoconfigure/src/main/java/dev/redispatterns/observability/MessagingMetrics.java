@@ -193,7 +193,8 @@ public final class MessagingMetrics implements MessagingObserver {
 
 	@Override
 	public void queueRecovered(String queue, int count) {
-		counter(QUEUE_RECOVERED, "Jobs put back after their consumer died", "queue", queue).increment(count);
+		counter(QUEUE_RECOVERED, "Jobs put back after their consumer died or their delivery was lost", "queue", queue)
+			.increment(count);
 	}
 
 	@Override

@@ -89,8 +89,9 @@ class MessagingRedisRestartTests {
 			await(WAIT, () -> consumer.handled.size() == 500 && queued() == 0,
 					() -> consumer.handled.size() + " handled, " + queued() + " still queued");
 			for (Map.Entry<String, List<Long>> entry : consumer.handled.entrySet()) {
-				// a job runs again only as a new attempt: after its consumer's removal did not reach Redis, the job
-				// is put back with its attempt counted (a set of ids would hide a plain duplicate)
+				// a job runs again only as a new attempt (a set of ids would hide a plain duplicate): a finished job
+				// whose removal failed with the connection is removed once Redis is back, never run again, and a job
+				// Redis moved for a BLMOVE whose reply was lost is put back with an attempt counted
 				assertThat(entry.getValue()).as(entry.getKey() + " attempts").isSorted()
 					.doesNotHaveDuplicates();
 			}
