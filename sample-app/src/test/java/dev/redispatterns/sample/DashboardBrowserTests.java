@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -119,7 +120,7 @@ class DashboardBrowserTests extends ShopApplicationTestSupport {
 
 		// The charts: a line of several samples each, with an accessible name, showing the traffic above.
 		for (String chart : CHARTS) {
-			wait.until((page) -> longestLine(page, chart) >= 5);
+			waitForChart(chart, "a line of at least 5 points", (page) -> longestLine(page, chart) >= 5);
 			WebElement svg = this.browser.findElement(By.cssSelector("#" + chart + " svg"));
 			assertThat(svg.getDomAttribute("role")).isEqualTo("img");
 			assertThat(svg.getDomAttribute("aria-labelledby")).contains(chart + "-title");
@@ -127,10 +128,10 @@ class DashboardBrowserTests extends ShopApplicationTestSupport {
 				.contains("over the last minutes");
 			assertThat(this.browser.findElement(By.cssSelector("#" + chart + " .legend")).getText()).isNotBlank();
 		}
-		wait.until((page) -> highest(page, "chart-hit-ratio", "products") > 0);
-		wait.until((page) -> highest(page, "chart-decisions", "allowed") > 0);
-		wait.until((page) -> highest(page, "chart-decisions", "rejected") > 0);
-		wait.until((page) -> highest(page, "chart-locks", "acquired") > 0);
+		waitForChart("chart-hit-ratio", "products above 0 %", (page) -> highest(page, "chart-hit-ratio", "products") > 0);
+		waitForChart("chart-decisions", "allowed above 0/s", (page) -> highest(page, "chart-decisions", "allowed") > 0);
+		waitForChart("chart-decisions", "rejected above 0/s", (page) -> highest(page, "chart-decisions", "rejected") > 0);
+		waitForChart("chart-locks", "acquired above 0/s", (page) -> highest(page, "chart-locks", "acquired") > 0);
 		assertThat(this.browser.findElements(By.cssSelector("#chart-stream-lag path[data-series='orders / email']")))
 			.hasSize(1);
 
@@ -142,9 +143,11 @@ class DashboardBrowserTests extends ShopApplicationTestSupport {
 		assertThat(buyer.get("/api/products").statusCode()).isEqualTo(200);
 		assertThat(buyer.get("/api/products").statusCode()).isEqualTo(200);
 		for (String chart : CHARTS) {
-			wait.until((page) -> points(page, chart) > before.get(chart));
+			waitForChart(chart, "more than the " + before.get(chart) + " points it had",
+					(page) -> points(page, chart) > before.get(chart));
 		}
-		wait.until((page) -> highest(page, "chart-hit-ratio", "catalogue listing") >= 0);
+		waitForChart("chart-hit-ratio", "a catalogue listing line",
+				(page) -> highest(page, "chart-hit-ratio", "catalogue listing") >= 0);
 
 		String message = "Hello from the browser test " + UUID.randomUUID();
 		assertThat(client("10.9.0.1").post("/api/notifications", "{\"message\":\"" + message + "\"}").statusCode())
@@ -168,6 +171,13 @@ class DashboardBrowserTests extends ShopApplicationTestSupport {
 		}
 		Files.write(Path.of("target", "dashboard-narrow.png"),
 				((ChromeDriver) this.browser).getScreenshotAs(OutputType.BYTES));
+	}
+
+	/** Waits for a chart to meet a condition; on timeout, says which and how many points its lines have. */
+	private void waitForChart(String chart, String what, Function<WebDriver, Boolean> condition) {
+		new WebDriverWait(this.browser, Duration.ofSeconds(60))
+			.withMessage(() -> chart + ": " + what + " (points per line now: " + pointsPerLine(this.browser, chart) + ")")
+			.until(condition);
 	}
 
 	/** Points of all lines in a chart together (path commands M and L, one per sample drawn). */
