@@ -8,18 +8,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -29,14 +34,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The dashboard in a real browser (Debian's headless Chromium through chromedriver): after the load script
- * has driven some traffic the page shows non-zero metrics, and a notification the app publishes appears
- * without reloading the page. Leaves a screenshot in {@code target/dashboard.png}.
+ * has driven some traffic the page shows non-zero metrics, its charts draw lines that keep growing while the
+ * page stays open, and a notification the app publishes appears without reloading the page. Leaves
+ * screenshots in {@code target/dashboard.png} and, at a phone's width, {@code target/dashboard-narrow.png}.
  */
 class DashboardBrowserTests extends ShopApplicationTestSupport {
 
 	private static final String CHROMIUM = System.getProperty("chromium.binary", "/usr/bin/chromium");
 
 	private static final String CHROMEDRIVER = System.getProperty("chromedriver.binary", "/usr/bin/chromedriver");
+
+	/** The page's time-series charts: one {@code <figure>} each, holding an SVG with a path per series. */
+	private static final List<String> CHARTS = List.of("chart-hit-ratio", "chart-decisions", "chart-locks",
+			"chart-stream-lag");
+
+	/** Height of the charts' plot area in SVG units: a point drawn above zero has a smaller y. */
+	private static final double PLOT_HEIGHT = 80;
 
 	private Path profile;
 
@@ -74,7 +87,7 @@ class DashboardBrowserTests extends ShopApplicationTestSupport {
 	}
 
 	@Test
-	void dashboardShowsLiveMetricsAndNotifications() throws Exception {
+	void dashboardShowsLiveMetricsChartsAndNotifications() throws Exception {
 		String base = "http://localhost:" + this.port;
 		this.browser.get(base + "/");
 		((JavascriptExecutor) this.browser).executeScript("window.notReloaded = true");
@@ -105,6 +118,37 @@ class DashboardBrowserTests extends ShopApplicationTestSupport {
 		wait.until((page) -> page.findElement(By.id("leaderboard")).getText().contains("zoe"));
 		wait.until((page) -> page.findElement(By.id("notifications")).getText().contains("Order #" + orderId));
 
+		// The charts: a line of several samples each, with an accessible name, showing the traffic above.
+		for (String chart : CHARTS) {
+			waitForChart(chart, "a line of at least 5 points", (page) -> longestLine(page, chart) >= 5);
+			WebElement svg = this.browser.findElement(By.cssSelector("#" + chart + " svg"));
+			assertThat(svg.getDomAttribute("role")).isEqualTo("img");
+			assertThat(svg.getDomAttribute("aria-labelledby")).contains(chart + "-title");
+			assertThat(this.browser.findElement(By.id(chart + "-title")).getDomProperty("textContent"))
+				.contains("over the last minutes");
+			assertThat(this.browser.findElement(By.cssSelector("#" + chart + " .legend")).getText()).isNotBlank();
+		}
+		waitForChart("chart-hit-ratio", "products above 0 %", (page) -> highest(page, "chart-hit-ratio", "products") > 0);
+		waitForChart("chart-decisions", "allowed above 0/s", (page) -> highest(page, "chart-decisions", "allowed") > 0);
+		waitForChart("chart-decisions", "rejected above 0/s", (page) -> highest(page, "chart-decisions", "rejected") > 0);
+		waitForChart("chart-locks", "acquired above 0/s", (page) -> highest(page, "chart-locks", "acquired") > 0);
+		assertThat(this.browser.findElements(By.cssSelector("#chart-stream-lag path[data-series='orders / email']")))
+			.hasSize(1);
+
+		// ... and they keep moving while the page stays open. The rate and lag charts add a point every second;
+		// the hit ratio only while its 30-second window has reads, so read the catalogue listing (a miss, then
+		// a near-cache hit) to give its second line some.
+		Map<String, Long> before = new LinkedHashMap<>();
+		CHARTS.forEach((chart) -> before.put(chart, points(this.browser, chart)));
+		assertThat(buyer.get("/api/products").statusCode()).isEqualTo(200);
+		assertThat(buyer.get("/api/products").statusCode()).isEqualTo(200);
+		for (String chart : CHARTS) {
+			waitForChart(chart, "more than the " + before.get(chart) + " points it had",
+					(page) -> points(page, chart) > before.get(chart));
+		}
+		waitForChart("chart-hit-ratio", "a catalogue listing line",
+				(page) -> highest(page, "chart-hit-ratio", "catalogue listing") >= 0);
+
 		String message = "Hello from the browser test " + UUID.randomUUID();
 		assertThat(client("10.9.0.1").post("/api/notifications", "{\"message\":\"" + message + "\"}").statusCode())
 			.isEqualTo(200);
@@ -115,6 +159,54 @@ class DashboardBrowserTests extends ShopApplicationTestSupport {
 		Files.createDirectories(screenshot.getParent());
 		Files.write(screenshot, ((ChromeDriver) this.browser).getScreenshotAs(OutputType.BYTES));
 		assertThat(screenshot).isNotEmptyFile();
+
+		// A phone's width: one column, nothing wider than the screen, the charts still drawn.
+		this.browser.manage().window().setSize(new Dimension(390, 1100));
+		wait.until((page) -> ((Number) script(page, "return window.innerWidth")).intValue() <= 400);
+		assertThat(((Number) script(this.browser, "return document.documentElement.scrollWidth - window.innerWidth"))
+			.intValue()).as("horizontal overflow in pixels").isLessThanOrEqualTo(0);
+		for (String chart : CHARTS) {
+			WebElement svg = this.browser.findElement(By.cssSelector("#" + chart + " svg"));
+			assertThat(svg.getRect().getWidth()).isBetween(200, 390);
+		}
+		Files.write(Path.of("target", "dashboard-narrow.png"),
+				((ChromeDriver) this.browser).getScreenshotAs(OutputType.BYTES));
+	}
+
+	/** Waits for a chart to meet a condition; on timeout, says which and how many points its lines have. */
+	private void waitForChart(String chart, String what, Function<WebDriver, Boolean> condition) {
+		new WebDriverWait(this.browser, Duration.ofSeconds(60))
+			.withMessage(() -> chart + ": " + what + " (points per line now: " + pointsPerLine(this.browser, chart) + ")")
+			.until(condition);
+	}
+
+	/** Points of all lines in a chart together (path commands M and L, one per sample drawn). */
+	private static long points(WebDriver page, String chart) {
+		return pointsPerLine(page, chart).stream().mapToLong(Long::longValue).sum();
+	}
+
+	/** Points of the chart's longest line. */
+	private static long longestLine(WebDriver page, String chart) {
+		return pointsPerLine(page, chart).stream().mapToLong(Long::longValue).max().orElse(0);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Long> pointsPerLine(WebDriver page, String chart) {
+		return (List<Long>) script(page, "return [...document.querySelectorAll('#' + arguments[0] + ' svg path')]"
+				+ ".map((p) => ((p.getAttribute('d') || '').match(/[ML]/g) || []).length)", chart);
+	}
+
+	/** How far above zero a series' line reaches at its highest, in SVG units; -1 if the chart has no such line. */
+	private static double highest(WebDriver page, String chart, String series) {
+		return ((Number) script(page, "const path = [...document.querySelectorAll('#' + arguments[0] + ' svg path')]"
+				+ ".find((p) => p.dataset.series === arguments[1]);"
+				+ "if (!path) return -1;"
+				+ "const ys = [...path.getAttribute('d').matchAll(/[ML]\\s*[-\\d.]+\\s+([-\\d.]+)/g)].map((m) => Number(m[1]));"
+				+ "return ys.length ? arguments[2] - Math.min(...ys) : -1;", chart, series, PLOT_HEIGHT)).doubleValue();
+	}
+
+	private static Object script(WebDriver page, String script, Object... arguments) {
+		return ((JavascriptExecutor) page).executeScript(script, arguments);
 	}
 
 	/** Runs the README's load command (a single-file Java program) against the shop. */

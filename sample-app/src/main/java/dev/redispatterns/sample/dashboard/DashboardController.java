@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
 import io.micrometer.core.instrument.Counter;
@@ -36,7 +37,8 @@ import dev.redispatterns.structures.Leaderboards;
 /**
  * Everything the dashboard page shows, in one JSON document: the starter's meters of this instance
  * (cache, rate limits, locks, streams, pub/sub, sessions) and a few numbers read from Redis and the
- * database (leaderboard, unique visitors, orders, report runs).
+ * database (leaderboard, unique visitors, orders, report runs). Counters are totals since start-up; the page
+ * polls this every second and draws its charts from the differences between two polls.
  */
 @RestController
 class DashboardController {
@@ -131,11 +133,20 @@ class DashboardController {
 					.merge(meter.getId().getTag("outcome"), counter.count(), Double::sum);
 			}
 		}
+		// Time spent acquiring, all outcomes together: the page shows the mean wait next to its lock chart.
+		Map<String, Map<String, Double>> waits = new TreeMap<>();
+		for (Meter meter : this.meters.find(LockMetrics.WAIT).meters()) {
+			if (meter instanceof Timer timer) {
+				Map<String, Double> wait = waits.computeIfAbsent(meter.getId().getTag("name"), (key) -> new TreeMap<>());
+				wait.merge("count", (double) timer.count(), Double::sum);
+				wait.merge("seconds", timer.totalTime(TimeUnit.SECONDS), Double::sum);
+			}
+		}
 		Map<String, Integer> heldNow = new TreeMap<>();
 		for (HeldLock held : this.locks.heldLocks()) {
 			heldNow.merge(held.metricName(), 1, Integer::sum);
 		}
-		return Map.of("heldNow", heldNow, "acquisitions", acquisitions);
+		return Map.of("heldNow", heldNow, "acquisitions", acquisitions, "waits", waits);
 	}
 
 	private List<Map<String, Object>> streams() {
