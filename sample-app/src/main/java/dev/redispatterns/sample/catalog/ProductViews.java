@@ -8,6 +8,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.redispatterns.core.RedisUnavailableException;
 import dev.redispatterns.structures.CounterBatch;
 import dev.redispatterns.structures.UniqueCounter;
 import dev.redispatterns.structures.UniqueCounters;
@@ -30,10 +36,17 @@ public class ProductViews {
 
 	private final WriteBehindCounter views;
 
+	private static final Log logger = LogFactory.getLog(ProductViews.class);
+
 	private final UniqueCounter visitors;
 
+	private final Counter unrecorded;
+
 	public ProductViews(WriteBehindCounters writeBehind, UniqueCounters uniqueCounters, ProductRepository products,
-			JdbcClient jdbc, TransactionTemplate transactions) {
+			JdbcClient jdbc, TransactionTemplate transactions, MeterRegistry meters) {
+		this.unrecorded = Counter.builder("shop.product.views.unrecorded")
+			.description("Product views not counted because Redis could not be reached in time")
+			.register(meters);
 		this.views = writeBehind.register(PRODUCT_VIEWS,
 				(batch) -> transactions.executeWithoutResult((status) -> apply(batch, products, jdbc)));
 		this.visitors = uniqueCounters.counter(VISITORS);
@@ -53,10 +66,21 @@ public class ProductViews {
 		}
 	}
 
-	/** One view of a product page by a visitor (a user name or a client address). */
+	/**
+	 * One view of a product page by a visitor (a user name or a client address). Counting is best effort:
+	 * while Redis cannot answer, the page is still served and the missed view is counted as unrecorded.
+	 */
 	public void viewed(long productId, String visitor) {
-		this.views.increment(Long.toString(productId));
-		this.visitors.add(visitor);
+		try {
+			this.views.increment(Long.toString(productId));
+			this.visitors.add(visitor);
+		}
+		catch (RedisUnavailableException ex) {
+			this.unrecorded.increment();
+			if (logger.isDebugEnabled()) {
+				logger.debug("Product view not counted: " + ex.getMessage());
+			}
+		}
 	}
 
 	/** Views counted in Redis and not yet written to the database. */
