@@ -1,0 +1,73 @@
+package dev.redispatterns.consistency.check;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.redispatterns.consistency.history.History;
+import dev.redispatterns.consistency.history.Op;
+
+/**
+ * Sessions and "sign out everywhere". A {@code login} creates a session (its value is the session, as the
+ * cookie carries it), {@code me} is a request carrying a session (its detail) that the application
+ * {@code accepted} or {@code rejected}, {@code signout} revokes all sessions of a user on one instance.
+ * Invariant ({@code accepted-after-signout}): once a sign-out-everywhere of a user has returned, no instance
+ * accepts a session of that user whose login returned before the sign-out began. (Logins concurrent with
+ * the sign-out may survive it.)
+ */
+public final class SessionChecker implements Checker {
+
+	@Override
+	public String pattern() {
+		return "session";
+	}
+
+	@Override
+	public CheckResult check(History history) {
+		CheckResult result = new CheckResult(pattern());
+		Map<String, Op> logins = new HashMap<>();
+		Map<String, List<Op>> signOuts = new HashMap<>();
+		List<Op> requests = new ArrayList<>();
+		for (Op op : history.ops(pattern())) {
+			result.count(op.type(), 1);
+			switch (op.type()) {
+				case "login" -> {
+					if (op.ok()) {
+						logins.put(op.value(), op);
+					}
+				}
+				case "signout" -> {
+					if (op.ok()) {
+						signOuts.computeIfAbsent(op.key(), (k) -> new ArrayList<>()).add(op);
+					}
+				}
+				case "me" -> requests.add(op);
+				default -> {
+				}
+			}
+		}
+		for (Op request : requests) {
+			if (!request.ok() || !request.value().startsWith("accepted")) {
+				continue;
+			}
+			result.count("accepted", 1);
+			Op login = logins.get(request.detail());
+			if (login == null) {
+				continue;
+			}
+			for (Op signOut : signOuts.getOrDefault(request.key(), List.of())) {
+				if (login.complete() < signOut.invoke() && signOut.complete() < request.invoke()) {
+					result.anomaly("accepted-after-signout", request.key(), request.invoke(),
+							"a session of " + request.key() + " signed in before a sign-out-everywhere was accepted "
+									+ String.format(java.util.Locale.ROOT, "%.1f ms", (request.invoke() - signOut.complete()) / 1e6)
+									+ " after it returned",
+							List.of(login.id(), signOut.id(), request.id()));
+					break;
+				}
+			}
+		}
+		return result;
+	}
+
+}
