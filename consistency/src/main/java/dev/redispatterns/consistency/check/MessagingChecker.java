@@ -135,7 +135,9 @@ public final class MessagingChecker implements Checker {
 		long fresh = handlings.stream().filter((handling) -> handling.attempt() <= 1).count();
 		if (fresh > 1 && entries.size() == 1) {
 			result.anomaly("handled-again", publish.key(), publish.complete(), "handled " + fresh
-					+ " times as a first delivery of entry " + entries.iterator().next(), List.of(publish.id()));
+					+ " times, each as a first delivery (attempt 1) of " + entries.iterator().next()
+					+ " by " + handlings.stream().map(Handled::process).toList()
+					+ ": a redelivery not marked as one", List.of(publish.id()));
 			return;
 		}
 		FaultWindow fault = history.faultDuring(publish.invoke(), history.end(), GRACE);

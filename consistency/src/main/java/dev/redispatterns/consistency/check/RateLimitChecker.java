@@ -102,11 +102,13 @@ public final class RateLimitChecker implements Checker {
 		Map<Long, List<Op>> possible = new TreeMap<>();
 		for (Op op : ops) {
 			long first = Math.floorDiv(offset + op.invoke() - CLOCK_SLACK, window);
-			long last = Math.floorDiv(offset + Math.min(op.effectiveComplete(), history.end()) + CLOCK_SLACK, window);
+			// An unanswered request may have been decided until well after it was sent (a frozen JVM): ten windows.
+			long to = Math.min(Math.min(op.effectiveComplete(), history.end()), op.invoke() + 10 * window);
+			long last = Math.floorDiv(offset + to + CLOCK_SLACK, window);
 			if (first == last) {
 				sure.computeIfAbsent(first, (k) -> new ArrayList<>()).add(op);
 			}
-			for (long index = first; index <= last && index - first < 1000; index++) {
+			for (long index = first; index <= last; index++) {
 				possible.computeIfAbsent(index, (k) -> new ArrayList<>()).add(op);
 			}
 		}

@@ -47,7 +47,17 @@ public final class Driver {
 
 	static final long CACHE_TTL_MILLIS = 20_000;
 
+	private static final String STREAM_DEAD_LETTERS = "rp:msg:{stream:events}:dead-letter";
+
+	private static final String QUEUE_DEAD_LETTERS = "rp:msg:{queue:jobs}:dead-letter";
+
 	private final Options options;
+
+	/** Dead letters seen so far, by stream key, then {@code entry id @ generation}. */
+	private final Map<String, Map<String, String>> deadLetterEntries = new java.util.concurrent.ConcurrentHashMap<>();
+
+	/** Incremented by every fault that may lose Redis state, so entry ids reused after it stay apart. */
+	private volatile int redisGeneration;
 
 	private Driver(Options options) {
 		this.options = options;
@@ -101,6 +111,8 @@ public final class Driver {
 
 	private RunResult runOnce(String topologyName, Path folder) {
 		RunClock clock = new RunClock();
+		this.deadLetterEntries.clear();
+		this.redisGeneration = 0;
 		int appCount = this.options.apps();
 		log("starting " + topologyName + " Redis");
 		ExecutorService background = Executors.newCachedThreadPool((task) -> {
@@ -123,7 +135,7 @@ public final class Driver {
 				workers.add(background.submit(worker));
 			}
 			List<FaultWindow> windows = Collections.synchronizedList(new ArrayList<>());
-			Future<?> faults = background.submit(() -> runFaults(schedule, clock, end, windows, background));
+			Future<?> faults = background.submit(() -> runFaults(topology, schedule, clock, end, windows, background));
 			await(faults, loadMillis + 120_000, "fault schedule");
 			for (Future<?> worker : workers) {
 				await(worker, 30_000, "load worker");
@@ -145,7 +157,7 @@ public final class Driver {
 								+ w.target() + ")")
 						.reduce("", (a, b) -> a + b + "\n");
 			Report.write(folder, history, results, header, replay);
-			System.out.println(Report.anomalies(history, results, replay, 12));
+			System.out.println(Report.anomalies(history, results, replay, this.options.selfCheck() ? 0 : 12));
 			return new RunResult(history, results);
 		}
 		finally {
@@ -224,14 +236,18 @@ public final class Driver {
 		return faults;
 	}
 
-	private void runFaults(List<Fault> schedule, RunClock clock, long end, List<FaultWindow> windows,
-			ExecutorService background) {
+	private void runFaults(Topology topology, List<Fault> schedule, RunClock clock, long end,
+			List<FaultWindow> windows, ExecutorService background) {
 		AppProcess.sleep(6000);
 		long gap = 4000;
 		for (Fault fault : schedule) {
 			if (clock.now() + (fault.millis() + gap + 4000) * 1_000_000L > end) {
 				log("no time left for " + fault.name());
 				break;
+			}
+			snapshotDeadLetters(topology);
+			if (fault.losesState()) {
+				this.redisGeneration++;
 			}
 			long start = clock.now();
 			Future<?> injection = background.submit(() -> {
@@ -323,21 +339,26 @@ public final class Driver {
 			}
 		}
 		Map<String, List<String>> dead = new LinkedHashMap<>();
-		dead.put("stream", deadLetters(topology, "rp:msg:{stream:events}:dead-letter"));
-		dead.put("queue", deadLetters(topology, "rp:msg:{queue:jobs}:dead-letter"));
+		dead.put("stream", deadLetters(topology, STREAM_DEAD_LETTERS));
+		dead.put("queue", deadLetters(topology, QUEUE_DEAD_LETTERS));
 		return new Drained(handled, dead);
 	}
 
-	private static List<String> deadLetters(Topology topology, String key) {
-		List<String> messages = new ArrayList<>();
+	/**
+	 * The messages in a dead-letter stream. Every snapshot is merged into {@code seen} (by entry id), so dead
+	 * letters that a restart without persistence wipes later still count.
+	 */
+	private List<String> deadLetters(Topology topology, String key) {
+		Map<String, String> seen = this.deadLetterEntries.computeIfAbsent(key, (k) -> new java.util.concurrent.ConcurrentHashMap<>());
 		try {
 			for (Object entry : (List<?>) topology.command("XRANGE", key, "-", "+")) {
+				String id = String.valueOf(((List<?>) entry).get(0));
 				List<?> fields = (List<?>) ((List<?>) entry).get(1);
 				for (int i = 0; i + 1 < fields.size(); i += 2) {
 					if ("payload".equals(String.valueOf(fields.get(i)))) {
 						Matcher matcher = MESSAGE.matcher(String.valueOf(fields.get(i + 1)));
 						if (matcher.find()) {
-							messages.add(matcher.group());
+							seen.put(id + "@" + this.redisGeneration, matcher.group());
 						}
 					}
 				}
@@ -346,7 +367,12 @@ public final class Driver {
 		catch (RuntimeException ex) {
 			log("could not read " + key + ": " + ex);
 		}
-		return messages;
+		return new ArrayList<>(seen.values());
+	}
+
+	private void snapshotDeadLetters(Topology topology) {
+		deadLetters(topology, STREAM_DEAD_LETTERS);
+		deadLetters(topology, QUEUE_DEAD_LETTERS);
 	}
 
 	private static int freePort() {
