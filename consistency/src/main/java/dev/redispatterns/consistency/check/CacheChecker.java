@@ -20,8 +20,8 @@ import dev.redispatterns.consistency.history.Op;
  * <ul>
  * <li>{@code stale-read}: a read that began after an update {@code u} had returned answered a version older
  * than {@code u}'s, although the update that wrote that older version had returned before {@code u} began
- * (so no order of the concurrent operations explains it). Where a Redis-side fault overlaps, the README
- * documents it (an eviction or write skipped during an outage lives until the TTL): explained, its window
+ * (so no order of the concurrent operations explains it). Where a fault that loses Redis state came in
+ * between (the update itself was lost), or a Redis-side fault overlaps the update, the README documents it (an eviction or write skipped during an outage lives until the TTL): explained, its window
  * measured, and flagged only when it outlives the TTL.</li>
  * <li>{@code extra-load}: a key loaded twice within its TTL with no update of it and no fault in between
  * (one load per key per expiry, across all JVMs).</li>
@@ -107,6 +107,13 @@ public final class CacheChecker implements Checker {
 		missed.forEach((update, stale) -> {
 			Op last = stale.get(stale.size() - 1);
 			long end = last.complete();
+			FaultWindow lost = history.stateLossDuring(update.invoke(), stale.get(0).invoke(), GRACE);
+			if (lost != null) {
+				// The update itself was lost (a restart without persistence, a failover): documented.
+				result.explained("stale-after-state-loss", lost, update.complete(), end);
+				result.count("stale reads explained by lost state", stale.size());
+				return;
+			}
 			FaultWindow fault = history.redisFaultDuring(update.invoke(), update.complete(), GRACE);
 			if (fault != null && end - update.complete() <= this.ttlNanos) {
 				result.explained("stale-after-skipped-" + update.type(), fault, update.complete(), end);

@@ -17,7 +17,8 @@ import dev.redispatterns.consistency.history.History;
  * <ul>
  * <li>{@code overlap}: two critical sections of one lock overlap, and the earlier holder (the lower token)
  * was not told it lost the lease. (When it was told, the overlap is explained and its length measured: a
- * lease that ran out during a pause, Kleppmann's case, which fencing covers.)</li>
+ * lease that ran out during a pause, Kleppmann's case, which fencing covers. So is an overlap around a
+ * fault that loses Redis state, where the README documents that a grant can be lost.)</li>
  * <li>{@code fenced-live-holder}: the register refused a claim or write of a holder that was never told it
  * lost the lock — a higher token was accepted while it believed it held the lock (or tokens do not rise
  * with acquisitions).</li>
@@ -106,6 +107,11 @@ public final class LockChecker implements Checker {
 			result.count("refused writes of holders that never exited", 1);
 			return;
 		}
+		FaultWindow lost = history.stateLossDuring(event.time(), event.time(), GRACE);
+		if (lost != null) {
+			result.explained("fenced-after-lost-grant", lost, event.time(), event.time());
+			return;
+		}
 		result.anomaly("fenced-live-holder", event.key(), event.time(), "the register refused the " + event.kind()
 				+ " of token " + event.number() + " by " + event.process()
 				+ ", whose lock never told it the lease was lost", List.of(event.op()));
@@ -125,6 +131,13 @@ public final class LockChecker implements Checker {
 		}
 		if (earlierExit == null) {
 			result.explained("overlap-holder-never-exited", fault, start, end);
+			return;
+		}
+		FaultWindow lost = history.stateLossDuring(earlier.time(), later.time(), GRACE);
+		if (lost != null) {
+			// Redis lost the grant (failover, restart without persistence): two holders, documented; fencing
+			// protects the register.
+			result.explained("overlap-after-lost-grant", lost, start, end);
 			return;
 		}
 		result.anomaly("overlap", earlier.key(), start,

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.redispatterns.consistency.history.FaultWindow;
 import dev.redispatterns.consistency.history.History;
 import dev.redispatterns.consistency.history.Op;
 
@@ -14,7 +15,7 @@ import dev.redispatterns.consistency.history.Op;
  * {@code accepted} or {@code rejected}, {@code signout} revokes all sessions of a user on one instance.
  * Invariant ({@code accepted-after-signout}): once a sign-out-everywhere of a user has returned, no instance
  * accepts a session of that user whose login returned before the sign-out began. (Logins concurrent with
- * the sign-out may survive it.)
+ * the sign-out may survive it, and so may sessions whose revocation a fault that loses Redis state undid.)
  */
 public final class SessionChecker implements Checker {
 
@@ -58,6 +59,12 @@ public final class SessionChecker implements Checker {
 			}
 			for (Op signOut : signOuts.getOrDefault(request.key(), List.of())) {
 				if (login.complete() < signOut.invoke() && signOut.complete() < request.invoke()) {
+					FaultWindow lost = history.stateLossDuring(signOut.invoke(), request.invoke(), GRACE);
+					if (lost != null) {
+						// The revocation itself was lost with Redis state (failover): documented.
+						result.explained("accepted-after-lost-revocation", lost, signOut.complete(), request.complete());
+						break;
+					}
 					result.anomaly("accepted-after-signout", request.key(), request.invoke(),
 							"a session of " + request.key() + " signed in before a sign-out-everywhere was accepted "
 									+ String.format(java.util.Locale.ROOT, "%.1f ms", (request.invoke() - signOut.complete()) / 1e6)

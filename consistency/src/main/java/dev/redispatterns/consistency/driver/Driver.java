@@ -53,11 +53,8 @@ public final class Driver {
 
 	private final Options options;
 
-	/** Dead letters seen so far, by stream key, then {@code entry id @ generation}. */
+	/** Dead letters seen so far, by stream key, then entry id (time-based, so never reused after a restart). */
 	private final Map<String, Map<String, String>> deadLetterEntries = new java.util.concurrent.ConcurrentHashMap<>();
-
-	/** Incremented by every fault that may lose Redis state, so entry ids reused after it stay apart. */
-	private volatile int redisGeneration;
 
 	private Driver(Options options) {
 		this.options = options;
@@ -112,7 +109,6 @@ public final class Driver {
 	private RunResult runOnce(String topologyName, Path folder) {
 		RunClock clock = new RunClock();
 		this.deadLetterEntries.clear();
-		this.redisGeneration = 0;
 		int appCount = this.options.apps();
 		log("starting " + topologyName + " Redis");
 		ExecutorService background = Executors.newCachedThreadPool((task) -> {
@@ -246,9 +242,6 @@ public final class Driver {
 				break;
 			}
 			snapshotDeadLetters(topology);
-			if (fault.losesState()) {
-				this.redisGeneration++;
-			}
 			long start = clock.now();
 			Future<?> injection = background.submit(() -> {
 				fault.inject().run();
@@ -358,7 +351,7 @@ public final class Driver {
 					if ("payload".equals(String.valueOf(fields.get(i)))) {
 						Matcher matcher = MESSAGE.matcher(String.valueOf(fields.get(i + 1)));
 						if (matcher.find()) {
-							seen.put(id + "@" + this.redisGeneration, matcher.group());
+							seen.put(id, matcher.group());
 						}
 					}
 				}

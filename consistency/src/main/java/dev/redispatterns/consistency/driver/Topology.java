@@ -162,8 +162,15 @@ abstract class Topology implements AutoCloseable {
 				RedisServerProcess sentinel = this.redis.sentinels().get(0);
 				RespClient.call(sentinel.host(), sentinel.port(), "SENTINEL", "FAILOVER", RedisSentinelProcesses.MASTER_NAME);
 			}, () -> this.redis.awaitHealthy(Duration.ofSeconds(20))));
-			faults.add(new Fault("master SIGSTOP", "master", 2000, true, false, () -> this.redis.currentMaster().pause(),
-					() -> this.redis.currentMaster().resume()));
+			// Longer than down-after-milliseconds (1 s): the sentinels fail over, so writes may be lost.
+			RedisServerProcess[] paused = new RedisServerProcess[1];
+			faults.add(new Fault("master SIGSTOP", "master", 2000, true, true, () -> {
+				paused[0] = this.redis.currentMaster();
+				paused[0].pause();
+			}, () -> {
+				paused[0].resume();
+				this.redis.awaitHealthy(Duration.ofSeconds(20));
+			}));
 			faults.add(new Fault("CLIENT PAUSE ALL", "master", 2000, true, false,
 					() -> command("CLIENT", "PAUSE", "2000", "ALL"), () -> {
 					}));

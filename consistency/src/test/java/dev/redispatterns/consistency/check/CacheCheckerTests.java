@@ -107,4 +107,17 @@ class CacheCheckerTests {
 		assertThat(this.checker.check(h.history()).anomalies()).isEmpty();
 	}
 
+	@Test
+	void anUpdateLostInAFailoverIsExplained() {
+		Histories h = new Histories().fault("SENTINEL FAILOVER", 100, 200, true, true);
+		h.op("cache", "app1", "put", "c", 0, 5, "1");
+		h.event(2, "bump", "c", 1, "app1", 1, true);
+		h.op("cache", "app2", "put", "c", 10, 15, "2");
+		h.event(12, "bump", "c", 2, "app2", 2, true);
+		h.op("cache", "app3", "read", "c", 250, 251, "1");
+		CheckResult result = this.checker.check(h.history());
+		assertThat(result.anomalies()).isEmpty();
+		assertThat(result.explained()).extracting(Explained::kind).containsExactly("stale-after-state-loss");
+	}
+
 }

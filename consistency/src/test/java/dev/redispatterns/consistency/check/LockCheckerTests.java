@@ -80,4 +80,18 @@ class LockCheckerTests {
 		assertThat(this.checker.check(h.history()).anomalies("stale-write-accepted")).isEqualTo(2);
 	}
 
+	@Test
+	void twoHoldersAfterALostGrantAreExplained() {
+		// The README's failover case: the grant never reached the replica that took over.
+		Histories h = new Histories().fault("SENTINEL FAILOVER", 12, 14, true, true);
+		h.event(10, "claim", "L", 1, "app1", 1, true);
+		h.event(15, "claim", "L", 2, "app2", 2, true);
+		h.event(20, "write", "L", 1, "app1", 1, false);
+		h.event(25, "exit", "L", 1, "app1", 1, false).event(30, "exit", "L", 2, "app2", 2, false);
+		CheckResult result = this.checker.check(h.history());
+		assertThat(result.anomalies()).isEmpty();
+		assertThat(result.explained()).extracting(Explained::kind)
+			.containsExactlyInAnyOrder("overlap-after-lost-grant", "fenced-after-lost-grant");
+	}
+
 }

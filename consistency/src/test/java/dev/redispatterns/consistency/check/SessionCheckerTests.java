@@ -42,4 +42,15 @@ class SessionCheckerTests {
 		assertThat(this.checker.check(h.history()).anomalies()).isEmpty();
 	}
 
+	@Test
+	void aRevocationLostInAFailoverIsExplained() {
+		Histories h = new Histories().fault("master SIGSTOP", 26, 28, true, true);
+		h.op("session", "app1", "login", "ann", 0, 5, "S1");
+		h.op("session", "app3", "signout", "ann", 20, 25, "1");
+		h.op("session", "app2", "me", "ann", 30, 32, "accepted ann", "S1");
+		CheckResult result = this.checker.check(h.history());
+		assertThat(result.anomalies()).isEmpty();
+		assertThat(result.explained()).extracting(Explained::kind).containsExactly("accepted-after-lost-revocation");
+	}
+
 }
