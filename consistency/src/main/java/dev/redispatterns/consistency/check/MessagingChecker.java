@@ -19,8 +19,8 @@ import dev.redispatterns.consistency.history.Op;
  * first attempt only. Invariants:
  * <ul>
  * <li>{@code lost}: an accepted message (its publish returned) was neither handled nor dead-lettered —
- * explained only when a fault that loses Redis state (a restart without persistence) came after it was
- * accepted;</li>
+ * explained only when a fault that loses Redis state (a restart without persistence, a failover) came
+ * within {@link #PENDING_BOUND} after it was accepted;</li>
  * <li>{@code handled-again}: a message handled successfully twice without being marked a redelivery, or
  * redelivered (attempt &gt; 1) after a successful handling with no fault around (the documented re-run after
  * a reconnect is counted as explained);</li>
@@ -31,6 +31,12 @@ import dev.redispatterns.consistency.history.Op;
  * The counts reconcile: accepted = handled + dead-lettered + lost.
  */
 public final class MessagingChecker implements Checker {
+
+	/**
+	 * How long an accepted message may stay unhandled in normal operation (retries, reclaims, a frozen
+	 * consumer): a loss of Redis state later than this does not explain a message that was never handled.
+	 */
+	static final long PENDING_BOUND = 30_000_000_000L;
 
 	private final String kind;
 
@@ -78,7 +84,13 @@ public final class MessagingChecker implements Checker {
 			}
 			if (dead.containsKey(message)) {
 				deadCount += publish.ok() ? 1 : 0;
-				if (dead.get(message) > 1) {
+				if (dead.get(message) > 1
+						&& history.stateLossDuring(publish.invoke(), publish.complete() + PENDING_BOUND, 0) != null) {
+					result.explained("dead-lettered-again-after-lost-state",
+							history.stateLossDuring(publish.invoke(), publish.complete() + PENDING_BOUND, 0),
+							publish.invoke(), publish.complete());
+				}
+				else if (dead.get(message) > 1) {
 					result.anomaly("dead-letter", message, publish.complete(), "dead-lettered " + dead.get(message)
 							+ " times", List.of(publish.id()));
 				}
@@ -94,7 +106,7 @@ public final class MessagingChecker implements Checker {
 				}
 			}
 			if (publish.ok() && handlings.isEmpty() && !dead.containsKey(message)) {
-				FaultWindow fault = history.stateLossDuring(publish.invoke(), history.end(), 0);
+				FaultWindow fault = history.stateLossDuring(publish.invoke(), publish.complete() + PENDING_BOUND, 0);
 				if (fault != null) {
 					lostExplained++;
 					result.explained("lost-with-unpersisted-state", fault, publish.complete(), fault.start());
@@ -130,6 +142,13 @@ public final class MessagingChecker implements Checker {
 					+ entries.size() + " entries " + entries, List.of(publish.id()));
 		}
 		if (handlings.size() < 2) {
+			return;
+		}
+		FaultWindow lost = history.stateLossDuring(publish.invoke(), publish.complete() + PENDING_BOUND, 0);
+		if (lost != null) {
+			// Its acknowledgement may have been lost with Redis state (a failover): documented.
+			result.explained("rerun-after-lost-state", lost, publish.invoke(), publish.complete());
+			result.count("re-runs (explained)", handlings.size() - 1);
 			return;
 		}
 		long fresh = handlings.stream().filter((handling) -> handling.attempt() <= 1).count();

@@ -103,7 +103,7 @@ public final class Driver {
 		}
 		System.out.println("consistency: " + patterns.size() + " patterns, " + faults.size() + " faults, " + operations
 				+ " operations, " + anomalies + " anomalies");
-		return 0;
+		return (this.options.strict() && anomalies > 0) ? 1 : 0;
 	}
 
 	private RunResult runOnce(String topologyName, Path folder) {
@@ -134,7 +134,7 @@ public final class Driver {
 			Future<?> faults = background.submit(() -> runFaults(topology, schedule, clock, end, windows, background));
 			await(faults, loadMillis + 120_000, "fault schedule");
 			for (Future<?> worker : workers) {
-				await(worker, 30_000, "load worker");
+				await(worker, Math.max(0, (end - clock.now()) / 1_000_000L) + 30_000, "load worker");
 			}
 			log(recorder.size() + " operations; letting the listeners drain");
 			List<Op> ops = recorder.ops();
@@ -220,7 +220,8 @@ public final class Driver {
 		}
 		if (this.options.full()) {
 			List<Fault> repeated = new ArrayList<>();
-			for (int round = 0; round < 4; round++) {
+			// Rounds until the load ends (the schedule stops at the first fault that no longer fits).
+			for (int round = 0; round < 100; round++) {
 				List<Fault> copy = new ArrayList<>(faults);
 				if (round > 0) {
 					Collections.shuffle(copy, random);
@@ -389,12 +390,14 @@ public final class Driver {
 	}
 
 	/** Command-line options of {@code run.sh}. */
-	record Options(long seed, boolean selfCheck, boolean full, String topology, int apps, int durationSeconds, Path out) {
+	record Options(long seed, boolean selfCheck, boolean full, boolean strict, String topology, int apps,
+			int durationSeconds, Path out) {
 
 		static Options parse(String[] args) {
 			long seed = System.currentTimeMillis() % 100_000;
 			boolean selfCheck = false;
 			boolean full = false;
+			boolean strict = false;
 			String topology = "standalone";
 			int apps = 3;
 			Integer duration = null;
@@ -404,6 +407,7 @@ public final class Driver {
 					case "--seed" -> seed = Long.parseLong(args[++i]);
 					case "--self-check" -> selfCheck = true;
 					case "--full" -> full = true;
+					case "--strict" -> strict = true;
 					case "--topology" -> topology = args[++i];
 					case "--apps" -> apps = Integer.parseInt(args[++i]);
 					case "--duration" -> duration = Integer.parseInt(args[++i]);
@@ -414,8 +418,8 @@ public final class Driver {
 			if (apps < 3) {
 				throw new IllegalArgumentException("--apps must be at least 3");
 			}
-			int seconds = (duration != null) ? duration : (full ? 420 : 95);
-			return new Options(seed, selfCheck, full, topology, apps, seconds, out);
+			int seconds = (duration != null) ? duration : (full ? 300 : 95);
+			return new Options(seed, selfCheck, full, strict, topology, apps, seconds, out);
 		}
 
 	}

@@ -171,12 +171,25 @@ abstract class Topology implements AutoCloseable {
 				paused[0].resume();
 				this.redis.awaitHealthy(Duration.ofSeconds(20));
 			}));
-			faults.add(new Fault("CLIENT PAUSE ALL", "master", 2000, true, false,
-					() -> command("CLIENT", "PAUSE", "2000", "ALL"), () -> {
-					}));
+			// The sentinels' pings are paused too, for longer than down-after-milliseconds: they may fail over.
+			faults.add(new Fault("CLIENT PAUSE ALL", "master", 2000, true, true,
+					() -> command("CLIENT", "PAUSE", "2000", "ALL"), () -> this.redis.awaitHealthy(Duration.ofSeconds(20))));
 			faults.add(repeating("SCRIPT FLUSH", "master", 3000, 200, false, () -> command("SCRIPT", "FLUSH"), () -> {
 			}));
-			return faults;
+			return faults.stream().map(this::reportingMasterMoves).toList();
+		}
+
+		/** The same fault, logging whether the master moved (a failover happened) by the time it was healed. */
+		private Fault reportingMasterMoves(Fault fault) {
+			String[] before = new String[1];
+			return new Fault(fault.name(), fault.target(), fault.millis(), fault.redisSide(), fault.losesState(), () -> {
+				before[0] = this.redis.currentMasterAddress();
+				fault.inject().run();
+			}, () -> {
+				fault.heal().run();
+				String after = this.redis.currentMasterAddress();
+				Driver.log(fault.name() + ": master " + (after.equals(before[0]) ? "stayed " + after : "moved " + before[0] + " -> " + after));
+			});
 		}
 
 		@Override

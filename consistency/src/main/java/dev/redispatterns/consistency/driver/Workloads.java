@@ -46,11 +46,11 @@ final class Workloads {
 		int index = 0;
 		for (int i = 0; i < 3; i++) {
 			Random random = new Random(this.seed * 1000 + index++);
-			workers.add(() -> loop(end, 35, random, this::cacheOp));
+			workers.add(() -> loop(end, 40, random, this::cacheOp));
 		}
 		for (int i = 0; i < 3; i++) {
 			Random random = new Random(this.seed * 1000 + index++);
-			workers.add(() -> loop(end, 40, random, this::rateLimitOp));
+			workers.add(() -> loop(end, 45, random, this::rateLimitOp));
 		}
 		for (int i = 0; i < 3; i++) {
 			Random random = new Random(this.seed * 1000 + index++);

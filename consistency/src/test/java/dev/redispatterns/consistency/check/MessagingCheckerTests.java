@@ -50,6 +50,14 @@ class MessagingCheckerTests {
 	}
 
 	@Test
+	void aLossOfStateLongAfterTheMessageShouldHaveBeenHandledDoesNotExplainIt() {
+		Histories h = new Histories().fault("restart without AOF", 60_000, 61_000, true, true);
+		h.op("stream", "app1", "publish", "s1", 0, 1, "1-0");
+		assertThat(this.checker.check(history(h, List.of(), List.of())).anomalies()).extracting(Anomaly::kind)
+			.containsExactly("lost");
+	}
+
+	@Test
 	void aFailedPublishNeedNotArrive() {
 		Histories h = new Histories();
 		h.unknown("stream", "app1", "publish", "s1", 0);
