@@ -33,13 +33,25 @@ public final class CacheChecker implements Checker {
 
 	private final long minTtlNanos;
 
+	private final long timeoutNanos;
+
 	/**
 	 * @param ttlMillis the cache's time to live
 	 * @param jitterPercent the most the starter takes off each entry's TTL
+	 * @param timeoutMillis the cache's {@code timeout}: a slower operation may have fallen back
 	 */
-	public CacheChecker(long ttlMillis, int jitterPercent) {
+	public CacheChecker(long ttlMillis, int jitterPercent, long timeoutMillis) {
 		this.ttlNanos = ttlMillis * 1_000_000L;
 		this.minTtlNanos = this.ttlNanos * (100 - jitterPercent) / 100;
+		this.timeoutNanos = timeoutMillis * 1_000_000L;
+	}
+
+	/**
+	 * Whether the operation took long enough that the cache may have given up on Redis ({@code timeout}) and
+	 * fallen back as documented: the method ran (a load) or the write was skipped.
+	 */
+	private boolean mayHaveTimedOut(Op op) {
+		return op == null || !op.ok() || op.complete() - op.invoke() >= this.timeoutNanos;
 	}
 
 	@Override
@@ -75,7 +87,8 @@ public final class CacheChecker implements Checker {
 		}
 		reads.forEach((key, keyReads) -> staleReads(result, history, key, keyReads,
 				writes.getOrDefault(key, List.of()), versionWriter));
-		loads.forEach((key, keyLoads) -> extraLoads(result, history, key, keyLoads, writes.getOrDefault(key, List.of())));
+		loads.forEach((key, keyLoads) -> extraLoads(result, history, key, keyLoads, writes.getOrDefault(key, List.of()),
+				byId));
 		return result;
 	}
 
@@ -115,6 +128,12 @@ public final class CacheChecker implements Checker {
 				return;
 			}
 			FaultWindow fault = history.redisFaultDuring(update.invoke(), update.complete(), GRACE);
+			if (fault == null && mayHaveTimedOut(update) && end - update.complete() <= this.ttlNanos) {
+				// No scheduled fault, but the update waited longer than the cache timeout: skipped as documented.
+				result.explained("stale-after-slow-" + update.type(), null, update.complete(), end);
+				result.count("stale reads explained by a slow update", stale.size());
+				return;
+			}
 			if (fault != null && end - update.complete() <= this.ttlNanos) {
 				result.explained("stale-after-skipped-" + update.type(), fault, update.complete(), end);
 				result.count("stale reads explained by a fault", stale.size());
@@ -132,7 +151,8 @@ public final class CacheChecker implements Checker {
 		});
 	}
 
-	private void extraLoads(CheckResult result, History history, String key, List<Event> loads, List<Op> writes) {
+	private void extraLoads(CheckResult result, History history, String key, List<Event> loads, List<Op> writes,
+			Map<Long, Op> byId) {
 		for (int i = 1; i < loads.size(); i++) {
 			Event first = loads.get(i - 1);
 			Event second = loads.get(i);
@@ -147,6 +167,11 @@ public final class CacheChecker implements Checker {
 			FaultWindow fault = history.faultDuring(first.time(), second.time(), GRACE);
 			if (fault != null) {
 				result.explained("extra-load-under-fault", fault, first.time(), second.time());
+				continue;
+			}
+			if (mayHaveTimedOut(byId.get(first.op())) || mayHaveTimedOut(byId.get(second.op()))) {
+				// A read slower than the cache timeout runs the method (or its store is skipped): documented.
+				result.explained("extra-load-after-slow-read", null, first.time(), second.time());
 				continue;
 			}
 			result.anomaly("extra-load", key, second.time(), "loaded again " + String.format(Locale.ROOT, "%.1f ms",

@@ -52,12 +52,12 @@ public final class RateLimitChecker implements Checker {
 		for (Op op : history.ops(pattern())) {
 			result.count("decisions", 1);
 			if (op.ok() && isDegraded(op.value())) {
+				// Never counted as a grant; but the script may still have run after the client gave up.
 				result.count("degraded " + op.value(), 1);
 				result.explained("degraded-" + op.value().toLowerCase(java.util.Locale.ROOT),
 						history.faultDuring(op.invoke(), op.complete(), GRACE), op.invoke(), op.complete());
-				continue;
 			}
-			if (op.ok()) {
+			else if (op.ok()) {
 				result.count(op.value().toLowerCase(java.util.Locale.ROOT), 1);
 			}
 			byBucket.computeIfAbsent(op.type() + " " + op.key(), (k) -> new ArrayList<>()).add(op);
@@ -90,9 +90,12 @@ public final class RateLimitChecker implements Checker {
 		return op.ok() && op.value().equals("REJECTED");
 	}
 
-	/** Whether the operation's grant may have happened: allowed, or no answer. */
+	/**
+	 * Whether Redis may have granted a permit for the operation: allowed, no answer, or a degraded decision
+	 * (the client gave up waiting, the script may have run anyway).
+	 */
 	private static boolean mayHaveGranted(Op op) {
-		return allowed(op) || !op.ok();
+		return allowed(op) || !op.ok() || isDegraded(op.value());
 	}
 
 	private void fixedWindow(CheckResult result, History history, Policy policy, String bucket, List<Op> ops) {

@@ -47,6 +47,9 @@ public final class Driver {
 
 	static final long CACHE_TTL_MILLIS = 20_000;
 
+	/** {@code redis.patterns.cache.timeout} of the applications. */
+	static final long CACHE_TIMEOUT_MILLIS = 500;
+
 	private static final String STREAM_DEAD_LETTERS = "rp:msg:{stream:events}:dead-letter";
 
 	private static final String QUEUE_DEAD_LETTERS = "rp:msg:{queue:jobs}:dead-letter";
@@ -125,7 +128,8 @@ public final class Driver {
 			List<Fault> schedule = this.options.selfCheck() ? List.of() : schedule(topology, apps, random);
 			long loadMillis = this.options.selfCheck() ? 40_000 : this.options.durationSeconds() * 1000L;
 			long end = clock.now() + loadMillis * 1_000_000L;
-			log("load for " + loadMillis / 1000 + " s with " + schedule.size() + " faults, seed " + this.options.seed());
+			log("load for " + loadMillis / 1000 + " s, " + (this.options.full() ? "fault rounds until it ends"
+					: schedule.size() + " faults") + ", seed " + this.options.seed());
 			List<Future<?>> workers = new ArrayList<>();
 			for (Runnable worker : new Workloads(recorder, clock, apps, this.options.seed()).workers(end)) {
 				workers.add(background.submit(worker));
@@ -163,7 +167,7 @@ public final class Driver {
 	}
 
 	static List<Checker> checkers() {
-		return List.of(new LockChecker(), new RateLimitChecker(POLICIES), new CacheChecker(CACHE_TTL_MILLIS, 10),
+		return List.of(new LockChecker(), new RateLimitChecker(POLICIES), new CacheChecker(CACHE_TTL_MILLIS, 10, CACHE_TIMEOUT_MILLIS),
 				new MessagingChecker("stream"), new MessagingChecker("queue"), new SessionChecker());
 	}
 
@@ -182,6 +186,7 @@ public final class Driver {
 			properties.add("consistency.broken=" + this.options.selfCheck());
 			properties.add("consistency.clock-skew-ms=" + (i * 1000L / this.options.apps()));
 			properties.add("redis.patterns.cache.caches.items.ttl=" + CACHE_TTL_MILLIS + "ms");
+			properties.add("redis.patterns.cache.timeout=" + CACHE_TIMEOUT_MILLIS + "ms");
 			POLICIES.forEach((name, policy) -> {
 				String prefix = "redis.patterns.rate-limit.policies." + name + ".";
 				properties.add(prefix + "algorithm=" + policy.algorithm());

@@ -222,7 +222,13 @@ abstract class Topology implements AutoCloseable {
 		List<Fault> faults(Random random) {
 			List<Fault> faults = new ArrayList<>();
 			faults.add(new Fault("CLUSTER FAILOVER", "a master", 3000, true, false, () -> {
-				RedisServerProcess replica = this.redis.replicaProcesses().get(random.nextInt(3));
+				// A replica of the moment (an earlier failover swapped roles).
+				List<RedisServerProcess> masters = this.redis.currentMasters();
+				List<RedisServerProcess> replicas = Stream
+					.concat(this.redis.masterProcesses().stream(), this.redis.replicaProcesses().stream())
+					.filter((node) -> node.isRunning() && !masters.contains(node))
+					.toList();
+				RedisServerProcess replica = replicas.get(random.nextInt(replicas.size()));
 				RespClient.call(replica.host(), replica.port(), "CLUSTER", "FAILOVER");
 			}, () -> this.redis.awaitHealthy(Duration.ofSeconds(20))));
 			faults.add(new Fault("slot migration", "slots of the lock and rate-limit keys", 3000, true, false,

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class CacheCheckerTests {
 
-	private final CacheChecker checker = new CacheChecker(20_000, 10);
+	private final CacheChecker checker = new CacheChecker(20_000, 10, 500);
 
 	@Test
 	void readsAfterAnEvictSeeTheNewVersion() {
@@ -118,6 +118,29 @@ class CacheCheckerTests {
 		CheckResult result = this.checker.check(h.history());
 		assertThat(result.anomalies()).isEmpty();
 		assertThat(result.explained()).extracting(Explained::kind).containsExactly("stale-after-state-loss");
+	}
+
+	@Test
+	void anUpdateSlowerThanTheCacheTimeoutMayHaveBeenSkipped() {
+		Histories h = new Histories();
+		h.op("cache", "app2", "evict", "c", 50, 700, "1");
+		h.event(52, "bump", "c", 1, "app2", 1, true);
+		h.op("cache", "app3", "read", "c", 800, 801, "0");
+		CheckResult result = this.checker.check(h.history());
+		assertThat(result.anomalies()).isEmpty();
+		assertThat(result.explained()).extracting(Explained::kind).containsExactly("stale-after-slow-evict");
+	}
+
+	@Test
+	void aReadSlowerThanTheCacheTimeoutMayLoadAgain() {
+		Histories h = new Histories();
+		h.op("cache", "app1", "read", "c", 0, 5, "0");
+		h.event(2, "load", "c", 0, "app1", 1, true);
+		h.op("cache", "app2", "read", "c", 100, 700, "0");
+		h.event(650, "load", "c", 0, "app2", 2, true);
+		CheckResult result = this.checker.check(h.history());
+		assertThat(result.anomalies()).isEmpty();
+		assertThat(result.explained()).extracting(Explained::kind).containsExactly("extra-load-after-slow-read");
 	}
 
 }

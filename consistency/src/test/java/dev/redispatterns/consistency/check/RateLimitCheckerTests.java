@@ -110,4 +110,14 @@ class RateLimitCheckerTests {
 		assertThat(this.checker.check(h.history()).anomalies()).extracting(Anomaly::kind).containsExactly("over-limit");
 	}
 
+	@Test
+	void aDegradedDecisionMayStillHaveTakenAPermit() {
+		// The client gave up waiting (fail-open), but the script ran in Redis afterwards.
+		Histories h = new Histories();
+		h.op("ratelimit", "app1", "fw", "k", 100, 110, "ALLOWED");
+		h.op("ratelimit", "app2", "fw", "k", 105, 115, "ERROR_OPEN");
+		h.op("ratelimit", "app3", "fw", "k", 120, 130, "REJECTED");
+		assertThat(this.checker.check(h.history()).anomalies()).isEmpty();
+	}
+
 }
