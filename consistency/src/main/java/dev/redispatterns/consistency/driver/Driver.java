@@ -131,7 +131,7 @@ public final class Driver {
 			log("load for " + loadMillis / 1000 + " s, " + (this.options.full() ? "fault rounds until it ends"
 					: schedule.size() + " faults") + ", seed " + this.options.seed());
 			List<Future<?>> workers = new ArrayList<>();
-			for (Runnable worker : new Workloads(recorder, clock, apps, this.options.seed()).workers(end)) {
+			for (Runnable worker : new Workloads(recorder, clock, apps, this.options.seed(), !this.options.selfCheck()).workers(end)) {
 				workers.add(background.submit(worker));
 			}
 			List<FaultWindow> windows = Collections.synchronizedList(new ArrayList<>());

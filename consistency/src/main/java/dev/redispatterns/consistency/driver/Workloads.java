@@ -23,6 +23,12 @@ final class Workloads {
 
 	static final int USERS = 8;
 
+	static final int BURST_PUBLISHERS = 4;
+
+	static final int BURST_SIZE = 60;
+
+	static final long BURST_EVERY_SECONDS = 20;
+
 	private final Recorder recorder;
 
 	private final RunClock clock;
@@ -33,7 +39,14 @@ final class Workloads {
 
 	private final AtomicLong messages = new AtomicLong();
 
-	Workloads(Recorder recorder, RunClock clock, List<AppProcess> apps, long seed) {
+	private final boolean bursts;
+
+	/**
+	 * @param bursts whether to publish stream bursts (off in the self-check, so that only the broken trimming
+	 * can lose stream entries there)
+	 */
+	Workloads(Recorder recorder, RunClock clock, List<AppProcess> apps, long seed, boolean bursts) {
+		this.bursts = bursts;
 		this.recorder = recorder;
 		this.clock = clock;
 		this.apps = apps;
@@ -58,6 +71,10 @@ final class Workloads {
 		}
 		Random streams = new Random(this.seed * 1000 + index++);
 		workers.add(() -> loop(end, 12, streams, (random) -> publishOp(random, "stream")));
+		for (int i = 0; i < (this.bursts ? BURST_PUBLISHERS : 0); i++) {
+			Random bursts = new Random(this.seed * 1000 + index++);
+			workers.add(() -> bursts(end, bursts));
+		}
 		Random queues = new Random(this.seed * 1000 + index++);
 		workers.add(() -> loop(end, 12, queues, (random) -> publishOp(random, "queue")));
 		Random sessions = new Random(this.seed * 1000 + index);
@@ -79,6 +96,27 @@ final class Workloads {
 			else {
 				next = this.clock.now();
 			}
+		}
+	}
+
+	/**
+	 * Every {@link #BURST_EVERY_SECONDS} s, {@link #BURST_PUBLISHERS} threads publish {@link #BURST_SIZE}
+	 * stream messages each as fast as they can: faster than the listeners handle them, so the group falls
+	 * more entries behind than the stream's {@code max-length} and trimming must not drop what it has not
+	 * acknowledged.
+	 */
+	private void bursts(long end, Random random) {
+		long next = this.clock.now() + BURST_EVERY_SECONDS * 1_000_000_000L / 2;
+		while (this.clock.now() < end && !Thread.currentThread().isInterrupted()) {
+			long wait = next - this.clock.now();
+			if (wait > 0) {
+				AppProcess.sleep(Math.min(wait / 1_000_000, 1000));
+				continue;
+			}
+			for (int i = 0; i < BURST_SIZE && this.clock.now() < end; i++) {
+				publishOp(random, "stream");
+			}
+			next += BURST_EVERY_SECONDS * 1_000_000_000L;
 		}
 	}
 
