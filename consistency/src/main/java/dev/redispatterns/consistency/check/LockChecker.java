@@ -2,7 +2,6 @@ package dev.redispatterns.consistency.check;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +14,8 @@ import dev.redispatterns.consistency.history.History;
  * register with its token on entering its critical section, writes it, and reports on exit whether the lock
  * told it the lease was lost. Invariants:
  * <ul>
- * <li>{@code overlap}: two critical sections of one lock overlap, and the earlier holder (the lower token)
+ * <li>{@code overlap}: two critical sections of one lock surely overlap (one holder claimed the register
+ * between the other's claim and last write), and the earlier holder (the lower token)
  * was not told it lost the lease. (When it was told, the overlap is explained and its length measured: a
  * lease that ran out during a pause, Kleppmann's case, which fencing covers. So is an overlap around a
  * fault that loses Redis state, where the README documents that a grant can be lost.)</li>
@@ -42,19 +42,30 @@ public final class LockChecker implements Checker {
 				exits.put(event.op(), event);
 			}
 		}
-		Map<String, Map<Long, Event>> inside = new HashMap<>();
+		// A holder is surely inside its critical section from its claim to its last claim or write as the
+		// register saw them; its exit message may arrive later (a slow request), so it only carries the flag.
+		Map<Long, Long> lastActivity = new HashMap<>();
+		for (Event event : history.events()) {
+			if (event.kind().equals("claim") || event.kind().equals("write")) {
+				lastActivity.merge(event.op(), event.time(), Math::max);
+			}
+		}
+		Map<String, List<Event>> active = new HashMap<>();
 		Map<String, Long> lastClaim = new HashMap<>();
 		List<Event[]> overlaps = new ArrayList<>();
 		for (Event event : history.events()) {
 			switch (event.kind()) {
 				case "claim" -> {
 					result.count("critical sections", 1);
-					Map<Long, Event> holders = inside.computeIfAbsent(event.key(), (key) -> new LinkedHashMap<>());
-					for (Event other : holders.values()) {
-						boolean otherEarlier = other.number() < event.number();
-						overlaps.add(otherEarlier ? new Event[] { other, event } : new Event[] { event, other });
+					List<Event> holders = active.computeIfAbsent(event.key(), (key) -> new ArrayList<>());
+					holders.removeIf((other) -> lastActivity.get(other.op()) < event.time());
+					for (Event other : holders) {
+						if (lastActivity.get(other.op()) > event.time()) {
+							boolean otherEarlier = other.number() < event.number();
+							overlaps.add(otherEarlier ? new Event[] { other, event } : new Event[] { event, other });
+						}
 					}
-					holders.put(event.op(), event);
+					holders.add(event);
 					registerOrder(result, lastClaim, event);
 					refusedLiveHolder(result, history, exits, event);
 				}
@@ -67,18 +78,12 @@ public final class LockChecker implements Checker {
 					}
 					refusedLiveHolder(result, history, exits, event);
 				}
-				case "exit" -> {
-					Map<Long, Event> holders = inside.get(event.key());
-					if (holders != null) {
-						holders.remove(event.op());
-					}
-				}
 				default -> {
 				}
 			}
 		}
 		for (Event[] pair : overlaps) {
-			judgeOverlap(result, history, exits, pair[0], pair[1]);
+			judgeOverlap(result, history, exits, lastActivity, pair[0], pair[1]);
 		}
 		return result;
 	}
@@ -117,13 +122,11 @@ public final class LockChecker implements Checker {
 				+ ", whose lock never told it the lease was lost", List.of(event.op()));
 	}
 
-	private static void judgeOverlap(CheckResult result, History history, Map<Long, Event> exits, Event earlier,
-			Event later) {
+	private static void judgeOverlap(CheckResult result, History history, Map<Long, Event> exits,
+			Map<Long, Long> lastActivity, Event earlier, Event later) {
 		long start = Math.max(earlier.time(), later.time());
+		long end = Math.min(lastActivity.get(earlier.op()), lastActivity.get(later.op()));
 		Event earlierExit = exits.get(earlier.op());
-		Event laterExit = exits.get(later.op());
-		long end = Math.min((earlierExit != null) ? earlierExit.time() : history.end(),
-				(laterExit != null) ? laterExit.time() : history.end());
 		FaultWindow fault = history.faultDuring(start, end, GRACE);
 		if (earlierExit != null && earlierExit.accepted()) {
 			result.explained("overlap-after-lease-loss", fault, start, end);

@@ -48,6 +48,9 @@ public final class SessionChecker implements Checker {
 				}
 			}
 		}
+		// One finding per session and sign-out, however often the session was accepted afterwards.
+		Map<String, List<Op>> findings = new java.util.LinkedHashMap<>();
+		Map<String, Op[]> causes = new HashMap<>();
 		for (Op request : requests) {
 			if (!request.ok() || !request.value().startsWith("accepted")) {
 				continue;
@@ -65,15 +68,28 @@ public final class SessionChecker implements Checker {
 						result.explained("accepted-after-lost-revocation", lost, signOut.complete(), request.complete());
 						break;
 					}
-					result.anomaly("accepted-after-signout", request.key(), request.invoke(),
-							"a session of " + request.key() + " signed in before a sign-out-everywhere was accepted "
-									+ String.format(java.util.Locale.ROOT, "%.1f ms", (request.invoke() - signOut.complete()) / 1e6)
-									+ " after it returned",
-							List.of(login.id(), signOut.id(), request.id()));
+					String finding = login.id() + "/" + signOut.id();
+					findings.computeIfAbsent(finding, (k) -> new ArrayList<>()).add(request);
+					causes.putIfAbsent(finding, new Op[] { login, signOut });
 					break;
 				}
 			}
 		}
+		findings.forEach((finding, accepted) -> {
+			Op login = causes.get(finding)[0];
+			Op signOut = causes.get(finding)[1];
+			Op first = accepted.get(0);
+			Op last = accepted.get(accepted.size() - 1);
+			List<Long> ids = new ArrayList<>(List.of(login.id(), signOut.id()));
+			accepted.stream().limit(5).forEach((request) -> ids.add(request.id()));
+			result.anomaly("accepted-after-signout", first.key(), first.invoke(), "a session of " + first.key()
+					+ " signed in before a sign-out-everywhere (which answered " + signOut.value() + ") was accepted "
+					+ accepted.size() + " time(s), from "
+					+ String.format(java.util.Locale.ROOT, "%.1f ms to %.1f ms", (first.invoke() - signOut.complete()) / 1e6,
+							(last.invoke() - signOut.complete()) / 1e6)
+					+ " after it returned", ids);
+			result.count("requests accepted after sign-out", accepted.size());
+		});
 		return result;
 	}
 

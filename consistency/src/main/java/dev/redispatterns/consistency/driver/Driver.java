@@ -135,6 +135,7 @@ public final class Driver {
 				workers.add(background.submit(worker));
 			}
 			List<FaultWindow> windows = Collections.synchronizedList(new ArrayList<>());
+			topology.watch(clock);
 			Future<?> faults = background.submit(() -> runFaults(topology, schedule, clock, end, windows, background));
 			await(faults, loadMillis + 120_000, "fault schedule");
 			for (Future<?> worker : workers) {
@@ -143,6 +144,7 @@ public final class Driver {
 			log(recorder.size() + " operations; letting the listeners drain");
 			List<Op> ops = recorder.ops();
 			Drained drained = drain(recorder, apps, topology, ops, clock);
+			windows.addAll(topology.observedFaults());
 			History history = new History(ops, database.events(), List.copyOf(windows), drained.handled(),
 					drained.deadLetters(), clock.wallClockAtZero(), end);
 			List<CheckResult> results = checkers().stream().map((checker) -> checker.check(history)).toList();

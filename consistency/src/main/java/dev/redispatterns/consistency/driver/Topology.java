@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import dev.redispatterns.consistency.history.FaultWindow;
 import dev.redispatterns.test.FaultyProxy;
 import dev.redispatterns.test.RedisClusterProcesses;
 import dev.redispatterns.test.RedisSentinelProcesses;
@@ -32,6 +33,15 @@ abstract class Topology implements AutoCloseable {
 
 	/** The faults this set-up can inject, besides pausing application JVMs. */
 	abstract List<Fault> faults(Random random);
+
+	/** Starts watching for faults nobody injected directly (a Sentinel failover after a pause). */
+	void watch(RunClock clock) {
+	}
+
+	/** What {@link #watch} saw, as fault windows. */
+	List<FaultWindow> observedFaults() {
+		return List.of();
+	}
 
 	static Topology start(String name, int apps) {
 		return switch (name) {
@@ -139,6 +149,48 @@ abstract class Topology implements AutoCloseable {
 
 		private final RedisSentinelProcesses redis = RedisSentinelProcesses.start();
 
+		private final List<FaultWindow> moves = java.util.Collections.synchronizedList(new ArrayList<>());
+
+		private volatile boolean watching;
+
+		/**
+		 * Polls the sentinels every 250 ms and records every change of master as a fault that may lose state,
+		 * from the last poll that still named the old master to the first that named the new one: a pause of
+		 * the master can end in a failover seconds after the pause itself.
+		 */
+		@Override
+		void watch(RunClock clock) {
+			this.watching = true;
+			Thread watcher = new Thread(() -> {
+				String master = null;
+				long seen = clock.now();
+				while (this.watching) {
+					try {
+						String now = this.redis.currentMasterAddress();
+						long time = clock.now();
+						if (master != null && !master.equals(now)) {
+							this.moves.add(new FaultWindow("failover (master moved)", master + " -> " + now, seen, time, true,
+									true));
+							Driver.log("the sentinels moved the master " + master + " -> " + now);
+						}
+						master = now;
+						seen = time;
+					}
+					catch (RuntimeException ex) {
+						// a sentinel not answering: ask again
+					}
+					AppProcess.sleep(250);
+				}
+			}, "sentinel-watcher");
+			watcher.setDaemon(true);
+			watcher.start();
+		}
+
+		@Override
+		List<FaultWindow> observedFaults() {
+			return List.copyOf(this.moves);
+		}
+
 		@Override
 		String name() {
 			return "sentinel";
@@ -162,17 +214,18 @@ abstract class Topology implements AutoCloseable {
 				RedisServerProcess sentinel = this.redis.sentinels().get(0);
 				RespClient.call(sentinel.host(), sentinel.port(), "SENTINEL", "FAILOVER", RedisSentinelProcesses.MASTER_NAME);
 			}, () -> this.redis.awaitHealthy(Duration.ofSeconds(20))));
-			// Longer than down-after-milliseconds (1 s): the sentinels fail over, so writes may be lost.
+			// Longer than down-after-milliseconds (1 s): the sentinels may fail over (the watcher records it).
 			RedisServerProcess[] paused = new RedisServerProcess[1];
-			faults.add(new Fault("master SIGSTOP", "master", 2000, true, true, () -> {
+			faults.add(new Fault("master SIGSTOP", "master", 2000, true, false, () -> {
 				paused[0] = this.redis.currentMaster();
 				paused[0].pause();
 			}, () -> {
 				paused[0].resume();
 				this.redis.awaitHealthy(Duration.ofSeconds(20));
 			}));
-			// The sentinels' pings are paused too, for longer than down-after-milliseconds: they may fail over.
-			faults.add(new Fault("CLIENT PAUSE ALL", "master", 2000, true, true,
+			// The sentinels' pings are paused too, for longer than down-after-milliseconds: they may fail over
+			// (the watcher records it).
+			faults.add(new Fault("CLIENT PAUSE ALL", "master", 2000, true, false,
 					() -> command("CLIENT", "PAUSE", "2000", "ALL"), () -> this.redis.awaitHealthy(Duration.ofSeconds(20))));
 			faults.add(repeating("SCRIPT FLUSH", "master", 3000, 200, false, () -> command("SCRIPT", "FLUSH"), () -> {
 			}));
@@ -194,6 +247,7 @@ abstract class Topology implements AutoCloseable {
 
 		@Override
 		public void close() {
+			this.watching = false;
 			this.redis.close();
 		}
 
