@@ -47,6 +47,9 @@ public final class Driver {
 
 	static final long CACHE_TTL_MILLIS = 20_000;
 
+	/** Operations a short run has at least (the load is extended on a busy machine). */
+	static final int MIN_OPERATIONS = 20_000;
+
 	/** {@code redis.patterns.cache.timeout} of the applications. */
 	static final long CACHE_TIMEOUT_MILLIS = 500;
 
@@ -128,32 +131,35 @@ public final class Driver {
 			List<Fault> schedule = this.options.selfCheck() ? List.of() : schedule(topology, apps, random);
 			long loadMillis = this.options.selfCheck() ? 40_000 : this.options.durationSeconds() * 1000L;
 			long end = clock.now() + loadMillis * 1_000_000L;
+			java.util.concurrent.atomic.AtomicLong loadEnd = new java.util.concurrent.atomic.AtomicLong(end);
 			log("load for " + loadMillis / 1000 + " s, " + (this.options.full() ? "fault rounds until it ends"
 					: schedule.size() + " faults") + ", seed " + this.options.seed());
 			List<Future<?>> workers = new ArrayList<>();
-			for (Runnable worker : new Workloads(recorder, clock, apps, this.options.seed(), !this.options.selfCheck()).workers(end)) {
+			for (Runnable worker : new Workloads(recorder, clock, apps, this.options.seed(), !this.options.selfCheck()).workers(loadEnd)) {
 				workers.add(background.submit(worker));
 			}
 			List<FaultWindow> windows = Collections.synchronizedList(new ArrayList<>());
 			topology.watch(clock);
 			Future<?> faults = background.submit(() -> runFaults(topology, schedule, clock, end, windows, background));
 			await(faults, loadMillis + 120_000, "fault schedule");
+			extendUntilEnoughOperations(recorder, clock, loadEnd);
+			long loadEndTime = loadEnd.get();
 			for (Future<?> worker : workers) {
-				await(worker, Math.max(0, (end - clock.now()) / 1_000_000L) + 30_000, "load worker");
+				await(worker, Math.max(0, (loadEndTime - clock.now()) / 1_000_000L) + 30_000, "load worker");
 			}
 			log(recorder.size() + " operations; letting the listeners drain");
 			List<Op> ops = recorder.ops();
 			Drained drained = drain(recorder, apps, topology, ops, clock);
 			windows.addAll(topology.observedFaults());
 			History history = new History(ops, database.events(), List.copyOf(windows), drained.handled(),
-					drained.deadLetters(), clock.wallClockAtZero(), end);
+					drained.deadLetters(), clock.wallClockAtZero(), loadEndTime);
 			List<CheckResult> results = checkers().stream().map((checker) -> checker.check(history)).toList();
 			String replay = "consistency/run.sh --seed " + this.options.seed()
 					+ (topologyName.equals("standalone") ? "" : " --topology " + topologyName)
 					+ (this.options.selfCheck() ? " --self-check" : "");
 			String header = "# Consistency run, seed " + this.options.seed() + ", " + topologyName + ", "
 					+ (this.options.selfCheck() ? "self-check (broken implementations)" : "faults") + "\n\n" + appCount
-					+ " application JVMs, " + ops.size() + " operations over " + loadMillis / 1000 + " s; replay: `"
+					+ " application JVMs, " + ops.size() + " operations over " + (loadEndTime - end + loadMillis * 1_000_000L) / 1_000_000_000L + " s; replay: `"
 					+ replay + "`.\n\nFaults:\n\n" + windows.stream()
 						.map((w) -> "- " + Times.seconds(w.start()) + " .. " + Times.seconds(w.end()) + " " + w.name() + " ("
 								+ w.target() + ")")
@@ -165,6 +171,25 @@ public final class Driver {
 		finally {
 			apps.forEach(AppProcess::destroy);
 			background.shutdownNow();
+		}
+	}
+
+	/**
+	 * On a machine busier than planned the paced workers fall behind: the load (without faults) goes on in
+	 * 5 s steps, at most 45 s, until the run has {@link #MIN_OPERATIONS} operations (not in the self-check).
+	 */
+	private void extendUntilEnoughOperations(Recorder recorder, RunClock clock, java.util.concurrent.atomic.AtomicLong end) {
+		while (clock.now() < end.get()) {
+			AppProcess.sleep(Math.max(1, Math.min(1000, (end.get() - clock.now()) / 1_000_000L)));
+		}
+		if (this.options.selfCheck() || this.options.full()) {
+			return;
+		}
+		long limit = end.get() + 45_000_000_000L;
+		while (recorder.size() < MIN_OPERATIONS && end.get() < limit) {
+			log(recorder.size() + " operations so far; load extended by 5 s");
+			end.addAndGet(5_000_000_000L);
+			AppProcess.sleep(5000);
 		}
 	}
 

@@ -53,8 +53,8 @@ final class Workloads {
 		this.seed = seed;
 	}
 
-	/** The worker loops, each running until {@code end} (driver time). */
-	List<Runnable> workers(long end) {
+	/** The worker loops, each running until {@code end} (driver time, which the driver may extend). */
+	List<Runnable> workers(java.util.concurrent.atomic.AtomicLong end) {
 		List<Runnable> workers = new ArrayList<>();
 		int index = 0;
 		for (int i = 0; i < 3; i++) {
@@ -83,10 +83,11 @@ final class Workloads {
 		return workers;
 	}
 
-	private void loop(long end, int perSecond, Random random, java.util.function.Consumer<Random> op) {
+	private void loop(java.util.concurrent.atomic.AtomicLong end, int perSecond, Random random,
+			java.util.function.Consumer<Random> op) {
 		long interval = (perSecond > 0) ? 1_000_000_000L / perSecond : 0;
 		long next = this.clock.now();
-		while (this.clock.now() < end && !Thread.currentThread().isInterrupted()) {
+		while (this.clock.now() < end.get() && !Thread.currentThread().isInterrupted()) {
 			op.accept(random);
 			next += interval;
 			long wait = next - this.clock.now();
@@ -105,15 +106,15 @@ final class Workloads {
 	 * more entries behind than the stream's {@code max-length} and trimming must not drop what it has not
 	 * acknowledged.
 	 */
-	private void bursts(long end, Random random) {
+	private void bursts(java.util.concurrent.atomic.AtomicLong end, Random random) {
 		long next = this.clock.now() + BURST_EVERY_SECONDS * 1_000_000_000L / 2;
-		while (this.clock.now() < end && !Thread.currentThread().isInterrupted()) {
+		while (this.clock.now() < end.get() && !Thread.currentThread().isInterrupted()) {
 			long wait = next - this.clock.now();
 			if (wait > 0) {
 				AppProcess.sleep(Math.min(wait / 1_000_000, 1000));
 				continue;
 			}
-			for (int i = 0; i < BURST_SIZE && this.clock.now() < end; i++) {
+			for (int i = 0; i < BURST_SIZE && this.clock.now() < end.get(); i++) {
 				publishOp(random, "stream");
 			}
 			next += BURST_EVERY_SECONDS * 1_000_000_000L;
