@@ -157,7 +157,8 @@ public final class RateLimitChecker implements Checker {
 				if (span + CLOCK_SLACK < window) {
 					FaultWindow fault = history.stateLossDuring(first.invoke(), earliest.peek().complete(), GRACE);
 					if (fault != null) {
-						result.explained("over-limit-after-state-loss", fault, first.invoke(), earliest.peek().complete());
+						result.explained("over-limit-after-state-loss", fault, Math.max(first.invoke(), fault.start()),
+								Math.min(earliest.peek().complete(), fault.end() + GRACE));
 					}
 					else {
 						result.anomaly("over-limit", bucket, first.invoke(), k + " grants within "
@@ -203,7 +204,9 @@ public final class RateLimitChecker implements Checker {
 				if (count > bound + 1e-9) {
 					FaultWindow fault = history.stateLossDuring(first.invoke(), last.complete(), GRACE);
 					if (fault != null) {
-						result.explained("over-limit-after-state-loss", fault, first.invoke(), last.complete());
+						// The window reported is the fault's (plus grace) within the span, not the whole span.
+						result.explained("over-limit-after-state-loss", fault, Math.max(first.invoke(), fault.start()),
+								Math.min(last.complete(), fault.end() + GRACE));
 						return;
 					}
 					result.anomaly("over-limit", bucket, first.invoke(), count + " grants within "
