@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import io.lettuce.core.ScriptOutputType;
@@ -56,6 +57,9 @@ final class RedisLockHandle implements LockHandle {
 	private volatile long leaseDeadline;
 
 	private final AtomicInteger state = new AtomicInteger(HELD);
+
+	/** Non-fair mode: the local hand-off gate this handle holds; taken by the release or the loss. */
+	private final AtomicReference<LocalHandOffs.@Nullable Gate> gate = new AtomicReference<>();
 
 	/** Renewals Redis confirmed; written by the watchdog's single thread only. */
 	private volatile int renewals;
@@ -134,10 +138,22 @@ final class RedisLockHandle implements LockHandle {
 		return this.state.get() == HELD && System.nanoTime() - this.leaseDeadline < 0;
 	}
 
+	void gate(LocalHandOffs.Gate gate) {
+		this.gate.set(gate);
+	}
+
+	private LocalHandOffs.@Nullable Gate takeGate() {
+		return (this.gate.get() != null) ? this.gate.getAndSet(null) : null;
+	}
+
 	@Override
 	public boolean unlock() {
 		if (!toReleased()) {
 			return false;
+		}
+		LocalHandOffs.Gate local = takeGate();
+		if (local != null) {
+			return this.manager.releaseNonFair(this, local).join();
 		}
 		try {
 			Long reply = this.manager.scripts().call(this.target.release, ScriptOutputType.INTEGER,
@@ -155,6 +171,15 @@ final class RedisLockHandle implements LockHandle {
 		if (!toReleased()) {
 			return CompletableFuture.completedFuture(false);
 		}
+		LocalHandOffs.Gate local = takeGate();
+		if (local != null) {
+			return this.manager.releaseNonFair(this, local);
+		}
+		return releaseInRedis();
+	}
+
+	/** The release script, asynchronously; never completes exceptionally. */
+	CompletableFuture<Boolean> releaseInRedis() {
 		try {
 			return this.manager.scripts()
 				.<Long>execute(this.target.release, ScriptOutputType.INTEGER, this.target.releaseKeys,
@@ -192,6 +217,13 @@ final class RedisLockHandle implements LockHandle {
 		catch (RuntimeException ex) {
 			releaseFailed(ex);
 			return false;
+		}
+		finally {
+			// the lock stays taken until its lease runs out: this instance's next waiter waits in Redis
+			LocalHandOffs.Gate local = takeGate();
+			if (local != null) {
+				this.manager.leave(local);
+			}
 		}
 	}
 
@@ -234,7 +266,7 @@ final class RedisLockHandle implements LockHandle {
 		}
 	}
 
-	private void releaseFailed(Throwable failure) {
+	void releaseFailed(Throwable failure) {
 		logger.warn("Could not release lock '" + this.target.name + "'; its lease will run out by itself: "
 				+ failure.getMessage());
 		this.manager.listener().releaseFailed(this.metricName, this.target.type, failure);
@@ -330,6 +362,10 @@ final class RedisLockHandle implements LockHandle {
 		}
 		cancelRenewal();
 		this.manager.forget(this);
+		LocalHandOffs.Gate local = takeGate();
+		if (local != null) {
+			this.manager.leave(local);
+		}
 		logger.warn("Lock '" + this.target.name + "' (" + this.target.type.id() + ") was lost: " + why);
 		this.manager.listener().lost(this.metricName, this.target.type);
 		Thread thread = this.boundThread;
