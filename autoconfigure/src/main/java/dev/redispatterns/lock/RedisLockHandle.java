@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Consumer;
 
 import io.lettuce.core.ScriptOutputType;
@@ -59,7 +59,10 @@ final class RedisLockHandle implements LockHandle {
 	private final AtomicInteger state = new AtomicInteger(HELD);
 
 	/** Non-fair mode: the local hand-off gate this handle holds; taken by the release or the loss. */
-	private final AtomicReference<LocalHandOffs.@Nullable Gate> gate = new AtomicReference<>();
+	private volatile LocalHandOffs.@Nullable Gate gate;
+
+	private static final AtomicReferenceFieldUpdater<RedisLockHandle, LocalHandOffs.Gate> GATE = AtomicReferenceFieldUpdater
+		.newUpdater(RedisLockHandle.class, LocalHandOffs.Gate.class, "gate");
 
 	/** Renewals Redis confirmed; written by the watchdog's single thread only. */
 	private volatile int renewals;
@@ -67,7 +70,8 @@ final class RedisLockHandle implements LockHandle {
 	/** When the watchdog renews next ({@link System#nanoTime()}); {@link Long#MAX_VALUE} while one is in flight. */
 	private volatile long nextRenewal = Long.MAX_VALUE;
 
-	private final List<Consumer<LockHandle>> lostListeners = new CopyOnWriteArrayList<>();
+	/** Created by the first {@link #onLost} call: most handles never get a listener. */
+	private volatile @Nullable List<Consumer<LockHandle>> lostListeners;
 
 	/** The thread running the guarded method, interrupted on loss when so configured. */
 	private volatile @Nullable Thread boundThread;
@@ -139,11 +143,11 @@ final class RedisLockHandle implements LockHandle {
 	}
 
 	void gate(LocalHandOffs.Gate gate) {
-		this.gate.set(gate);
+		this.gate = gate;
 	}
 
 	private LocalHandOffs.@Nullable Gate takeGate() {
-		return (this.gate.get() != null) ? this.gate.getAndSet(null) : null;
+		return (this.gate != null) ? GATE.getAndSet(this, null) : null;
 	}
 
 	@Override
@@ -229,10 +233,25 @@ final class RedisLockHandle implements LockHandle {
 
 	@Override
 	public void onLost(Consumer<LockHandle> listener) {
-		this.lostListeners.add(listener);
-		if (this.state.get() == LOST && this.lostListeners.remove(listener)) {
+		List<Consumer<LockHandle>> listeners = lostListeners();
+		listeners.add(listener);
+		if (this.state.get() == LOST && listeners.remove(listener)) {
 			notifyLost(listener);
 		}
+	}
+
+	private List<Consumer<LockHandle>> lostListeners() {
+		List<Consumer<LockHandle>> listeners = this.lostListeners;
+		if (listeners == null) {
+			synchronized (this) {
+				listeners = this.lostListeners;
+				if (listeners == null) {
+					listeners = new CopyOnWriteArrayList<>();
+					this.lostListeners = listeners;
+				}
+			}
+		}
+		return listeners;
 	}
 
 	@Override
@@ -372,9 +391,12 @@ final class RedisLockHandle implements LockHandle {
 		if (thread != null && this.manager.interruptOnLoss()) {
 			thread.interrupt();
 		}
-		for (Consumer<LockHandle> listener : this.lostListeners) {
-			if (this.lostListeners.remove(listener)) {
-				notifyLost(listener);
+		List<Consumer<LockHandle>> listeners = this.lostListeners;
+		if (listeners != null) {
+			for (Consumer<LockHandle> listener : listeners) {
+				if (listeners.remove(listener)) {
+					notifyLost(listener);
+				}
 			}
 		}
 	}
