@@ -47,7 +47,9 @@ if not flagged(last) then
   if registration > 0 then
     restore_counter(true)
     enqueue(token, lease, registration, time)
-    keep_alive(KEYS[2], registration)
+    if tonumber(ttl) < registration then
+      keep_alive(KEYS[2], registration)
+    end
     if not flagged(current) then
       redis.call('SET', KEYS[1], current .. QUEUED, 'KEEPTTL')
     end
@@ -82,7 +84,17 @@ if not current then
 end
 if registration > 0 then
   enqueue(token, lease, registration, time)
-  mark_queued(ttl, registration)
+  if current then
+    -- the counter kept its flag above; only the holder's value may lack it
+    if not flagged(current) then
+      redis.call('SET', KEYS[1], current .. QUEUED, 'KEEPTTL')
+    end
+    if tonumber(ttl) < registration then
+      keep_alive(KEYS[2], registration)
+    end
+  else
+    mark_queued(ttl, registration)
+  end
 elseif registration < 0 then
   leave(token)
 end
