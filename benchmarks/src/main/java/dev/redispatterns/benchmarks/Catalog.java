@@ -197,6 +197,8 @@ public final class Catalog {
 					(context) -> LockedCall.of(new SpringIntegrationLockSubject(context)), null),
 			Implementation.starter("engine", "this starter's `LockManager` (watchdog lease, fair)",
 					(context) -> LockedCall.of(new StarterLock(context, null, true)), null, null),
+			Implementation.starter("engine-non-fair", "this starter's `LockManager` (watchdog lease, non-fair)",
+					(context) -> LockedCall.of(new StarterLock(context, null, false)), null, null),
 			Implementation.starter("annotated", "this starter, `@DistributedLock` method (defaults: fair, watchdog)",
 					(context) -> new AnnotatedLock(context, true), null,
 					"`@DistributedLock(key = \"#name\")` on a bean method in a Boot application (Actuator, Micrometer "
@@ -261,7 +263,7 @@ public final class Catalog {
 					10_000, 16, publicRateLimiters(List.of(RateLimitAlgorithm.TOKEN_BUCKET))),
 			new PublicLockWorkload("e2e-lock-cycle",
 					"Public path: `@DistributedLock` acquire + release (default lease), 16 threads", 16, 1, false,
-					PUBLIC_LOCKS.stream().filter((i) -> !i.id().equals("annotated-non-fair")).toList()),
+					PUBLIC_LOCKS.stream().filter((i) -> !i.id().endsWith("non-fair")).toList()),
 			new PublicLockWorkload("e2e-lock-handoff-4jvm", "Public path: lock hand-off, one key, 16 threads over 4 JVMs",
 					16, 4, true, PUBLIC_LOCKS),
 			new CacheHitWorkload("e2e-cache-hit", "Public path: cache hit through `CacheManager` / `@Cacheable`, 1,000 keys, 16 threads",
