@@ -14,19 +14,25 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.context.expression.BeanFactoryResolver;
 import org.springframework.context.expression.MapAccessor;
-import org.springframework.context.expression.MethodBasedEvaluationContext;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.core.convert.TypeDescriptor;
 import org.springframework.expression.AccessException;
 import org.springframework.expression.BeanResolver;
+import org.springframework.expression.ConstructorResolver;
 import org.springframework.expression.EvaluationContext;
 import org.springframework.expression.EvaluationException;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ExpressionParser;
 import org.springframework.expression.MethodExecutor;
 import org.springframework.expression.MethodResolver;
+import org.springframework.expression.OperatorOverloader;
 import org.springframework.expression.ParseException;
+import org.springframework.expression.PropertyAccessor;
+import org.springframework.expression.TypeComparator;
+import org.springframework.expression.TypeConverter;
+import org.springframework.expression.TypeLocator;
+import org.springframework.expression.TypedValue;
 import org.springframework.expression.spel.SpelEvaluationException;
 import org.springframework.expression.spel.SpelMessage;
 import org.springframework.expression.spel.SpelNode;
@@ -35,6 +41,9 @@ import org.springframework.expression.spel.standard.SpelExpression;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.expression.spel.support.DataBindingMethodResolver;
 import org.springframework.expression.spel.support.DataBindingPropertyAccessor;
+import org.springframework.expression.spel.support.StandardOperatorOverloader;
+import org.springframework.expression.spel.support.StandardTypeComparator;
+import org.springframework.expression.spel.support.StandardTypeConverter;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -58,6 +67,26 @@ public final class KeyExpressionEvaluator {
 
 	private static final MethodResolver METHODS = new NoReflectionMethodResolver(
 			DataBindingMethodResolver.forInstanceMethodInvocation());
+
+	// Shared by every evaluation: the resolvers and accessors are thread-safe, and the property accessor
+	// keeps its reflective look-ups cached across calls instead of redoing them for each one.
+	private static final List<MethodResolver> METHOD_RESOLVERS = List.of(METHODS);
+
+	private static final List<PropertyAccessor> PROPERTY_ACCESSORS = List.of(new MapAccessor(false),
+			DataBindingPropertyAccessor.forReadOnlyAccess());
+
+	private static final TypeLocator NO_TYPES = (typeName) -> {
+		throw new SpelEvaluationException(SpelMessage.TYPE_NOT_FOUND, typeName);
+	};
+
+	private static final TypeConverter TYPE_CONVERTER = new StandardTypeConverter();
+
+	private static final TypeComparator TYPE_COMPARATOR = new StandardTypeComparator();
+
+	private static final OperatorOverloader OPERATORS = new StandardOperatorOverloader();
+
+	/** Parameter names per method, discovered once (reflection) rather than on every call. */
+	private final Map<Method, String[]> parameterNames = new ConcurrentHashMap<>();
 
 	private final ExpressionParser parser = new SpelExpressionParser();
 
@@ -125,17 +154,9 @@ public final class KeyExpressionEvaluator {
 	public @Nullable String evaluateNullable(String annotation, String expression, Method method,
 			@Nullable Object[] args, @Nullable Object target, Class<?> targetClass) {
 		Expression parsed = parse(annotation, expression, method);
-		MethodBasedEvaluationContext context = new MethodBasedEvaluationContext(
-				new KeyExpressionRoot(method, args, target, targetClass), method, args, PARAMETER_NAMES);
-		context.setTypeLocator((typeName) -> {
-			throw new SpelEvaluationException(SpelMessage.TYPE_NOT_FOUND, typeName);
-		});
-		context.setConstructorResolvers(List.of());
-		context.setMethodResolvers(List.of(METHODS));
-		context.setPropertyAccessors(List.of(new MapAccessor(false), DataBindingPropertyAccessor.forReadOnlyAccess()));
-		if (this.beanResolver != null) {
-			context.setBeanResolver(this.beanResolver);
-		}
+		KeyEvaluationContext context = new KeyEvaluationContext(
+				new KeyExpressionRoot(method, args, target, targetClass), parameterNames(method), args,
+				this.beanResolver);
 		Object value;
 		try {
 			value = parsed.getValue(context);
@@ -146,6 +167,18 @@ public final class KeyExpressionEvaluator {
 		}
 		return (value != null) ? value.toString() : null;
 	}
+
+	private String @Nullable [] parameterNames(Method method) {
+		String[] names = this.parameterNames.get(method);
+		if (names == null) {
+			String[] discovered = PARAMETER_NAMES.getParameterNames(method);
+			names = (discovered != null) ? discovered : NO_NAMES;
+			this.parameterNames.putIfAbsent(method, names);
+		}
+		return (names != NO_NAMES) ? names : null;
+	}
+
+	private static final String[] NO_NAMES = new String[0];
 
 	private Expression parse(String annotation, String expression, Method method) {
 		Expression parsed = this.expressions.get(expression);
@@ -228,6 +261,120 @@ public final class KeyExpressionEvaluator {
 				return null;
 			}
 			return this.delegate.resolve(context, target, name, argumentTypes);
+		}
+
+	}
+
+	/**
+	 * The restricted context of one evaluation, cheap to create: the same variables as Spring's
+	 * {@code MethodBasedEvaluationContext} (arguments by name, {@code #p0}, {@code #a0}) looked up in the
+	 * call's arguments instead of copied into a map, and shared resolvers, accessors and converters.
+	 */
+	private static final class KeyEvaluationContext implements EvaluationContext {
+
+		private final TypedValue root;
+
+		private final String @Nullable [] names;
+
+		private final @Nullable Object[] args;
+
+		private final @Nullable BeanResolver beanResolver;
+
+		private @Nullable Map<String, @Nullable Object> variables;
+
+		KeyEvaluationContext(KeyExpressionRoot root, String @Nullable [] names, @Nullable Object[] args,
+				@Nullable BeanResolver beanResolver) {
+			this.root = new TypedValue(root);
+			this.names = names;
+			this.args = args;
+			this.beanResolver = beanResolver;
+		}
+
+		@Override
+		public TypedValue getRootObject() {
+			return this.root;
+		}
+
+		@Override
+		public List<PropertyAccessor> getPropertyAccessors() {
+			return PROPERTY_ACCESSORS;
+		}
+
+		@Override
+		public List<ConstructorResolver> getConstructorResolvers() {
+			return List.of();
+		}
+
+		@Override
+		public List<MethodResolver> getMethodResolvers() {
+			return METHOD_RESOLVERS;
+		}
+
+		@Override
+		public @Nullable BeanResolver getBeanResolver() {
+			return this.beanResolver;
+		}
+
+		@Override
+		public TypeLocator getTypeLocator() {
+			return NO_TYPES;
+		}
+
+		@Override
+		public TypeConverter getTypeConverter() {
+			return TYPE_CONVERTER;
+		}
+
+		@Override
+		public TypeComparator getTypeComparator() {
+			return TYPE_COMPARATOR;
+		}
+
+		@Override
+		public OperatorOverloader getOperatorOverloader() {
+			return OPERATORS;
+		}
+
+		@Override
+		public void setVariable(String name, @Nullable Object value) {
+			if (this.variables == null) {
+				this.variables = new java.util.HashMap<>();
+			}
+			this.variables.put(name, value);
+		}
+
+		@Override
+		public @Nullable Object lookupVariable(String name) {
+			if (this.variables != null && this.variables.containsKey(name)) {
+				return this.variables.get(name);
+			}
+			if (this.names != null) {
+				for (int i = 0; i < this.names.length && i < this.args.length; i++) {
+					if (name.equals(this.names[i])) {
+						return this.args[i];
+					}
+				}
+			}
+			if (name.length() > 1 && (name.charAt(0) == 'p' || name.charAt(0) == 'a')) {
+				int index = argumentIndex(name);
+				if (index >= 0 && index < this.args.length) {
+					return this.args[index];
+				}
+			}
+			return null;
+		}
+
+		/** The index of {@code p0}, {@code a12}, ..., or -1. */
+		private static int argumentIndex(String name) {
+			int index = 0;
+			for (int i = 1; i < name.length(); i++) {
+				char digit = name.charAt(i);
+				if (digit < '0' || digit > '9' || index > 10_000) {
+					return -1;
+				}
+				index = index * 10 + (digit - '0');
+			}
+			return index;
 		}
 
 	}

@@ -112,8 +112,8 @@ final class DistributedLockOperationSource {
 		if (holdAtLeast != null && (holdAtLeast.isNegative() || holdAtLeast.isZero())) {
 			holdAtLeast = null;
 		}
-		return new DistributedLockOperation(method, key, fixedName, new LockOptions(waitTime, leaseTime, name), skip,
-				holdAtLeast, kind);
+		return new DistributedLockOperation(method, key, fixedName,
+				new LockOptions(waitTime, leaseTime, name, policy.fairness()), skip, holdAtLeast, kind);
 	}
 
 	private static Kind kind(Method method) {

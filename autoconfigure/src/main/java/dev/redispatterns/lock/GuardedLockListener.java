@@ -25,14 +25,29 @@ final class GuardedLockListener implements LockListener {
 				: new GuardedLockListener(List.of(listener));
 	}
 
+	// one loop per event rather than a shared loop over a lambda: no capturing lambda allocated per event
 	@Override
 	public void acquisition(String name, LockType type, Outcome outcome, long waitNanos) {
-		each((listener) -> listener.acquisition(name, type, outcome, waitNanos));
+		for (LockListener listener : this.listeners) {
+			try {
+				listener.acquisition(name, type, outcome, waitNanos);
+			}
+			catch (RuntimeException ex) {
+				failed(listener, ex);
+			}
+		}
 	}
 
 	@Override
 	public void released(String name, LockType type, long heldNanos) {
-		each((listener) -> listener.released(name, type, heldNanos));
+		for (LockListener listener : this.listeners) {
+			try {
+				listener.released(name, type, heldNanos);
+			}
+			catch (RuntimeException ex) {
+				failed(listener, ex);
+			}
+		}
 	}
 
 	@Override
@@ -55,13 +70,17 @@ final class GuardedLockListener implements LockListener {
 		each((listener) -> listener.lost(name, type));
 	}
 
+	private static void failed(LockListener listener, RuntimeException ex) {
+		logger.warn("Lock listener " + listener + " failed", ex);
+	}
+
 	private void each(Consumer<LockListener> call) {
 		for (LockListener listener : this.listeners) {
 			try {
 				call.accept(listener);
 			}
 			catch (RuntimeException ex) {
-				logger.warn("Lock listener " + listener + " failed", ex);
+				failed(listener, ex);
 			}
 		}
 	}

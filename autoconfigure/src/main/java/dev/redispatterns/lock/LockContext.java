@@ -54,12 +54,8 @@ public final class LockContext {
 
 	static void pop() {
 		Frame frame = FRAMES.get();
-		if (frame == null || frame.parent == null) {
-			FRAMES.remove();
-		}
-		else {
-			FRAMES.set(frame.parent);
-		}
+		// set(null), not remove(): removing made every next call's get() insert the thread's entry again
+		FRAMES.set((frame != null) ? frame.parent : null);
 	}
 
 	private record Frame(LockHandle handle, @Nullable Frame parent) {

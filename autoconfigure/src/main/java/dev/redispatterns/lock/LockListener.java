@@ -25,8 +25,11 @@ public interface LockListener {
 
 		ACQUIRED, TIMEOUT, UNAVAILABLE, REPLICAS, INTERRUPTED;
 
+		// computed once: id() is asked on every acquisition by metrics and observations
+		private final String id = name().toLowerCase(java.util.Locale.ROOT);
+
 		public String id() {
-			return name().toLowerCase(java.util.Locale.ROOT);
+			return this.id;
 		}
 
 	}

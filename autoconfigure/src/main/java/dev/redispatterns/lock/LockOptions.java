@@ -14,15 +14,41 @@ import org.jspecify.annotations.Nullable;
  * long as the handle is held
  * @param metricName bounded name for metrics (a lock "kind" such as {@code checkout}), never an evaluated
  * key such as {@code order:4711}
+ * @param fairness how an exclusive lock is handed over when released; {@link Fairness#DEFAULT} follows
+ * {@link LockSettings#fair()}
  */
-public record LockOptions(Duration waitTime, @Nullable Duration leaseTime, String metricName) {
+public record LockOptions(Duration waitTime, @Nullable Duration leaseTime, String metricName, Fairness fairness) {
 
 	/** Metric name of acquisitions that did not name one. */
 	public static final String UNNAMED = "unnamed";
 
+	/** How a released exclusive lock reaches the next holder. */
+	public enum Fairness {
+
+		/** As the lock manager is configured ({@code redis.patterns.lock.fair}). */
+		DEFAULT,
+
+		/** In arrival order across all instances. */
+		FAIR,
+
+		/**
+		 * A waiter of the releasing instance first, in one round trip ({@link LockSettings#LOCAL_HAND_OFFS}
+		 * times in a row at most while other instances' waiters are queued); faster under contention from
+		 * several threads of each instance, but not in arrival order.
+		 */
+		NON_FAIR
+
+	}
+
+	/** Options that follow the manager's fairness. */
+	public LockOptions(Duration waitTime, @Nullable Duration leaseTime, String metricName) {
+		this(waitTime, leaseTime, metricName, Fairness.DEFAULT);
+	}
+
 	public LockOptions {
 		Objects.requireNonNull(waitTime, "waitTime");
 		Objects.requireNonNull(metricName, "metricName");
+		Objects.requireNonNull(fairness, "fairness");
 		if (waitTime.isNegative()) {
 			throw new IllegalArgumentException("waitTime must not be negative: " + waitTime);
 		}
@@ -41,16 +67,20 @@ public record LockOptions(Duration waitTime, @Nullable Duration leaseTime, Strin
 	}
 
 	public LockOptions withWaitTime(Duration waitTime) {
-		return new LockOptions(waitTime, this.leaseTime, this.metricName);
+		return new LockOptions(waitTime, this.leaseTime, this.metricName, this.fairness);
 	}
 
 	/** A fixed lease, or {@code null} for watchdog renewal. */
 	public LockOptions withLeaseTime(@Nullable Duration leaseTime) {
-		return new LockOptions(this.waitTime, leaseTime, this.metricName);
+		return new LockOptions(this.waitTime, leaseTime, this.metricName, this.fairness);
 	}
 
 	public LockOptions withMetricName(String metricName) {
-		return new LockOptions(this.waitTime, this.leaseTime, metricName);
+		return new LockOptions(this.waitTime, this.leaseTime, metricName, this.fairness);
+	}
+
+	public LockOptions withFairness(Fairness fairness) {
+		return new LockOptions(this.waitTime, this.leaseTime, this.metricName, fairness);
 	}
 
 }

@@ -12,11 +12,17 @@ import org.jspecify.annotations.Nullable;
  *
  * @param waitTime longest wait for the lock
  * @param leaseTime fixed lease, or {@code null} for watchdog renewal
+ * @param fairness hand-off of the lock; {@code DEFAULT} follows the lock manager
  */
-public record LockPolicy(Duration waitTime, @Nullable Duration leaseTime) {
+public record LockPolicy(Duration waitTime, @Nullable Duration leaseTime, LockOptions.Fairness fairness) {
+
+	public LockPolicy(Duration waitTime, @Nullable Duration leaseTime) {
+		this(waitTime, leaseTime, LockOptions.Fairness.DEFAULT);
+	}
 
 	public LockPolicy {
 		Objects.requireNonNull(waitTime, "waitTime");
+		Objects.requireNonNull(fairness, "fairness");
 	}
 
 	/** Policies by lock name (the annotation's {@code name}), falling back to {@code defaults}. */

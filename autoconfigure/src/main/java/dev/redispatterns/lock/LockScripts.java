@@ -16,6 +16,8 @@ final class LockScripts {
 
 	static final LuaScript RELEASE = withPrelude("lock_release.lua", COMMON + QUEUE);
 
+	static final LuaScript PASS = withPrelude("lock_pass.lua", COMMON + QUEUE);
+
 	static final LuaScript RENEW = LuaScript.load(LockScripts.class, "lock_renew.lua");
 
 	static final LuaScript RW_ACQUIRE = withPrelude("rwlock_acquire.lua", COMMON);

@@ -14,9 +14,26 @@ import java.util.Objects;
  * @param replicaAcks replicas that must confirm each acquisition ({@code WAIT}) before it counts; 0 off
  * @param replicaAckTimeout longest wait for those confirmations
  * @param interruptOnLoss whether a lost lease interrupts the thread running the guarded method
+ * @param fair whether exclusive locks go to their waiters in arrival order across instances (the default);
+ * when not, a release hands the lock to a waiter of the same instance first, in one round trip, at most
+ * {@link #LOCAL_HAND_OFFS} times in a row while waiters of other instances are queued
  */
 public record LockSettings(Duration watchdogLease, Duration watchdogInterval, Duration pollInterval,
-		Duration fencingCounterTtl, int replicaAcks, Duration replicaAckTimeout, boolean interruptOnLoss) {
+		Duration fencingCounterTtl, int replicaAcks, Duration replicaAckTimeout, boolean interruptOnLoss,
+		boolean fair) {
+
+	/**
+	 * Non-fair mode: how many times in a row an instance hands a lock to its own waiters while waiters of
+	 * other instances are queued, before the next release serves them.
+	 */
+	public static final int LOCAL_HAND_OFFS = 16;
+
+	/** Fair settings, as before the fairness setting existed. */
+	public LockSettings(Duration watchdogLease, Duration watchdogInterval, Duration pollInterval,
+			Duration fencingCounterTtl, int replicaAcks, Duration replicaAckTimeout, boolean interruptOnLoss) {
+		this(watchdogLease, watchdogInterval, pollInterval, fencingCounterTtl, replicaAcks, replicaAckTimeout,
+				interruptOnLoss, true);
+	}
 
 	public LockSettings {
 		Objects.requireNonNull(watchdogLease, "watchdogLease");
@@ -41,38 +58,44 @@ public record LockSettings(Duration watchdogLease, Duration watchdogInterval, Du
 	/** 30 s watchdog lease renewed every 10 s, 1 s fallback poll, 1 h fencing counters, no replica acks. */
 	public static LockSettings defaults() {
 		return new LockSettings(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(1),
-				Duration.ofHours(1), 0, Duration.ofMillis(500), false);
+				Duration.ofHours(1), 0, Duration.ofMillis(500), false, true);
 	}
 
 	/** A new watchdog lease, renewed at a third of it. */
 	public LockSettings withWatchdogLease(Duration lease) {
 		return new LockSettings(lease, lease.dividedBy(3), this.pollInterval, this.fencingCounterTtl, this.replicaAcks,
-				this.replicaAckTimeout, this.interruptOnLoss);
+				this.replicaAckTimeout, this.interruptOnLoss, this.fair);
 	}
 
 	public LockSettings withWatchdogInterval(Duration interval) {
 		return new LockSettings(this.watchdogLease, interval, this.pollInterval, this.fencingCounterTtl,
-				this.replicaAcks, this.replicaAckTimeout, this.interruptOnLoss);
+				this.replicaAcks, this.replicaAckTimeout, this.interruptOnLoss, this.fair);
 	}
 
 	public LockSettings withPollInterval(Duration pollInterval) {
 		return new LockSettings(this.watchdogLease, this.watchdogInterval, pollInterval, this.fencingCounterTtl,
-				this.replicaAcks, this.replicaAckTimeout, this.interruptOnLoss);
+				this.replicaAcks, this.replicaAckTimeout, this.interruptOnLoss, this.fair);
 	}
 
 	public LockSettings withFencingCounterTtl(Duration ttl) {
 		return new LockSettings(this.watchdogLease, this.watchdogInterval, this.pollInterval, ttl, this.replicaAcks,
-				this.replicaAckTimeout, this.interruptOnLoss);
+				this.replicaAckTimeout, this.interruptOnLoss, this.fair);
 	}
 
 	public LockSettings withReplicaAcks(int replicas, Duration timeout) {
 		return new LockSettings(this.watchdogLease, this.watchdogInterval, this.pollInterval, this.fencingCounterTtl,
-				replicas, timeout, this.interruptOnLoss);
+				replicas, timeout, this.interruptOnLoss, this.fair);
 	}
 
 	public LockSettings withInterruptOnLoss(boolean interrupt) {
 		return new LockSettings(this.watchdogLease, this.watchdogInterval, this.pollInterval, this.fencingCounterTtl,
-				this.replicaAcks, this.replicaAckTimeout, interrupt);
+				this.replicaAcks, this.replicaAckTimeout, interrupt, this.fair);
+	}
+
+	/** Fair (the default) or non-fair hand-off of exclusive locks; see {@link #fair()}. */
+	public LockSettings withFair(boolean fair) {
+		return new LockSettings(this.watchdogLease, this.watchdogInterval, this.pollInterval, this.fencingCounterTtl,
+				this.replicaAcks, this.replicaAckTimeout, this.interruptOnLoss, fair);
 	}
 
 	private static void requirePositive(String name, Duration value) {

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Consumer;
 
 import io.lettuce.core.ScriptOutputType;
@@ -57,13 +58,20 @@ final class RedisLockHandle implements LockHandle {
 
 	private final AtomicInteger state = new AtomicInteger(HELD);
 
+	/** Non-fair mode: the local hand-off gate this handle holds; taken by the release or the loss. */
+	private volatile LocalHandOffs.@Nullable Gate gate;
+
+	private static final AtomicReferenceFieldUpdater<RedisLockHandle, LocalHandOffs.Gate> GATE = AtomicReferenceFieldUpdater
+		.newUpdater(RedisLockHandle.class, LocalHandOffs.Gate.class, "gate");
+
 	/** Renewals Redis confirmed; written by the watchdog's single thread only. */
 	private volatile int renewals;
 
 	/** When the watchdog renews next ({@link System#nanoTime()}); {@link Long#MAX_VALUE} while one is in flight. */
 	private volatile long nextRenewal = Long.MAX_VALUE;
 
-	private final List<Consumer<LockHandle>> lostListeners = new CopyOnWriteArrayList<>();
+	/** Created by the first {@link #onLost} call: most handles never get a listener. */
+	private volatile @Nullable List<Consumer<LockHandle>> lostListeners;
 
 	/** The thread running the guarded method, interrupted on loss when so configured. */
 	private volatile @Nullable Thread boundThread;
@@ -134,10 +142,22 @@ final class RedisLockHandle implements LockHandle {
 		return this.state.get() == HELD && System.nanoTime() - this.leaseDeadline < 0;
 	}
 
+	void gate(LocalHandOffs.Gate gate) {
+		this.gate = gate;
+	}
+
+	private LocalHandOffs.@Nullable Gate takeGate() {
+		return (this.gate != null) ? GATE.getAndSet(this, null) : null;
+	}
+
 	@Override
 	public boolean unlock() {
 		if (!toReleased()) {
 			return false;
+		}
+		LocalHandOffs.Gate local = takeGate();
+		if (local != null) {
+			return this.manager.releaseNonFair(this, local).join();
 		}
 		try {
 			Long reply = this.manager.scripts().call(this.target.release, ScriptOutputType.INTEGER,
@@ -155,6 +175,15 @@ final class RedisLockHandle implements LockHandle {
 		if (!toReleased()) {
 			return CompletableFuture.completedFuture(false);
 		}
+		LocalHandOffs.Gate local = takeGate();
+		if (local != null) {
+			return this.manager.releaseNonFair(this, local);
+		}
+		return releaseInRedis();
+	}
+
+	/** The release script, asynchronously; never completes exceptionally. */
+	CompletableFuture<Boolean> releaseInRedis() {
 		try {
 			return this.manager.scripts()
 				.<Long>execute(this.target.release, ScriptOutputType.INTEGER, this.target.releaseKeys,
@@ -193,14 +222,36 @@ final class RedisLockHandle implements LockHandle {
 			releaseFailed(ex);
 			return false;
 		}
+		finally {
+			// the lock stays taken until its lease runs out: this instance's next waiter waits in Redis
+			LocalHandOffs.Gate local = takeGate();
+			if (local != null) {
+				this.manager.leave(local);
+			}
+		}
 	}
 
 	@Override
 	public void onLost(Consumer<LockHandle> listener) {
-		this.lostListeners.add(listener);
-		if (this.state.get() == LOST && this.lostListeners.remove(listener)) {
+		List<Consumer<LockHandle>> listeners = lostListeners();
+		listeners.add(listener);
+		if (this.state.get() == LOST && listeners.remove(listener)) {
 			notifyLost(listener);
 		}
+	}
+
+	private List<Consumer<LockHandle>> lostListeners() {
+		List<Consumer<LockHandle>> listeners = this.lostListeners;
+		if (listeners == null) {
+			synchronized (this) {
+				listeners = this.lostListeners;
+				if (listeners == null) {
+					listeners = new CopyOnWriteArrayList<>();
+					this.lostListeners = listeners;
+				}
+			}
+		}
+		return listeners;
 	}
 
 	@Override
@@ -234,7 +285,7 @@ final class RedisLockHandle implements LockHandle {
 		}
 	}
 
-	private void releaseFailed(Throwable failure) {
+	void releaseFailed(Throwable failure) {
 		// lock names can be user data (evaluated keys): the bounded metric name at WARN, the name at DEBUG
 		logger.warn("Could not release a lock of '" + this.metricName + "'; its lease will run out by itself: "
 				+ failure.getMessage());
@@ -334,6 +385,10 @@ final class RedisLockHandle implements LockHandle {
 		}
 		cancelRenewal();
 		this.manager.forget(this);
+		LocalHandOffs.Gate local = takeGate();
+		if (local != null) {
+			this.manager.leave(local);
+		}
 		logger.warn("A lock of '" + this.metricName + "' (" + this.target.type.id() + ") was lost: " + why);
 		if (logger.isDebugEnabled()) {
 			logger.debug("The lock that was lost: '" + this.target.name + "'");
@@ -343,9 +398,12 @@ final class RedisLockHandle implements LockHandle {
 		if (thread != null && this.manager.interruptOnLoss()) {
 			thread.interrupt();
 		}
-		for (Consumer<LockHandle> listener : this.lostListeners) {
-			if (this.lostListeners.remove(listener)) {
-				notifyLost(listener);
+		List<Consumer<LockHandle>> listeners = this.lostListeners;
+		if (listeners != null) {
+			for (Consumer<LockHandle> listener : listeners) {
+				if (listeners.remove(listener)) {
+					notifyLost(listener);
+				}
 			}
 		}
 	}

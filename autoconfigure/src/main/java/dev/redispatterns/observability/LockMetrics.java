@@ -1,9 +1,12 @@
 package dev.redispatterns.observability;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -60,7 +63,28 @@ public final class LockMetrics implements LockListener {
 
 	private final SingletonSupplier<@Nullable MeterRegistry> registry;
 
-	private final Map<MeterKey, Meter> meters = new ConcurrentHashMap<>();
+	/**
+	 * Meters per lock name, in slots by meter, type and outcome: one map look-up by the name (whose hash
+	 * the string caches) per event, no key object to allocate and compare on the hot path.
+	 */
+	private final Map<String, AtomicReferenceArray<@Nullable Meter>> meters = new ConcurrentHashMap<>();
+
+	private static final List<String> METERS = List.of(ACQUISITIONS, WAIT, HELD, RENEWALS, LOST, RELEASE_FAILURES);
+
+	private static final List<@Nullable String> OUTCOMES;
+
+	static {
+		List<@Nullable String> outcomes = new ArrayList<>();
+		outcomes.add(null);
+		for (Outcome outcome : Outcome.values()) {
+			outcomes.add(outcome.id());
+		}
+		outcomes.add("renewed");
+		outcomes.add("failed");
+		OUTCOMES = outcomes;
+	}
+
+	private static final int SLOTS = METERS.size() * LockType.values().length * OUTCOMES.size();
 
 	public LockMetrics(MeterRegistry registry) {
 		this(() -> registry);
@@ -124,8 +148,19 @@ public final class LockMetrics implements LockListener {
 		if (current == null) {
 			return null;
 		}
-		return (M) this.meters.computeIfAbsent(new MeterKey(meter, name, type, outcome),
-				(key) -> key.register(current));
+		AtomicReferenceArray<@Nullable Meter> slots = this.meters.get(name);
+		if (slots == null) {
+			slots = this.meters.computeIfAbsent(name, (key) -> new AtomicReferenceArray<>(SLOTS));
+		}
+		int slot = (METERS.indexOf(meter) * LockType.values().length + type.ordinal()) * OUTCOMES.size()
+				+ OUTCOMES.indexOf(outcome);
+		Meter found = slots.get(slot);
+		if (found == null) {
+			// registering twice returns the same meter
+			found = new MeterKey(meter, name, type, outcome).register(current);
+			slots.set(slot, found);
+		}
+		return (M) found;
 	}
 
 	private record MeterKey(String meter, String name, LockType type, @Nullable String outcome) {

@@ -7,32 +7,94 @@
 -- ARGV[4] registration ms: > 0 queue up (or stay queued) when the lock is taken, 0 do not queue,
 --         < 0 leave the queue (a waiter giving up), ARGV[5] release channel
 -- Returns the fencing token (> 0) when the lock is the caller's, otherwise -1 - (ms the lease still runs).
-local token, lease, registration = ARGV[1], ARGV[2], tonumber(ARGV[4])
+local token, lease, ttl, registration = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local mine = token .. '|'
-local current = redis.call('GET', KEYS[1])
-if current and string.sub(current, 1, #mine) == mine then
-  redis.call('PEXPIRE', KEYS[1], lease)
-  return tonumber(string.sub(current, #mine + 1))
-end
 local time = redis.call('TIME')
-if not current then
-  local head, head_lease, claim
-  if redis.call('EXISTS', KEYS[3]) == 1 then
-    head, head_lease, claim = live_head(now_ms(time))
+local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+-- one SET ... GET issues a fence candidate and reads the last fence and the queue flag
+local last = redis.call('SET', KEYS[2], digits(now), 'PX', ttl, 'GET')
+
+local function restore_counter(queued)
+  if queued and not flagged(last) then
+    redis.call('SET', KEYS[2], (last or '0') .. QUEUED, 'PX', ttl)
+  elseif last then
+    redis.call('SET', KEYS[2], last, 'PX', ttl)
+  else
+    redis.call('DEL', KEYS[2])
   end
+end
+
+if not flagged(last) then
+  -- nobody queued: the uncontended path, SET NX GET both takes a free lock and reads a held one
+  local last_fence = last and tonumber(last)
+  local fence = now
+  if last_fence and last_fence >= now then
+    fence = last_fence + 1
+  end
+  local current = redis.call('SET', KEYS[1], mine .. digits(fence), 'NX', 'PX', lease, 'GET')
+  if not current then
+    if fence ~= now then
+      redis.call('SET', KEYS[2], digits(fence), 'PX', ttl)
+    end
+    return fence
+  end
+  -- taken: no token was issued, so the counter goes back to what it was
+  if owned_by(current, mine) then
+    restore_counter(false)
+    redis.call('PEXPIRE', KEYS[1], lease)
+    return fence_of(current)
+  end
+  if registration > 0 then
+    restore_counter(true)
+    enqueue(token, lease, registration, time)
+    if tonumber(ttl) < registration then
+      keep_alive(KEYS[2], registration)
+    end
+    if not flagged(current) then
+      redis.call('SET', KEYS[1], current .. QUEUED, 'KEEPTTL')
+    end
+  else
+    restore_counter(false)
+    if registration < 0 then
+      leave(token)
+    end
+  end
+  return -1 - math.max(redis.call('PTTL', KEYS[1]), 0)
+end
+
+-- waiters may be queued: the queue decides who gets a free lock
+restore_counter(true)
+local current = redis.call('GET', KEYS[1])
+if owned_by(current, mine) then
+  redis.call('PEXPIRE', KEYS[1], lease)
+  return fence_of(current)
+end
+if not current then
+  local head, head_lease, claim, more = live_head(now_ms(time))
   if not head or head == token then
     if head then
       leave(token)
     end
-    local fence = next_fence(KEYS[2], ARGV[3], time)
-    redis.call('SET', KEYS[1], mine .. fence, 'PX', lease)
+    local fence = issue_fence(time, ttl, more)
+    redis.call('SET', KEYS[1], mine .. fence .. (more and QUEUED or ''), 'PX', lease)
     return tonumber(fence)
   end
   -- free, but an earlier waiter is first in line (its holder's lease ran out instead of being released)
-  grant(head, head_lease, claim, time, ARGV[3], ARGV[5])
+  grant(head, head_lease, claim, more, time, ttl, ARGV[5])
 end
 if registration > 0 then
   enqueue(token, lease, registration, time)
+  if current then
+    -- the counter kept its flag above; only the holder's value may lack it
+    if not flagged(current) then
+      redis.call('SET', KEYS[1], current .. QUEUED, 'KEEPTTL')
+    end
+    if tonumber(ttl) < registration then
+      keep_alive(KEYS[2], registration)
+    end
+  else
+    mark_queued(ttl, registration)
+  end
 elseif registration < 0 then
   leave(token)
 end

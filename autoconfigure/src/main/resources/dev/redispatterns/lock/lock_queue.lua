@@ -1,14 +1,59 @@
--- The FIFO queue of an exclusive lock's waiters, shared by lock_acquire.lua and lock_release.lua.
--- KEYS[1] lock: "<token>|<fence>" with the lease as TTL
--- KEYS[2] fencing counter
+-- The exclusive lock's values and FIFO queue of waiters, shared by lock_acquire.lua and lock_release.lua.
+-- KEYS[1] lock: "<token>|<fence>" with the lease as TTL, "<token>|<fence>|q" while waiters may be queued
+-- KEYS[2] fencing counter: "<last fence>", "<last fence>|q" while waiters may be queued
 -- KEYS[3] queue: sorted set of waiting tokens, scored by arrival (server microseconds)
 -- KEYS[4] waiters: hash token -> "<registration deadline ms>|<lease ms>|<claim ms>"
+-- The "|q" flags let the uncontended acquire and release skip the queue without looking at it; a flag
+-- may outlive its queue (the next caller on the slow path clears it), a queue never lacks its flags.
 
--- The first waiter whose registration is still alive; registrations that ran out (a waiter that died
--- or lost its connection) are dropped on the way.
+local QUEUED = '|q'
+
+local function flagged(value)
+  -- (Redis hands a missing value to Lua as false)
+  return value and string.sub(value, -2) == QUEUED or false
+end
+
+local function owned_by(value, mine)
+  return value and string.sub(value, 1, #mine) == mine or false
+end
+
+-- The fence of a lock value (the digits after the token).
+local function fence_of(value)
+  return tonumber(string.match(value, '^[^|]*|(%d+)'))
+end
+
+-- The next fencing token (see next_fence), written to the counter together with the queue flag.
+local function issue_fence(time, ttl, queued)
+  local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+  local suffix = queued and QUEUED or ''
+  local last = redis.call('SET', KEYS[2], digits(now) .. suffix, 'PX', ttl, 'GET')
+  local last_fence = last and tonumber(string.match(last, '^(%d+)'))
+  if last_fence and last_fence >= now then
+    now = last_fence + 1
+    redis.call('SET', KEYS[2], digits(now) .. suffix, 'PX', ttl)
+  end
+  return digits(now)
+end
+
+-- Sets the queue flag on the lock value (if held) and on the counter, after a waiter queued up.
+local function mark_queued(ttl, registration)
+  local current = redis.call('GET', KEYS[1])
+  if current and not flagged(current) then
+    redis.call('SET', KEYS[1], current .. QUEUED, 'KEEPTTL')
+  end
+  local counter = redis.call('GET', KEYS[2])
+  if not flagged(counter) then
+    redis.call('SET', KEYS[2], (counter or '0') .. QUEUED, 'PX', ttl)
+  end
+  keep_alive(KEYS[2], registration)
+end
+
+-- The first waiter whose registration is still alive, and whether others may be queued behind it;
+-- registrations that ran out (a waiter that died or lost its connection) are dropped on the way.
 local function live_head(now)
   while true do
-    local head = redis.call('ZRANGE', KEYS[3], 0, 0)[1]
+    local first = redis.call('ZRANGE', KEYS[3], 0, 1)
+    local head = first[1]
     if not head then
       return nil
     end
@@ -16,7 +61,7 @@ local function live_head(now)
     if entry then
       local deadline, lease, claim = string.match(entry, '^(%d+)|(%d+)|(%d+)$')
       if deadline and tonumber(deadline) > now then
-        return head, tonumber(lease), tonumber(claim)
+        return head, tonumber(lease), tonumber(claim), first[2] ~= nil
       end
     end
     redis.call('ZREM', KEYS[3], head)
@@ -32,9 +77,9 @@ end
 -- Hands the lock straight to the first waiter and tells it on the release channel: no race among the
 -- waiters and no extra round trip for the new holder. The lease starts at the waiter's claim time when
 -- that is shorter, so a waiter that died meanwhile blocks the lock only briefly; the new holder extends it.
-local function grant(head, lease, claim, time, fence_ttl, channel)
-  local value = head .. '|' .. next_fence(KEYS[2], fence_ttl, time)
-  redis.call('SET', KEYS[1], value, 'PX', math.min(lease, claim))
+local function grant(head, lease, claim, more, time, fence_ttl, channel)
+  local value = head .. '|' .. issue_fence(time, fence_ttl, more)
+  redis.call('SET', KEYS[1], more and (value .. QUEUED) or value, 'PX', math.min(lease, claim))
   leave(head)
   redis.call('PUBLISH', channel, value)
 end

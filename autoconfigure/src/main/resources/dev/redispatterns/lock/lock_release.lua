@@ -4,18 +4,17 @@
 -- KEYS: see lock_queue.lua
 -- ARGV[1] owner token, ARGV[2] release channel, ARGV[3] fencing counter TTL ms
 -- Returns 1 when the caller's lock was released, 0 when it was not held by the caller.
-local mine = ARGV[1] .. '|'
 local current = redis.call('GET', KEYS[1])
-if not current or string.sub(current, 1, #mine) ~= mine then
+if not owned_by(current, ARGV[1] .. '|') then
   -- also the clean-up of an attempt whose reply was lost: leave the queue if it got in
   leave(ARGV[1])
   return 0
 end
-if redis.call('EXISTS', KEYS[3]) == 1 then
+if flagged(current) then
   local time = redis.call('TIME')
-  local head, lease, claim = live_head(now_ms(time))
+  local head, lease, claim, more = live_head(now_ms(time))
   if head then
-    grant(head, lease, claim, time, ARGV[3], ARGV[2])
+    grant(head, lease, claim, more, time, ARGV[3], ARGV[2])
     return 1
   end
 end

@@ -57,6 +57,43 @@ abstract class DistributedLockInstancesContractTests {
 	}
 
 	@Test
+	void nonFairModeKeepsMutualExclusionAndRisingFencesAcrossTwoApplicationContexts() {
+		LockedService.COUNTER[0] = 0;
+		LockedService.FENCES.clear();
+		ApplicationContextRunner services = this.runner.withUserConfiguration(LockApplications.Services.class)
+			.withPropertyValues("redis.patterns.lock.fair=false");
+		services.run((a) -> services.run((b) -> {
+			LockedService[] instances = { a.getBean(LockedService.class), b.getBean(LockedService.class) };
+			ExecutorService pool = Executors.newFixedThreadPool(8);
+			try {
+				List<Future<?>> futures = new ArrayList<>();
+				for (int t = 0; t < 8; t++) {
+					LockedService service = instances[t % 2];
+					futures.add(pool.submit(() -> {
+						for (int i = 0; i < 25; i++) {
+							service.incrementFenced();
+						}
+						return null;
+					}));
+				}
+				for (Future<?> future : futures) {
+					future.get(2, TimeUnit.MINUTES);
+				}
+			}
+			finally {
+				pool.shutdownNow();
+			}
+			assertThat(LockedService.COUNTER[0]).as("no lost updates").isEqualTo(8 * 25);
+			assertThat(LockedService.FENCES).as("fencing tokens rise with every acquisition").hasSize(8 * 25)
+				.isSorted()
+				.doesNotHaveDuplicates();
+			assertThat(((RedisLockManager) a.getBean(LockManager.class)).settings().fair()).isFalse();
+			assertThat(((RedisLockManager) a.getBean(LockManager.class)).openGates()).isZero();
+			assertThat(((RedisLockManager) b.getBean(LockManager.class)).openGates()).isZero();
+		}));
+	}
+
+	@Test
 	void scheduledJobRunsOnOneInstancePerTick() {
 		ReportJob.EXECUTIONS.clear();
 		ApplicationContextRunner scheduled = this.runner.withUserConfiguration(LockApplications.Scheduled.class);

@@ -111,6 +111,17 @@ abstract class LockManagerContractTests {
 	}
 
 	@Test
+	void uncontendedCycleRunsSevenCommandsInRedis() {
+		RedisLockManager locks = manager(first, LockSettings.defaults());
+		locks.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(10)).orElseThrow().unlock();
+		long before = dataCommandCalls();
+		LockHandle handle = locks.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(10)).orElseThrow();
+		assertThat(handle.unlock()).isTrue();
+		// acquire: EVALSHA, TIME, SET counter GET, SET NX PX GET; release: EVALSHA, GET, DEL
+		assertThat(dataCommandCalls() - before).as("commands per uncontended acquire + release").isEqualTo(7);
+	}
+
+	@Test
 	void mutualExclusionUnderContentionFromTwoInstances() throws Exception {
 		RedisLockManager[] locks = { manager(first, LockSettings.defaults()), manager(second, LockSettings.defaults()) };
 		int[] counter = new int[1];
@@ -335,6 +346,72 @@ abstract class LockManagerContractTests {
 			future.get(30, TimeUnit.SECONDS);
 		}
 		assertThat(order).containsExactly(0, 1, 2, 3, 4);
+	}
+
+	@Test
+	void nonFairReleasePassesTheLockToAWaiterOfTheSameInstanceFirst() throws Exception {
+		LockSettings nonFair = LockSettings.defaults().withFair(false);
+		RedisLockManager a = manager(first, nonFair);
+		RedisLockManager b = manager(second, nonFair);
+		String queue = lockKey(this.name) + ":queue";
+		LockHandle held = a.lock(this.name, Duration.ZERO, Duration.ofSeconds(30));
+		Future<LockHandle> remote = this.pool.submit(() -> b.lock(this.name, LONG_WAIT, Duration.ofSeconds(30)));
+		Eventually.await("other instance queued in Redis", Duration.ofSeconds(10), () -> first.zcard(queue) == 1);
+		Future<LockHandle> local = this.pool.submit(() -> a.lock(this.name, LONG_WAIT, Duration.ofSeconds(30)));
+		Eventually.await("waiting in its own instance", Duration.ofSeconds(10), () -> a.localWaiters(this.name) == 1);
+		assertThat(first.zcard(queue)).as("only one waiter per instance in Redis").isEqualTo(1);
+
+		assertThat(held.unlock()).isTrue();
+		LockHandle passed = local.get(10, TimeUnit.SECONDS);
+		assertThat(passed.isHeld()).isTrue();
+		assertThat(passed.fencingToken()).isGreaterThan(held.fencingToken());
+		assertThat(first.get(lockKey(this.name))).startsWith(((RedisLockHandle) passed).token + "|");
+		assertThat(remote.isDone()).as("the other instance still waits").isFalse();
+
+		assertThat(passed.unlock()).isTrue();
+		LockHandle served = remote.get(10, TimeUnit.SECONDS);
+		assertThat(served.fencingToken()).isGreaterThan(passed.fencingToken());
+		assertThat(served.unlock()).isTrue();
+		assertThat(a.openGates()).as("no gate left behind").isZero();
+		assertThat(b.openGates()).isZero();
+	}
+
+	@Test
+	void nonFairModeServesAnotherInstanceAfterABoundedRunOfLocalHandOffs() throws Exception {
+		RedisLockManager a = manager(first, LockSettings.defaults().withFair(false));
+		RedisLockManager b = manager(second, LockSettings.defaults());
+		AtomicInteger localAcquisitions = new AtomicInteger();
+		java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+		List<Long> fences = Collections.synchronizedList(new ArrayList<>());
+		List<Future<?>> loops = new ArrayList<>();
+		for (int t = 0; t < 3; t++) {
+			loops.add(this.pool.submit(() -> {
+				while (!stop.get()) {
+					try (LockHandle lock = a.lock(this.name, LONG_WAIT, Duration.ofSeconds(30))) {
+						fences.add(lock.fencingToken());
+						localAcquisitions.incrementAndGet();
+					}
+				}
+				return null;
+			}));
+		}
+		Eventually.await("local hand-offs running", Duration.ofSeconds(10), () -> localAcquisitions.get() > 50);
+		Future<LockHandle> remote = this.pool.submit(() -> b.lock(this.name, LONG_WAIT, Duration.ofSeconds(30)));
+		Eventually.await("other instance queued", Duration.ofSeconds(10),
+				() -> remote.isDone() || first.zcard(lockKey(this.name) + ":queue") == 1);
+		int queuedAt = localAcquisitions.get();
+		LockHandle served = remote.get(20, TimeUnit.SECONDS);
+		int meanwhile = localAcquisitions.get() - queuedAt;
+		fences.add(served.fencingToken());
+		served.unlock();
+		stop.set(true);
+		for (Future<?> loop : loops) {
+			loop.get(30, TimeUnit.SECONDS);
+		}
+		assertThat(meanwhile).as("hand-offs inside the instance while the other one waited")
+			.isLessThanOrEqualTo(LockSettings.LOCAL_HAND_OFFS + 3);
+		assertThat(fences).as("fencing tokens in acquisition order").isSorted().doesNotHaveDuplicates();
+		assertThat(a.openGates()).isZero();
 	}
 
 	@Test
@@ -607,6 +684,20 @@ abstract class LockManagerContractTests {
 			for (String line : info.toString().split("\r?\n")) {
 				if (line.startsWith("cmdstat_" + command + ":calls=")) {
 					String calls = line.substring(("cmdstat_" + command + ":calls=").length());
+					total += Long.parseLong(calls.substring(0, calls.indexOf(',')));
+				}
+			}
+		}
+		return total;
+	}
+
+	/** Commands every master ran, apart from those of tests, Lettuce, Sentinel and the cluster looking around. */
+	static long dataCommandCalls() {
+		long total = 0;
+		for (Object info : redis.onEveryMaster("INFO", "commandstats")) {
+			for (String line : info.toString().split("\r?\n")) {
+				if (line.startsWith("cmdstat_") && !line.matches("cmdstat_(info|cluster|client|ping|command|hello|readonly|publish|subscribe|role)[:|].*")) {
+					String calls = line.substring(line.indexOf("calls=") + "calls=".length());
 					total += Long.parseLong(calls.substring(0, calls.indexOf(',')));
 				}
 			}

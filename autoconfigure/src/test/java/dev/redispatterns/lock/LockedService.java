@@ -37,6 +37,15 @@ public class LockedService {
 		COUNTER[0] = value + 1;
 	}
 
+	/** Increments under the lock and records the fencing token in the order the holders ran. */
+	@DistributedLock(name = "fenced-counter", waitTime = "20s")
+	public void incrementFenced() {
+		int value = COUNTER[0];
+		FENCES.add(LockContext.current().fencingToken());
+		Thread.yield();
+		COUNTER[0] = value + 1;
+	}
+
 	@DistributedLock(name = "reentrant", key = "#id")
 	public List<Long> outer(String id) {
 		long outer = LockContext.current().fencingToken();

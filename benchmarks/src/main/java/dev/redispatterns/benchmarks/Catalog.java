@@ -8,6 +8,12 @@ import dev.redispatterns.benchmarks.cache.CacheSubject;
 import dev.redispatterns.benchmarks.cache.LettuceGetCache;
 import dev.redispatterns.benchmarks.cache.SpringCacheSubject;
 import dev.redispatterns.benchmarks.cache.StampedeWorkload;
+import dev.redispatterns.benchmarks.e2e.AnnotatedCache;
+import dev.redispatterns.benchmarks.e2e.AnnotatedLock;
+import dev.redispatterns.benchmarks.e2e.AnnotatedRateLimiter;
+import dev.redispatterns.benchmarks.e2e.LettuceRawGet;
+import dev.redispatterns.benchmarks.e2e.LockedCall;
+import dev.redispatterns.benchmarks.e2e.PublicLockWorkload;
 import dev.redispatterns.benchmarks.harness.Implementation;
 import dev.redispatterns.benchmarks.harness.Workload;
 import dev.redispatterns.benchmarks.layers.AdviceBenchmark;
@@ -155,6 +161,83 @@ public final class Catalog {
 							+ "that last round trip; the pending count at the window's end and the drain check show "
 							+ "that the acknowledgements keep up."));
 
+	/**
+	 * Public path, rate limits: per algorithm the floor, the engine and the annotated method (both with the
+	 * floor of their script as baseline), then the peers.
+	 */
+	private static List<Implementation<RateLimiterSubject>> publicRateLimiters(List<RateLimitAlgorithm> algorithms) {
+		List<Implementation<RateLimiterSubject>> implementations = new ArrayList<>();
+		for (RateLimitAlgorithm algorithm : algorithms) {
+			String id = RateLimitPolicies.id(algorithm);
+			String name = RateLimitPolicies.label(algorithm);
+			implementations.add(Implementation.floor("lettuce-" + id,
+					"raw Lettuce `EVALSHA` of the starter's `" + name + "` script",
+					(context) -> new LettuceScriptRateLimiter(context, algorithm), null));
+			implementations.add(Implementation.starter("engine-" + id, "this starter's `RateLimiter`, `" + name + "`",
+					(context) -> new StarterRateLimiter(context, algorithm), "lettuce-" + id, null));
+			implementations.add(Implementation.starter("annotated-" + id,
+					"this starter, `@RateLimited` method, `" + name + "`",
+					(context) -> new AnnotatedRateLimiter(context, algorithm), "lettuce-" + id,
+					"a bean method `@RateLimited(value = \"" + id + "\", key = \"#key\")` in a Boot application "
+							+ "(Actuator, Micrometer with a Prometheus registry, default settings)"));
+		}
+		implementations.add(Implementation.peer("bucket4j", "Bucket4j (Lettuce, compare-and-swap)",
+				Bucket4jRateLimiter::new, null));
+		implementations.add(Implementation.peer("redisson", "Redisson `RRateLimiter`", RedissonRateLimiter::new, null));
+		return List.copyOf(implementations);
+	}
+
+	/** Public path, locks: guarded calls through each implementation. */
+	static final List<Implementation<LockedCall>> PUBLIC_LOCKS = List.of(
+			Implementation.floor("lettuce", "raw Lettuce `SET NX PX` + compare-and-delete `EVALSHA` (busy retry)",
+					(context) -> LockedCall.of(new LettuceSpinLock(context)), null),
+			Implementation.peer("redisson", "Redisson `RLock` (watchdog lease)",
+					(context) -> LockedCall.of(new RedissonLockSubject(context)), null),
+			Implementation.peer("spring-integration", "Spring Integration `RedisLockRegistry` (spin-lock mode)",
+					(context) -> LockedCall.of(new SpringIntegrationLockSubject(context)), null),
+			Implementation.starter("engine", "this starter's `LockManager` (watchdog lease, fair)",
+					(context) -> LockedCall.of(new StarterLock(context, null, true)), null, null),
+			Implementation.starter("engine-non-fair", "this starter's `LockManager` (watchdog lease, non-fair)",
+					(context) -> LockedCall.of(new StarterLock(context, null, false)), null, null),
+			Implementation.starter("annotated", "this starter, `@DistributedLock` method (defaults: fair, watchdog)",
+					(context) -> new AnnotatedLock(context, true), null,
+					"`@DistributedLock(key = \"#name\")` on a bean method in a Boot application (Actuator, Micrometer "
+							+ "with a Prometheus registry), default wait (5 s) and watchdog lease"),
+			Implementation.starter("annotated-non-fair",
+					"this starter, `@DistributedLock` method, `redis.patterns.lock.fair=false`",
+					(context) -> new AnnotatedLock(context, false), null,
+					"non-fair: a release hands the lock to a waiter of the same instance first (a bounded number of "
+							+ "times in a row while other instances wait)"));
+
+	/** Public path, cache hits: the raw `GET` floor (no decoding), the starter in a Boot application, peers. */
+	static final List<Implementation<CacheSubject>> PUBLIC_CACHES = List.of(
+			Implementation.floor("lettuce", "raw Lettuce `GET` (no decoding)", LettuceRawGet::new, null),
+			Implementation.peer("lettuce-decode", "raw Lettuce `GET` + Jackson decode", LettuceGetCache::new, null),
+			Implementation.peer("sdr", "Spring Data Redis `RedisCacheManager` (default writer)",
+					(context) -> SpringCacheSubject.springDataRedis(context, false), null),
+			Implementation.starter("engine", "this starter's `CacheManager` built without Spring",
+					SpringCacheSubject::starter, null, null),
+			Implementation.starter("cache-manager", "this starter's `CacheManager` in a Boot application",
+					(context) -> new AnnotatedCache(context, false), null,
+					"`Cache.get(key, Product.class)` on the Boot context's `CacheManager` (Actuator, Micrometer with a "
+							+ "Prometheus registry, default cache settings)"),
+			Implementation.starter("annotated", "this starter, `@Cacheable` method",
+					(context) -> new AnnotatedCache(context, true), null,
+					"a bean method `@Cacheable(cacheNames = \"products\", key = \"#key\")` in the same Boot "
+							+ "application; every call is a Redis hit (no near cache)"));
+
+	/** Public path, stampede: the unprotected floor, the starter's `@Cacheable(sync = true)`, peers. */
+	static final List<Implementation<CacheSubject>> PUBLIC_STAMPEDE = List.of(
+			Implementation.floor("lettuce", "raw Lettuce `GET`, load, `SET` (no protection)", LettuceGetCache::new,
+					null),
+			Implementation.peer("sdr-locking", "Spring Data Redis `RedisCacheManager` (locking writer)",
+					(context) -> SpringCacheSubject.springDataRedis(context, true), null),
+			Implementation.starter("engine", "this starter's `CacheManager` built without Spring (`Cache.get(key, loader)`)",
+					SpringCacheSubject::starter, null, null),
+			Implementation.starter("annotated", "this starter, `@Cacheable(sync = true)` method",
+					(context) -> new AnnotatedCache(context, true), null,
+					"each instance is a Boot application; the method body runs the workload's 50 ms loader"));
+
 	static final List<Workload> WORKLOADS = List.of(
 			new RateLimitWorkload("ratelimit-hot-16", "Rate-limit decision, one hot key, 16 threads", 1, 16,
 					RATE_LIMITERS),
@@ -173,7 +256,20 @@ public final class Catalog {
 			new StampedeWorkload("stampede-2", "Stampede: 64 callers on a cold key, two cache-manager instances", 2,
 					STAMPEDE),
 			new StreamWorkload("stream-1", "Stream end to end with acknowledgement, 1 consumer", 1, STREAMS),
-			new StreamWorkload("stream-3", "Stream end to end with acknowledgement, 3 consumers", 3, STREAMS));
+			new StreamWorkload("stream-3", "Stream end to end with acknowledgement, 3 consumers", 3, STREAMS),
+			new RateLimitWorkload("e2e-ratelimit-hot", "Public path: `@RateLimited`, one hot key, 16 threads", 1, 16,
+					publicRateLimiters(List.of(RateLimitAlgorithm.TOKEN_BUCKET, RateLimitAlgorithm.SLIDING_WINDOW))),
+			new RateLimitWorkload("e2e-ratelimit-spread", "Public path: `@RateLimited` token bucket, 10,000 keys, 16 threads",
+					10_000, 16, publicRateLimiters(List.of(RateLimitAlgorithm.TOKEN_BUCKET))),
+			new PublicLockWorkload("e2e-lock-cycle",
+					"Public path: `@DistributedLock` acquire + release (default lease), 16 threads", 16, 1, false,
+					PUBLIC_LOCKS.stream().filter((i) -> !i.id().endsWith("non-fair")).toList()),
+			new PublicLockWorkload("e2e-lock-handoff-4jvm", "Public path: lock hand-off, one key, 16 threads over 4 JVMs",
+					16, 4, true, PUBLIC_LOCKS),
+			new CacheHitWorkload("e2e-cache-hit", "Public path: cache hit through `CacheManager` / `@Cacheable`, 1,000 keys, 16 threads",
+					1_000, 16, PUBLIC_CACHES),
+			new StampedeWorkload("e2e-stampede-2", "Public path: stampede, 64 callers, two application instances", 2,
+					PUBLIC_STAMPEDE));
 
 	/** Layer-cost mode: JMH, one thread, average time per call. */
 	static final List<LayerGroup> LAYERS = List.of(

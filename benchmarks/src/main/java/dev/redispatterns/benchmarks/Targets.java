@@ -63,6 +63,21 @@ final class Targets {
 		}
 		targets.add(new Target("layers-advice", "no target: the time each advice adds to a call is reported",
 				Targets::advice));
+		// the public path (issue 17): the annotated call against its floor and its peers
+		targets.add(new Target("e2e-ratelimit-hot", "`@RateLimited` ≥ 0.90× the raw `EVALSHA` of its own script",
+				(results) -> annotatedRateLimits(results, "e2e-ratelimit-hot", List.of("tb", "sw"))));
+		targets.add(new Target("e2e-ratelimit-spread", "`@RateLimited` ≥ 0.90× the raw `EVALSHA` of its own script",
+				(results) -> annotatedRateLimits(results, "e2e-ratelimit-spread", List.of("tb"))));
+		targets.add(new Target("e2e-lock-cycle", "`@DistributedLock` cycle ≥ 0.85× the floor and ≥ 1.3× Spring Integration",
+				Targets::annotatedLockCycle));
+		targets.add(new Target("e2e-lock-handoff-4jvm",
+				"default (fair): p99 time to acquire under 5 ms; non-fair: hand-offs/s ≥ Spring Integration's",
+				Targets::annotatedHandoff));
+		targets.add(new Target("e2e-cache-hit", "cache hit through `CacheManager` ≥ 0.90× raw `GET`",
+				(results) -> floorRatio(results, "e2e-cache-hit", "cache-manager", 0.9)));
+		targets.add(new Target("e2e-stampede-2",
+				"1 load per round; slowest caller ≤ the unprotected floor's + 10 ms (medians of the rounds)",
+				Targets::annotatedStampede));
 		return targets;
 	}
 
@@ -190,6 +205,54 @@ final class Targets {
 		}
 		return parts.isEmpty() ? Verdict.notMeasured("layer benchmarks not run")
 				: Verdict.info(String.join(", ", parts) + " per call");
+	}
+
+	private static Verdict annotatedRateLimits(Results results, String workload, List<String> algorithms) {
+		Checks checks = new Checks();
+		for (String id : algorithms) {
+			double ratio = results.ratio(workload, "annotated-" + id, "lettuce-" + id);
+			double engine = results.ratio(workload, "engine-" + id, "lettuce-" + id);
+			checks.add(id, !Double.isNaN(ratio), ratio >= 0.90,
+					String.format(Locale.ROOT, "%.2f× (engine %.2f×)", ratio, engine));
+		}
+		return checks.verdict();
+	}
+
+	private static Verdict annotatedLockCycle(Results results) {
+		double floor = results.ratio("e2e-lock-cycle", "annotated", "lettuce");
+		double spring = results.ratio("e2e-lock-cycle", "annotated", "spring-integration");
+		if (Double.isNaN(floor)) {
+			return Verdict.notMeasured("annotated cell or floor not measured");
+		}
+		return Verdict.of(floor >= 0.85 && spring >= 1.3,
+				String.format(Locale.ROOT, "%.2f× the floor, %.2f× Spring Integration", floor, spring));
+	}
+
+	private static Verdict annotatedHandoff(Results results) {
+		String workload = "e2e-lock-handoff-4jvm";
+		double p99 = results.percentile(workload, "annotated", 99);
+		double nonFair = results.ratio(workload, "annotated-non-fair", "spring-integration");
+		if (Double.isNaN(p99)) {
+			return Verdict.notMeasured("annotated cell not measured");
+		}
+		return Verdict.of(p99 < 5e6 && nonFair >= 1,
+				String.format(Locale.ROOT, "fair p99 %s (%.2f× Spring Integration's hand-offs/s); non-fair %.2f× "
+						+ "Spring Integration's hand-offs/s, p99 %s", ReportWriter.latency(Math.round(p99)),
+						results.ratio(workload, "annotated", "spring-integration"), nonFair,
+						ReportWriter.latency(Math.round(results.percentile(workload, "annotated-non-fair", 99)))));
+	}
+
+	private static Verdict annotatedStampede(Results results) {
+		String workload = "e2e-stampede-2";
+		double loads = results.metric(workload, "annotated", "loadsPerRoundMax");
+		double slowest = results.metric(workload, "annotated", "slowestCallerMedianMillis");
+		double floor = results.metric(workload, "lettuce", "slowestCallerMedianMillis");
+		if (Double.isNaN(loads) || Double.isNaN(floor)) {
+			return Verdict.notMeasured("annotated cell or floor not measured");
+		}
+		return Verdict.of(loads == 1 && slowest <= floor + 10,
+				String.format(Locale.ROOT, "%.0f load(s) per round at most; slowest caller %.1f ms (floor %.1f ms)", loads,
+						slowest, floor));
 	}
 
 	private static String names(List<RateLimitAlgorithm> algorithms) {

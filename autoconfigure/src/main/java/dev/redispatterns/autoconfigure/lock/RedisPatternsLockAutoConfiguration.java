@@ -33,6 +33,7 @@ import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.lock.DistributedLockAdvisor;
 import dev.redispatterns.lock.LockListener;
 import dev.redispatterns.lock.LockManager;
+import dev.redispatterns.lock.LockOptions;
 import dev.redispatterns.lock.LockPolicy;
 import dev.redispatterns.lock.LockSettings;
 import dev.redispatterns.lock.RedisLockManager;
@@ -93,7 +94,7 @@ public final class RedisPatternsLockAutoConfiguration {
 		}
 		return new LockSettings(lease, interval, properties.getPollInterval(), properties.getFencingCounterTtl(),
 				properties.getReplicaAcks(), properties.getReplicaAckTimeout(),
-				properties.getWatchdog().isInterruptHolder());
+				properties.getWatchdog().isInterruptHolder(), properties.isFair());
 	}
 
 	static LockPolicy.Lookup policies(RedisPatternsLockProperties properties) {
@@ -113,7 +114,10 @@ public final class RedisPatternsLockAutoConfiguration {
 			if (lease != null) {
 				positive("locks." + name + ".lease-time", lease);
 			}
-			byName.put(name, new LockPolicy((wait != null) ? wait : waitTime, (lease != null) ? lease : leaseTime));
+			LockOptions.Fairness fairness = (lock.getFair() == null) ? LockOptions.Fairness.DEFAULT
+					: lock.getFair() ? LockOptions.Fairness.FAIR : LockOptions.Fairness.NON_FAIR;
+			byName.put(name,
+					new LockPolicy((wait != null) ? wait : waitTime, (lease != null) ? lease : leaseTime, fairness));
 		});
 		return LockPolicy.Lookup.of(defaults, byName);
 	}

@@ -22,6 +22,7 @@ class LockConfigurationMetadataTests {
 		DOCUMENTED.put("redis.patterns.lock.fencing-counter-ttl", "1h");
 		DOCUMENTED.put("redis.patterns.lock.replica-acks", 0);
 		DOCUMENTED.put("redis.patterns.lock.replica-ack-timeout", "500ms");
+		DOCUMENTED.put("redis.patterns.lock.fair", true);
 		DOCUMENTED.put("redis.patterns.lock.watchdog.lease", "30s");
 		DOCUMENTED.put("redis.patterns.lock.watchdog.interval", null);
 		DOCUMENTED.put("redis.patterns.lock.watchdog.interrupt-holder", false);

@@ -21,6 +21,7 @@ import dev.redispatterns.lock.LockHandle;
 import dev.redispatterns.lock.LockListener;
 import dev.redispatterns.lock.LockManager;
 import dev.redispatterns.lock.LockOptions;
+import dev.redispatterns.lock.LockPolicy;
 import dev.redispatterns.lock.LockSettings;
 import dev.redispatterns.lock.LockType;
 import dev.redispatterns.lock.RedisLockManager;
@@ -77,6 +78,20 @@ class RedisPatternsLockAutoConfigurationTests {
 		this.runner.withPropertyValues("redis.patterns.lock.watchdog.lease=9s")
 			.run((context) -> assertThat(context.getBean(RedisLockManager.class).settings().watchdogInterval())
 				.as("a third of the lease").isEqualTo(Duration.ofSeconds(3)));
+	}
+
+	@Test
+	void fairnessComesFromPropertiesGloballyAndPerLock() {
+		this.runner.run((context) -> assertThat(context.getBean(RedisLockManager.class).settings().fair())
+			.as("fair by default").isTrue());
+		this.runner.withPropertyValues("redis.patterns.lock.fair=false", "redis.patterns.lock.locks.audit.fair=true")
+			.run((context) -> {
+				assertThat(context.getBean(RedisLockManager.class).settings().fair()).isFalse();
+				LockPolicy.Lookup policies = RedisPatternsLockAutoConfiguration
+					.policies(context.getBean(RedisPatternsLockProperties.class));
+				assertThat(policies.policy("audit").fairness()).isEqualTo(LockOptions.Fairness.FAIR);
+				assertThat(policies.policy("other").fairness()).isEqualTo(LockOptions.Fairness.DEFAULT);
+			});
 	}
 
 	@Test

@@ -54,6 +54,23 @@ public record CellContext(String host, int port, int threads, int jvmIndex, int 
 		return RedisInfo.commandsProcessed(this.host, this.port);
 	}
 
+	/** CPU time the Redis server has used so far, in nanoseconds ({@code INFO cpu}). */
+	public long redisCpuNanos() {
+		return RedisInfo.cpuNanos(this.host, this.port);
+	}
+
+	/**
+	 * CPU time this JVM has used so far (every thread: client threads, the client library's I/O threads,
+	 * GC and JIT), in nanoseconds.
+	 */
+	public static long processCpuNanos() {
+		if (java.lang.management.ManagementFactory
+			.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+			return os.getProcessCpuTime();
+		}
+		return -1;
+	}
+
 	/** Runs an administrative command on a connection of its own. */
 	public Object admin(Object... command) {
 		return RespClient.call(this.host, this.port, command);

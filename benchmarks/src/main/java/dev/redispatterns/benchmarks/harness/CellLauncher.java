@@ -23,7 +23,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CellLauncher {
 
-	private static final Duration SETUP_LIMIT = Duration.ofSeconds(120);
+	/**
+	 * How long a cell's JVMs may take to set up and warm up alone: four Spring Boot applications starting at
+	 * once on a loaded two-core machine took more than two minutes.
+	 */
+	private static final Duration SETUP_LIMIT = Duration.ofSeconds(300);
 
 	private final SuiteOptions options;
 

@@ -34,6 +34,15 @@ public record CellResult(String workload, String implementation, int jvms, long 
 		long successes, long errors, List<String> errorSamples, String latency, long redisCommands,
 		Map<String, Double> metrics, List<String> notes, @Nullable String failure) {
 
+	/**
+	 * Metric: CPU time of the client JVM(s) in the measured window, in nanoseconds; summed over the JVMs
+	 * of a cell (metrics whose key ends in {@code Total} are added up when merging).
+	 */
+	public static final String CLIENT_CPU_TOTAL = "clientCpuNanosTotal";
+
+	/** Metric: CPU time of the Redis server in the measured window, in nanoseconds. */
+	public static final String REDIS_CPU = "redisCpuNanos";
+
 	/** Longest latency a histogram tracks; slower operations are recorded at this value. */
 	public static final long MAX_TRACKED_NANOS = TimeUnit.MINUTES.toNanos(2);
 
@@ -61,6 +70,18 @@ public record CellResult(String workload, String implementation, int jvms, long 
 
 	public double operationsPerSecond() {
 		return (this.measuredNanos > 0) ? this.operations * 1e9 / this.measuredNanos : 0;
+	}
+
+	/** Client CPU time per operation in nanoseconds (all threads of the cell's JVMs), or NaN. */
+	public double clientCpuPerOperation() {
+		Double cpu = this.metrics.get(CLIENT_CPU_TOTAL);
+		return (cpu != null && cpu >= 0 && this.operations > 0) ? cpu / this.operations : Double.NaN;
+	}
+
+	/** Redis server CPU time per operation in nanoseconds, or NaN. */
+	public double redisCpuPerOperation() {
+		Double cpu = this.metrics.get(REDIS_CPU);
+		return (cpu != null && cpu >= 0 && this.operations > 0) ? cpu / this.operations : Double.NaN;
 	}
 
 	/** Redis commands per operation, or NaN when not counted. */
@@ -129,7 +150,14 @@ public record CellResult(String workload, String implementation, int jvms, long 
 			part.errorSamples.stream().filter((sample) -> !samples.contains(sample) && samples.size() < 5)
 				.forEach(samples::add);
 			part.notes.stream().filter((note) -> !notes.contains(note)).forEach(notes::add);
-			part.metrics.forEach(metrics::putIfAbsent);
+			part.metrics.forEach((key, value) -> {
+				if (key.endsWith("Total")) {
+					metrics.merge(key, value, Double::sum);
+				}
+				else {
+					metrics.putIfAbsent(key, value);
+				}
+			});
 		}
 		return new CellResult(first.workload, first.implementation, parts.size(), measured, operations, successes,
 				errors, samples, encode(histogram), commands, metrics, notes, null);

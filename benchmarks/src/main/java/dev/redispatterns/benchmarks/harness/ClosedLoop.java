@@ -37,6 +37,15 @@ public final class ClosedLoop {
 		default void untimed(int thread) throws Exception {
 		}
 
+		/**
+		 * The latency to record for the timed part that just ran on {@code thread}: by default all of it; a
+		 * workload whose operation contains what it means to time (the wait for a lock inside a guarded
+		 * call) returns that part.
+		 */
+		default long latency(int thread, long elapsedNanos) {
+			return elapsedNanos;
+		}
+
 	}
 
 	private ClosedLoop() {
@@ -67,12 +76,16 @@ public final class ClosedLoop {
 		start.countDown();
 		sleepNanos(context.warmupNanos());
 		long commandsBefore = context.countsCommands() ? context.commandsProcessed() : -1;
+		long redisCpuBefore = context.countsCommands() ? context.redisCpuNanos() : -1;
+		long cpuBefore = CellContext.processCpuNanos();
 		long begin = System.nanoTime();
 		phase.value = MEASURE;
 		sleepNanos(context.measureNanos());
 		phase.value = STOP;
 		long end = System.nanoTime();
-		long commands = context.countsCommands() ? context.commandsProcessed() - commandsBefore - 1 : -1;
+		long cpu = CellContext.processCpuNanos() - cpuBefore;
+		long redisCpu = context.countsCommands() ? context.redisCpuNanos() - redisCpuBefore : -1;
+		long commands = context.countsCommands() ? context.commandsProcessed() - commandsBefore - 3 : -1; // the INFO calls in between
 		long deadline = System.currentTimeMillis() + maxStopWaitMillis;
 		List<String> allNotes = new ArrayList<>(notes);
 		for (Thread thread : running) {
@@ -93,8 +106,13 @@ public final class ClosedLoop {
 			successes += worker.successes;
 			failed += worker.errors;
 		}
+		Map<String, Double> metrics = new java.util.LinkedHashMap<>();
+		metrics.put(CellResult.CLIENT_CPU_TOTAL, (double) cpu);
+		if (redisCpu >= 0) {
+			metrics.put(CellResult.REDIS_CPU, (double) redisCpu);
+		}
 		return new CellResult("", "", 1, end - begin, operations, successes, failed,
-				errors.samples(), CellResult.encode(histogram), commands, Map.of(), allNotes, null);
+				errors.samples(), CellResult.encode(histogram), commands, metrics, allNotes, null);
 	}
 
 	static void sleepNanos(long nanos) throws InterruptedException {
@@ -161,9 +179,9 @@ public final class ClosedLoop {
 					failed(ex);
 					continue;
 				}
-				long latency = System.nanoTime() - started;
+				long latency = this.operation.latency(this.index, System.nanoTime() - started);
 				if (before == MEASURE && this.phase.value == MEASURE) {
-					this.histogram.recordValue(Math.min(latency, CellResult.MAX_TRACKED_NANOS));
+					this.histogram.recordValue(Math.max(0, Math.min(latency, CellResult.MAX_TRACKED_NANOS)));
 					this.operations++;
 					if (success) {
 						this.successes++;

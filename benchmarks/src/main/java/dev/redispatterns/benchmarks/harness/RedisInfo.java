@@ -31,4 +31,12 @@ public final class RedisInfo {
 		return Long.parseLong(section(host, port, "stats").get("total_commands_processed"));
 	}
 
+
+	/** CPU time the server has used (user + system, all its threads), in nanoseconds. */
+	public static long cpuNanos(String host, int port) {
+		Map<String, String> cpu = section(host, port, "cpu");
+		double seconds = Double.parseDouble(cpu.get("used_cpu_user")) + Double.parseDouble(cpu.get("used_cpu_sys"));
+		return Math.round(seconds * 1e9);
+	}
+
 }

@@ -61,6 +61,7 @@ public final class ReportWriter {
 		line("");
 		writeRun(workloads);
 		writeSummary(workloads);
+		writePublicPath(workloads);
 		writeTargets(workloads, layers, targets);
 		for (Workload workload : workloads) {
 			writeWorkload(workload);
@@ -157,6 +158,67 @@ public final class ReportWriter {
 		line("");
 	}
 
+	/**
+	 * The public-path table: every workload whose id starts with {@value #PUBLIC_PATH}, each implementation
+	 * as a ratio to its workload's floor (the starter's annotated cells also to their engine) with its
+	 * client CPU time per operation.
+	 */
+	private void writePublicPath(List<Workload> workloads) {
+		List<Workload> selected = workloads.stream()
+			.filter((workload) -> workload.id().startsWith(PUBLIC_PATH) && anyMeasured(workload))
+			.toList();
+		if (selected.isEmpty()) {
+			return;
+		}
+		line("## Through the public path");
+		line("");
+		line("The starter as applications use it (annotated bean methods, Spring's `CacheManager`, in a Spring Boot "
+				+ "context with Actuator, Micrometer and default settings) beside its engine, raw Lettuce (the floor) "
+				+ "and the peers, all in this run. Ratios are throughput ÷ the floor's; CPU is the client JVM's "
+				+ "(all its threads) per operation. Stampede rows: loads per round and slowest caller.");
+		line("");
+		line("| workload | floor | implementations (× floor, client CPU/op) |");
+		line("| --- | ---: | --- |");
+		for (Workload workload : selected) {
+			Implementation<?> floor = workload.floor();
+			CellResult floorResult = (floor != null) ? this.results.get(cellId(workload, floor)) : null;
+			boolean stampede = workload.reportStyle().kind() == ReportStyle.Kind.STAMPEDE;
+			String floorText = (floorResult == null) ? "not run"
+					: floorResult.isFailed() ? "failed"
+							: stampede ? stampedeShort(floorResult)
+									: number(floorResult.operationsPerSecond()) + " " + workload.reportStyle().unit()
+											+ ", " + cpu(floorResult.clientCpuPerOperation());
+			List<String> parts = new ArrayList<>();
+			for (Implementation<?> implementation : workload.implementations()) {
+				if (implementation == floor) {
+					continue;
+				}
+				CellResult result = this.results.get(cellId(workload, implementation));
+				if (result == null) {
+					continue;
+				}
+				String name = "`" + implementation.id() + "`";
+				if (result.isFailed()) {
+					parts.add(name + " failed");
+				}
+				else if (stampede) {
+					parts.add(name + " " + stampedeShort(result));
+				}
+				else {
+					String p99 = workload.reportStyle().latency().equals("time to acquire")
+							? ", p99 " + latency(result.histogram().getValueAtPercentile(99)) : "";
+					parts.add(name + " " + ratio(workload, implementation, result) + ", "
+							+ cpu(result.clientCpuPerOperation()) + p99);
+				}
+			}
+			line("| " + workload.title() + " | " + floorText + " | " + String.join("; ", parts) + " |");
+		}
+		line("");
+	}
+
+	/** Id prefix of the public-path workloads ({@code -Dbench.include=e2e-} runs just them). */
+	public static final String PUBLIC_PATH = "e2e-";
+
 	private void writeTargets(List<Workload> workloads, List<LayerGroup> layers, List<Target> targets) {
 		if (targets.isEmpty()) {
 			return;
@@ -237,9 +299,9 @@ public final class ReportWriter {
 		else {
 			String success = style.success().isEmpty() ? "" : " " + style.success() + " |";
 			line("| implementation | " + style.unit() + " | × floor | " + style.latency() + " p50 | p99 | p99.9 "
-					+ "| Redis commands/op |" + success + " errors |");
-			line("| --- | ---: | ---: | ---: | ---: | ---: | ---: |" + (style.success().isEmpty() ? "" : " ---: |")
-					+ " ---: |");
+					+ "| Redis commands/op | client CPU/op | Redis CPU/op |" + success + " errors |");
+			line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+					+ (style.success().isEmpty() ? "" : " ---: |") + " ---: |");
 		}
 		for (Implementation<?> implementation : workload.implementations()) {
 			String label = implementation.label()
@@ -302,6 +364,10 @@ public final class ReportWriter {
 			.append(" | ")
 			.append(Double.isNaN(result.commandsPerOperation()) ? "n/a"
 					: String.format(Locale.ROOT, "%.1f", result.commandsPerOperation()))
+			.append(" | ")
+			.append(cpu(result.clientCpuPerOperation()))
+			.append(" | ")
+			.append(cpu(result.redisCpuPerOperation()))
 			.append(" |");
 		if (!workload.reportStyle().success().isEmpty()) {
 			row.append(' ')
@@ -311,6 +377,10 @@ public final class ReportWriter {
 		}
 		row.append(' ').append(result.errors()).append(" |");
 		return row.toString();
+	}
+
+	private static String cpu(double nanos) {
+		return Double.isNaN(nanos) ? "n/a" : latency(Math.round(nanos));
 	}
 
 	private String stampedeRow(String label, CellResult result) {

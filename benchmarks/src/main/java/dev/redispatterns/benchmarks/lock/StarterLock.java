@@ -27,12 +27,22 @@ public final class StarterLock implements LockSubject {
 
 	private final RedisLockManager locks;
 
-	private volatile LockOptions options = new LockOptions(Duration.ZERO, LEASE, "bench");
+	private volatile LockOptions options;
 
 	public StarterLock(CellContext context) {
+		this(context, LEASE, true);
+	}
+
+	/**
+	 * @param lease fixed lease, or {@code null} for the watchdog (the starter's default)
+	 * @param fair whether waiters are served in arrival order (the default) or the releasing instance's own
+	 * waiters first
+	 */
+	public StarterLock(CellContext context, @Nullable Duration lease, boolean fair) {
 		this.core = new StarterCore(context);
 		this.locks = new RedisLockManager(this.core.connector(), this.core.scripts(), this.core.signals(),
-				this.core.keys(), LockSettings.defaults(), LockListener.NONE);
+				this.core.keys(), LockSettings.defaults().withFair(fair), LockListener.NONE);
+		this.options = new LockOptions(Duration.ZERO, lease, "bench");
 	}
 
 	@Override
