@@ -65,7 +65,8 @@ class RedisPatternsEndpointClusterTests {
 					List<Map<String, Object>> held = (List<Map<String, Object>>) ((Map<String, Object>) report
 						.get("locks")).get("held");
 					assertThat(held).singleElement().satisfies((entry) -> {
-						assertThat(entry).containsEntry("name", "order:1");
+						// held lock names can be user data: masked unless the endpoint is told to show them
+						assertThat((String) entry.get("name")).startsWith("masked:").doesNotContain("order");
 						assertThat(entry).containsEntry("fencingToken", lock.fencingToken());
 					});
 				}
