@@ -3,6 +3,7 @@ package dev.redispatterns.autoconfigure;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import tools.jackson.databind.JacksonModule;
 import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.databind.cfg.MapperBuilder;
@@ -79,7 +80,7 @@ final class SpringSecurityValueTypes {
 			builder.addModule(load(WEB_SERVLET_MODULE, classLoader));
 		}
 		// the core module switches dates to timestamps for every value; stored dates keep their format
-		builder.addModule(new DateFormatKept(builder.isEnabled(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)));
+		builder.addModule(new Adjustments(builder.isEnabled(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)));
 	}
 
 	private static JacksonModule load(String className, ClassLoader classLoader) {
@@ -92,12 +93,12 @@ final class SpringSecurityValueTypes {
 	}
 
 	/** Set up after Spring Security's modules (modules are set up in the order they were added). */
-	private static final class DateFormatKept extends SimpleModule {
+	private static final class Adjustments extends SimpleModule {
 
 		private final boolean timestamps;
 
-		DateFormatKept(boolean timestamps) {
-			super("redis-patterns-date-format");
+		Adjustments(boolean timestamps) {
+			super("redis-patterns-spring-security");
 			this.timestamps = timestamps;
 		}
 
@@ -110,7 +111,16 @@ final class SpringSecurityValueTypes {
 			else {
 				builder.disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS);
 			}
+			// a stored sign-in failure would otherwise carry a Throwable[], a type the allow-list refuses
+			context.setMixIn(Throwable.class, ThrowableMixin.class);
 		}
+
+	}
+
+	abstract static class ThrowableMixin {
+
+		@JsonIgnore
+		abstract Throwable[] getSuppressed();
 
 	}
 
