@@ -96,9 +96,16 @@ public final class RedisPatternsSession implements Session {
 	public <T> @Nullable T getAttribute(String attributeName) {
 		Object value = this.opened.get(attributeName);
 		if (value == null) {
-			value = this.repository.readable(this.stored.getId(), attributeName, this.stored.getAttribute(attributeName));
+			Object stored = this.stored.getAttribute(attributeName);
+			value = this.repository.readable(this.stored.getId(), attributeName, stored);
 			if (value != null) {
 				this.opened.put(attributeName, value);
+				if (this.repository.sealedWithRetiringKey(stored)) {
+					// key rotation: live sessions move to the active key as they are used
+					this.stored.setAttribute(attributeName,
+							this.repository.storable(this.stored.getId(), attributeName, value));
+					this.dirty = true;
+				}
 			}
 		}
 		return (T) value;

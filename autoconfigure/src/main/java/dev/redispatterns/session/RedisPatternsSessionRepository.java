@@ -48,6 +48,7 @@ import dev.redispatterns.core.IdentityHasher;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.ValueCipher;
 import dev.redispatterns.core.ValueCodec;
 import dev.redispatterns.core.ValueDecodingException;
 import dev.redispatterns.core.ValueEncodingException;
@@ -496,6 +497,15 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 			return null;
 		}
 		return stored;
+	}
+
+	/** Whether a stored attribute was sealed with a key other than the active one (a rotation is under way). */
+	boolean sealedWithRetiringKey(@Nullable Object stored) {
+		if (!this.encryptAttributes || !(stored instanceof SealedValue sealed)) {
+			return false;
+		}
+		String active = Objects.requireNonNull(this.encryption).cipher().activeKeyId();
+		return !active.equals(ValueCipher.keyIdOf(sealed.bytes()));
 	}
 
 	/** Whether attributes are encrypted: values are sealed for their storage id, so a new id reseals them. */

@@ -111,6 +111,42 @@ class SessionEncryptionTests extends SessionContract {
 	}
 
 	@Test
+	void rotationMovesLiveSessionsToTheActiveKeyAsTheyAreUsed() {
+		Browser browser = new Browser();
+		this.runner.run((before) -> {
+			MockMvc mvc = SessionTestApplication.mvc(before);
+			browser.post(mvc, "/login", "user", "alice");
+			browser.post(mvc, "/put", "value", "kept");
+		});
+		String k2 = Base64.getEncoder().encodeToString(new byte[32]);
+		this.runner.withPropertyValues("redis.patterns.codec.encryption.keys.k2=" + k2,
+				"redis.patterns.codec.encryption.active-key=k2")
+			.run((during) -> {
+				String key = SessionWebContractTests.sessionKey(browser.sessionId());
+				assertThat(keyIdOf(key, PRINCIPAL)).isEqualTo("k1");
+				MockMvc mvc = SessionTestApplication.mvc(during);
+				assertThat(browser.get(mvc, "/me")).isEqualTo("alice");
+				assertThat(browser.get(mvc, "/get")).isEqualTo("kept");
+				assertThat(keyIdOf(key, PRINCIPAL)).as("resealed when read").isEqualTo("k2");
+				assertThat(keyIdOf(key, "sessionAttr:note")).isEqualTo("k2");
+			});
+		SessionTestApplication.runner(this.redis)
+			.withPropertyValues("redis.patterns.codec.encryption.keys.k2=" + k2,
+					"redis.patterns.session.encrypt-attributes=true")
+			.run((after) -> {
+				MockMvc mvc = SessionTestApplication.mvc(after);
+				assertThat(browser.get(mvc, "/me")).as("k1 removed").isEqualTo("alice");
+				assertThat(browser.get(mvc, "/get")).isEqualTo("kept");
+			});
+	}
+
+	/** The key id of a sealed hash field: after the format byte and the id's length. */
+	private String keyIdOf(String key, String field) {
+		return String.valueOf(this.redis.command("EVAL", "return string.sub(redis.call('HGET', KEYS[1], ARGV[1]), 3, 4)",
+				"1", key, field));
+	}
+
+	@Test
 	void sessionsWrittenInClearAreReadAgainWhenEncryptionIsTurnedOffAndEncryptedOnesStillOpen() {
 		Browser browser = new Browser();
 		this.runner.run((on) -> browser.post(SessionTestApplication.mvc(on), "/put", "value", "sealed"));
