@@ -1,8 +1,12 @@
 package dev.redispatterns.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.RedisClient;
@@ -18,21 +22,29 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionMessage;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import dev.redispatterns.core.IdentityHasher;
 import dev.redispatterns.core.JsonValueCodec;
 import dev.redispatterns.core.KeyExpressionEvaluator;
 import dev.redispatterns.core.RedisChannels;
@@ -43,6 +55,7 @@ import dev.redispatterns.core.RedisSignals;
 import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.core.SentinelFailoverFollower;
 import dev.redispatterns.core.TypeAllowList;
+import dev.redispatterns.core.ValueCipher;
 import dev.redispatterns.core.ValueCodec;
 
 /**
@@ -56,6 +69,11 @@ import dev.redispatterns.core.ValueCodec;
 @Conditional(SupportedSpringBootCondition.class)
 @EnableConfigurationProperties(RedisPatternsProperties.class)
 public final class RedisPatternsAutoConfiguration {
+
+	/** Shortest identity secret, in characters. */
+	static final int MIN_SECRET_LENGTH = 32;
+
+	static final String ENCRYPTION = "redis.patterns.codec.encryption";
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -118,9 +136,95 @@ public final class RedisPatternsAutoConfiguration {
 			throw new InvalidPropertyException("redis.patterns.codec.max-value-size", codec.getMaxValueSize(),
 					"must be positive");
 		}
-		TypeAllowList allowList = TypeAllowList.of(packages, codec.getAllowedTypes());
-		return new JsonValueCodec(allowList, maxSize,
-				(builder) -> customizers.orderedStream().forEach((customizer) -> customizer.customize(builder)));
+		List<String> types = new ArrayList<>(codec.getAllowedTypes());
+		ClassLoader classLoader = RedisPatternsAutoConfiguration.class.getClassLoader();
+		boolean springSecurity = codec.isSpringSecurityTypes() && SpringSecurityValueTypes.isPresent(classLoader);
+		if (springSecurity) {
+			types.addAll(SpringSecurityValueTypes.typeNames(classLoader));
+		}
+		TypeAllowList allowList = TypeAllowList.of(packages, types);
+		return new JsonValueCodec(allowList, maxSize, (builder) -> {
+			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+			if (springSecurity) {
+				SpringSecurityValueTypes.addModules(builder, classLoader);
+			}
+		});
+	}
+
+	/**
+	 * The encryption keys of {@code redis.patterns.codec.encryption.*}. Only there when keys are configured;
+	 * an application may define its own {@link ValueCipher} (keys from a vault, say) instead.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	@Conditional(OnEncryptionKeys.class)
+	ValueCipher redisPatternsValueCipher(RedisPatternsProperties properties) {
+		RedisPatternsProperties.Encryption encryption = properties.getCodec().getEncryption();
+		Map<String, byte[]> keys = new LinkedHashMap<>();
+		encryption.getKeys().forEach((id, value) -> {
+			String property = ENCRYPTION + ".keys." + id;
+			try {
+				ValueCipher.checkKeyId(id);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidPropertyException(property, "(not shown)", ex.getMessage());
+			}
+			byte[] material = decodeKey(property, value);
+			if (material.length != 16 && material.length != 24 && material.length != 32) {
+				throw new InvalidPropertyException(property, "(not shown)", "decodes to " + material.length
+						+ " bytes; AES keys are 16, 24 or 32 random bytes in base64 (32 recommended)");
+			}
+			keys.put(id, material);
+		});
+		String active = encryption.getActiveKey();
+		if (active == null || active.isBlank()) {
+			if (keys.size() != 1) {
+				throw new InvalidPropertyException(ENCRYPTION + ".active-key", "(not set)",
+						"must name the key that encrypts new values, one of " + keys.keySet());
+			}
+			active = keys.keySet().iterator().next();
+		}
+		if (!keys.containsKey(active)) {
+			throw new InvalidPropertyException(ENCRYPTION + ".active-key", active,
+					"is not one of the configured keys " + keys.keySet());
+		}
+		return ValueCipher.aesGcm(keys, active);
+	}
+
+	private static byte[] decodeKey(String property, String value) {
+		String text = (value != null) ? value.trim() : "";
+		try {
+			return Base64.getDecoder().decode(text);
+		}
+		catch (IllegalArgumentException ex) {
+			try {
+				return Base64.getUrlDecoder().decode(text);
+			}
+			catch (IllegalArgumentException notUrl) {
+				throw new InvalidPropertyException(property, "(not shown)", "is not base64");
+			}
+		}
+	}
+
+	/**
+	 * Keyed hashes for identities in key names when {@code redis.patterns.keys.hash-identities} is set, else
+	 * identities as they are.
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	IdentityHasher redisPatternsIdentityHasher(RedisPatternsProperties properties) {
+		RedisPatternsProperties.Keys keys = properties.getKeys();
+		if (!keys.isHashIdentities()) {
+			return IdentityHasher.none();
+		}
+		String secret = keys.getIdentitySecret();
+		if (secret == null || secret.length() < MIN_SECRET_LENGTH) {
+			throw new InvalidPropertyException("redis.patterns.keys.identity-secret",
+					(secret == null) ? "(not set)" : "(" + secret.length() + " characters, not shown)",
+					"must be at least " + MIN_SECRET_LENGTH
+							+ " random characters, the same on every instance, when redis.patterns.keys.hash-identities is true");
+		}
+		return IdentityHasher.hmac(secret.getBytes(StandardCharsets.UTF_8));
 	}
 
 	@Bean
@@ -230,6 +334,55 @@ public final class RedisPatternsAutoConfiguration {
 				cluster.topologyRefreshOptions(refresh.build());
 			}
 		};
+	}
+
+
+	/** Whether {@code redis.patterns.codec.encryption.keys} holds at least one key. */
+	static final class OnEncryptionKeys extends SpringBootCondition {
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			boolean keys = Binder.get(context.getEnvironment())
+				.bind(ENCRYPTION + ".keys", Bindable.mapOf(String.class, String.class))
+				.map((map) -> !map.isEmpty())
+				.orElse(false);
+			ConditionMessage.Builder message = ConditionMessage.forCondition("Value encryption keys");
+			return keys ? ConditionOutcome.match(message.because("configured"))
+					: ConditionOutcome.noMatch(message.because("none configured"));
+		}
+
+	}
+
+	/**
+	 * Masks the starter's secrets in the actuator's {@code env} and {@code configprops} endpoints even where
+	 * they show values ({@code show-values: always}), which masks nothing by itself.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(SanitizingFunction.class)
+	static class SecretsSanitizingConfiguration {
+
+		/** Property names, lower case without separators, whose values are secrets. */
+		private static final List<String> SECRETS = List.of("redispatternscodecencryptionkeys",
+				"redispatternskeysidentitysecret", "redispatternssessionkeyhashingsecret",
+				"redispatternssessionkeyhashingprevioussecrets");
+
+		@Bean
+		SanitizingFunction redisPatternsSecretsSanitizer() {
+			return SanitizingFunction.sanitizeValue().ifKeyMatches(SecretsSanitizingConfiguration::isSecret);
+		}
+
+		static boolean isSecret(String key) {
+			StringBuilder canonical = new StringBuilder(key.length());
+			for (int i = 0; i < key.length(); i++) {
+				char c = key.charAt(i);
+				if (Character.isLetterOrDigit(c)) {
+					canonical.append(Character.toLowerCase(c));
+				}
+			}
+			String name = canonical.toString();
+			return SECRETS.stream().anyMatch(name::startsWith);
+		}
+
 	}
 
 }

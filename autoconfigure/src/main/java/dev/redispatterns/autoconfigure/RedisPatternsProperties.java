@@ -2,7 +2,11 @@ package dev.redispatterns.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -43,6 +47,8 @@ public class RedisPatternsProperties {
 	private boolean capReconnectDelay = true;
 
 	private final Codec codec = new Codec();
+
+	private final Keys keys = new Keys();
 
 	private final Expressions expressions = new Expressions();
 
@@ -94,6 +100,10 @@ public class RedisPatternsProperties {
 		return this.codec;
 	}
 
+	public Keys getKeys() {
+		return this.keys;
+	}
+
 	public Expressions getExpressions() {
 		return this.expressions;
 	}
@@ -133,6 +143,28 @@ public class RedisPatternsProperties {
 		 */
 		private DataSize maxValueSize = DataSize.ofMegabytes(1);
 
+		/**
+		 * Whether Spring Security's session types (security context, authentication tokens, users, granted
+		 * authorities, saved requests, CSRF tokens, the last authentication failure) may be stored, with
+		 * Spring Security's own Jackson mix-ins, when Spring Security is on the class path. Only those types
+		 * are added to the allow-list, never whole packages.
+		 */
+		private boolean springSecurityTypes = true;
+
+		private final Encryption encryption = new Encryption();
+
+		public boolean isSpringSecurityTypes() {
+			return this.springSecurityTypes;
+		}
+
+		public void setSpringSecurityTypes(boolean springSecurityTypes) {
+			this.springSecurityTypes = springSecurityTypes;
+		}
+
+		public Encryption getEncryption() {
+			return this.encryption;
+		}
+
 		public List<String> getAllowedPackages() {
 			return this.allowedPackages;
 		}
@@ -163,6 +195,89 @@ public class RedisPatternsProperties {
 
 		public void setMaxValueSize(DataSize maxValueSize) {
 			this.maxValueSize = maxValueSize;
+		}
+
+	}
+
+	/**
+	 * Encryption of stored values (AES-GCM), used by caches with 'encrypt' and by sessions with
+	 * 'encrypt-attributes'.
+	 */
+	public static class Encryption {
+
+		/**
+		 * Encryption keys by id (1 to 32 letters, digits, '-' or '_'), each 16, 24 or 32 random bytes in
+		 * base64 (32 recommended, e.g. 'openssl rand -base64 32'). Every key decrypts; only the active one
+		 * encrypts. Identical on every instance.
+		 */
+		private Map<String, String> keys = new LinkedHashMap<>();
+
+		/**
+		 * Id of the key that encrypts new values. May be omitted when exactly one key is configured.
+		 */
+		private @Nullable String activeKey;
+
+		public Map<String, String> getKeys() {
+			return this.keys;
+		}
+
+		public void setKeys(Map<String, String> keys) {
+			this.keys = keys;
+		}
+
+		public @Nullable String getActiveKey() {
+			return this.activeKey;
+		}
+
+		public void setActiveKey(@Nullable String activeKey) {
+			this.activeKey = activeKey;
+		}
+
+		@Override
+		public String toString() {
+			return "Encryption[keys=" + this.keys.keySet() + ", activeKey=" + this.activeKey + "]";
+		}
+
+	}
+
+	/**
+	 * Settings of the key names the starter builds.
+	 */
+	public static class Keys {
+
+		/**
+		 * Whether identities that the starter itself puts into key names (user names of the session
+		 * principal index, principal and client-address rate-limit keys, '@clientIp' values) are replaced by
+		 * a keyed hash. Key expressions of the application are used as written.
+		 */
+		private boolean hashIdentities;
+
+		/**
+		 * HMAC secret for 'hash-identities', at least 32 characters, identical on every instance. Changing it
+		 * starts every rate-limit bucket afresh and leaves existing sessions out of their user's index until
+		 * they expire.
+		 */
+		private @Nullable String identitySecret;
+
+		public boolean isHashIdentities() {
+			return this.hashIdentities;
+		}
+
+		public void setHashIdentities(boolean hashIdentities) {
+			this.hashIdentities = hashIdentities;
+		}
+
+		public @Nullable String getIdentitySecret() {
+			return this.identitySecret;
+		}
+
+		public void setIdentitySecret(@Nullable String identitySecret) {
+			this.identitySecret = identitySecret;
+		}
+
+		@Override
+		public String toString() {
+			return "Keys[hashIdentities=" + this.hashIdentities + "]";
 		}
 
 	}

@@ -1,23 +1,27 @@
 package dev.redispatterns.cache;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.redispatterns.core.EncryptingValueCodec;
 import dev.redispatterns.core.ValueDecodingException;
 
 /**
  * The bytes stored for one entry: a 14-byte header followed by the codec's JSON.
  * <pre>
  * byte 0      format version (1)
- * byte 1      flags: bit 0 = the cached value is null (no JSON follows)
+ * byte 1      flags: bit 0 = the cached value is null (no JSON follows),
+ *                    bit 1 = sealed: an encrypted payload follows (a null value is encrypted JSON null)
  * bytes 2-9   logical expiry, epoch milliseconds (big endian)
  * bytes 10-13 how long the load took, milliseconds (XFetch's delta)
  * </pre>
  * The physical Redis TTL is the logical one plus the stale-while-revalidate window, so a reading
  * instance can tell fresh, early-refresh and stale entries apart from the value alone: a hit stays one
- * {@code GET}. Expiry is compared with the reader's clock, so clock skew between instances shifts
+ * {@code GET}. A sealed entry's header and its Redis key are the associated data of its encryption, so
+ * changing either, or copying the entry to another key, makes it unreadable. Expiry is compared with the reader's clock, so clock skew between instances shifts
  * refresh timing by the skew (Redis still expires the key by its own clock).
  */
 final class CacheEntry {
@@ -28,17 +32,22 @@ final class CacheEntry {
 
 	private static final byte NULL_FLAG = 1;
 
+	private static final byte SEALED_FLAG = 2;
+
 	private final byte[] bytes;
 
 	private final boolean nullValue;
+
+	private final boolean sealed;
 
 	private final long expiresAtMillis;
 
 	private final int loadMillis;
 
-	private CacheEntry(byte[] bytes, boolean nullValue, long expiresAtMillis, int loadMillis) {
+	private CacheEntry(byte[] bytes, boolean nullValue, boolean sealed, long expiresAtMillis, int loadMillis) {
 		this.bytes = bytes;
 		this.nullValue = nullValue;
+		this.sealed = sealed;
 		this.expiresAtMillis = expiresAtMillis;
 		this.loadMillis = loadMillis;
 	}
@@ -57,15 +66,37 @@ final class CacheEntry {
 	}
 
 	static byte[] encode(byte @Nullable [] payload, long expiresAtMillis, long loadMillis) {
-		int length = HEADER_LENGTH + ((payload != null) ? payload.length : 0);
-		byte[] bytes = new byte[length];
-		bytes[0] = VERSION;
-		bytes[1] = (payload != null) ? 0 : NULL_FLAG;
-		putLong(bytes, 2, expiresAtMillis);
-		putInt(bytes, 10, (int) Math.min(Integer.MAX_VALUE, Math.max(0, loadMillis)));
-		if (payload != null) {
-			System.arraycopy(payload, 0, bytes, HEADER_LENGTH, payload.length);
-		}
+		byte[] header = header((payload != null) ? 0 : NULL_FLAG, expiresAtMillis, loadMillis);
+		return (payload != null) ? concat(header, payload) : header;
+	}
+
+	/** An entry whose value (null included) is encrypted, bound to the header and {@code entryKey}. */
+	static byte[] encodeSealed(EncryptingValueCodec codec, String entryKey, @Nullable Object value, long expiresAtMillis,
+			long loadMillis) {
+		byte[] header = header(SEALED_FLAG, expiresAtMillis, loadMillis);
+		return concat(header, codec.encode(value, associatedData(header, entryKey)));
+	}
+
+	private static byte[] header(byte flags, long expiresAtMillis, long loadMillis) {
+		byte[] header = new byte[HEADER_LENGTH];
+		header[0] = VERSION;
+		header[1] = flags;
+		putLong(header, 2, expiresAtMillis);
+		putInt(header, 10, (int) Math.min(Integer.MAX_VALUE, Math.max(0, loadMillis)));
+		return header;
+	}
+
+	/** The fixed-length header, then the key: unambiguous. */
+	private static byte[] associatedData(byte[] entry, String entryKey) {
+		byte[] key = entryKey.getBytes(StandardCharsets.UTF_8);
+		byte[] data = Arrays.copyOf(entry, HEADER_LENGTH + key.length);
+		System.arraycopy(key, 0, data, HEADER_LENGTH, key.length);
+		return data;
+	}
+
+	private static byte[] concat(byte[] header, byte[] payload) {
+		byte[] bytes = Arrays.copyOf(header, header.length + payload.length);
+		System.arraycopy(payload, 0, bytes, header.length, payload.length);
 		return bytes;
 	}
 
@@ -74,7 +105,8 @@ final class CacheEntry {
 	 * @throws ValueDecodingException if the bytes are not an entry of this format
 	 */
 	static CacheEntry decode(byte[] bytes) {
-		if (bytes.length < HEADER_LENGTH || bytes[0] != VERSION || (bytes[1] & ~NULL_FLAG) != 0) {
+		if (bytes.length < HEADER_LENGTH || bytes[0] != VERSION || (bytes[1] != 0 && bytes[1] != NULL_FLAG
+				&& bytes[1] != SEALED_FLAG)) {
 			throw new ValueDecodingException(ValueDecodingException.Reason.CORRUPT, null,
 					"Not a cache entry of format version " + VERSION, null);
 		}
@@ -83,11 +115,24 @@ final class CacheEntry {
 			throw new ValueDecodingException(ValueDecodingException.Reason.CORRUPT, null,
 					"Null cache entry with a payload", null);
 		}
-		return new CacheEntry(bytes, nullValue, getLong(bytes, 2), getInt(bytes, 10));
+		return new CacheEntry(bytes, nullValue, bytes[1] == SEALED_FLAG, getLong(bytes, 2), getInt(bytes, 10));
 	}
 
+	/** Whether the cached value is null (never for a sealed entry, whose null is inside the ciphertext). */
 	boolean isNull() {
 		return this.nullValue;
+	}
+
+	boolean isSealed() {
+		return this.sealed;
+	}
+
+	/**
+	 * Decrypts and decodes a sealed entry read from {@code entryKey}.
+	 * @throws ValueDecodingException {@code NOT_AUTHENTIC} if the entry was changed or written for another key
+	 */
+	@Nullable Object openValue(EncryptingValueCodec codec, String entryKey) {
+		return codec.decode(payload(), associatedData(this.bytes, entryKey));
 	}
 
 	long expiresAtMillis() {

@@ -68,7 +68,13 @@ public interface CacheListener {
 		CORRUPT,
 
 		/** The entry names a type outside the codec allow-list. */
-		TYPE_NOT_ALLOWED
+		TYPE_NOT_ALLOWED,
+
+		/**
+		 * An encrypted entry failed authentication (changed, copied from another key, or sealed with a key
+		 * that is not configured), or an unencrypted entry was found in a cache that encrypts.
+		 */
+		NOT_AUTHENTIC
 
 	}
 

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * Everything one cache name is configured with, resolved once and never changed: time to live and its
- * jitter, null caching, refresh-ahead, the near cache, stampede protection and the Redis timeout. Build
+ * jitter, null caching, refresh-ahead, the near cache, stampede protection, the Redis timeout and encryption. Build
  * one with {@link #builder()} (defaults as documented on each method) or derive one with
  * {@link #toBuilder()}.
  */
@@ -41,6 +41,8 @@ public final class CachePolicy {
 
 	private final Duration timeout;
 
+	private final boolean encrypt;
+
 	private CachePolicy(Builder builder) {
 		this.ttl = builder.ttl;
 		this.ttlJitterPercent = builder.ttlJitterPercent;
@@ -56,6 +58,7 @@ public final class CachePolicy {
 		this.lockTimeout = builder.lockTimeout;
 		this.maxWait = builder.maxWait;
 		this.timeout = builder.timeout;
+		this.encrypt = builder.encrypt;
 	}
 
 	/** The documented defaults. */
@@ -127,6 +130,11 @@ public final class CachePolicy {
 		return this.timeout;
 	}
 
+	/** Whether values are stored encrypted (AES-GCM, bound to their entry key). */
+	public boolean encrypt() {
+		return this.encrypt;
+	}
+
 	/** Whether entries may be recomputed in the background (refresh-ahead or stale-while-revalidate). */
 	public boolean refreshes() {
 		return this.refreshAhead || !this.staleWhileRevalidate.isZero();
@@ -139,7 +147,7 @@ public final class CachePolicy {
 				+ this.refreshAheadBeta + ", staleWhileRevalidate=" + this.staleWhileRevalidate + ", nearCache="
 				+ this.nearCache + ", nearCacheMaxSize=" + this.nearCacheMaxSize + ", nearCacheTtl=" + this.nearCacheTtl
 				+ ", stampedeProtection=" + this.stampedeProtection + ", lockTimeout=" + this.lockTimeout + ", maxWait="
-				+ this.maxWait + ", timeout=" + this.timeout + "]";
+				+ this.maxWait + ", timeout=" + this.timeout + ", encrypt=" + this.encrypt + "]";
 	}
 
 	/**
@@ -176,6 +184,8 @@ public final class CachePolicy {
 
 		private Duration timeout = Duration.ofMillis(250);
 
+		private boolean encrypt;
+
 		private Builder() {
 		}
 
@@ -194,6 +204,7 @@ public final class CachePolicy {
 			this.lockTimeout = policy.lockTimeout;
 			this.maxWait = policy.maxWait;
 			this.timeout = policy.timeout;
+			this.encrypt = policy.encrypt;
 		}
 
 		/** Time to live of an entry (default 10 minutes). */
@@ -286,6 +297,15 @@ public final class CachePolicy {
 		/** Longest wait for one Redis operation before the cache falls back to the method (default 250 ms). */
 		public Builder timeout(Duration timeout) {
 			this.timeout = Objects.requireNonNull(timeout, "timeout");
+			return this;
+		}
+
+		/**
+		 * Whether values are stored encrypted, bound to their entry key (default false; the manager then needs
+		 * an {@link dev.redispatterns.core.EncryptingValueCodec}). Entries written unencrypted read as misses.
+		 */
+		public Builder encrypt(boolean encrypt) {
+			this.encrypt = encrypt;
 			return this;
 		}
 

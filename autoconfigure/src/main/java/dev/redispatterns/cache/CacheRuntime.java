@@ -13,6 +13,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.redispatterns.core.EncryptingValueCodec;
 import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
@@ -38,6 +39,9 @@ final class CacheRuntime {
 	final RedisKeys keys;
 
 	final ValueCodec codec;
+
+	/** Encrypts the entries of caches with {@code encrypt}; {@code null} when no keys are configured. */
+	final @Nullable EncryptingValueCodec encryption;
 
 	final RedisSignals signals;
 
@@ -67,7 +71,8 @@ final class CacheRuntime {
 
 	CacheRuntime(RedisConnector connector, CacheCommands commands, RedisKeys keys, ValueCodec codec, RedisSignals signals,
 			CacheListener listener, @Nullable CacheTtlFunction ttlFunction, Executor refreshExecutor,
-			Executor asyncExecutor, ScheduledExecutorService scheduler, PatternObservations observations) {
+			Executor asyncExecutor, ScheduledExecutorService scheduler, PatternObservations observations,
+			@Nullable EncryptingValueCodec encryption) {
 		this.connector = connector;
 		this.commands = commands;
 		this.keys = keys;
@@ -79,6 +84,7 @@ final class CacheRuntime {
 		this.asyncExecutor = asyncExecutor;
 		this.scheduler = scheduler;
 		this.observations = observations;
+		this.encryption = encryption;
 	}
 
 	byte[] newToken() {

@@ -1,17 +1,19 @@
 package dev.redispatterns.cache;
 
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.cache.CacheListener.Operation;
+import dev.redispatterns.core.EncryptingValueCodec;
 import dev.redispatterns.core.RedisUnavailableException;
 import dev.redispatterns.core.ValueDecodingException;
 
@@ -43,7 +45,13 @@ final class CacheScope {
 
 	private final long timeoutNanos;
 
-	private final AtomicBoolean decodeFailureLogged = new AtomicBoolean();
+	private static final long UNREADABLE_WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+	private final AtomicLong unreadable = new AtomicLong();
+
+	private final AtomicLong unreadableWarned = new AtomicLong();
+
+	private final AtomicLong lastUnreadableWarning = new AtomicLong();
 
 	CacheScope(String name, CachePolicy policy, CacheRuntime runtime) {
 		this.name = name;
@@ -69,27 +77,69 @@ final class CacheScope {
 	}
 
 	/**
-	 * Reads stored bytes; an entry that cannot be read (corrupt, a type outside the allow-list) is
-	 * reported, logged once per cache at WARN level, and {@code null}: a miss, never an exception.
+	 * Reads stored bytes found under {@code entryKey}; an entry that cannot be read (corrupt, a type outside
+	 * the allow-list, an encrypted entry that fails authentication or an unencrypted one in an encrypting
+	 * cache) is reported, logged at WARN level at most once a minute per cache, and {@code null}: a miss,
+	 * never an exception.
 	 */
-	@Nullable StoredValue decode(byte[] raw) {
+	@Nullable StoredValue decode(String entryKey, byte[] raw) {
 		try {
 			CacheEntry entry = CacheEntry.decode(raw);
-			Object value = entry.isNull() ? null : this.runtime.codec.decode(entry.payload());
+			Object value;
+			if (entry.isSealed()) {
+				EncryptingValueCodec encryption = this.runtime.encryption;
+				if (encryption == null) {
+					throw new ValueDecodingException(ValueDecodingException.Reason.NOT_AUTHENTIC, null,
+							"Encrypted entry, but no encryption key is configured", null);
+				}
+				value = entry.openValue(encryption, entryKey);
+			}
+			else if (this.policy.encrypt()) {
+				// an entry written in clear where values are encrypted: never trusted
+				throw new ValueDecodingException(ValueDecodingException.Reason.NOT_AUTHENTIC, null,
+						"Unencrypted entry in a cache that encrypts its values", null);
+			}
+			else {
+				value = entry.isNull() ? null : this.runtime.codec.decode(entry.payload());
+			}
 			return new StoredValue(entry, value);
 		}
 		catch (ValueDecodingException ex) {
-			CacheListener.DecodeFailure reason = (ex.reason() == ValueDecodingException.Reason.TYPE_NOT_ALLOWED)
-					? CacheListener.DecodeFailure.TYPE_NOT_ALLOWED : CacheListener.DecodeFailure.CORRUPT;
+			CacheListener.DecodeFailure reason = switch (ex.reason()) {
+				case TYPE_NOT_ALLOWED -> CacheListener.DecodeFailure.TYPE_NOT_ALLOWED;
+				case NOT_AUTHENTIC -> CacheListener.DecodeFailure.NOT_AUTHENTIC;
+				default -> CacheListener.DecodeFailure.CORRUPT;
+			};
 			this.listener.decodeFailure(this.name, reason);
-			String message = "Cache '" + this.name + "': unreadable entry treated as a miss (" + ex.getMessage() + ")";
-			if (this.decodeFailureLogged.compareAndSet(false, true)) {
-				logger.warn(message + "; further unreadable entries of this cache are logged at DEBUG level");
-			}
-			else if (logger.isDebugEnabled()) {
-				logger.debug(message);
-			}
+			reportUnreadable(ex);
 			return null;
+		}
+	}
+
+	/** An entry in this cache's format: its value encrypted when the policy says so. */
+	byte[] encode(String entryKey, @Nullable Object value, long expiresAtMillis, long loadMillis) {
+		if (this.policy.encrypt()) {
+			return CacheEntry.encodeSealed(Objects.requireNonNull(this.runtime.encryption), entryKey, value,
+					expiresAtMillis, loadMillis);
+		}
+		byte[] payload = (value != null) ? this.runtime.codec.encode(value) : null;
+		return CacheEntry.encode(payload, expiresAtMillis, loadMillis);
+	}
+
+	/** Entries can be tampered with in bulk: WARN at most once a minute, with the count since, else DEBUG. */
+	private void reportUnreadable(ValueDecodingException ex) {
+		long unreadable = this.unreadable.incrementAndGet();
+		String message = "Cache '" + this.name + "': unreadable entry treated as a miss (" + ex.getMessage() + ")";
+		long now = System.nanoTime();
+		long last = this.lastUnreadableWarning.get();
+		if ((last == 0 || now - last >= UNREADABLE_WARNING_INTERVAL_NANOS)
+				&& this.lastUnreadableWarning.compareAndSet(last, (now == 0) ? 1 : now)) {
+			long since = unreadable - this.unreadableWarned.getAndSet(unreadable);
+			logger.warn(message + "; " + since + " unreadable entries of this cache since the last warning, "
+					+ "further ones within a minute are logged at DEBUG level");
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug(message);
 		}
 	}
 

@@ -349,7 +349,7 @@ public final class RedisPatternsCache implements Cache {
 			Object existing = get(key, (Class<Object>) null);
 			return (existing != null) ? wrap(existing) : null;
 		}
-		byte[] entry = encodeEntry(key, value, -1);
+		byte[] entry = encodeEntry(key, entryKey, value, -1);
 		this.scope.listener.put(this.scope.name);
 		long mark = this.channel.beforeWrite(entryKey);
 		if (!this.scope.connected()) {
@@ -365,7 +365,7 @@ public final class RedisPatternsCache implements Cache {
 				this.scope.flights.signal(entryKey, new Signal(CacheMessage.FILLED, entry));
 				return null;
 			}
-			StoredValue stored = this.scope.decode(existing);
+			StoredValue stored = this.scope.decode(entryKey, existing);
 			return (stored != null) ? wrap(stored.value()) : null;
 		}
 		catch (RedisPatternsException ex) {
@@ -602,7 +602,7 @@ public final class RedisPatternsCache implements Cache {
 	private Lookup found(Object key, String entryKey, byte @Nullable [] raw, long mark,
 			@Nullable CacheInvocation invocation, @Nullable Callable<?> callable,
 			@Nullable Supplier<? extends CompletableFuture<?>> supplier) {
-		StoredValue stored = (raw != null) ? this.scope.decode(raw) : null;
+		StoredValue stored = (raw != null) ? this.scope.decode(entryKey, raw) : null;
 		if (stored == null) {
 			this.scope.listener.request(this.scope.name, Result.MISS);
 			return (raw != null) ? Lookup.UNREADABLE : Lookup.MISS;
@@ -804,7 +804,7 @@ public final class RedisPatternsCache implements Cache {
 		}
 		byte[] entry;
 		try {
-			entry = encodeEntry(key, value, loadNanos);
+			entry = encodeEntry(key, entryKey, value, loadNanos);
 		}
 		catch (RuntimeException ex) {
 			this.leases.release(lease, CacheMessage.SKIPPED);
@@ -857,7 +857,7 @@ public final class RedisPatternsCache implements Cache {
 			unlink(entryKey);
 			return CompletableFuture.completedFuture(false);
 		}
-		byte[] entry = encodeEntry(key, value, -1);
+		byte[] entry = encodeEntry(key, entryKey, value, -1);
 		this.scope.listener.put(this.scope.name);
 		long mark = this.channel.beforeWrite(entryKey);
 		if (!this.scope.connected()) {
@@ -886,8 +886,7 @@ public final class RedisPatternsCache implements Cache {
 		});
 	}
 
-	private byte[] encodeEntry(Object key, @Nullable Object value, long loadNanos) {
-		byte[] payload = (value != null) ? this.scope.runtime.codec.encode(value) : null;
+	private byte[] encodeEntry(Object key, String entryKey, @Nullable Object value, long loadNanos) {
 		long loadMillis;
 		if (loadNanos >= 0) {
 			loadMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(loadNanos));
@@ -896,7 +895,7 @@ public final class RedisPatternsCache implements Cache {
 		else {
 			loadMillis = this.lastLoadMillis;
 		}
-		return CacheEntry.encode(payload, System.currentTimeMillis() + ttlMillis(key, value), loadMillis);
+		return this.scope.encode(entryKey, value, System.currentTimeMillis() + ttlMillis(key, value), loadMillis);
 	}
 
 	/** The entry's logical time to live: configured (or from the TTL function) minus random jitter. */

@@ -28,6 +28,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
 
+import dev.redispatterns.core.EncryptingValueCodec;
 import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
@@ -93,6 +94,11 @@ public final class RedisPatternsCacheManager implements CacheManager, AutoClosea
 		this.defaults = builder.defaults;
 		this.policies = Collections.unmodifiableMap(new LinkedHashMap<>(builder.policies));
 		this.dynamic = builder.dynamic;
+		boolean encrypted = (this.dynamic && this.defaults.encrypt())
+				|| this.policies.values().stream().anyMatch(CachePolicy::encrypt);
+		if (encrypted && builder.encryption == null) {
+			throw new IllegalStateException("A cache encrypts its values but the manager has no encrypting codec");
+		}
 		boolean nearCaches = (this.dynamic && this.defaults.nearCache())
 				|| this.policies.values().stream().anyMatch(CachePolicy::nearCache);
 		if (nearCaches && !NearCache.isAvailable()) {
@@ -118,7 +124,7 @@ public final class RedisPatternsCacheManager implements CacheManager, AutoClosea
 		ScriptExecutor scripts = (builder.scripts != null) ? builder.scripts : new ScriptExecutor(builder.connector);
 		this.runtime = new CacheRuntime(builder.connector, new CacheCommands(builder.connector, scripts), builder.keys,
 				builder.codec, builder.signals, builder.listener, builder.ttlFunction, refreshExecutor,
-				builder.asyncExecutor, scheduler, builder.observations);
+				builder.asyncExecutor, scheduler, builder.observations, builder.encryption);
 		long sweep = Math.max(100, shortestLockTimeout().toMillis() / 3);
 		scheduler.scheduleWithFixedDelay(this::renewLeases, sweep, sweep, TimeUnit.MILLISECONDS);
 		this.client = nativeClient(builder.connector);
@@ -273,6 +279,8 @@ public final class RedisPatternsCacheManager implements CacheManager, AutoClosea
 
 		private PatternObservations observations = PatternObservations.NONE;
 
+		private @Nullable EncryptingValueCodec encryption;
+
 		private Builder(RedisConnector connector, RedisSignals signals, RedisKeys keys, ValueCodec codec) {
 			this.connector = Objects.requireNonNull(connector, "connector");
 			this.signals = Objects.requireNonNull(signals, "signals");
@@ -349,6 +357,15 @@ public final class RedisPatternsCacheManager implements CacheManager, AutoClosea
 		/** Where loads are observed (for traces); by default nowhere, at no cost. */
 		public Builder observations(PatternObservations observations) {
 			this.observations = Objects.requireNonNull(observations, "observations");
+			return this;
+		}
+
+		/**
+		 * Encrypts the values of caches whose policy says {@code encrypt}, and lets every cache read
+		 * encrypted entries (default none: no cache may encrypt).
+		 */
+		public Builder encryption(@Nullable EncryptingValueCodec encryption) {
+			this.encryption = encryption;
 			return this;
 		}
 

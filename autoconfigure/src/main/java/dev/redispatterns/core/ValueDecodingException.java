@@ -18,7 +18,13 @@ public class ValueDecodingException extends RedisPatternsException {
 		TYPE_NOT_ALLOWED,
 
 		/** The payload is valid but holds a different type than the caller expects. */
-		UNEXPECTED_TYPE
+		UNEXPECTED_TYPE,
+
+		/**
+		 * An encrypted payload failed authentication: changed in Redis, copied from another key, or sealed
+		 * with a key that is not configured. Nothing of it was decoded.
+		 */
+		NOT_AUTHENTIC
 
 	}
 

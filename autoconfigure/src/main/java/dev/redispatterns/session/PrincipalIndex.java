@@ -11,13 +11,15 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.redispatterns.core.IdentityHasher;
 import dev.redispatterns.core.LuaScript;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.core.ScriptExecutor;
 
 /**
- * The sessions of each user: one sorted set per principal name ({@code prefix:session:principal:<name>})
+ * The sessions of each user: one sorted set per principal name ({@code prefix:session:principal:<name>},
+ * the name a keyed hash with {@code redis.patterns.keys.hash-identities})
  * holding storage ids (never raw session ids) scored by when each session expires unless used again. It
  * replaces Spring Session's own principal index, a set without expiry that only keyspace notifications
  * ever clean up: this one expires with its last session, counts live sessions for the concurrent-session
@@ -51,16 +53,20 @@ final class PrincipalIndex {
 
 	private final RedisKeys keys;
 
+	private final IdentityHasher identities;
+
 	private final byte[] grace = ScriptExecutor.arg(GRACE.toMillis());
 
-	PrincipalIndex(RedisConnector connector, ScriptExecutor scripts, RedisKeys keys) {
+	PrincipalIndex(RedisConnector connector, ScriptExecutor scripts, RedisKeys keys, IdentityHasher identities) {
 		this.connector = connector;
 		this.scripts = scripts;
 		this.keys = keys;
+		this.identities = identities;
 	}
 
+	/** {@code prefix:session:principal:<name>}, or {@code ...:principal:h:<hash>} with hashed identities. */
 	String key(String principal) {
-		return this.keys.key("session", "principal", principal);
+		return this.keys.key("session", "principal", this.identities.apply("user", principal));
 	}
 
 	/**

@@ -2,7 +2,11 @@ package dev.redispatterns.session;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
@@ -13,7 +17,8 @@ import org.springframework.session.data.redis.RedisIndexedSessionRepository;
  * A session of {@link RedisPatternsSessionRepository}: Spring Session's Redis session, which lives under
  * the storage id, seen from the outside under the id the browser holds. Values are checked against the
  * codec's allow-list when they are set, so a value that could not be stored fails in the code that set
- * it, not later when the response is written.
+ * it, not later when the response is written. Encrypted attributes are kept encrypted in the stored session
+ * and opened when read (once per attribute and request).
  */
 public final class RedisPatternsSession implements Session {
 
@@ -37,6 +42,9 @@ public final class RedisPatternsSession implements Session {
 
 	/** Whether the session was ended while in use (its sign-in lost against the session limit). */
 	boolean ended;
+
+	/** Attributes opened in this request, by name (encrypted ones are decrypted once). */
+	private final Map<String, Object> opened = new ConcurrentHashMap<>();
 
 	RedisPatternsSession(RedisPatternsSessionRepository repository, RedisIndexedSessionRepository.RedisSession stored,
 			@Nullable String id, @Nullable String indexedPrincipal, boolean dirty) {
@@ -65,20 +73,54 @@ public final class RedisPatternsSession implements Session {
 
 	@Override
 	public String changeSessionId() {
-		this.stored.changeSessionId();
+		if (this.repository.encryptsAttributes()) {
+			// ciphertexts are bound to the storage id, which changes: reseal every readable attribute
+			Set<String> names = getAttributeNames();
+			Map<String, Object> values = new HashMap<>();
+			names.forEach((name) -> values.put(name, getAttribute(name)));
+			this.stored.getAttributeNames().forEach(this.stored::removeAttribute);
+			this.stored.changeSessionId();
+			values.forEach((name, value) -> this.stored.setAttribute(name,
+					this.repository.storable(this.stored.getId(), name, value)));
+		}
+		else {
+			this.stored.changeSessionId();
+		}
 		this.id = this.repository.generatedId();
 		this.dirty = true;
 		return this.id;
 	}
 
 	@Override
+	@SuppressWarnings("unchecked")
 	public <T> @Nullable T getAttribute(String attributeName) {
-		return this.stored.getAttribute(attributeName);
+		Object value = this.opened.get(attributeName);
+		if (value == null) {
+			Object stored = this.stored.getAttribute(attributeName);
+			value = this.repository.readable(this.stored.getId(), attributeName, stored);
+			if (value != null) {
+				this.opened.put(attributeName, value);
+				if (this.repository.sealedWithRetiringKey(stored)) {
+					// key rotation: live sessions move to the active key as they are used
+					this.stored.setAttribute(attributeName,
+							this.repository.storable(this.stored.getId(), attributeName, value));
+					this.dirty = true;
+				}
+			}
+		}
+		return (T) value;
 	}
 
+	/** The names of the attributes that can be read (an encrypted one that fails authentication is absent). */
 	@Override
 	public Set<String> getAttributeNames() {
-		return this.stored.getAttributeNames();
+		Set<String> names = new LinkedHashSet<>();
+		for (String name : this.stored.getAttributeNames()) {
+			if (getAttribute(name) != null) {
+				names.add(name);
+			}
+		}
+		return names;
 	}
 
 	@Override
@@ -87,9 +129,10 @@ public final class RedisPatternsSession implements Session {
 			removeAttribute(attributeName);
 			return;
 		}
-		this.repository.checkStorable(attributeName, attributeValue);
+		Object storable = this.repository.storable(this.stored.getId(), attributeName, attributeValue);
 		Object previous = this.stored.getAttribute(attributeName);
-		this.stored.setAttribute(attributeName, attributeValue);
+		Object previousOpened = this.opened.put(attributeName, attributeValue);
+		this.stored.setAttribute(attributeName, storable);
 		this.dirty = true;
 		if (RedisPatternsSessionRepository.isPrincipalAttribute(attributeName)) {
 			try {
@@ -102,6 +145,12 @@ public final class RedisPatternsSession implements Session {
 				else {
 					this.stored.removeAttribute(attributeName);
 				}
+				if (previousOpened != null) {
+					this.opened.put(attributeName, previousOpened);
+				}
+				else {
+					this.opened.remove(attributeName);
+				}
 				throw ex;
 			}
 		}
@@ -109,6 +158,7 @@ public final class RedisPatternsSession implements Session {
 
 	@Override
 	public void removeAttribute(String attributeName) {
+		this.opened.remove(attributeName);
 		this.stored.removeAttribute(attributeName);
 		this.dirty = true;
 	}

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.RestoreArgs;
 import io.lettuce.core.SetArgs;
@@ -41,11 +43,16 @@ import org.springframework.session.SessionIdGenerator;
 import org.springframework.session.UuidSessionIdGenerator;
 import org.springframework.session.data.redis.RedisIndexedSessionRepository;
 
+import dev.redispatterns.core.EncryptingValueCodec;
+import dev.redispatterns.core.IdentityHasher;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.ValueCipher;
 import dev.redispatterns.core.ValueCodec;
+import dev.redispatterns.core.ValueDecodingException;
 import dev.redispatterns.core.ValueEncodingException;
+import dev.redispatterns.session.SessionValueSerializer.SealedValue;
 
 /**
  * Spring Session on Redis, done safely. It is Spring Session's own {@link RedisIndexedSessionRepository}
@@ -60,6 +67,8 @@ import dev.redispatterns.core.ValueEncodingException;
  * Spring Session's principal sets, which never expire; it backs {@link #findByPrincipalName},
  * {@link UserSessions} and an atomic maximum of concurrent sessions per user.</li>
  * <li>Nothing it logs or reports carries a session id or a user name.</li>
+ * <li>Optionally, attributes are encrypted ({@link EncryptingValueCodec}), bound to their session and name,
+ * and user names in the index keys are keyed hashes ({@link IdentityHasher}).</li>
  * </ul>
  * Sessions returned by {@link #findByIndexNameAndIndexValue} carry their opaque {@linkplain
  * RedisPatternsSession#handle() handle} as id: the real id cannot be recovered from Redis, by design.
@@ -73,6 +82,8 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 
 	/** Longest timeout the active-sessions count covers: one {@code SCARD} per minute of it. */
 	private static final Duration COUNTED_HORIZON = Duration.ofHours(24);
+
+	private static final long WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
 	private final RedisIndexedSessionRepository delegate;
 
@@ -102,13 +113,22 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 
 	private final byte[] expiresKeyPrefix;
 
+	/** Opens encrypted attributes; {@code null} when no encryption key is configured. */
+	private final @Nullable EncryptingValueCodec encryption;
+
+	private final boolean encryptAttributes;
+
+	private final AtomicLong lastRefusalWarning = new AtomicLong();
+
 	private RedisPatternsSessionRepository(Builder builder) {
 		this.connector = builder.connector;
 		this.keys = builder.keys;
 		this.codec = builder.codec;
 		this.hasher = builder.hasher;
 		this.idGenerator = new HashingSessionIdGenerator(builder.ids, builder.hasher);
-		this.index = new PrincipalIndex(builder.connector, builder.scripts, builder.keys);
+		this.index = new PrincipalIndex(builder.connector, builder.scripts, builder.keys, builder.identities);
+		this.encryption = builder.encryption;
+		this.encryptAttributes = builder.encryptAttributes;
 		this.indexResolver = builder.indexResolver;
 		this.limit = builder.limit;
 		this.listener = builder.listener;
@@ -428,13 +448,88 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 		return this.idGenerator.takeGenerated();
 	}
 
-	void checkStorable(String attributeName, Object value) {
+	/**
+	 * The form an attribute value is kept in until it is written: the value itself, checked against the
+	 * codec, or encrypted for this session and name.
+	 * @throws ValueEncodingException naming the attribute if the value cannot be stored
+	 */
+	Object storable(String storageId, String attributeName, Object value) {
 		try {
+			if (this.encryptAttributes) {
+				EncryptingValueCodec encryption = Objects.requireNonNull(this.encryption);
+				return new SealedValue(encryption.encode(value, associatedData(storageId, attributeName)));
+			}
 			this.codec.encode(value);
+			return value;
 		}
 		catch (ValueEncodingException ex) {
+			Object standIn = SignInFailures.storable(attributeName, value);
+			if (standIn != null) {
+				return storable(storageId, attributeName, standIn);
+			}
 			throw new ValueEncodingException(
 					"Session attribute '" + attributeName + "' cannot be stored: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * An attribute as the application sees it: encrypted ones opened, and treated as absent ({@code null})
+	 * when they fail authentication or decoding; values stored in clear are absent where attributes are
+	 * encrypted, so that nobody can slip a value into a session by writing to Redis.
+	 */
+	@Nullable Object readable(String storageId, String attributeName, @Nullable Object stored) {
+		if (stored instanceof SealedValue sealed) {
+			EncryptingValueCodec encryption = this.encryption;
+			if (encryption == null) {
+				refuseAttribute(attributeName, "is encrypted, but no encryption key is configured");
+				return null;
+			}
+			try {
+				return encryption.decode(sealed.bytes(), associatedData(storageId, attributeName));
+			}
+			catch (ValueDecodingException ex) {
+				refuseAttribute(attributeName, ex.getMessage());
+				return null;
+			}
+		}
+		if (stored != null && this.encryptAttributes) {
+			refuseAttribute(attributeName, "was stored in clear, but attributes are encrypted");
+			return null;
+		}
+		return stored;
+	}
+
+	/** Whether a stored attribute was sealed with a key other than the active one (a rotation is under way). */
+	boolean sealedWithRetiringKey(@Nullable Object stored) {
+		if (!this.encryptAttributes || !(stored instanceof SealedValue sealed)) {
+			return false;
+		}
+		String active = Objects.requireNonNull(this.encryption).cipher().activeKeyId();
+		return !active.equals(ValueCipher.keyIdOf(sealed.bytes()));
+	}
+
+	/** Whether attributes are encrypted: values are sealed for their storage id, so a new id reseals them. */
+	boolean encryptsAttributes() {
+		return this.encryptAttributes;
+	}
+
+	/** Binds a ciphertext to its session and attribute: storage ids never contain NUL. */
+	private static byte[] associatedData(String storageId, String attributeName) {
+		return ("session-attribute\0" + storageId + "\0" + attributeName).getBytes(StandardCharsets.UTF_8);
+	}
+
+	/** Stored data can be tampered with in bulk: WARN at most once a minute, else DEBUG; never the session id. */
+	private void refuseAttribute(String attributeName, String why) {
+		this.listener.sessionRefused(SessionEventListener.Refusal.NOT_AUTHENTIC);
+		String message = "Ignoring session attribute '" + StoredSessionMapper.printable(attributeName) + "': " + why;
+		long now = System.nanoTime();
+		long last = this.lastRefusalWarning.get();
+		if ((last == 0 || now - last >= WARNING_INTERVAL_NANOS)
+				&& this.lastRefusalWarning.compareAndSet(last, (now == 0) ? 1 : now)) {
+			logger.warn(message + " (further ones within a minute are logged at DEBUG level)");
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug(message);
 		}
 	}
 
@@ -535,6 +630,12 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 
 		private String cleanupCron = Scheduled.CRON_DISABLED;
 
+		private @Nullable EncryptingValueCodec encryption;
+
+		private boolean encryptAttributes;
+
+		private IdentityHasher identities = IdentityHasher.none();
+
 		private Builder(RedisConnector connector, ScriptExecutor scripts, RedisKeys keys, ValueCodec codec) {
 			this.connector = connector;
 			this.scripts = scripts;
@@ -598,6 +699,32 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 		 */
 		public Builder cleanupCron(String cleanupCron) {
 			this.cleanupCron = cleanupCron;
+			return this;
+		}
+
+		/**
+		 * Encrypts attributes with {@code encryption}, bound to their session and name, or with {@code null}
+		 * stores them in clear (default). An attribute that fails authentication reads as absent.
+		 */
+		public Builder encryptAttributes(@Nullable EncryptingValueCodec encryption) {
+			this.encryption = encryption;
+			this.encryptAttributes = encryption != null;
+			return this;
+		}
+
+		/**
+		 * Opens encrypted attributes without encrypting new ones: for turning encryption off while sessions
+		 * with encrypted attributes are alive.
+		 */
+		public Builder readEncryptedAttributes(EncryptingValueCodec encryption) {
+			this.encryption = encryption;
+			this.encryptAttributes = false;
+			return this;
+		}
+
+		/** How user names appear in the keys of the user index (default: as they are). */
+		public Builder identities(IdentityHasher identities) {
+			this.identities = identities;
 			return this;
 		}
 

@@ -101,7 +101,14 @@ public interface SessionEventListener {
 		INCOMPLETE,
 
 		/** A sign-in would have exceeded the maximum number of concurrent sessions. */
-		LIMIT;
+		LIMIT,
+
+		/**
+		 * An encrypted attribute failed authentication (changed in Redis, copied from another session or
+		 * attribute, or sealed with a key that is not configured), or an attribute was stored in clear where
+		 * attributes are encrypted: that attribute is treated as absent.
+		 */
+		NOT_AUTHENTIC;
 
 		/** Lower-case name with underscores, for metric tags (as the other meters write theirs). */
 		public String tag() {

@@ -1,10 +1,14 @@
 package dev.redispatterns.session;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.data.redis.serializer.SerializationException;
 
+import dev.redispatterns.core.ValueCipher;
 import dev.redispatterns.core.ValueCodec;
 import dev.redispatterns.core.ValueDecodingException;
 
@@ -12,7 +16,9 @@ import dev.redispatterns.core.ValueDecodingException;
  * Spring Session's values (attributes, its own metadata, the created-event payload) as the starter's JSON,
  * never JDK serialization. A value outside the codec's allow-list is refused when written. Reading hash
  * values never throws: a value that cannot be decoded becomes an {@link UnreadableValue}, so the session
- * mapper can treat the whole session as invalid instead of failing the request.
+ * mapper can treat the whole session as invalid instead of failing the request. Encrypted attributes pass
+ * through as {@link SealedValue}s, opened by the session that knows where they belong; they are left out of
+ * the created-event payload, which is published to every subscriber.
  */
 final class SessionValueSerializer implements RedisSerializer<Object> {
 
@@ -39,6 +45,18 @@ final class SessionValueSerializer implements RedisSerializer<Object> {
 
 	@Override
 	public byte[] serialize(@Nullable Object value) {
+		if (value instanceof SealedValue sealed) {
+			return sealed.bytes();
+		}
+		if (value instanceof Map<?, ?> map && map.values().stream().anyMatch(SealedValue.class::isInstance)) {
+			Map<Object, Object> open = new LinkedHashMap<>();
+			map.forEach((name, entry) -> {
+				if (!(entry instanceof SealedValue)) {
+					open.put(name, entry);
+				}
+			});
+			return this.codec.encode(open);
+		}
 		// Spring Session writes removed attributes as null: an empty field, read back as null.
 		return (value != null) ? this.codec.encode(value) : EMPTY;
 	}
@@ -47,6 +65,9 @@ final class SessionValueSerializer implements RedisSerializer<Object> {
 	public @Nullable Object deserialize(byte @Nullable [] bytes) {
 		if (bytes == null || bytes.length == 0) {
 			return null;
+		}
+		if (this.lenient && ValueCipher.isSealed(bytes)) {
+			return new SealedValue(bytes);
 		}
 		try {
 			return this.codec.decode(bytes);
@@ -57,6 +78,16 @@ final class SessionValueSerializer implements RedisSerializer<Object> {
 			}
 			throw new SerializationException("Cannot read session data: " + ex.getMessage(), ex);
 		}
+	}
+
+	/** An encrypted attribute as stored: opened only by {@link RedisPatternsSession#getAttribute}. */
+	record SealedValue(byte[] bytes) {
+
+		@Override
+		public String toString() {
+			return "SealedValue[" + this.bytes.length + " bytes]";
+		}
+
 	}
 
 	/**

@@ -93,7 +93,7 @@ final class StoredSessionMapper implements BiFunction<String, Map<String, Object
 	}
 
 	/** Stored data may be hostile: keep log lines single-line and short. */
-	private static String printable(@Nullable String text) {
+	static String printable(@Nullable String text) {
 		if (text == null) {
 			return "?";
 		}

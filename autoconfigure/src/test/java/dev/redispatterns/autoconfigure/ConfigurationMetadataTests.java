@@ -24,6 +24,11 @@ class ConfigurationMetadataTests {
 		DOCUMENTED.put("redis.patterns.codec.allowed-types", null);
 		DOCUMENTED.put("redis.patterns.codec.allow-application-packages", true);
 		DOCUMENTED.put("redis.patterns.codec.max-value-size", "1MB");
+		DOCUMENTED.put("redis.patterns.codec.spring-security-types", true);
+		DOCUMENTED.put("redis.patterns.codec.encryption.keys", null);
+		DOCUMENTED.put("redis.patterns.codec.encryption.active-key", null);
+		DOCUMENTED.put("redis.patterns.keys.hash-identities", false);
+		DOCUMENTED.put("redis.patterns.keys.identity-secret", null);
 		DOCUMENTED.put("redis.patterns.expressions.allow-bean-references", true);
 		DOCUMENTED.put("redis.patterns.cluster.adaptive-refresh", true);
 		DOCUMENTED.put("redis.patterns.cluster.periodic-refresh", "30s");

@@ -20,6 +20,7 @@ class SessionAndStructuresPropertiesMetadataTests {
 		DOCUMENTED.put("redis.patterns.session.when-limit-exceeded", "evict-oldest");
 		DOCUMENTED.put("redis.patterns.session.flush-mode", "on-save");
 		DOCUMENTED.put("redis.patterns.session.save-mode", "on-set-attribute");
+		DOCUMENTED.put("redis.patterns.session.encrypt-attributes", false);
 		DOCUMENTED.put("redis.patterns.session.key-hashing.enabled", true);
 		DOCUMENTED.put("redis.patterns.session.key-hashing.secret", null);
 		DOCUMENTED.put("redis.patterns.session.key-hashing.previous-secrets", null);

@@ -21,6 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.boot.actuate.autoconfigure.context.properties.ConfigurationPropertiesReportEndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.env.EnvironmentEndpointAutoConfiguration;
+import org.springframework.boot.actuate.context.properties.ConfigurationPropertiesReportEndpoint;
+import org.springframework.boot.actuate.env.EnvironmentEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
@@ -44,6 +49,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.config.annotation.EnableWebMvc;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
 import dev.redispatterns.autoconfigure.cache.RedisPatternsCacheAutoConfiguration;
@@ -68,14 +74,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A web application signs users in, stores, tampers with and evicts sessions, uses every other feature and
- * goes through a Redis outage, with the starter and Spring Session logging at their most verbose. Neither
- * the Redis password nor any session id (raw or as the cookie carries it) appears in the log, in any
- * meter (name, tag or description) or in the health details.
+ * goes through a Redis outage, with the starter and Spring Session logging at their most verbose, with
+ * encryption and hashed identities on. Neither the Redis password, the encryption key, the identity and
+ * session secrets nor any session id (raw or as the cookie carries it) appears in the log, in any meter
+ * (name, tag or description), in the health details or in the actuator's configprops and env endpoints,
+ * even set to show values.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class SecretsNotExposedTests {
 
 	private static final String PASSWORD = "Zx81-redis-password-never-printed";
+
+	private static final String ENCRYPTION_KEY = Base64.getEncoder()
+		.encodeToString("32-byte-value-key-never-printed!".getBytes(StandardCharsets.US_ASCII));
+
+	private static final String IDENTITY_SECRET = "identity-secret-of-the-test-never-printed";
+
+	private static final String SESSION_SECRET = "secret-of-the-test-0123456789abcdef";
 
 	private static final List<String> VERBOSE = List.of("dev.redispatterns", "org.springframework.session",
 			"org.springframework.data.redis");
@@ -103,6 +118,8 @@ class SecretsNotExposedTests {
 			List<String> secrets = new ArrayList<>();
 			secrets.add(PASSWORD);
 			List<String> exposed = new ArrayList<>();
+			// the Redis password is Spring Boot's property: shown by Boot's endpoints set to show values
+			List<String> endpoints = new ArrayList<>();
 			runner(proxy).run((context) -> {
 				MockMvc mvc = MockMvcBuilders.webAppContextSetup(context)
 					.addFilters(context.getBean(SessionRepositoryFilter.class))
@@ -150,8 +167,18 @@ class SecretsNotExposedTests {
 				for (Meter meter : context.getBean(MeterRegistry.class).getMeters()) {
 					exposed.add(meter.getId().toString() + " " + meter.getId().getDescription());
 				}
+				JsonMapper json = JsonMapper.builder().build();
+				String configprops = json.writeValueAsString(
+						context.getBean(ConfigurationPropertiesReportEndpoint.class).configurationProperties());
+				String env = json.writeValueAsString(context.getBean(EnvironmentEndpoint.class).environment(null));
+				assertThat(configprops).as("values are shown").contains("gcra").contains("\"******\"");
+				assertThat(env).as("values are shown").contains("redis.patterns.codec.encryption.keys.k1")
+					.contains("redis.patterns.rate-limit.policies.open.limit");
+				endpoints.add(configprops);
+				endpoints.add(env);
 			});
-			assertThat(secrets).hasSize(7).doesNotContainNull();
+			secrets.addAll(List.of(ENCRYPTION_KEY, IDENTITY_SECRET, SESSION_SECRET));
+			assertThat(secrets).hasSize(10).doesNotContainNull();
 			assertThat(exposed).as("meters and health").isNotEmpty();
 			assertThat(output.getAll()).as("the log").contains("Ignoring a stored session");
 			for (String secret : secrets) {
@@ -159,6 +186,11 @@ class SecretsNotExposedTests {
 				assertThat(output.getAll()).as("the log").doesNotContain(secret).doesNotContain(decoded);
 				for (String text : exposed) {
 					assertThat(text).doesNotContain(secret).doesNotContain(decoded);
+				}
+				for (String text : endpoints) {
+					if (!secret.equals(PASSWORD)) {
+						assertThat(text).as("configprops and env").doesNotContain(secret).doesNotContain(decoded);
+					}
 				}
 			}
 		}
@@ -181,13 +213,20 @@ class SecretsNotExposedTests {
 					RedisPatternsCacheAutoConfiguration.class, CacheAutoConfiguration.class,
 					RedisPatternsRateLimitAutoConfiguration.class, RedisPatternsLockAutoConfiguration.class,
 					RedisPatternsMessagingAutoConfiguration.class, RedisPatternsStructuresAutoConfiguration.class,
-					AopAutoConfiguration.class, TaskSchedulingAutoConfiguration.class))
+					AopAutoConfiguration.class, TaskSchedulingAutoConfiguration.class, EndpointAutoConfiguration.class,
+					ConfigurationPropertiesReportEndpointAutoConfiguration.class,
+					EnvironmentEndpointAutoConfiguration.class))
 			.withUserConfiguration(WebApp.class)
 			.withPropertyValues(proxy.springProperties())
 			.withPropertyValues("spring.data.redis.username=app", "spring.data.redis.password=" + PASSWORD,
 					"spring.data.redis.timeout=1s", "redis.patterns.command-timeout=300ms",
 					"redis.patterns.session.max-sessions-per-user=2",
-					"redis.patterns.session.key-hashing.secret=secret-of-the-test-0123456789abcdef",
+					"redis.patterns.session.key-hashing.secret=" + SESSION_SECRET,
+					"redis.patterns.codec.encryption.keys.k1=" + ENCRYPTION_KEY,
+					"redis.patterns.session.encrypt-attributes=true", "redis.patterns.cache.encrypt=true",
+					"redis.patterns.keys.hash-identities=true", "redis.patterns.keys.identity-secret=" + IDENTITY_SECRET,
+					"management.endpoints.web.exposure.include=configprops,env",
+					"management.endpoint.configprops.show-values=always", "management.endpoint.env.show-values=always",
 					"redis.patterns.rate-limit.policies.open.algorithm=gcra",
 					"redis.patterns.rate-limit.policies.open.limit=100",
 					"redis.patterns.rate-limit.policies.open.window=1m",

@@ -53,6 +53,16 @@ final class CachePolicies {
 		return this.byName;
 	}
 
+	/** The property that makes some cache encrypt its values, or {@code null} when none does. */
+	@Nullable String encryptingProperty(boolean dynamic) {
+		for (Map.Entry<String, CachePolicy> entry : this.byName.entrySet()) {
+			if (entry.getValue().encrypt()) {
+				return this.defaults.encrypt() ? PREFIX + "encrypt" : PREFIX + "caches." + entry.getKey() + ".encrypt";
+			}
+		}
+		return (dynamic && this.defaults.encrypt()) ? PREFIX + "encrypt" : null;
+	}
+
 	/** Resolves the starter's properties alone, ignoring Spring Boot's. */
 	static CachePolicies resolve(RedisPatternsCacheProperties properties) {
 		return resolve(properties, new Binder());
@@ -93,6 +103,7 @@ final class CachePolicies {
 			.nullTtl(positive(PREFIX + "null-ttl", properties.getNullTtl()))
 			.staleWhileRevalidate(notNegative(PREFIX + "stale-while-revalidate", properties.getStaleWhileRevalidate()))
 			.timeout(positive(PREFIX + "timeout", properties.getTimeout()))
+			.encrypt(properties.isEncrypt())
 			.refreshAhead(properties.getRefreshAhead().isEnabled())
 			.refreshAheadBeta(beta(PREFIX + "refresh-ahead.beta", properties.getRefreshAhead().getBeta()))
 			.nearCache(nearCache(PREFIX + "near-cache.enabled", properties.getNearCache().isEnabled()))
@@ -149,6 +160,9 @@ final class CachePolicies {
 		}
 		if (settings.getTimeout() != null) {
 			builder.timeout(positive(prefix + "timeout", settings.getTimeout()));
+		}
+		if (settings.getEncrypt() != null) {
+			builder.encrypt(settings.getEncrypt());
 		}
 		if (settings.getRefreshAhead().getEnabled() != null) {
 			builder.refreshAhead(settings.getRefreshAhead().getEnabled());

@@ -33,6 +33,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
+import dev.redispatterns.autoconfigure.InvalidPropertyException;
 import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
 import dev.redispatterns.cache.CacheInvocationAdvisor;
 import dev.redispatterns.cache.CacheInvocationInterceptor;
@@ -40,11 +41,13 @@ import dev.redispatterns.cache.CacheListener;
 import dev.redispatterns.cache.CacheTtlFunction;
 import dev.redispatterns.cache.CacheWriteThrough;
 import dev.redispatterns.cache.RedisPatternsCacheManager;
+import dev.redispatterns.core.EncryptingValueCodec;
 import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.core.RedisSignals;
 import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.ValueCipher;
 import dev.redispatterns.core.ValueCodec;
 import dev.redispatterns.observability.CacheMetrics;
 import dev.redispatterns.observability.CacheStatistics;
@@ -78,10 +81,18 @@ public final class RedisPatternsCacheAutoConfiguration {
 			ValueCodec codec, ScriptExecutor scripts, RedisPatternsCacheProperties properties,
 			ObjectProvider<CacheTtlFunction> ttlFunction, ObjectProvider<CacheListener> listeners,
 			ObjectProvider<RedisPatternsCacheManagerCustomizer> customizers,
-			ObjectProvider<PatternObservations> observations, Environment environment,
-			ListableBeanFactory beanFactory) {
+			ObjectProvider<PatternObservations> observations, ObjectProvider<ValueCipher> cipher,
+			Environment environment, ListableBeanFactory beanFactory) {
 		Binder binder = Binder.get(environment);
 		CachePolicies policies = CachePolicies.resolve(properties, binder);
+		ValueCipher encryptionKeys = cipher.getIfUnique();
+		if (encryptionKeys == null) {
+			String encrypting = policies.encryptingProperty(properties.isDynamic());
+			if (encrypting != null) {
+				throw new InvalidPropertyException("redis.patterns.codec.encryption.keys", "(none)",
+						"no encryption key is configured, but " + encrypting + " is true");
+			}
+		}
 		RedisKeys cacheKeys = (policies.keyPrefix() != null) ? new RedisKeys(policies.keyPrefix()) : keys;
 		RedisPatternsCacheManager.Builder builder = RedisPatternsCacheManager.builder(connector, signals, cacheKeys, codec)
 			.scriptExecutor(scripts)
@@ -90,7 +101,8 @@ public final class RedisPatternsCacheAutoConfiguration {
 			.refreshThreads(properties.getRefreshThreads())
 			.ttlFunction(ttlFunction.getIfUnique())
 			.listener(CacheListener.composite(listeners.orderedStream().toList()))
-			.observations(observations.getIfAvailable(() -> PatternObservations.NONE));
+			.observations(observations.getIfAvailable(() -> PatternObservations.NONE))
+			.encryption((encryptionKeys != null) ? new EncryptingValueCodec(codec, encryptionKeys) : null);
 		policies.byName().forEach(builder::cache);
 		for (String name : binder.bind("spring.cache.cache-names", Bindable.listOf(String.class)).orElse(List.of())) {
 			if (!policies.byName().containsKey(name)) {

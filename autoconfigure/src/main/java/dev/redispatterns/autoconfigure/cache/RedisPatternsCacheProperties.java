@@ -68,6 +68,13 @@ public class RedisPatternsCacheProperties {
 	private boolean dynamic = true;
 
 	/**
+	 * Whether cache values are stored encrypted (AES-GCM, bound to their entry key) with the keys of
+	 * 'redis.patterns.codec.encryption'. Per cache with 'caches.<name>.encrypt'. Entries written in clear
+	 * are misses in an encrypting cache.
+	 */
+	private boolean encrypt;
+
+	/**
 	 * Most background recomputations (refresh-ahead, stale-while-revalidate) running at once in this
 	 * instance; while the pool is busy, further ones are skipped and entries keep their current value.
 	 */
@@ -114,6 +121,14 @@ public class RedisPatternsCacheProperties {
 
 	public void setTtlJitter(int ttlJitter) {
 		this.ttlJitter = ttlJitter;
+	}
+
+	public boolean isEncrypt() {
+		return this.encrypt;
+	}
+
+	public void setEncrypt(boolean encrypt) {
+		this.encrypt = encrypt;
 	}
 
 	public boolean isCacheNulls() {
@@ -348,6 +363,11 @@ public class RedisPatternsCacheProperties {
 		 */
 		private @Nullable Duration timeout;
 
+		/**
+		 * Whether this cache's values are stored encrypted.
+		 */
+		private @Nullable Boolean encrypt;
+
 		private final CacheRefreshAhead refreshAhead = new CacheRefreshAhead();
 
 		private final CacheNearCache nearCache = new CacheNearCache();
@@ -400,6 +420,14 @@ public class RedisPatternsCacheProperties {
 
 		public void setTimeout(@Nullable Duration timeout) {
 			this.timeout = timeout;
+		}
+
+		public @Nullable Boolean getEncrypt() {
+			return this.encrypt;
+		}
+
+		public void setEncrypt(@Nullable Boolean encrypt) {
+			this.encrypt = encrypt;
 		}
 
 		public CacheRefreshAhead getRefreshAhead() {

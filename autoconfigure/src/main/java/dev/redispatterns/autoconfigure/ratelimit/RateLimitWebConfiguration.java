@@ -7,6 +7,7 @@ import java.util.Map;
 import jakarta.servlet.Filter;
 import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -24,6 +25,7 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.util.pattern.PathPatternParser;
 
 import dev.redispatterns.autoconfigure.InvalidPropertyException;
+import dev.redispatterns.core.IdentityHasher;
 import dev.redispatterns.ratelimit.RateLimitDecisionRecorder;
 import dev.redispatterns.ratelimit.RateLimiter;
 import dev.redispatterns.ratelimit.web.ClientAddressResolver;
@@ -81,8 +83,8 @@ class RateLimitWebConfiguration {
 
 	@Bean(name = "clientIp")
 	@ConditionalOnMissingBean(name = "clientIp")
-	ClientIpKeyResolver clientIp(ClientAddressResolver resolver) {
-		return new ClientIpKeyResolver(resolver);
+	ClientIpKeyResolver clientIp(ClientAddressResolver resolver, ObjectProvider<IdentityHasher> identities) {
+		return new ClientIpKeyResolver(resolver, identities.getIfAvailable(IdentityHasher::none));
 	}
 
 	@Bean
@@ -93,12 +95,15 @@ class RateLimitWebConfiguration {
 
 	/** The filter rules that run before ({@code true}) or after Spring Security. */
 	static List<RateLimitRule> rules(RedisPatternsRateLimitProperties properties, RateLimiter limiter,
-			boolean beforeSecurity) {
-		return rules(properties, limiter).stream().filter((rule) -> rule.beforeSecurity() == beforeSecurity).toList();
+			IdentityHasher identities, boolean beforeSecurity) {
+		return rules(properties, limiter, identities).stream()
+			.filter((rule) -> rule.beforeSecurity() == beforeSecurity)
+			.toList();
 	}
 
 	/** The filter rules, checked against the policies at start-up. */
-	static List<RateLimitRule> rules(RedisPatternsRateLimitProperties properties, RateLimiter limiter) {
+	static List<RateLimitRule> rules(RedisPatternsRateLimitProperties properties, RateLimiter limiter,
+			IdentityHasher identities) {
 		List<RateLimitRule> rules = new ArrayList<>();
 		for (Map.Entry<String, RedisPatternsRateLimitProperties.Rule> entry : properties.getWeb()
 			.getFilter()
@@ -135,7 +140,7 @@ class RateLimitWebConfiguration {
 			}
 			try {
 				rules.add(new RateLimitRule(entry.getKey(), rule.getPatterns(), rule.getMethods(), policy, rule.getKey(),
-						rule.getPermits(), rule.isPerClient(), rule.isBeforeSecurity()));
+						rule.getPermits(), rule.isPerClient(), rule.isBeforeSecurity()).withIdentities(identities));
 			}
 			catch (IllegalArgumentException ex) {
 				throw new InvalidPropertyException(prefix + ".key", rule.getKey(), ex.getMessage());
@@ -161,8 +166,11 @@ class RateLimitWebConfiguration {
 		@ConditionalOnMissingBean(name = "redisPatternsRateLimitFilter")
 		@Conditional(OnFilterRules.class)
 		RateLimitServletFilter redisPatternsRateLimitFilter(RateLimiter limiter, RedisPatternsRateLimitProperties properties,
-				ClientAddressResolver clientAddresses, RateLimitHeaders headers) {
-			return new RateLimitServletFilter(limiter, rules(properties, limiter, false), clientAddresses, headers,
+				ClientAddressResolver clientAddresses, RateLimitHeaders headers,
+				ObjectProvider<IdentityHasher> identities) {
+			List<RateLimitRule> rules = rules(properties, limiter, identities.getIfAvailable(IdentityHasher::none),
+					false);
+			return new RateLimitServletFilter(limiter, rules, clientAddresses, headers,
 					properties.getWeb().isHeaders(), properties.getWeb().getFilter().getOrder());
 		}
 
@@ -172,8 +180,10 @@ class RateLimitWebConfiguration {
 		@Conditional(OnFilterRules.class)
 		RateLimitServletFilter redisPatternsRateLimitBeforeSecurityFilter(RateLimiter limiter,
 				RedisPatternsRateLimitProperties properties, ClientAddressResolver clientAddresses,
-				RateLimitHeaders headers) {
-			return new RateLimitServletFilter(limiter, rules(properties, limiter, true), clientAddresses, headers,
+				RateLimitHeaders headers, ObjectProvider<IdentityHasher> identities) {
+			List<RateLimitRule> rules = rules(properties, limiter, identities.getIfAvailable(IdentityHasher::none),
+					true);
+			return new RateLimitServletFilter(limiter, rules, clientAddresses, headers,
 					properties.getWeb().isHeaders(), properties.getWeb().getFilter().getBeforeSecurityOrder());
 		}
 
@@ -187,8 +197,11 @@ class RateLimitWebConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "redisPatternsRateLimitWebFilter")
 		RateLimitWebFilter redisPatternsRateLimitWebFilter(RateLimiter limiter, RedisPatternsRateLimitProperties properties,
-				ClientAddressResolver clientAddresses, RateLimitHeaders headers) {
-			return new RateLimitWebFilter(limiter, rules(properties, limiter, false), clientAddresses, headers,
+				ClientAddressResolver clientAddresses, RateLimitHeaders headers,
+				ObjectProvider<IdentityHasher> identities) {
+			List<RateLimitRule> rules = rules(properties, limiter, identities.getIfAvailable(IdentityHasher::none),
+					false);
+			return new RateLimitWebFilter(limiter, rules, clientAddresses, headers,
 					properties.getWeb().isHeaders(), properties.getWeb().getFilter().getOrder());
 		}
 
@@ -198,8 +211,10 @@ class RateLimitWebConfiguration {
 		@Conditional(OnFilterRules.class)
 		RateLimitWebFilter redisPatternsRateLimitBeforeSecurityWebFilter(RateLimiter limiter,
 				RedisPatternsRateLimitProperties properties, ClientAddressResolver clientAddresses,
-				RateLimitHeaders headers) {
-			return new RateLimitWebFilter(limiter, rules(properties, limiter, true), clientAddresses, headers,
+				RateLimitHeaders headers, ObjectProvider<IdentityHasher> identities) {
+			List<RateLimitRule> rules = rules(properties, limiter, identities.getIfAvailable(IdentityHasher::none),
+					true);
+			return new RateLimitWebFilter(limiter, rules, clientAddresses, headers,
 					properties.getWeb().isHeaders(), properties.getWeb().getFilter().getBeforeSecurityOrder());
 		}
 

@@ -65,9 +65,12 @@ import org.springframework.session.web.http.SessionRepositoryFilter;
 
 import dev.redispatterns.autoconfigure.InvalidPropertyException;
 import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
+import dev.redispatterns.core.EncryptingValueCodec;
+import dev.redispatterns.core.IdentityHasher;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.ValueCipher;
 import dev.redispatterns.core.ValueCodec;
 import dev.redispatterns.observability.SessionMetrics;
 import dev.redispatterns.session.ClusterSessionEvents;
@@ -115,7 +118,8 @@ public final class RedisPatternsSessionAutoConfiguration {
 	RedisPatternsSessionRepository sessionRepository(RedisPatternsSessionProperties properties,
 			RedisConnector connector, ScriptExecutor scripts, RedisKeys keys, ValueCodec codec, Environment environment,
 			ApplicationEventPublisher eventPublisher, ObjectProvider<SessionIdGenerator> idGenerator,
-			ObjectProvider<IndexResolver<Session>> indexResolver, ObjectProvider<SessionEventListener> listeners) {
+			ObjectProvider<IndexResolver<Session>> indexResolver, ObjectProvider<SessionEventListener> listeners,
+			ObjectProvider<ValueCipher> cipher, ObjectProvider<IdentityHasher> identities) {
 		Binder binder = Binder.get(environment);
 		SessionSettings settings = new SessionSettings(properties, binder, false);
 		RedisKeys namespace = settings.namespace();
@@ -128,6 +132,18 @@ public final class RedisPatternsSessionAutoConfiguration {
 			.saveMode(settings.saveMode())
 			.eventPublisher(eventPublisher)
 			.listener(SessionEventListener.composite(listeners.orderedStream().toList()));
+		ValueCipher encryptionKeys = cipher.getIfUnique();
+		if (properties.isEncryptAttributes()) {
+			if (encryptionKeys == null) {
+				throw new InvalidPropertyException("redis.patterns.codec.encryption.keys", "(none)",
+						"no encryption key is configured, but redis.patterns.session.encrypt-attributes is true");
+			}
+			builder.encryptAttributes(new EncryptingValueCodec(codec, encryptionKeys));
+		}
+		else if (encryptionKeys != null) {
+			builder.readEncryptedAttributes(new EncryptingValueCodec(codec, encryptionKeys));
+		}
+		builder.identities(identities.getIfAvailable(IdentityHasher::none));
 		idGenerator.ifAvailable(builder::idGenerator);
 		indexResolver.ifAvailable(builder::indexResolver);
 		builder.cleanupCron(SessionSettings.eventsEnabled(binder) ? settings.cleanupCron() : Scheduled.CRON_DISABLED);

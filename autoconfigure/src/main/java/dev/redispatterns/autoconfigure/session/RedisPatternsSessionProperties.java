@@ -58,6 +58,13 @@ public class RedisPatternsSessionProperties {
 	 */
 	private SaveMode saveMode = SaveMode.ON_SET_ATTRIBUTE;
 
+	/**
+	 * Whether session attributes are stored encrypted (AES-GCM, bound to their session and attribute name)
+	 * with the keys of 'redis.patterns.codec.encryption'. An attribute that fails authentication, or one
+	 * stored in clear, is treated as absent; turning this on therefore ends existing sign-ins once.
+	 */
+	private boolean encryptAttributes;
+
 	private final KeyHashing keyHashing = new KeyHashing();
 
 	private final Events events = new Events();
@@ -110,6 +117,14 @@ public class RedisPatternsSessionProperties {
 
 	public void setSaveMode(SaveMode saveMode) {
 		this.saveMode = saveMode;
+	}
+
+	public boolean isEncryptAttributes() {
+		return this.encryptAttributes;
+	}
+
+	public void setEncryptAttributes(boolean encryptAttributes) {
+		this.encryptAttributes = encryptAttributes;
 	}
 
 	public KeyHashing getKeyHashing() {

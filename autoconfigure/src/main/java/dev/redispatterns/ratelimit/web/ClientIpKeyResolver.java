@@ -13,11 +13,14 @@ import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.server.ServerWebExchange;
 
+import dev.redispatterns.core.IdentityHasher;
+
 /**
  * The client address of a request as a rate-limit key, for key expressions: registered as the bean
  * {@code clientIp}, so {@code @RateLimited(value = "api", key = "@clientIp.current()")} in Spring MVC or
  * {@code key = "@clientIp.resolve(#exchange)"} in WebFlux. Forwarded-for headers count only from trusted
- * proxies (see {@link ClientAddressResolver}).
+ * proxies (see {@link ClientAddressResolver}). With {@code redis.patterns.keys.hash-identities} the address
+ * comes back as a keyed hash ({@code h:...}), the same on every instance, so keys do not hold addresses.
  */
 public final class ClientIpKeyResolver {
 
@@ -30,8 +33,16 @@ public final class ClientIpKeyResolver {
 
 	private final ClientAddressResolver resolver;
 
+	private final IdentityHasher identities;
+
 	public ClientIpKeyResolver(ClientAddressResolver resolver) {
+		this(resolver, IdentityHasher.none());
+	}
+
+	/** Resolves addresses and hashes them with {@code identities} (as the filter rules' {@code ip:} keys). */
+	public ClientIpKeyResolver(ClientAddressResolver resolver, IdentityHasher identities) {
 		this.resolver = resolver;
+		this.identities = identities;
 	}
 
 	/**
@@ -40,10 +51,10 @@ public final class ClientIpKeyResolver {
 	 */
 	public String resolve(Object request) {
 		if (SERVLET_PRESENT && Servlet.isRequest(request)) {
-			return Servlet.clientIp(this.resolver, request);
+			return hashed(Servlet.clientIp(this.resolver, request));
 		}
 		if (REACTIVE_PRESENT && Reactive.isRequest(request)) {
-			return Reactive.clientIp(this.resolver, request);
+			return hashed(Reactive.clientIp(this.resolver, request));
 		}
 		throw new IllegalArgumentException("Cannot find a client address in a " + request.getClass().getName()
 				+ "; pass an HttpServletRequest, a ServerHttpRequest or a ServerWebExchange");
@@ -53,7 +64,7 @@ public final class ClientIpKeyResolver {
 	public String current() {
 		String address = SERVLET_PRESENT ? Servlet.currentClientIp(this.resolver) : null;
 		if (address != null) {
-			return address;
+			return hashed(address);
 		}
 		throw new IllegalStateException("No Spring MVC request is bound to this thread; in WebFlux use "
 				+ "@clientIp.resolve(#exchange) with a ServerWebExchange argument");
@@ -61,7 +72,11 @@ public final class ClientIpKeyResolver {
 
 	/** The client address from a peer address and the forwarded-for header values. */
 	public String resolve(@Nullable String remoteAddress, List<String> forwardedFor) {
-		return this.resolver.resolve(remoteAddress, forwardedFor);
+		return hashed(this.resolver.resolve(remoteAddress, forwardedFor));
+	}
+
+	private String hashed(String address) {
+		return this.identities.apply("ip", address);
 	}
 
 	static final class Servlet {

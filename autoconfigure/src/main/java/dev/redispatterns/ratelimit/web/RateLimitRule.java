@@ -9,6 +9,8 @@ import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.redispatterns.core.IdentityHasher;
+
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
@@ -22,6 +24,9 @@ import org.springframework.web.util.pattern.PathPatternParser;
  * Header and path-variable values are whatever the caller sends: by default such a bucket is per (value,
  * client address), so that no caller can spend the budget of another, and a rule applies to {@code HEAD}
  * wherever it applies to {@code GET} (Spring MVC serves {@code HEAD} with {@code GET} handlers).
+ * <p>
+ * With {@link #withIdentities(IdentityHasher) hashed identities} the values become keyed hashes
+ * ({@code user:h:...}, {@code ip:h:...}), so rate-limit keys in Redis do not name users or addresses.
  */
 public final class RateLimitRule {
 
@@ -49,6 +54,8 @@ public final class RateLimitRule {
 	private final boolean perClient;
 
 	private final boolean beforeSecurity;
+
+	private final IdentityHasher identities;
 
 	/**
 	 * A rule that counts header and path-variable keys per client address and runs after Spring Security.
@@ -106,6 +113,25 @@ public final class RateLimitRule {
 		}
 		this.perClient = perClient;
 		this.beforeSecurity = beforeSecurity;
+		this.identities = IdentityHasher.none();
+	}
+
+	private RateLimitRule(RateLimitRule rule, IdentityHasher identities) {
+		this.name = rule.name;
+		this.patterns = rule.patterns;
+		this.methods = rule.methods;
+		this.policy = rule.policy;
+		this.keyType = rule.keyType;
+		this.keyName = rule.keyName;
+		this.permits = rule.permits;
+		this.perClient = rule.perClient;
+		this.beforeSecurity = rule.beforeSecurity;
+		this.identities = identities;
+	}
+
+	/** This rule, with the identities in its keys (addresses, principals, header and variable values) hashed. */
+	public RateLimitRule withIdentities(IdentityHasher identities) {
+		return new RateLimitRule(this, identities);
 	}
 
 	public String name() {
@@ -149,19 +175,24 @@ public final class RateLimitRule {
 			Function<String, @Nullable String> header) {
 		return switch (this.keyType) {
 			case GLOBAL -> "global";
-			case CLIENT_IP -> "ip:" + clientIp.get();
-			case PRINCIPAL -> (principal != null) ? "user:" + principal : "ip:" + clientIp.get();
+			case CLIENT_IP -> ip(clientIp);
+			case PRINCIPAL -> (principal != null) ? "user:" + this.identities.apply("user", principal) : ip(clientIp);
 			case HEADER -> chosen("header:", header.apply(this.keyName), clientIp);
 			case PATH_VARIABLE -> chosen("var:", match.getUriVariables().get(this.keyName), clientIp);
 		};
 	}
 
+	private String ip(Supplier<String> clientIp) {
+		return "ip:" + this.identities.apply("ip", clientIp.get());
+	}
+
 	/** A key the caller chose: per client address unless the rule shares it, the address first (never empty). */
 	private String chosen(String type, @Nullable String value, Supplier<String> clientIp) {
 		if (value == null || value.isEmpty()) {
-			return "ip:" + clientIp.get();
+			return ip(clientIp);
 		}
-		return this.perClient ? "ip:" + clientIp.get() + "|" + type + value : type + value;
+		String chosen = type + this.identities.apply(type + this.keyName, value);
+		return this.perClient ? ip(clientIp) + "|" + chosen : chosen;
 	}
 
 }

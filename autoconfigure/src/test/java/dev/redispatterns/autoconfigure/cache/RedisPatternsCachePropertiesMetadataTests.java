@@ -26,6 +26,7 @@ class RedisPatternsCachePropertiesMetadataTests {
 		DEFAULTS.put("redis.patterns.cache.stale-while-revalidate", "0s");
 		DEFAULTS.put("redis.patterns.cache.timeout", "250ms");
 		DEFAULTS.put("redis.patterns.cache.dynamic", "true");
+		DEFAULTS.put("redis.patterns.cache.encrypt", "false");
 		DEFAULTS.put("redis.patterns.cache.refresh-threads", "4");
 		DEFAULTS.put("redis.patterns.cache.refresh-ahead.enabled", "false");
 		DEFAULTS.put("redis.patterns.cache.refresh-ahead.beta", "1.0");

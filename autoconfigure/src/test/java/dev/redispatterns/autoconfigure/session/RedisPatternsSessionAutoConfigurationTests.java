@@ -197,7 +197,7 @@ class RedisPatternsSessionAutoConfigurationTests {
 			assertThat(registry.get(SessionMetrics.CREATIONS).counter().count()).isEqualTo(1.0);
 			assertThat(registry.find(SessionMetrics.ACTIVE).gauge()).isNotNull();
 			assertThat(registry.get(SessionMetrics.REVOCATIONS).counters()).hasSize(4);
-			assertThat(registry.get(SessionMetrics.REFUSALS).counters()).hasSize(4);
+			assertThat(registry.get(SessionMetrics.REFUSALS).counters()).hasSize(5);
 		});
 		this.runner.run((context) -> assertThat(context).doesNotHaveBean(SessionMetrics.class));
 	}

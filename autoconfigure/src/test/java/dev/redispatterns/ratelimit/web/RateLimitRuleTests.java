@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.util.pattern.PathPattern;
 
+import dev.redispatterns.core.IdentityHasher;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
@@ -46,6 +48,32 @@ class RateLimitRuleTests {
 				"path-variable:tenant", 1, false, false);
 		assertThat(shared.key(shared.match("GET", ORDERS), () -> "203.0.113.5", null, (name) -> null))
 			.isEqualTo("var:acme");
+	}
+
+	@Test
+	void hashedIdentitiesKeepTheTypeAndHideEveryValue() {
+		IdentityHasher identities = IdentityHasher.hmac("identity-secret-0123456789-abcdefghij".getBytes());
+		RateLimitRule header = new RateLimitRule("r", List.of("/**"), List.of(), "p", "header:X-Api-Key", 1)
+			.withIdentities(identities);
+		String key = header.key(header.match("GET", ORDERS), () -> "203.0.113.5", null, (name) -> "secret-api-key");
+		assertThat(key).matches("ip:h:[A-Za-z0-9_-]{22}\\|header:h:[A-Za-z0-9_-]{22}")
+			.doesNotContain("203.0.113.5")
+			.doesNotContain("secret-api-key");
+		RateLimitRule variable = new RateLimitRule("r", List.of("/tenants/{tenant}/**"), List.of(), "p",
+				"path-variable:tenant", 1, false, false).withIdentities(identities);
+		assertThat(variable.key(variable.match("GET", ORDERS), () -> "203.0.113.5", null, (name) -> null))
+			.startsWith("var:h:")
+			.doesNotContain("acme");
+		RateLimitRule principal = new RateLimitRule("r", List.of("/**"), List.of(), "p", "principal", 1)
+			.withIdentities(identities);
+		String alice = principal.key(principal.match("GET", ORDERS), () -> "203.0.113.5", "alice", (name) -> null);
+		assertThat(alice).startsWith("user:h:").doesNotContain("alice");
+		RateLimitRule other = new RateLimitRule("r", List.of("/**"), List.of(), "p", "principal", 1)
+			.withIdentities(IdentityHasher.hmac("another-secret-0123456789-abcdefghij".getBytes()));
+		assertThat(other.key(other.match("GET", ORDERS), () -> "x", "alice", (name) -> null)).as("another secret")
+			.isNotEqualTo(alice);
+		assertThat(principal.key(principal.match("GET", ORDERS), () -> "x", "alice", (name) -> null)).as("stable")
+			.isEqualTo(alice);
 	}
 
 	@Test
