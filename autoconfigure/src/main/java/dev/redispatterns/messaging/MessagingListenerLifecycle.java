@@ -132,7 +132,7 @@ public final class MessagingListenerLifecycle implements SmartLifecycle, SmartIn
 				if (!endpoint.patterns().isEmpty()) {
 					throw new RedisPatternsConfigurationException(endpoint.method().description()
 							+ " subscribes to patterns " + endpoint.patterns()
-							+ ", which sharded pub/sub on Redis Cluster cannot do",
+							+ ", which sharded pub/sub on Redis Cluster ('redis.patterns.messaging.pub-sub.sharded', on by default there) cannot do",
 							"Subscribe to channels instead of patterns, or set "
 									+ "'redis.patterns.messaging.pub-sub.sharded' to false to use cluster-wide pub/sub.");
 				}

@@ -19,7 +19,7 @@ import dev.redispatterns.cache.CacheListener;
  * <li>{@value #STAMPEDE_WAITS} (timer, tag {@code outcome}: value, taken_over, timed_out)</li>
  * <li>{@value #REFRESHES} (counter, tag {@code outcome}: success, failure, rejected)</li>
  * <li>{@value #EVICTIONS} (counter, tag {@code scope}: key, all)</li>
- * <li>{@value #DECODE_FAILURES} (counter, tag {@code reason}: corrupt, type_not_allowed)</li>
+ * <li>{@value #DECODE_FAILURES} (counter, tag {@code reason}: corrupt, type_not_allowed, not_authentic)</li>
  * <li>{@value #UNAVAILABLE} (counter, tag {@code operation}: read, write, evict)</li>
  * </ul>
  */

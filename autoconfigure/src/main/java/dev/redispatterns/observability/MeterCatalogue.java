@@ -28,7 +28,7 @@ public final class MeterCatalogue {
 			counter(CacheMetrics.EVICTIONS, "Evictions of one key or of the whole cache", tag("cache"),
 					tag("scope", "key", "all")),
 			counter(CacheMetrics.DECODE_FAILURES, "Stored entries that could not be read (counted as misses)",
-					tag("cache"), tag("reason", "corrupt", "type_not_allowed")),
+					tag("cache"), tag("reason", "corrupt", "type_not_allowed", "not_authentic")),
 			counter(CacheMetrics.UNAVAILABLE, "Cache operations that fell back because Redis was unavailable",
 					tag("cache"), tag("operation", "read", "write", "evict")),
 			// rate limiting
@@ -91,8 +91,8 @@ public final class MeterCatalogue {
 			counter(SessionMetrics.EXPIRATIONS, "Sessions that expired, counted once across instances (with events)"),
 			counter(SessionMetrics.REVOCATIONS, "Sessions ended before they expired",
 					tag("reason", "invalidated", "revoked", "everywhere", "limit")),
-			counter(SessionMetrics.REFUSALS, "Stored sessions ignored and sign-ins refused",
-					tag("reason", "type_not_allowed", "corrupt", "incomplete", "limit")),
+			counter(SessionMetrics.REFUSALS, "Stored sessions or attributes ignored and sign-ins refused",
+					tag("reason", "type_not_allowed", "corrupt", "incomplete", "limit", "not_authentic")),
 			// data structures
 			timer(StructuresMetrics.LEADERBOARD, "Leaderboard operations", tag("name"), tag("operation"),
 					tag("outcome", "success", "failure")),

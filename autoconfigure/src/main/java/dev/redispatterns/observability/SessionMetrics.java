@@ -22,7 +22,7 @@ import dev.redispatterns.session.SessionEventListener;
  * <li>{@value #REVOCATIONS}, tag {@code reason} ({@code invalidated}, {@code revoked}, {@code everywhere},
  * {@code limit}): sessions ended before they expired.</li>
  * <li>{@value #REFUSALS}, tag {@code reason} ({@code type_not_allowed}, {@code corrupt}, {@code incomplete},
- * {@code limit}): stored sessions ignored and sign-ins refused.</li>
+ * {@code limit}, {@code not_authentic}): stored sessions or attributes ignored and sign-ins refused.</li>
  * </ul>
  */
 public class SessionMetrics implements SessionEventListener {
