@@ -29,6 +29,12 @@ public final class RateLimitMetrics implements RateLimitListener {
 	/** Timer of decisions including the Redis round trip, tagged {@code policy}. */
 	public static final String LATENCY = "redis.patterns.ratelimit.latency";
 
+	/**
+	 * Counter of refusals given without a round trip, as Redis had refused the key until a later time,
+	 * tagged {@code policy}; they are counted in {@link #DECISIONS} as {@code rejected} too.
+	 */
+	public static final String LOCAL_REJECTIONS = "redis.patterns.ratelimit.local.rejections";
+
 	/** Seconds spent unable to reach Redis (counter, includes an outage still going on). */
 	public static final String DEGRADED_TIME = "redis.patterns.ratelimit.degraded.time";
 
@@ -64,6 +70,9 @@ public final class RateLimitMetrics implements RateLimitListener {
 			policyMeters = this.meters.computeIfAbsent(policy, this::register);
 		}
 		policyMeters.decisions[decision.outcome().ordinal()].increment();
+		if (decision.isLocal()) {
+			policyMeters.localRejections.increment();
+		}
 		policyMeters.latency.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
@@ -102,10 +111,14 @@ public final class RateLimitMetrics implements RateLimitListener {
 			.description("Time to decide, including the Redis round trip")
 			.tag("policy", policy)
 			.register(this.registry);
-		return new PolicyMeters(decisions, latency);
+		Counter localRejections = Counter.builder(LOCAL_REJECTIONS)
+			.description("Refusals given without a round trip until the time Redis said the key is taken again")
+			.tag("policy", policy)
+			.register(this.registry);
+		return new PolicyMeters(decisions, latency, localRejections);
 	}
 
-	private record PolicyMeters(Counter[] decisions, Timer latency) {
+	private record PolicyMeters(Counter[] decisions, Timer latency, Counter localRejections) {
 
 	}
 

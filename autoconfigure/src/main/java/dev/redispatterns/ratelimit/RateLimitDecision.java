@@ -34,6 +34,8 @@ public final class RateLimitDecision {
 
 	private final long waitMillis;
 
+	private final boolean local;
+
 	/**
 	 * A refusal of {@code permits} under {@code policy} that can pass after {@code retryAfter}, for example to
 	 * throw a {@link RateLimitExceededException} from a mocked service in an application's web slice test.
@@ -57,6 +59,14 @@ public final class RateLimitDecision {
 	RateLimitDecision(RateLimitPolicy policy, RateLimitOutcome outcome, long permits, long remaining, long resetMillis,
 			long retryAfterMillis, byte @Nullable [] key, @Nullable Object refundToken, @Nullable Throwable failure,
 			long waitMillis) {
+		this(policy, outcome, permits, remaining, resetMillis, retryAfterMillis, key, refundToken, failure, waitMillis,
+				false);
+	}
+
+	private RateLimitDecision(RateLimitPolicy policy, RateLimitOutcome outcome, long permits, long remaining,
+			long resetMillis, long retryAfterMillis, byte @Nullable [] key, @Nullable Object refundToken,
+			@Nullable Throwable failure, long waitMillis, boolean local) {
+		this.local = local;
 		this.waitMillis = waitMillis;
 		this.policy = policy;
 		this.outcome = outcome;
@@ -67,6 +77,13 @@ public final class RateLimitDecision {
 		this.key = key;
 		this.refundToken = refundToken;
 		this.failure = failure;
+	}
+
+	/** A refusal this instance gave without asking Redis, as Redis refused the key until a later time. */
+	static RateLimitDecision localRejection(RateLimitPolicy policy, long permits, long remaining, long resetMillis,
+			long retryAfterMillis) {
+		return new RateLimitDecision(policy, RateLimitOutcome.REJECTED, permits, remaining, resetMillis,
+				retryAfterMillis, null, null, null, 0, true);
 	}
 
 	public boolean isAllowed() {
@@ -140,6 +157,18 @@ public final class RateLimitDecision {
 	}
 
 	/** Why Redis could not be asked, for degraded outcomes. */
+	/**
+	 * Whether this refusal was given without a round trip: Redis had refused the key until a time not yet
+	 * reached (see {@code redis.patterns.rate-limit.local-rejections}).
+	 */
+	public boolean isLocal() {
+		return this.local;
+	}
+
+	long retryAfterMillis() {
+		return this.retryAfterMillis;
+	}
+
 	public @Nullable Throwable failure() {
 		return this.failure;
 	}

@@ -89,7 +89,11 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
 	private final @Nullable RedisRateLimitOverrides overrides;
 
+	/** Most keys remembered as refused per policy; 0: every decision goes to Redis. */
+	private final int localRejectionKeys;
+
 	private RedisRateLimiter(Builder builder) {
+		this.localRejectionKeys = builder.localRejectionKeys;
 		this.connector = builder.connector;
 		this.executor = (builder.executor != null) ? builder.executor : new ScriptExecutor(builder.connector);
 		this.keys = (builder.keys != null) ? builder.keys : new RedisKeys("rp");
@@ -115,7 +119,8 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
 	@Override
 	public RateLimitPolicy register(RateLimitPolicy policy) {
-		Compiled compiled = this.policies.computeIfAbsent(policy.name(), (name) -> new Compiled(policy, this.keys));
+		Compiled compiled = this.policies.computeIfAbsent(policy.name(),
+				(name) -> new Compiled(policy, this.keys, this.localRejectionKeys));
 		RateLimitPolicy existing = compiled.policy;
 		if (!existing.equals(policy)) {
 			throw new IllegalStateException("Rate-limit policy '" + policy.name() + "' is already defined as " + existing
@@ -206,7 +211,11 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 	 * @throws RedisUnavailableException if Redis cannot be reached
 	 */
 	public boolean reset(String policy, String key) {
-		Long removed = this.connector.await(this.connector.async().unlink(compiled(policy).key(key)));
+		Compiled compiled = compiled(policy);
+		if (compiled.rejections != null) {
+			compiled.rejections.forget(key);
+		}
+		Long removed = this.connector.await(this.connector.async().unlink(compiled.key(key)));
 		return removed != null && removed > 0;
 	}
 
@@ -262,8 +271,14 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 		Observation observation = this.observations.isActive()
 				? this.observations.start(RedisPatternsObservation.RATE_LIMIT, policy, null, key) : null;
 		long start = System.nanoTime();
+		LocalRejections rejections = base.rejections;
+		RateLimitDecision refused = (rejections != null)
+				? rejections.find(compiled, compiled.policy, key, permits, maxWaitMillis, start) : null;
 		RateLimitDecision decision;
-		if (!this.connector.isConnected()) {
+		if (refused != null) {
+			decision = refused;
+		}
+		else if (!this.connector.isConnected()) {
 			decision = degraded(compiled, key, permits, NOT_CONNECTED);
 		}
 		else {
@@ -274,6 +289,9 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 						arguments);
 				decision = compiled.decision(reply, permits, redisKey, arguments);
 				recovered();
+				if (rejections != null) {
+					rejections.remember(compiled, key, decision, start);
+				}
 			}
 			catch (RedisUnavailableException ex) {
 				decision = degraded(compiled, key, permits, ex);
@@ -336,9 +354,12 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 	private CompletableFuture<RateLimitDecision> decideAsync(String policy, @Nullable String tier, String key,
 			long permits, long maxWaitMillis) {
 		Compiled compiled;
+		LocalRejections rejections;
 		try {
 			checkPermits(permits);
-			compiled = effective(compiled(policy), tier, key);
+			Compiled base = compiled(policy);
+			rejections = base.rejections;
+			compiled = effective(base, tier, key);
 		}
 		catch (IllegalArgumentException ex) {
 			return CompletableFuture.failedFuture(ex);
@@ -346,8 +367,10 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 		Observation observation = this.observations.isActive()
 				? this.observations.start(RedisPatternsObservation.RATE_LIMIT, policy, null, key) : null;
 		long start = System.nanoTime();
-		if (!this.connector.isConnected()) {
-			RateLimitDecision decision = degraded(compiled, key, permits, NOT_CONNECTED);
+		RateLimitDecision refused = (rejections != null)
+				? rejections.find(compiled, compiled.policy, key, permits, maxWaitMillis, start) : null;
+		if (refused != null || !this.connector.isConnected()) {
+			RateLimitDecision decision = (refused != null) ? refused : degraded(compiled, key, permits, NOT_CONNECTED);
 			this.listener.onDecision(decision, System.nanoTime() - start);
 			if (observation != null) {
 				PatternObservations.stop(observation, decision.outcome().tagValue(), null);
@@ -368,6 +391,9 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 			if (failure == null) {
 				decision = compiled.decision(result, permits, redisKey, arguments);
 				recovered();
+				if (rejections != null) {
+					rejections.remember(compiled, key, decision, start);
+				}
 			}
 			else {
 				RuntimeException translated = translate(failure);
@@ -447,6 +473,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 		if (arguments == null) {
 			return;
 		}
+		forgetRejections(decision);
 		try {
 			this.executor.call(decision.policy().algorithm().script(), ScriptOutputType.MULTI,
 					new byte[][] { decision.key() }, arguments);
@@ -462,6 +489,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 		if (arguments == null) {
 			return CompletableFuture.completedFuture(null);
 		}
+		forgetRejections(decision);
 		CompletableFuture<Object> refunded;
 		try {
 			refunded = this.executor.execute(decision.policy().algorithm().script(), ScriptOutputType.MULTI,
@@ -476,6 +504,14 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 			}
 			return null;
 		});
+	}
+
+	/** A permit given back may let a refused key in before its deadline: its policy's refusals are forgotten. */
+	private void forgetRejections(RateLimitDecision decision) {
+		Compiled base = this.policies.get(decision.policy().name());
+		if (base != null && base.rejections != null) {
+			base.rejections.clear();
+		}
 	}
 
 	/** Gives back the first {@code count} decisions, newest first. */
@@ -606,7 +642,15 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
 		final Map<String, Compiled> tiers;
 
+		/** Refusals remembered for the policy and all its variants (tiers, overrides); on the base policy only. */
+		final @Nullable LocalRejections rejections;
+
 		Compiled(RateLimitPolicy policy, RedisKeys keys) {
+			this(policy, keys, 0);
+		}
+
+		Compiled(RateLimitPolicy policy, RedisKeys keys, int localRejectionKeys) {
+			this.rejections = (localRejectionKeys > 0) ? new LocalRejections(localRejectionKeys) : null;
 			this.policy = policy;
 			this.script = policy.algorithm().script();
 			this.keyPrefix = (keys.key(AREA, policy.name(), policy.algorithm().code()) + ':')
@@ -690,6 +734,8 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
 		private @Nullable RedisSignals signals;
 
+		private int localRejectionKeys = 10_000;
+
 		private Builder(RedisConnector connector) {
 			this.connector = connector;
 		}
@@ -747,6 +793,19 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 			this.overridesRefresh = refreshInterval;
 			this.overridesMaxEntries = maxEntries;
 			this.signals = signals;
+			return this;
+		}
+
+		/**
+		 * Refuse a key locally, without a round trip, until the time Redis said it would take it again, for
+		 * at most {@code maxKeys} keys per policy; 0 switches this off. A permit given back or a bucket reset
+		 * on another instance is seen here at that time at the latest. Default 10,000.
+		 */
+		public Builder localRejections(int maxKeys) {
+			if (maxKeys < 0) {
+				throw new IllegalArgumentException("maxKeys must not be negative, was " + maxKeys);
+			}
+			this.localRejectionKeys = maxKeys;
 			return this;
 		}
 

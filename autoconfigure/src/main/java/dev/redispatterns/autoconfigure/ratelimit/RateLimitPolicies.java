@@ -33,6 +33,10 @@ final class RateLimitPolicies {
 		if (fallback.getMaxKeys() < 1) {
 			throw new InvalidPropertyException(PREFIX + ".fallback.max-keys", fallback.getMaxKeys(), "must be at least 1");
 		}
+		if (properties.getLocalRejections().getMaxKeys() < 1) {
+			throw new InvalidPropertyException(PREFIX + ".local-rejections.max-keys",
+					properties.getLocalRejections().getMaxKeys(), "must be at least 1");
+		}
 		RedisPatternsRateLimitProperties.Overrides overrides = properties.getOverrides();
 		if (overrides.getRefreshInterval() == null || overrides.getRefreshInterval().toMillis() < 1) {
 			throw new InvalidPropertyException(PREFIX + ".overrides.refresh-interval", overrides.getRefreshInterval(),

@@ -70,6 +70,8 @@ public final class RedisPatternsRateLimitAutoConfiguration {
 				.policies(policies)
 				.listener(new CompositeRateLimitListener(listeners.orderedStream().toList()))
 				.localFallback(properties.getFallback().getInstances(), properties.getFallback().getMaxKeys())
+				.localRejections(properties.getLocalRejections().isEnabled()
+						? properties.getLocalRejections().getMaxKeys() : 0)
 				.observations(observations.getIfAvailable(() -> PatternObservations.NONE));
 			RedisPatternsRateLimitProperties.Overrides overrides = properties.getOverrides();
 			if (overrides.isEnabled()) {

@@ -38,6 +38,8 @@ public class RedisPatternsRateLimitProperties {
 
 	private final Fallback fallback = new Fallback();
 
+	private final LocalRejections localRejections = new LocalRejections();
+
 	private final Overrides overrides = new Overrides();
 
 	private final Web web = new Web();
@@ -68,6 +70,10 @@ public class RedisPatternsRateLimitProperties {
 
 	public Fallback getFallback() {
 		return this.fallback;
+	}
+
+	public LocalRejections getLocalRejections() {
+		return this.localRejections;
 	}
 
 	public Overrides getOverrides() {
@@ -234,6 +240,42 @@ public class RedisPatternsRateLimitProperties {
 
 		public void setMaxEntries(int maxEntries) {
 			this.maxEntries = maxEntries;
+		}
+
+	}
+
+	/**
+	 * Refusing a key on this instance, without a round trip, until the time Redis said it would take it
+	 * again.
+	 */
+	public static class LocalRejections {
+
+		/**
+		 * Whether a key Redis refused is refused locally until its retry-after has passed. A permit given
+		 * back or a bucket reset on another instance is seen here at that time at the latest.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Most refused keys remembered per policy; past it, further refusals are not remembered until
+		 * earlier ones have run out.
+		 */
+		private int maxKeys = 10_000;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getMaxKeys() {
+			return this.maxKeys;
+		}
+
+		public void setMaxKeys(int maxKeys) {
+			this.maxKeys = maxKeys;
 		}
 
 	}
