@@ -202,8 +202,8 @@ class MeterCatalogueTests {
 
 	@Test
 	void theReadmeTableIsTheCatalogue() throws Exception {
-		String readme = Files.readString(Path.of("..", "README.md"));
-		assertThat(readme).as("README.md must contain MeterCatalogue.markdownTable():%n%s",
+		String readme = Files.readString(Path.of("..", "docs", "observability.md"));
+		assertThat(readme).as("docs/observability.md must contain MeterCatalogue.markdownTable():%n%s",
 				MeterCatalogue.markdownTable())
 			.contains(MeterCatalogue.markdownTable());
 	}

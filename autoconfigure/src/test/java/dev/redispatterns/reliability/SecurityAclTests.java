@@ -118,7 +118,7 @@ class SecurityAclTests {
 
 	@Test
 	void theReadmeDocumentsExactlyThisLine() throws Exception {
-		String readme = Files.readString(Path.of("..", "README.md"));
+		String readme = Files.readString(Path.of("..", "docs", "security.md"));
 		String line = readme.lines().filter((text) -> text.startsWith("ACL SETUSER app ")).findFirst().orElseThrow();
 		assertThat(line).isEqualTo("ACL SETUSER app on >CHANGE-ME resetkeys ~rp:* resetchannels &rp:* &prices -@all "
 				+ COMMANDS);
