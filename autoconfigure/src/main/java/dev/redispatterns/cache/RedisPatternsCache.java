@@ -466,7 +466,7 @@ public final class RedisPatternsCache implements Cache {
 				// a clear that silently clears nothing would serve stale entries: say what is missing
 				throw new IllegalStateException("Cannot clear cache '" + this.scope.name + "': the Redis user may not "
 						+ "run SCAN. Redis does not confine SCAN to the user's key prefix, so grant +scan only where "
-						+ "the database holds no other application's keys (see the README's Security section)", ex);
+						+ "the database holds no other application's keys (see docs/security.md)", ex);
 			}
 			this.scope.unavailable(Operation.EVICT, ex);
 			return false;

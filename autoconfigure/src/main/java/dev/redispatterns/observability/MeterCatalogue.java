@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Every meter the starter registers, in one place: name, type, tags (with their values where they are a
- * fixed set) and meaning. The README's meter table is generated from it ({@link #markdownTable()}) and
+ * fixed set) and meaning. The meter table of docs/observability.md is generated from it ({@link #markdownTable()}) and
  * tests check that the meters really registered match it, so the documentation cannot drift from the
  * code. Tag values that are names (cache, policy, lock, stream, ...) come from configuration and
  * annotations, never from keys or user data.
@@ -112,7 +112,7 @@ public final class MeterCatalogue {
 	private MeterCatalogue() {
 	}
 
-	/** Every meter, grouped by feature in the order of the README. */
+	/** Every meter, grouped by feature in the order of the docs pages. */
 	public static List<MeterDescriptor> meters() {
 		return METERS;
 	}
@@ -122,7 +122,7 @@ public final class MeterCatalogue {
 		return METERS.stream().filter((meter) -> meter.name().equals(name)).findFirst();
 	}
 
-	/** The README's table: one row per meter. */
+	/** The table of docs/observability.md: one row per meter. */
 	public static String markdownTable() {
 		StringBuilder table = new StringBuilder("| meter | type | tags | meaning |\n| --- | --- | --- | --- |\n");
 		for (MeterDescriptor meter : METERS) {

@@ -76,7 +76,7 @@ public final class GeneratedMetadata {
 	/** Every generated property the filter selects is one of the documented ones. */
 	public static void assertNoneUndocumented(Predicate<String> area, Map<String, ?> documented) throws Exception {
 		assertThat(properties().keySet().stream().filter(area))
-			.allSatisfy((name) -> assertThat(documented).as("documented in the README and its metadata test")
+			.allSatisfy((name) -> assertThat(documented).as("listed in its area's metadata test")
 				.containsKey(name));
 	}
 

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The core settings added for reliability and security are described in the IDE metadata (the processor
- * cannot read the default of a list; the README states it).
+ * cannot read the default of a list; the additional metadata states it).
  */
 class ReliabilityPropertiesMetadataTests {
 

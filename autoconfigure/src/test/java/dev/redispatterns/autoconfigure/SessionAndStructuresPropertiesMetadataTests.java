@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The IDE metadata of the session and data-structure properties: every one described, defaults as the
- * README documents them.
+ * docs pages document them.
  */
 class SessionAndStructuresPropertiesMetadataTests {
 

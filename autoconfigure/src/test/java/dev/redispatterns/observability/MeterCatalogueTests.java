@@ -52,7 +52,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The meter catalogue is the truth: an application using every pattern (with Actuator, Micrometer
  * Observation and the Prometheus registry, as in production) registers exactly the catalogue's meters,
- * with its types, tags and tag values; the README's table is the catalogue's; and every query of the
+ * with its types, tags and tag values; the table of docs/observability.md is the catalogue's; and every query of the
  * Grafana dashboard names series that a real Prometheus scrape of that application contains, filtered and
  * grouped by labels those series have.
  */
@@ -201,9 +201,9 @@ class MeterCatalogueTests {
 	}
 
 	@Test
-	void theReadmeTableIsTheCatalogue() throws Exception {
-		String readme = Files.readString(Path.of("..", "README.md"));
-		assertThat(readme).as("README.md must contain MeterCatalogue.markdownTable():%n%s",
+	void theObservabilityPageTableIsTheCatalogue() throws Exception {
+		String page = Files.readString(Path.of("..", "docs", "observability.md"));
+		assertThat(page).as("docs/observability.md must contain MeterCatalogue.markdownTable():%n%s",
 				MeterCatalogue.markdownTable())
 			.contains(MeterCatalogue.markdownTable());
 	}

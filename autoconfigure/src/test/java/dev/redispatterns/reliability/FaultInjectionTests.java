@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * method, rate limits fail open or closed, locks fail closed with increasing fencing tokens, streams lose
  * nothing Redis confirmed), that no operation outlives its timeout plus a margin, and that every pattern
  * recovers by itself; it measures the recovery and writes the fault × pattern table to
- * {@code target/reliability/faults.md} (copied into the README).
+ * {@code target/reliability/faults.md} (copied into docs/operations.md).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FaultInjectionTests {

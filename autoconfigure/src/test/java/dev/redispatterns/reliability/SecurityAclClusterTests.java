@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The README's ACL line on Redis Cluster: with the cluster commands Lettuce needs to learn the topology
+ * The ACL line of docs/security.md on Redis Cluster: with the cluster commands Lettuce needs to learn the topology
  * ({@link #CLUSTER_COMMANDS}) every feature works as the restricted user on every master.
  */
 @RedisTest(topology = Topology.CLUSTER)

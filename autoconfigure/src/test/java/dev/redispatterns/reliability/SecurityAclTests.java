@@ -22,14 +22,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Every feature of the starter works as a Redis ACL user that may touch nothing but the starter's key
- * prefix and channels and run nothing but {@link #COMMANDS} — the line documented in the README. The
+ * prefix and channels and run nothing but {@link #COMMANDS} — the line documented in docs/security.md. The
  * default user is switched off, so a connection that forgot to authenticate would fail instead of
  * silently running with full rights.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SecurityAclTests {
 
-	/** The commands the starter needs, as documented in the README's ACL line. */
+	/** The commands the starter needs, as documented in the ACL line of docs/security.md. */
 	static final String COMMANDS = "+ping +info|server +info|memory +time +eval +evalsha "
 			+ "+get +set +del +unlink +exists +incrby +append +pexpire +pexpireat +pttl +rename "
 			+ "+hget +hset +hmset +hmget +hgetall +hdel +hincrby "
@@ -53,7 +53,7 @@ class SecurityAclTests {
 	void start() {
 		this.redis = RedisServerProcess.start();
 		admin("ACL", "SETUSER", "admin", "on", ">" + ADMIN_PASSWORD, "~*", "&*", "+@all");
-		// the README's line, with this test's password and pub/sub channel
+		// the documented line, with this test's password and pub/sub channel
 		List<Object> app = new ArrayList<>(List.of("ACL", "SETUSER", "app", "on", ">" + PASSWORD, "resetkeys", "~rp:*",
 				"resetchannels", "&rp:*", "&" + NewsRecorder.CHANNEL, "-@all"));
 		app.addAll(List.of((Object[]) COMMANDS.split(" ")));
@@ -117,12 +117,12 @@ class SecurityAclTests {
 	}
 
 	@Test
-	void theReadmeDocumentsExactlyThisLine() throws Exception {
-		String readme = Files.readString(Path.of("..", "README.md"));
-		String line = readme.lines().filter((text) -> text.startsWith("ACL SETUSER app ")).findFirst().orElseThrow();
+	void theSecurityPageDocumentsExactlyThisLine() throws Exception {
+		String page = Files.readString(Path.of("..", "docs", "security.md"));
+		String line = page.lines().filter((text) -> text.startsWith("ACL SETUSER app ")).findFirst().orElseThrow();
 		assertThat(line).isEqualTo("ACL SETUSER app on >CHANGE-ME resetkeys ~rp:* resetchannels &rp:* &prices -@all "
 				+ COMMANDS);
-		assertThat(readme).contains(SecurityAclClusterTests.CLUSTER_COMMANDS).contains("`" + CLEAR_COMMANDS + "`");
+		assertThat(page).contains(SecurityAclClusterTests.CLUSTER_COMMANDS).contains("`" + CLEAR_COMMANDS + "`");
 	}
 
 	@Test

@@ -209,7 +209,7 @@ class DashboardBrowserTests extends ShopApplicationTestSupport {
 		return ((JavascriptExecutor) page).executeScript(script, arguments);
 	}
 
-	/** Runs the README's load command (a single-file Java program) against the shop. */
+	/** Runs the load command of docs/getting-started.md (a single-file Java program) against the shop. */
 	private static String runLoadScript(String... arguments) throws Exception {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				Path.of("load", "LoadGenerator.java").toString()));

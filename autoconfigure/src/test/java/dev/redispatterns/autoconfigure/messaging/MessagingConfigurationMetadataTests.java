@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import dev.redispatterns.autoconfigure.GeneratedMetadata;
 
 /**
- * The IDE metadata describes every messaging property with its default, as the README documents them.
+ * The IDE metadata describes every messaging property with its default, as docs/messaging.md documents them.
  */
 class MessagingConfigurationMetadataTests {
 

@@ -21,7 +21,7 @@ import dev.redispatterns.consistency.history.Op;
  * <li>{@code stale-read}: a read that began after an update {@code u} had returned answered a version older
  * than {@code u}'s, although the update that wrote that older version had returned before {@code u} began
  * (so no order of the concurrent operations explains it). Where a fault that loses Redis state came in
- * between (the update itself was lost), or a Redis-side fault overlaps the update, the README documents it (an eviction or write skipped during an outage lives until the TTL): explained, its window
+ * between (the update itself was lost), or a Redis-side fault overlaps the update, the documentation describes it (an eviction or write skipped during an outage lives until the TTL): explained, its window
  * measured, and flagged only when it outlives the TTL.</li>
  * <li>{@code extra-load}: a key loaded twice within its TTL with no update of it and no fault in between
  * (one load per key per expiry, across all JVMs).</li>

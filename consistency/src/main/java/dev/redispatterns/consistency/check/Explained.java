@@ -6,7 +6,7 @@ package dev.redispatterns.consistency.check;
  *
  * @param pattern the checker that classified it
  * @param kind a short class name ({@code fail-open}, {@code stale-after-outage}, {@code rerun}, ...)
- * @param fault the fault that explains it ({@code none} where the README documents it without one)
+ * @param fault the fault that explains it ({@code none} where the documentation describes it without one)
  * @param start when its window began (driver time)
  * @param end when its window ended
  */

@@ -18,7 +18,7 @@ import dev.redispatterns.consistency.history.History;
  * between the other's claim and last write), and the earlier holder (the lower token)
  * was not told it lost the lease. (When it was told, the overlap is explained and its length measured: a
  * lease that ran out during a pause, Kleppmann's case, which fencing covers. So is an overlap around a
- * fault that loses Redis state, where the README documents that a grant can be lost.)</li>
+ * fault that loses Redis state, where docs/operations.md documents that a grant can be lost.)</li>
  * <li>{@code fenced-live-holder}: the register refused a claim or write of a holder that was never told it
  * lost the lock — a higher token was accepted while it believed it held the lock (or tokens do not rise
  * with acquisitions).</li>

@@ -83,7 +83,7 @@ class LockCheckerTests {
 
 	@Test
 	void twoHoldersAfterALostGrantAreExplained() {
-		// The README's failover case: the grant never reached the replica that took over.
+		// The failover case of docs/operations.md: the grant never reached the replica that took over.
 		Histories h = new Histories().fault("SENTINEL FAILOVER", 12, 14, true, true);
 		h.event(10, "claim", "L", 1, "app1", 1, true);
 		h.event(15, "claim", "L", 2, "app2", 2, true);
