@@ -10,7 +10,8 @@ import dev.redispatterns.core.RedisPatternsException;
 /**
  * A call was over its limit and was not run. Carries the refusing decision (limit, remaining, reset,
  * retry-after) and every decision of the call, so a web layer can describe all the limits that applied.
- * In Spring MVC and WebFlux it becomes HTTP 429.
+ * In Spring MVC and WebFlux it becomes HTTP 429. It carries no stack trace: it is an answer, thrown on every
+ * refused call, and the decisions say all there is to say.
  */
 public class RateLimitExceededException extends RedisPatternsException {
 
@@ -23,11 +24,17 @@ public class RateLimitExceededException extends RedisPatternsException {
 	}
 
 	public RateLimitExceededException(RateLimitDecision decision, List<RateLimitDecision> decisions) {
-		super("Rate limit '" + decision.policy().name() + "' exceeded: limit " + decision.limit() + ", remaining "
-				+ Math.max(0, decision.remaining()) + ", retry after "
-				+ ((decision.retryAfter() != null) ? decision.retryAfter().toMillis() + "ms" : "never"));
+		// a refusal is an answer: no stack trace, and the message is written only if someone reads it
+		super(null, null, false);
 		this.decision = decision;
 		this.decisions = List.copyOf(decisions);
+	}
+
+	@Override
+	public String getMessage() {
+		return "Rate limit '" + this.decision.policy().name() + "' exceeded: limit " + this.decision.limit()
+				+ ", remaining " + Math.max(0, this.decision.remaining()) + ", retry after "
+				+ ((this.decision.retryAfter() != null) ? this.decision.retryAfter().toMillis() + "ms" : "never");
 	}
 
 	/** The decision that refused the call. */

@@ -734,7 +734,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
 		private @Nullable RedisSignals signals;
 
-		private int localRejectionKeys = 10_000;
+		private int localRejectionKeys;
 
 		private Builder(RedisConnector connector) {
 			this.connector = connector;
@@ -799,7 +799,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 		/**
 		 * Refuse a key locally, without a round trip, until the time Redis said it would take it again, for
 		 * at most {@code maxKeys} keys per policy; 0 switches this off. A permit given back or a bucket reset
-		 * on another instance is seen here at that time at the latest. Default 10,000.
+		 * on another instance (or in Redis) is seen here at that time at the latest. Off by default.
 		 */
 		public Builder localRejections(int maxKeys) {
 			if (maxKeys < 0) {

@@ -54,6 +54,7 @@ class LocalRejectionsTests {
 		limiter = RedisRateLimiter.builder(connector)
 			.keys(new RedisKeys("rp"))
 			.listener(new RateLimitMetrics(registry))
+			.localRejections(10_000)
 			.policies(policies("", Duration.ofMinutes(1)))
 			.policies(policies("short-", Duration.ofMillis(400)))
 			.policy(RateLimitPolicy.of("tiered", RateLimitAlgorithm.FIXED_WINDOW, 2, Duration.ofMinutes(1))
@@ -181,11 +182,21 @@ class LocalRejectionsTests {
 	}
 
 	@Test
-	void switchedOffEveryDecisionIsRedis() {
+	void aRefusalIsThrownWithoutAStackTraceButWithItsMessage() {
+		String key = "thrown-" + System.nanoTime();
+		limiter.tryAcquire("fixed-window", key, 3);
+		RateLimitDecision refused = limiter.tryAcquire("fixed-window", key, 1);
+		RuntimeException exception = RateLimiter.exceptionFor(refused, List.of(refused));
+		assertThat(exception).isInstanceOf(RateLimitExceededException.class)
+			.hasMessageStartingWith("Rate limit 'fixed-window' exceeded: limit 3, remaining 0, retry after ");
+		assertThat(exception.getStackTrace()).isEmpty();
+	}
+
+	@Test
+	void offByDefaultEveryDecisionIsRedis() {
 		RedisRateLimiter plain = RedisRateLimiter.builder(connector)
 			.keys(new RedisKeys("rp"))
 			.policy(RateLimitPolicy.of("off", RateLimitAlgorithm.FIXED_WINDOW, 1, Duration.ofMinutes(1)))
-			.localRejections(0)
 			.build();
 		plain.tryAcquire("off", "k", 1);
 		long calls = evalshaCalls();

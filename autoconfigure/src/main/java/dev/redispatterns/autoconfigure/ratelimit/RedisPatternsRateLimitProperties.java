@@ -252,9 +252,9 @@ public class RedisPatternsRateLimitProperties {
 
 		/**
 		 * Whether a key Redis refused is refused locally until its retry-after has passed. A permit given
-		 * back or a bucket reset on another instance is seen here at that time at the latest.
+		 * back or a bucket reset on another instance (or in Redis) is seen here at that time at the latest.
 		 */
-		private boolean enabled = true;
+		private boolean enabled = false;
 
 		/**
 		 * Most refused keys remembered per policy; past it, further refusals are not remembered until

@@ -24,7 +24,7 @@ class RateLimitConfigurationMetadataTests {
 		DOCUMENTED.put("redis.patterns.rate-limit.overrides.enabled", true);
 		DOCUMENTED.put("redis.patterns.rate-limit.overrides.refresh-interval", "500ms");
 		DOCUMENTED.put("redis.patterns.rate-limit.overrides.max-entries", 1000);
-		DOCUMENTED.put("redis.patterns.rate-limit.local-rejections.enabled", true);
+		DOCUMENTED.put("redis.patterns.rate-limit.local-rejections.enabled", false);
 		DOCUMENTED.put("redis.patterns.rate-limit.local-rejections.max-keys", 10000);
 		DOCUMENTED.put("redis.patterns.rate-limit.web.headers", true);
 		DOCUMENTED.put("redis.patterns.rate-limit.web.ietf-headers", true);

@@ -104,6 +104,24 @@ class RedisPatternsRateLimitAutoConfigurationTests {
 	}
 
 	@Test
+	void withLocalRejectionsAHammeredAnnotatedMethodCostsOneRoundTripPerRefusal() {
+		this.runner.withPropertyValues("redis.patterns.rate-limit.local-rejections.enabled=true")
+			.withUserConfiguration(RateLimitTestServices.OrdersConfiguration.class)
+			.run((context) -> {
+				RateLimitTestServices.Orders orders = context.getBean(RateLimitTestServices.Orders.class);
+				for (int i = 0; i < 3; i++) {
+					orders.place("mallory");
+				}
+				long before = evalshaCalls();
+				for (int i = 0; i < 30; i++) {
+					assertThatThrownBy(() -> orders.place("mallory")).isInstanceOf(RateLimitExceededException.class);
+				}
+				assertThat(evalshaCalls() - before).as("round trips of 30 refused calls").isEqualTo(1);
+				assertThat(orders.runs()).isEqualTo(3);
+			});
+	}
+
+	@Test
 	void annotatedMethodsAreLimitedAndRefusedCallsDoNotRun() {
 		this.runner.withUserConfiguration(RateLimitTestServices.OrdersConfiguration.class).run((context) -> {
 			RateLimitTestServices.Orders orders = context.getBean(RateLimitTestServices.Orders.class);
@@ -445,6 +463,14 @@ class RedisPatternsRateLimitAutoConfigurationTests {
 				.build();
 		}
 
+	}
+
+	private long evalshaCalls() {
+		Object info = this.redis.command("INFO", "commandstats");
+		String text = (info instanceof byte[] bytes) ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+				: String.valueOf(info);
+		java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("cmdstat_evalsha:calls=(\\d+)").matcher(text);
+		return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
 	}
 
 }
