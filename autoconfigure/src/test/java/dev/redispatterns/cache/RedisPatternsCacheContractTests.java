@@ -227,14 +227,15 @@ abstract class RedisPatternsCacheContractTests {
 	void aLongLoadKeepsItsLeaseBeyondTheLockTimeout() throws Exception {
 		try (CacheEngine engine = new CacheEngine(this.redis, CachePolicy.builder()
 			.timeout(Duration.ofSeconds(2))
-			.lockTimeout(Duration.ofMillis(300))
+			// renewed every third of it: a second leaves room for a loaded machine's pauses
+			.lockTimeout(Duration.ofSeconds(1))
 			.maxWait(Duration.ofSeconds(30))
 			.build())) {
 			RedisPatternsCache cache = engine.cache("slow");
 			AtomicInteger loads = new AtomicInteger();
 			List<String> results = concurrently(8, () -> cache.get("k", () -> {
 				loads.incrementAndGet();
-				Thread.sleep(1500);
+				Thread.sleep(3500);
 				return "slow";
 			}));
 			assertThat(results).containsOnly("slow");
