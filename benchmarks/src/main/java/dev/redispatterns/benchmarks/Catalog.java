@@ -8,6 +8,7 @@ import dev.redispatterns.benchmarks.cache.CacheSubject;
 import dev.redispatterns.benchmarks.cache.LettuceGetCache;
 import dev.redispatterns.benchmarks.cache.SpringCacheSubject;
 import dev.redispatterns.benchmarks.cache.StampedeWorkload;
+import dev.redispatterns.benchmarks.e2e.AbusedRateLimiter;
 import dev.redispatterns.benchmarks.e2e.AnnotatedCache;
 import dev.redispatterns.benchmarks.e2e.AnnotatedLock;
 import dev.redispatterns.benchmarks.e2e.AnnotatedRateLimiter;
@@ -32,6 +33,7 @@ import dev.redispatterns.benchmarks.lock.SpringIntegrationLockSubject;
 import dev.redispatterns.benchmarks.lock.StarterLock;
 import dev.redispatterns.benchmarks.ratelimit.Bucket4jRateLimiter;
 import dev.redispatterns.benchmarks.ratelimit.LettuceScriptRateLimiter;
+import dev.redispatterns.benchmarks.ratelimit.RateLimitAbuseWorkload;
 import dev.redispatterns.benchmarks.ratelimit.RateLimitPolicies;
 import dev.redispatterns.benchmarks.ratelimit.RateLimitWorkload;
 import dev.redispatterns.benchmarks.ratelimit.RateLimiterSubject;
@@ -187,6 +189,18 @@ public final class Catalog {
 		return List.copyOf(implementations);
 	}
 
+	/** Public path, refusals: the floor refusing with the same script, and the annotation with and without local rejections. */
+	static final List<Implementation<RateLimiterSubject>> PUBLIC_ABUSE = List.of(
+			Implementation.floor("lettuce-abuse", "raw Lettuce `EVALSHA` of the `fixed-window` script",
+					(context) -> new LettuceScriptRateLimiter(context, RateLimitPolicies.abuse()), null),
+			Implementation.starter("annotated-abuse", "this starter, `@RateLimited` method (default settings)",
+					(context) -> new AbusedRateLimiter(context, false), "lettuce-abuse",
+					"every refusal is a round trip and a `RateLimitExceededException`"),
+			Implementation.starter("annotated-abuse-local",
+					"this starter, `@RateLimited` method, `local-rejections.enabled: true`",
+					(context) -> new AbusedRateLimiter(context, true), "lettuce-abuse",
+					"a refused key is refused without a round trip until Redis's retry-after"));
+
 	/** Public path, locks: guarded calls through each implementation. */
 	static final List<Implementation<LockedCall>> PUBLIC_LOCKS = List.of(
 			Implementation.floor("lettuce", "raw Lettuce `SET NX PX` + compare-and-delete `EVALSHA` (busy retry)",
@@ -261,6 +275,9 @@ public final class Catalog {
 					publicRateLimiters(List.of(RateLimitAlgorithm.TOKEN_BUCKET, RateLimitAlgorithm.SLIDING_WINDOW))),
 			new RateLimitWorkload("e2e-ratelimit-spread", "Public path: `@RateLimited` token bucket, 10,000 keys, 16 threads",
 					10_000, 16, publicRateLimiters(List.of(RateLimitAlgorithm.TOKEN_BUCKET))),
+			new RateLimitAbuseWorkload("e2e-ratelimit-abuse",
+					"Public path: `@RateLimited`, one key hammered far above its limit, 16 threads", 16,
+					PUBLIC_ABUSE),
 			new PublicLockWorkload("e2e-lock-cycle",
 					"Public path: `@DistributedLock` acquire + release (default lease), 16 threads", 16, 1, false,
 					PUBLIC_LOCKS.stream().filter((i) -> !i.id().endsWith("non-fair")).toList()),

@@ -32,6 +32,8 @@ public class PublicPathApplication {
 
 	static final String SLIDING_WINDOW = "sw";
 
+	static final String ABUSE = "abuse";
+
 	/** Cache of the cache-hit workload; the name the other cache subjects use as well. */
 	static final String CACHE = "products";
 
@@ -57,6 +59,10 @@ public class PublicPathApplication {
 				"redis.patterns.rate-limit.policies." + SLIDING_WINDOW + ".algorithm=sliding-window",
 				"redis.patterns.rate-limit.policies." + SLIDING_WINDOW + ".limit=" + limit,
 				"redis.patterns.rate-limit.policies." + SLIDING_WINDOW + ".window=1s",
+				"redis.patterns.rate-limit.policies." + ABUSE + ".algorithm=fixed-window",
+				"redis.patterns.rate-limit.policies." + ABUSE + ".limit="
+						+ dev.redispatterns.benchmarks.ratelimit.RateLimitPolicies.ABUSE_LIMIT_PER_SECOND,
+				"redis.patterns.rate-limit.policies." + ABUSE + ".window=1s",
 				// the lock hand-off cells run 4 instances; no JMX or endpoints are needed for measuring
 				"spring.jmx.enabled=false", "logging.level.root=WARN"));
 		properties.addAll(List.of(extra));

@@ -27,6 +27,12 @@ public class PublicPathService {
 		return true;
 	}
 
+	/** Far above its limit in the abuse cell: refusals throw, as for any application. */
+	@RateLimited(value = PublicPathApplication.ABUSE, key = "#key")
+	public boolean abused(String key) {
+		return true;
+	}
+
 	@RateLimited(value = PublicPathApplication.SLIDING_WINDOW, key = "#key")
 	public boolean slidingWindow(String key) {
 		return true;

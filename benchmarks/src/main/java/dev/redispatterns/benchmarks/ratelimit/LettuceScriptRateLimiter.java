@@ -45,10 +45,16 @@ public final class LettuceScriptRateLimiter implements RateLimiterSubject {
 	private final boolean freshArguments;
 
 	public LettuceScriptRateLimiter(CellContext context, RateLimitAlgorithm algorithm) {
+		this(context, RateLimitPolicies.of(algorithm));
+	}
+
+	/** The floor of any policy, e.g. one that refuses most calls. */
+	public LettuceScriptRateLimiter(CellContext context, RateLimitPolicy policy) {
+		RateLimitAlgorithm algorithm = policy.algorithm();
 		this.client = Clients.lettuce(context);
 		this.connection = this.client.connect(ByteArrayCodec.INSTANCE);
 		this.commands = this.connection.sync();
-		this.policy = RateLimitPolicies.of(algorithm);
+		this.policy = policy;
 		LuaScript script = algorithm.script();
 		this.sha = this.commands.scriptLoad(script.source().getBytes(StandardCharsets.UTF_8));
 		if (!this.sha.equals(script.sha1())) {

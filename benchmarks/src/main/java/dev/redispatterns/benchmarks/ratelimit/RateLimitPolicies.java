@@ -26,6 +26,14 @@ public final class RateLimitPolicies {
 	private RateLimitPolicies() {
 	}
 
+	/** Permits per second of the abuse cells' policy, far below what 16 threads ask for. */
+	public static final long ABUSE_LIMIT_PER_SECOND = 1_000;
+
+	/** The abuse cells' policy: a fixed window of {@link #ABUSE_LIMIT_PER_SECOND} per second. */
+	public static RateLimitPolicy abuse() {
+		return RateLimitPolicy.of("abuse", RateLimitAlgorithm.FIXED_WINDOW, ABUSE_LIMIT_PER_SECOND, Duration.ofSeconds(1));
+	}
+
 	public static RateLimitPolicy of(RateLimitAlgorithm algorithm) {
 		long limit = RateLimitWorkload.LIMIT_PER_SECOND;
 		return switch (algorithm) {
