@@ -8,10 +8,13 @@ import dev.redispatterns.core.RedisKeys;
  * cluster slot:
  * <ul>
  * <li>stream {@code orders}: <code>prefix:msg:{stream:orders}</code>, dead letters in
- * <code>prefix:msg:{stream:orders}:dead-letter</code></li>
+ * <code>prefix:msg:{stream:orders}:dead-letter</code>, and for a short while after each publish
+ * <code>prefix:msg:{stream:orders}:published:&lt;publish id&gt;</code> (its entry id, so that a publish sent
+ * again adds nothing)</li>
  * <li>queue {@code mails}: <code>prefix:msg:{queue:mails}:ready</code> (list), {@code :delayed} (sorted
  * set by due time), {@code :consumers} (sorted set by last heartbeat), {@code :processing:<consumer>}
- * (list per consumer), {@code :dead-letter} (stream)</li>
+ * (list per consumer), {@code :dead-letter} (stream), and for a short while after each publish
+ * {@code :pushed:<job id>} (so that a publish sent again adds nothing)</li>
  * </ul>
  */
 public final class MessagingKeys {
@@ -32,6 +35,16 @@ public final class MessagingKeys {
 	/** The dead-letter stream of stream {@code name}. */
 	public String streamDeadLetter(String name) {
 		return this.keys.slotGroup(AREA, "stream", name).key("dead-letter");
+	}
+
+	/** Where a publish to stream {@code name} leaves its entry id, in the stream's slot. */
+	public String streamPublished(String name, String publishId) {
+		return this.keys.slotGroup(AREA, "stream", name).key("published:" + RedisKeys.escape(publishId));
+	}
+
+	/** Where a publish to queue {@code name} marks its job as added, in the queue's slot. */
+	public String queuePushed(String name, String jobId) {
+		return queue(name).key("pushed:" + RedisKeys.escape(jobId));
 	}
 
 	/** The list of jobs of queue {@code name} ready to run. */

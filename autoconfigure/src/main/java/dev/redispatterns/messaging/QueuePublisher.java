@@ -18,7 +18,9 @@ import dev.redispatterns.core.ValueCodec;
 /**
  * Adds jobs to reliable queues: ready at once ({@code LPUSH}) or delayed (a sorted set scored by the due
  * time, computed from Redis time for a delay). One script call per job, which also enforces the queue's
- * maximum length. Payloads are plain JSON ({@code byte[]} as they are).
+ * maximum length. Payloads are plain JSON ({@code byte[]} as they are). The script is idempotent: the job id is
+ * remembered next to the queue for a while ({@link Resends}), so a call that Lettuce sends again after the
+ * connection dropped with its reply adds nothing.
  */
 public final class QueuePublisher {
 
@@ -42,6 +44,8 @@ public final class QueuePublisher {
 
 	private final MessagingObserver observer;
 
+	private final byte[] remembered;
+
 	public QueuePublisher(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec,
 			Function<String, QueueSettings> settings, MessagingObserver observer) {
 		this.connector = connector;
@@ -50,6 +54,7 @@ public final class QueuePublisher {
 		this.codec = codec;
 		this.settings = settings;
 		this.observer = observer;
+		this.remembered = Resends.windowArg(connector);
 	}
 
 	/**
@@ -81,9 +86,10 @@ public final class QueuePublisher {
 		byte[] body = (payload instanceof byte[] bytes) ? this.codec.checkSize(bytes) : this.codec.write(payload);
 		QueueJob job = QueueJob.create(body);
 		long maxLength = this.settings.apply(queue).maxLength();
-		byte[][] keys = ScriptExecutor.keys(this.keys.queueReady(queue), this.keys.queueDelayed(queue));
+		byte[][] keys = ScriptExecutor.keys(this.keys.queueReady(queue), this.keys.queueDelayed(queue),
+				this.keys.queuePushed(queue, job.id()));
 		return this.scripts.<Long>execute(PUSH, ScriptOutputType.INTEGER, keys, job.encode(),
-				ScriptExecutor.arg(maxLength), mode, ScriptExecutor.arg(when))
+				ScriptExecutor.arg(maxLength), mode, ScriptExecutor.arg(when), this.remembered)
 			.handle((result, failure) -> {
 				if (failure != null) {
 					Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)

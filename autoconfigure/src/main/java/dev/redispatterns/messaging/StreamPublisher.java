@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -28,10 +27,13 @@ import dev.redispatterns.core.ValueCodec;
  * entry that some group (of any application) has not read or not acknowledged is never trimmed; a stream held
  * beyond its bounds that way is logged (once per episode), counted and listed by {@link #retentionWarnings()}
  * for the health component.</li>
- * <li>Cost: with only a length bound, one add in {@code slack} (a tenth of {@code max-length}, at most 100) runs
- * the trimming script and the others are a plain {@code XADD}; with {@code max-age} or {@code max-backlog} every
- * add runs the script. A trim waits for that slack beyond the bounds (for age a tenth of it, at most one minute)
- * and removes at most {@value #MOST_TRIMMED} entries, so its cost is shared by many adds.</li>
+ * <li>Every add is one script call, idempotent: its publish id is remembered next to the stream for a while
+ * ({@link Resends}), so a call that Lettuce sends again after the connection dropped with its reply returns the
+ * first entry's id instead of adding a second entry.</li>
+ * <li>Cost: with only a length bound, one add in {@code slack} (a tenth of {@code max-length}, at most 100) also
+ * trims and the others only add; with {@code max-age} or {@code max-backlog} every add looks at the bounds. A
+ * trim waits for that slack beyond the bounds (for age a tenth of it, at most one minute) and removes at most
+ * {@value #MOST_TRIMMED} entries, so its cost is shared by many adds.</li>
  * <li>With {@code max-backlog}, an entry is refused ({@link StreamBacklogFullException}) while some group has
  * that many unacknowledged entries.</li>
  * <li>A stream without any group is plain history: it is trimmed to its bounds whether read or not.</li>
@@ -53,6 +55,8 @@ public final class StreamPublisher {
 
 	private static final byte[] MOST = ScriptExecutor.arg(MOST_TRIMMED);
 
+	private static final byte[] ZERO = ScriptExecutor.arg(0);
+
 	private final RedisConnector connector;
 
 	private final ScriptExecutor scripts;
@@ -69,6 +73,8 @@ public final class StreamPublisher {
 
 	private final Map<String, StreamRetentionWarning> warnings = new ConcurrentHashMap<>();
 
+	private final byte[] remembered;
+
 	public StreamPublisher(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec,
 			Function<String, StreamSettings> settings, MessagingObserver observer) {
 		this.connector = connector;
@@ -77,6 +83,7 @@ public final class StreamPublisher {
 		this.codec = codec;
 		this.settings = settings;
 		this.observer = observer;
+		this.remembered = Resends.windowArg(connector);
 	}
 
 	/**
@@ -98,21 +105,17 @@ public final class StreamPublisher {
 	public CompletableFuture<String> publishAsync(String stream, @Nullable Object payload) {
 		byte[] body = (payload instanceof byte[] bytes) ? this.codec.checkSize(bytes) : this.codec.write(payload);
 		Target target = target(stream);
-		if (!target.trimsNow()) {
-			// nothing is trimmed: safe without looking at the groups
-			return this.connector.async()
-				.xadd(target.key, PAYLOAD, body)
-				.toCompletableFuture()
-				.exceptionallyCompose(
-						(failure) -> CompletableFuture.failedFuture(RedisConnector.translate(unwrap(failure))))
-				.thenApply((id) -> {
-					this.observer.streamPublished(stream);
-					return id;
-				});
+		byte[][] keys = { target.key, Resends.utf8(target.published + Resends.newId()) };
+		CompletableFuture<List<Object>> added;
+		if (target.trimsNow()) {
+			added = this.scripts.execute(ADD, ScriptOutputType.MULTI, keys, target.maxLength, target.maxAge,
+					target.maxBacklog, target.lengthSlack, target.ageSlack, MOST, this.remembered, PAYLOAD, body);
 		}
-		CompletableFuture<List<Object>> added = this.scripts.execute(ADD, ScriptOutputType.MULTI,
-				new byte[][] { target.key }, target.maxLength, target.maxAge, target.maxBacklog, target.lengthSlack,
-				target.ageSlack, MOST, PAYLOAD, body);
+		else {
+			// no bound looked at: safe without looking at the groups
+			added = this.scripts.execute(ADD, ScriptOutputType.MULTI, keys, ZERO, ZERO, ZERO, ZERO, ZERO, MOST,
+					this.remembered, PAYLOAD, body);
+		}
 		return added.thenCompose((reply) -> outcome(stream, target, reply));
 	}
 
@@ -134,6 +137,10 @@ public final class StreamPublisher {
 				.failedFuture(new StreamBacklogFullException(stream, group, count, target.settings.maxBacklog()));
 		}
 		this.observer.streamPublished(stream);
+		if (count < 0) {
+			// the bounds were not looked at: whatever was last seen of them still holds
+			return CompletableFuture.completedFuture(id);
+		}
 		if (group.isEmpty()) {
 			StreamRetentionWarning ended = this.warnings.remove(stream);
 			if (ended != null) {
@@ -170,20 +177,13 @@ public final class StreamPublisher {
 		Target target = this.targets.get(stream);
 		if (target == null) {
 			boolean cached = this.targets.size() < MAX_CACHED_TARGETS;
-			target = new Target(this.keys.stream(stream), this.settings.apply(stream), cached);
+			target = new Target(this.keys.stream(stream), this.keys.streamPublished(stream, ""),
+					this.settings.apply(stream), cached);
 			if (cached) {
 				this.targets.put(stream, target);
 			}
 		}
 		return target;
-	}
-
-	private static Throwable unwrap(Throwable failure) {
-		Throwable current = failure;
-		while (current instanceof CompletionException && current.getCause() != null) {
-			current = current.getCause();
-		}
-		return current;
 	}
 
 	private static String text(@Nullable Object value) {
@@ -193,6 +193,9 @@ public final class StreamPublisher {
 	private static final class Target {
 
 		final byte[] key;
+
+		/** Key of a publish id, less the id. */
+		final String published;
 
 		final StreamSettings settings;
 
@@ -212,8 +215,9 @@ public final class StreamPublisher {
 		private final AtomicLong adds = new AtomicLong();
 
 		/** A target not kept between adds cannot count them: each of its adds runs the script. */
-		Target(String key, StreamSettings settings, boolean cached) {
+		Target(String key, String published, StreamSettings settings, boolean cached) {
 			this.key = key.getBytes(StandardCharsets.UTF_8);
+			this.published = published;
 			this.settings = settings;
 			long maxAgeMillis = (settings.maxAge() != null) ? Math.max(1, settings.maxAge().toMillis()) : 0;
 			this.maxLength = ScriptExecutor.arg(settings.maxLength());

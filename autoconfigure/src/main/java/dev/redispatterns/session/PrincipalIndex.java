@@ -3,7 +3,6 @@ package dev.redispatterns.session;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 
 import io.lettuce.core.ScriptOutputType;
@@ -38,8 +37,6 @@ final class PrincipalIndex {
 	private static final LuaScript TOUCH = LuaScript.load(PrincipalIndex.class, "session_touch.lua");
 
 	private static final LuaScript COUNT = LuaScript.load(PrincipalIndex.class, "session_count.lua");
-
-	private static final LuaScript TAKE = LuaScript.load(PrincipalIndex.class, "session_take.lua");
 
 	private static final byte[] NONE = new byte[0];
 
@@ -121,22 +118,25 @@ final class PrincipalIndex {
 		return this.connector.await(this.connector.async().zscore(utf8(key(principal)), utf8(member))) != null;
 	}
 
-	/** Removes one entry; {@code true} if it was there, which proves the session belongs to the user. */
-	boolean remove(String principal, String member) {
-		return this.connector.await(this.connector.async().zrem(utf8(key(principal)), utf8(member))) > 0;
-	}
-
 	List<String> members(String principal) {
 		List<byte[]> members = this.connector.await(this.connector.async().zrange(utf8(key(principal)), 0, -1));
 		return members.stream().map((member) -> new String(member, StandardCharsets.UTF_8)).toList();
 	}
 
-	/** Removes and returns every entry except {@code keep}, atomically. */
-	List<String> take(String principal, Collection<String> keep) {
-		byte[][] args = keep.stream().map(PrincipalIndex::utf8).toArray(byte[][]::new);
-		List<byte[]> taken = this.scripts.call(TAKE, ScriptOutputType.MULTI, ScriptExecutor.keys(key(principal)),
-				args);
-		return taken.stream().map((member) -> new String(member, StandardCharsets.UTF_8)).toList();
+	/**
+	 * Removes entries of sessions that have ended. Called only after they ended, so a failure in between
+	 * leaves a session listed (and revocable again), never live and unlisted. {@code ZREM} is allowed when
+	 * Redis is out of memory.
+	 */
+	void removeAll(String principal, List<String> ended) {
+		byte[] key = utf8(key(principal));
+		for (int i = 0; i < ended.size(); i += 1000) {
+			byte[][] batch = ended.subList(i, Math.min(i + 1000, ended.size()))
+				.stream()
+				.map(PrincipalIndex::utf8)
+				.toArray(byte[][]::new);
+			this.connector.await(this.connector.async().zrem(key, batch));
+		}
 	}
 
 	/** Negative timeouts mean "never expires": kept for ten years, like any other long-lived session. */

@@ -294,10 +294,11 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 		if (session == null) {
 			return;
 		}
+		// ended before it is unlisted: a failure must not leave it live and out of its user's index
+		delete(session.handle());
 		if (session.indexedPrincipal != null) {
 			this.index.unbind(session.indexedPrincipal, Objects.requireNonNull(session.indexedStorageId));
 		}
-		delete(session.handle());
 		this.listener.sessionsRevoked(SessionEventListener.Revocation.INVALIDATED, 1);
 	}
 
@@ -322,18 +323,39 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 	}
 
 	/**
-	 * Ends sessions of a user by handle, if they belong to that user.
+	 * Ends sessions listed in a user's index, then takes them out of it. Stops at the first session it
+	 * cannot end: that one and the rest stay listed, so a later call finds and ends them.
 	 * @return how many live sessions ended
+	 * @throws SessionRevocationException if a session could not be ended
 	 */
-	int revoke(List<String> handles, SessionEventListener.Revocation reason) {
+	int revoke(String principal, List<String> handles, SessionEventListener.Revocation reason) {
+		List<String> ended = new ArrayList<>(handles.size());
 		int revoked = 0;
+		RuntimeException failure = null;
 		for (String handle : handles) {
-			if (delete(handle)) {
-				revoked++;
+			try {
+				if (delete(handle)) {
+					revoked++;
+				}
+				ended.add(handle);
+			}
+			catch (RuntimeException ex) {
+				failure = ex;
+				break;
 			}
 		}
 		if (revoked > 0) {
 			this.listener.sessionsRevoked(reason, revoked);
+		}
+		try {
+			this.index.removeAll(principal, ended);
+		}
+		catch (RuntimeException ex) {
+			// the sessions have ended: their entries only point at nothing until a retry or expiry removes them
+			logger.debug("Could not take ended sessions out of their user's index", ex);
+		}
+		if (failure != null) {
+			throw new SessionRevocationException(revoked, handles.size() - ended.size(), failure);
 		}
 		return revoked;
 	}
@@ -341,11 +363,19 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 	/**
 	 * Deletes a stored session the way Spring Session does (which keeps it, expired, for its deleted event)
 	 * and takes it out of the expiry bucket Spring Session files it under, so it no longer counts as active.
+	 * Spring Session ends a session with a write that Redis refuses when it is out of memory (maxmemory with
+	 * noeviction); the session's keys are then deleted instead, which Redis allows.
 	 * @return whether the session was live
+	 * @throws RuntimeException if the session could not be ended
 	 */
 	private boolean delete(String storageId) {
 		RedisIndexedSessionRepository.RedisSession stored = this.delegate.findById(storageId);
-		this.delegate.deleteById(storageId);
+		try {
+			this.delegate.deleteById(storageId);
+		}
+		catch (RuntimeException ex) {
+			removeKeys(storageId, ex);
+		}
 		if (stored == null) {
 			return false;
 		}
@@ -362,6 +392,26 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 			logger.debug("Could not take a deleted session out of its expiry bucket", ex);
 		}
 		return true;
+	}
+
+	/** Deletes a session's keys (two slots on a cluster); rethrows {@code failure} if that fails too. */
+	private void removeKeys(String storageId, RuntimeException failure) {
+		try {
+			CompletableFuture<Long> session = this.connector.async()
+				.del((this.namespace + ":sessions:" + storageId).getBytes(StandardCharsets.UTF_8))
+				.toCompletableFuture();
+			CompletableFuture<Long> expires = this.connector.async()
+				.del((this.namespace + ":sessions:expires:" + storageId).getBytes(StandardCharsets.UTF_8))
+				.toCompletableFuture();
+			this.connector.await(session);
+			this.connector.await(expires);
+		}
+		catch (RuntimeException ex) {
+			failure.addSuppressed(ex);
+			throw failure;
+		}
+		logger.debug("Deleted a session's keys after Spring Session could not end it (no deleted event): "
+				+ failure.getMessage());
 	}
 
 	PrincipalIndex index() {

@@ -52,17 +52,20 @@ public final class UserSessions {
 	/**
 	 * Ends one of the user's sessions.
 	 * @return {@code false} if no such session belongs to the user
+	 * @throws SessionRevocationException if Redis failed: the session stays listed, call again to end it
 	 */
 	public boolean revoke(String principal, String handle) {
-		if (!this.repository.index().remove(principal, handle)) {
+		if (!this.repository.index().contains(principal, handle)) {
 			return false;
 		}
-		return this.repository.revoke(List.of(handle), SessionEventListener.Revocation.REVOKED) > 0;
+		return this.repository.revoke(principal, List.of(handle), SessionEventListener.Revocation.REVOKED) > 0;
 	}
 
 	/**
 	 * Ends every session of the user, on every instance ("sign out everywhere").
 	 * @return how many live sessions ended
+	 * @throws SessionRevocationException if Redis failed: sessions not ended stay listed, call again to end
+	 * them
 	 */
 	public int revokeAll(String principal) {
 		return revokeAllExcept(principal, null);
@@ -70,15 +73,19 @@ public final class UserSessions {
 
 	/**
 	 * Ends every session of the user except the one with {@code currentSessionId} ("sign out other
-	 * devices").
+	 * devices"). Sessions are ended first and taken out of the user's index after, so a failure never leaves
+	 * a live session that a later call cannot find; sessions signed in while this runs are left alone.
 	 * @param currentSessionId the id of the session to keep, as the request knows it
 	 * @return how many live sessions ended
+	 * @throws SessionRevocationException if Redis failed: sessions not ended stay listed, call again to end
+	 * them
 	 */
 	public int revokeAllExcept(String principal, @Nullable String currentSessionId) {
 		List<String> keep = (currentSessionId != null) ? this.repository.hasher().lookupIds(currentSessionId)
 				: List.of();
-		List<String> taken = this.repository.index().take(principal, keep);
-		return this.repository.revoke(taken, SessionEventListener.Revocation.EVERYWHERE);
+		List<String> handles = new ArrayList<>(this.repository.index().members(principal));
+		handles.removeAll(keep);
+		return this.repository.revoke(principal, handles, SessionEventListener.Revocation.EVERYWHERE);
 	}
 
 	/**

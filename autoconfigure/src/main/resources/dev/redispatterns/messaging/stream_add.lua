@@ -2,14 +2,23 @@
 -- some consumer group (of any application) has not read or not acknowledged: the trim stops below the oldest
 -- id a group still needs (its oldest pending id, else the id after its last-delivered id). With back-pressure
 -- on, refuses the entry while a group already has max-backlog unacknowledged entries.
--- KEYS[1] stream
+-- Idempotent: the publish id's key remembers the entry id, so the same call run again (a client re-sending it
+-- after the connection dropped with the reply) returns that id and adds nothing.
+-- KEYS[1] stream, KEYS[2] the publish id's key (same slot)
 -- ARGV[1] max length (0: none), ARGV[2] max age ms (0: none), ARGV[3] max backlog (0: no back-pressure),
--- ARGV[4] length slack, ARGV[5] age slack ms, ARGV[6] most entries removed per call, ARGV[7..] field, value, ...
+-- ARGV[4] length slack, ARGV[5] age slack ms, ARGV[6] most entries removed per call, ARGV[7] ms the publish id
+-- is remembered, ARGV[8..] field, value, ...
 -- Returns { id, length, holding group or '', id it needs or '' } where a holding group means the stream stays
--- beyond its bounds because of that group; or { '', backlog, group } when back-pressure refused the entry.
+-- beyond its bounds because of that group, and length -1 means the bounds were not looked at (no bounds given,
+-- or a repeated call); or { '', backlog, group } when back-pressure refused the entry.
 local key = KEYS[1]
 local maxLength, maxAge, maxBacklog = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local lengthSlack, ageSlack, most = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+
+local seen = redis.call('GET', KEYS[2])
+if seen then
+  return { seen, -1, '', '' }
+end
 
 local function field(fields, name)
   for i = 1, #fields, 2 do
@@ -90,12 +99,13 @@ if maxBacklog > 0 then
 end
 
 local add = { 'XADD', key, '*' }
-for i = 7, #ARGV do
+for i = 8, #ARGV do
   add[#add + 1] = ARGV[i]
 end
 local id = redis.call(unpack(add))
+redis.call('SET', KEYS[2], id, 'PX', ARGV[7])
 if maxLength == 0 and maxAge == 0 then
-  return { id, 0, '', '' }
+  return { id, -1, '', '' }
 end
 
 local length = redis.call('XLEN', key)
