@@ -40,6 +40,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
+import org.springframework.core.task.TaskDecorator;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -51,6 +52,7 @@ import dev.redispatterns.core.RedisChannels;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.core.RedisPatternsConfigurationException;
+import dev.redispatterns.core.RedisPatternsThreads;
 import dev.redispatterns.core.RedisSignals;
 import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.core.SentinelFailoverFollower;
@@ -88,7 +90,14 @@ public final class RedisPatternsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RedisConnector redisPatternsConnector(RedisConnectionFactory connectionFactory, RedisPatternsProperties properties) {
+	RedisPatternsThreads redisPatternsThreads(Environment environment, ObjectProvider<TaskDecorator> taskDecorator) {
+		return RedisPatternsThreads.of(environment, taskDecorator.getIfUnique());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RedisConnector redisPatternsConnector(RedisConnectionFactory connectionFactory, RedisPatternsProperties properties,
+			RedisPatternsThreads threads) {
 		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
 			throw new RedisPatternsConfigurationException(
 					"Redis Patterns needs Lettuce, but the application's RedisConnectionFactory is a "
@@ -101,7 +110,7 @@ public final class RedisPatternsAutoConfiguration {
 		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
 			throw new InvalidPropertyException("redis.patterns.command-timeout", timeout, "must be positive");
 		}
-		return new RedisConnector(lettuce, timeout);
+		return new RedisConnector(lettuce, timeout, threads);
 	}
 
 	@Bean
@@ -278,13 +287,13 @@ public final class RedisPatternsAutoConfiguration {
 
 		@Bean
 		SentinelFailoverFollower redisPatternsSentinelFailoverFollower(RedisConnectionFactory connectionFactory,
-				RedisChannels channels, RedisPatternsProperties properties) {
+				RedisChannels channels, RedisPatternsProperties properties, RedisPatternsThreads threads) {
 			Duration retry = properties.getSentinel().getResubscribeInterval();
 			if (retry == null || retry.isNegative() || retry.isZero()) {
 				throw new InvalidPropertyException("redis.patterns.sentinel.resubscribe-interval", retry,
 						"must be positive");
 			}
-			return new SentinelFailoverFollower((LettuceConnectionFactory) connectionFactory, channels, retry);
+			return new SentinelFailoverFollower((LettuceConnectionFactory) connectionFactory, channels, retry, threads);
 		}
 
 	}

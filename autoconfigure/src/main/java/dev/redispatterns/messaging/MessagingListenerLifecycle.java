@@ -206,16 +206,14 @@ public final class MessagingListenerLifecycle implements SmartLifecycle, SmartIn
 
 	@Override
 	public void stop(Runnable callback) {
-		Thread stopper = new Thread(() -> {
+		this.connector.threads().thread("messaging-shutdown", () -> {
 			try {
 				stopAll();
 			}
 			finally {
 				callback.run();
 			}
-		}, "rp-messaging-shutdown");
-		stopper.setDaemon(true);
-		stopper.start();
+		}).start();
 	}
 
 	private synchronized void stopAll() {
@@ -244,9 +242,7 @@ public final class MessagingListenerLifecycle implements SmartLifecycle, SmartIn
 	}
 
 	private void runOnOwnThread(Runnable task) {
-		Thread thread = new Thread(task, "rp-messaging-stop");
-		thread.setDaemon(true);
-		thread.start();
+		this.connector.threads().factory("messaging-stop").newThread(task).start();
 	}
 
 	@Override
