@@ -45,6 +45,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import dev.redispatterns.core.BackgroundWork;
 import dev.redispatterns.core.IdentityHasher;
 import dev.redispatterns.core.JsonValueCodec;
 import dev.redispatterns.core.KeyExpressionEvaluator;
@@ -125,10 +126,18 @@ public final class RedisPatternsAutoConfiguration {
 		return new RedisSignals(connector, Duration.ofSeconds(30));
 	}
 
-	/** Closes {@link RedisSignals} and {@link RedisConnector} before the connection factory stops. */
+	/**
+	 * Ends {@link BackgroundWork} and closes {@link RedisSignals} and {@link RedisConnector} before the
+	 * connection factory stops.
+	 */
 	@Bean
-	ConnectionsShutdown redisPatternsConnectionsShutdown(RedisConnector connector, RedisSignals signals) {
-		return new ConnectionsShutdown(connector.connectionFactory(), List.of(signals, connector));
+	ConnectionsShutdown redisPatternsConnectionsShutdown(RedisConnector connector, RedisSignals signals,
+			ObjectProvider<BackgroundWork> work, Environment environment) {
+		Duration timeout = Binder.get(environment)
+			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+			.orElse(Duration.ofSeconds(30));
+		return new ConnectionsShutdown(connector.connectionFactory(), List.of(signals, connector),
+				() -> work.orderedStream().toList(), timeout);
 	}
 
 	@Bean

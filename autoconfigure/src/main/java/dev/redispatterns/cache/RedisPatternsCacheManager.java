@@ -26,6 +26,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
 
+import dev.redispatterns.core.BackgroundWork;
 import dev.redispatterns.core.EncryptingValueCodec;
 import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
@@ -54,7 +55,7 @@ import dev.redispatterns.core.ValueCodec;
  * manager.close();
  * }</pre>
  */
-public final class RedisPatternsCacheManager implements CacheManager, AutoCloseable {
+public final class RedisPatternsCacheManager implements CacheManager, BackgroundWork, AutoCloseable {
 
 	private final CacheRuntime runtime;
 
@@ -219,6 +220,25 @@ public final class RedisPatternsCacheManager implements CacheManager, AutoClosea
 		}
 		catch (RuntimeException ex) {
 			return null;
+		}
+	}
+
+	/** Lets the refreshes in flight on the manager's own refresh pool store their values; new ones are skipped. */
+	@Override
+	public void finish(Duration timeout) {
+		ExecutorService pool = this.ownedRefreshExecutor;
+		if (pool == null) {
+			return;
+		}
+		pool.shutdown();
+		try {
+			if (!pool.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+				pool.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			pool.shutdownNow();
 		}
 	}
 
