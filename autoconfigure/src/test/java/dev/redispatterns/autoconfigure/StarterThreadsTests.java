@@ -126,8 +126,11 @@ class StarterThreadsTests {
 				CountDownLatch gate = loader.hold();
 				assertThat(loader.value("b")).as("stale value").isEqualTo("b-1");
 				assertThat(loader.nextCall()).as("refresh in flight").isNotNull();
-				// released by a lifecycle bean that stops just before the starter's connections close
-				context.getBean(ReleaseBeforeConnectionsClose.class).gate = gate;
+				// released by a lifecycle bean that stops just before the starter's connections close, with
+				// Redis holding writes back for a moment: the refresh's store is in flight when they would close
+				ReleaseBeforeConnectionsClose release = context.getBean(ReleaseBeforeConnectionsClose.class);
+				release.pauseWrites = () -> this.redis.command("CLIENT", "PAUSE", "1500", "WRITE");
+				release.gate = gate;
 				context.close();
 				assertThat(outcomes.refreshes).containsExactly(CacheListener.RefreshOutcome.SUCCESS);
 			});
@@ -305,6 +308,9 @@ class StarterThreadsTests {
 
 		volatile CountDownLatch gate = new CountDownLatch(0);
 
+		volatile Runnable pauseWrites = () -> {
+		};
+
 		private volatile boolean running;
 
 		ReleaseBeforeConnectionsClose(LettuceConnectionFactory connectionFactory) {
@@ -319,6 +325,7 @@ class StarterThreadsTests {
 		@Override
 		public void stop() {
 			this.running = false;
+			this.pauseWrites.run();
 			this.gate.countDown();
 		}
 
