@@ -81,13 +81,15 @@ class StarterThreadsTests {
 				assertThat(handler.getName()).startsWith("redis-patterns-stream-kind-virtual-");
 				assertThat(isVirtual(handler)).isEqualTo(VIRTUAL_THREADS_AVAILABLE);
 			});
-		this.runner.withUserConfiguration(Handlers.class).run((context) -> {
-			assertThat(context.getBean(RedisPatternsThreads.class).isVirtual()).isFalse();
-			Thread handler = handledOn(context, "kind-platform");
-			assertThat(handler.getName()).startsWith("redis-patterns-stream-kind-platform-");
-			assertThat(isVirtual(handler)).isFalse();
-			assertThat(handler.isDaemon()).isTrue();
-		});
+		this.runner.withUserConfiguration(Handlers.class)
+			.withPropertyValues("spring.threads.virtual.enabled=false")
+			.run((context) -> {
+				assertThat(context.getBean(RedisPatternsThreads.class).isVirtual()).isFalse();
+				Thread handler = handledOn(context, "kind-platform");
+				assertThat(handler.getName()).startsWith("redis-patterns-stream-kind-platform-");
+				assertThat(isVirtual(handler)).isFalse();
+				assertThat(handler.isDaemon()).isTrue();
+			});
 	}
 
 	@Test
