@@ -39,7 +39,8 @@ class StartupFailureClusterTests {
 				.analyze(context.getStartupFailure());
 			assertThat(analysis).isNotNull();
 			assertThat(analysis.getDescription()).isEqualTo("@PubSubListener method " + PatternListener.class.getName()
-					+ ".onAnyPrice() subscribes to patterns [prices.*], which sharded pub/sub on Redis Cluster cannot do");
+					+ ".onAnyPrice() subscribes to patterns [prices.*], which sharded pub/sub on Redis Cluster "
+					+ "('redis.patterns.messaging.pub-sub.sharded', on by default there) cannot do");
 			assertThat(analysis.getAction()).isEqualTo("Subscribe to channels instead of patterns, or set "
 					+ "'redis.patterns.messaging.pub-sub.sharded' to false to use cluster-wide pub/sub.");
 		});
