@@ -23,6 +23,7 @@ import org.springframework.data.redis.listener.Topic;
 import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisPatternsConfigurationException;
+import dev.redispatterns.core.RedisPatternsThreads;
 import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.core.ValueCodec;
 import dev.redispatterns.core.ValueDecodingException;
@@ -206,7 +207,9 @@ public final class MessagingListenerLifecycle implements SmartLifecycle, SmartIn
 
 	@Override
 	public void stop(Runnable callback) {
-		this.connector.threads().thread("messaging-shutdown", () -> {
+		// platform threads: stopping a consumer waits inside its monitor, which would pin a virtual thread's
+		// carrier before Java 24
+		RedisPatternsThreads.platform().thread("messaging-shutdown", () -> {
 			try {
 				stopAll();
 			}
@@ -242,7 +245,7 @@ public final class MessagingListenerLifecycle implements SmartLifecycle, SmartIn
 	}
 
 	private void runOnOwnThread(Runnable task) {
-		this.connector.threads().factory("messaging-stop").newThread(task).start();
+		RedisPatternsThreads.platform().factory("messaging-stop").newThread(task).start();
 	}
 
 	@Override
