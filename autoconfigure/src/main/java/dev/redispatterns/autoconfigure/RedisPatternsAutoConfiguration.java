@@ -40,10 +40,12 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
+import org.springframework.core.task.TaskDecorator;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import dev.redispatterns.core.BackgroundWork;
 import dev.redispatterns.core.IdentityHasher;
 import dev.redispatterns.core.JsonValueCodec;
 import dev.redispatterns.core.KeyExpressionEvaluator;
@@ -51,6 +53,7 @@ import dev.redispatterns.core.RedisChannels;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.core.RedisPatternsConfigurationException;
+import dev.redispatterns.core.RedisPatternsThreads;
 import dev.redispatterns.core.RedisSignals;
 import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.core.SentinelFailoverFollower;
@@ -88,7 +91,14 @@ public final class RedisPatternsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RedisConnector redisPatternsConnector(RedisConnectionFactory connectionFactory, RedisPatternsProperties properties) {
+	RedisPatternsThreads redisPatternsThreads(Environment environment, ObjectProvider<TaskDecorator> taskDecorator) {
+		return RedisPatternsThreads.of(environment, taskDecorator.getIfUnique());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RedisConnector redisPatternsConnector(RedisConnectionFactory connectionFactory, RedisPatternsProperties properties,
+			RedisPatternsThreads threads) {
 		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
 			throw new RedisPatternsConfigurationException(
 					"Redis Patterns needs Lettuce, but the application's RedisConnectionFactory is a "
@@ -101,7 +111,7 @@ public final class RedisPatternsAutoConfiguration {
 		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
 			throw new InvalidPropertyException("redis.patterns.command-timeout", timeout, "must be positive");
 		}
-		return new RedisConnector(lettuce, timeout);
+		return new RedisConnector(lettuce, timeout, threads);
 	}
 
 	@Bean
@@ -116,10 +126,18 @@ public final class RedisPatternsAutoConfiguration {
 		return new RedisSignals(connector, Duration.ofSeconds(30));
 	}
 
-	/** Closes {@link RedisSignals} and {@link RedisConnector} before the connection factory stops. */
+	/**
+	 * Ends {@link BackgroundWork} and closes {@link RedisSignals} and {@link RedisConnector} before the
+	 * connection factory stops.
+	 */
 	@Bean
-	ConnectionsShutdown redisPatternsConnectionsShutdown(RedisConnector connector, RedisSignals signals) {
-		return new ConnectionsShutdown(connector.connectionFactory(), List.of(signals, connector));
+	ConnectionsShutdown redisPatternsConnectionsShutdown(RedisConnector connector, RedisSignals signals,
+			ObjectProvider<BackgroundWork> work, Environment environment) {
+		Duration timeout = Binder.get(environment)
+			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+			.orElse(Duration.ofSeconds(30));
+		return new ConnectionsShutdown(connector.connectionFactory(), List.of(signals, connector),
+				() -> work.orderedStream().toList(), timeout);
 	}
 
 	@Bean
@@ -278,13 +296,13 @@ public final class RedisPatternsAutoConfiguration {
 
 		@Bean
 		SentinelFailoverFollower redisPatternsSentinelFailoverFollower(RedisConnectionFactory connectionFactory,
-				RedisChannels channels, RedisPatternsProperties properties) {
+				RedisChannels channels, RedisPatternsProperties properties, RedisPatternsThreads threads) {
 			Duration retry = properties.getSentinel().getResubscribeInterval();
 			if (retry == null || retry.isNegative() || retry.isZero()) {
 				throw new InvalidPropertyException("redis.patterns.sentinel.resubscribe-interval", retry,
 						"must be positive");
 			}
-			return new SentinelFailoverFollower((LettuceConnectionFactory) connectionFactory, channels, retry);
+			return new SentinelFailoverFollower((LettuceConnectionFactory) connectionFactory, channels, retry, threads);
 		}
 
 	}

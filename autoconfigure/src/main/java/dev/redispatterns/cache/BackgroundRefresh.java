@@ -15,6 +15,7 @@ import dev.redispatterns.cache.CacheListener.Operation;
 import dev.redispatterns.cache.CacheListener.RefreshOutcome;
 import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisPatternsObservation;
+import dev.redispatterns.core.RedisPatternsThreads;
 
 /**
  * Recomputes entries of one cache in the background (refresh-ahead and stale-while-revalidate), one
@@ -24,8 +25,9 @@ import dev.redispatterns.core.RedisPatternsObservation;
  * <p>
  * A refresh runs the loader it was given: the {@code Callable} or {@code Supplier} of
  * {@code @Cacheable(sync = true)}, or for a plain {@code @Cacheable} a replay of the method invocation
- * through Spring's cache interceptor (which stores the result). It runs on a pool thread, without the
- * original caller's thread-bound context (security context, request scope, MDC). Like any load, it stores
+ * through Spring's cache interceptor (which stores the result). It runs on a pool thread, in the context
+ * the application's {@code TaskDecorator} carries over from the caller that started it (without one, none
+ * of the caller's thread-bound context: security context, MDC, tracing). Like any load, it stores
  * its result only if the entry was not written, evicted or cleared after its lease was taken.
  */
 final class BackgroundRefresh {
@@ -85,13 +87,15 @@ final class BackgroundRefresh {
 		this.attempts.put(entryKey, now);
 		CacheCommands.Keys keys = CacheCommands.Keys.of(entryKey);
 		byte[] token = this.scope.runtime.newToken();
+		// on the caller's thread: the lease reply completes on a client thread
+		RedisPatternsThreads.Captured context = this.scope.runtime.connector.threads().capture();
 		try {
 			this.scope.commands()
 				.tryRefreshLease(keys, token, this.scope.runtime.newToken(), this.scope.lockTimeoutMillis,
 						expiresAtMillis)
 				.whenComplete((ticket, failure) -> {
 					if (failure == null && ticket != null) {
-						submit(this.leases.open(entryKey, keys, token, ticket), refresher);
+						submit(this.leases.open(entryKey, keys, token, ticket), refresher, context);
 					}
 				});
 		}
@@ -100,9 +104,9 @@ final class BackgroundRefresh {
 		}
 	}
 
-	private void submit(Lease lease, Refresher refresher) {
+	private void submit(Lease lease, Refresher refresher, RedisPatternsThreads.Captured context) {
 		try {
-			this.scope.runtime.refreshExecutor.execute(() -> run(lease, refresher));
+			this.scope.runtime.refreshExecutor.execute(context.wrap(() -> run(lease, refresher)));
 		}
 		catch (RejectedExecutionException ex) {
 			this.leases.releaseIfPending(lease, CacheMessage.SKIPPED);

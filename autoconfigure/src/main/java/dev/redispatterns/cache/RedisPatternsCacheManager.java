@@ -15,10 +15,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisChannelHandler;
@@ -28,10 +26,12 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
 
+import dev.redispatterns.core.BackgroundWork;
 import dev.redispatterns.core.EncryptingValueCodec;
 import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.RedisPatternsThreads;
 import dev.redispatterns.core.RedisSignals;
 import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.core.ValueCodec;
@@ -55,7 +55,7 @@ import dev.redispatterns.core.ValueCodec;
  * manager.close();
  * }</pre>
  */
-public final class RedisPatternsCacheManager implements CacheManager, AutoCloseable {
+public final class RedisPatternsCacheManager implements CacheManager, BackgroundWork, AutoCloseable {
 
 	private final CacheRuntime runtime;
 
@@ -108,9 +108,10 @@ public final class RedisPatternsCacheManager implements CacheManager, AutoClosea
 		this.refreshes = (this.dynamic && this.defaults.refreshes())
 				|| this.policies.values().stream().anyMatch(CachePolicy::refreshes);
 		Executor refreshExecutor = builder.refreshExecutor;
+		RedisPatternsThreads threads = builder.connector.threads();
 		if (refreshExecutor == null) {
 			ThreadPoolExecutor pool = new ThreadPoolExecutor(builder.refreshThreads, builder.refreshThreads, 30,
-					TimeUnit.SECONDS, new ArrayBlockingQueue<>(1000), daemonThreads("redis-patterns-cache-refresh-"));
+					TimeUnit.SECONDS, new ArrayBlockingQueue<>(1000), threads.factory("cache-refresh"));
 			pool.allowCoreThreadTimeOut(true);
 			this.ownedRefreshExecutor = pool;
 			refreshExecutor = pool;
@@ -118,9 +119,7 @@ public final class RedisPatternsCacheManager implements CacheManager, AutoClosea
 		else {
 			this.ownedRefreshExecutor = null;
 		}
-		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1,
-				daemonThreads("redis-patterns-cache-"));
-		scheduler.setRemoveOnCancelPolicy(true);
+		ScheduledThreadPoolExecutor scheduler = threads.scheduler("cache");
 		ScriptExecutor scripts = (builder.scripts != null) ? builder.scripts : new ScriptExecutor(builder.connector);
 		this.runtime = new CacheRuntime(builder.connector, new CacheCommands(builder.connector, scripts), builder.keys,
 				builder.codec, builder.signals, builder.listener, builder.ttlFunction, refreshExecutor,
@@ -224,6 +223,25 @@ public final class RedisPatternsCacheManager implements CacheManager, AutoClosea
 		}
 	}
 
+	/** Lets the refreshes in flight on the manager's own refresh pool store their values; new ones are skipped. */
+	@Override
+	public void finish(Duration timeout) {
+		ExecutorService pool = this.ownedRefreshExecutor;
+		if (pool == null) {
+			return;
+		}
+		pool.shutdown();
+		try {
+			if (!pool.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+				pool.shutdownNow();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			pool.shutdownNow();
+		}
+	}
+
 	@Override
 	public void close() {
 		this.closed = true;
@@ -235,15 +253,6 @@ public final class RedisPatternsCacheManager implements CacheManager, AutoClosea
 		if (this.ownedRefreshExecutor != null) {
 			this.ownedRefreshExecutor.shutdownNow();
 		}
-	}
-
-	private static ThreadFactory daemonThreads(String prefix) {
-		AtomicInteger count = new AtomicInteger();
-		return (runnable) -> {
-			Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		};
 	}
 
 	/**

@@ -45,9 +45,20 @@ public final class RedisConnector implements DisposableBean {
 
 	private final ReentrantLock lock = new ReentrantLock();
 
+	private final RedisPatternsThreads threads;
+
 	private volatile @Nullable Held held;
 
 	public RedisConnector(LettuceConnectionFactory connectionFactory, Duration commandTimeout) {
+		this(connectionFactory, commandTimeout, RedisPatternsThreads.platform());
+	}
+
+	/**
+	 * @param threads where the components sharing this connection take their threads from
+	 */
+	public RedisConnector(LettuceConnectionFactory connectionFactory, Duration commandTimeout,
+			RedisPatternsThreads threads) {
+		this.threads = threads;
 		this.connectionFactory = connectionFactory;
 		this.commandTimeout = commandTimeout;
 		this.commandTimeoutNanos = commandTimeout.toNanos();
@@ -105,6 +116,11 @@ public final class RedisConnector implements DisposableBean {
 
 	public Duration commandTimeout() {
 		return this.commandTimeout;
+	}
+
+	/** The starter's thread source, shared by everything that uses this connector. */
+	public RedisPatternsThreads threads() {
+		return this.threads;
 	}
 
 	public LettuceConnectionFactory connectionFactory() {

@@ -18,6 +18,16 @@ public class RedisPatternsConfigurationException extends IllegalStateException {
 		this.action = action;
 	}
 
+	/**
+	 * @param description what is wrong, naming the method, bean or property involved
+	 * @param action what the user can do about it
+	 * @param cause the failure that revealed it
+	 */
+	public RedisPatternsConfigurationException(String description, String action, Throwable cause) {
+		super(description, cause);
+		this.action = action;
+	}
+
 	public String description() {
 		return getMessage();
 	}

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -56,11 +55,7 @@ public final class RedisSignals implements DisposableBean {
 	public RedisSignals(RedisConnector connector, Duration linger) {
 		this.connector = connector;
 		this.linger = linger;
-		this.janitor = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "redis-patterns-signals");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.janitor = connector.threads().scheduler("signals");
 	}
 
 	/**

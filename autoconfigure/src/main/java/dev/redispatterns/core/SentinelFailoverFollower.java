@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -50,10 +49,18 @@ public final class SentinelFailoverFollower implements SmartLifecycle {
 
 	private volatile @Nullable ScheduledExecutorService retries;
 
+	private final RedisPatternsThreads threads;
+
 	private volatile boolean running;
 
 	public SentinelFailoverFollower(LettuceConnectionFactory connectionFactory, RedisChannels channels,
 			Duration retryInterval) {
+		this(connectionFactory, channels, retryInterval, RedisPatternsThreads.platform());
+	}
+
+	public SentinelFailoverFollower(LettuceConnectionFactory connectionFactory, RedisChannels channels,
+			Duration retryInterval, RedisPatternsThreads threads) {
+		this.threads = threads;
 		this.connectionFactory = connectionFactory;
 		this.channels = channels;
 		this.retryInterval = retryInterval;
@@ -73,11 +80,7 @@ public final class SentinelFailoverFollower implements SmartLifecycle {
 		this.running = true;
 		// subscribing waits for each sentinel: off the starting thread, so an unreachable sentinel
 		// does not hold up the application's start
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "redis-patterns-sentinel-follower");
-			thread.setDaemon(true);
-			return thread;
-		});
+		ScheduledExecutorService executor = this.threads.scheduler("sentinel-follower");
 		this.retries = executor;
 		// only the executor's one thread touches the list
 		executor.scheduleWithFixedDelay(() -> {

@@ -22,6 +22,7 @@ import org.springframework.util.function.SingletonSupplier;
 
 import dev.redispatterns.core.KeyExpressionEvaluator;
 import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.RedisPatternsConfigurationException;
 import dev.redispatterns.lock.DistributedLockOperation.Kind;
 
 /**
@@ -91,7 +92,8 @@ final class DistributedLockOperationSource {
 		boolean skip = annotation.skipIfLocked();
 		if (skip && method.getReturnType().isPrimitive() && method.getReturnType() != void.class) {
 			throw invalid(method, "skipIfLocked needs a method returning void or an object, not "
-					+ method.getReturnType().getName() + ": a skipped call has nothing to return");
+					+ method.getReturnType().getName() + ": a skipped call has nothing to return",
+					"Return void or an object type (e.g. Integer instead of int), or remove skipIfLocked.");
 		}
 		LockPolicy policy = this.policies.obtain().policy(name);
 		Duration waitTime = duration(method, "waitTime", annotation.waitTime());
@@ -99,14 +101,17 @@ final class DistributedLockOperationSource {
 			waitTime = skip ? Duration.ZERO : policy.waitTime();
 		}
 		if (waitTime.isNegative()) {
-			throw invalid(method, "waitTime must not be negative: " + annotation.waitTime());
+			throw invalid(method, "waitTime must not be negative, was '" + annotation.waitTime() + "'",
+					"Set waitTime to zero or more, or leave it empty for the default (redis.patterns.lock.default-wait-time).");
 		}
 		Duration leaseTime = duration(method, "leaseTime", annotation.leaseTime());
 		if (leaseTime == null) {
 			leaseTime = policy.leaseTime();
 		}
 		if (leaseTime != null && leaseTime.toMillis() < 1) {
-			throw invalid(method, "leaseTime must be at least 1ms: '" + annotation.leaseTime() + "'");
+			throw invalid(method, "leaseTime must be at least 1ms, was '" + annotation.leaseTime() + "'",
+					"Set leaseTime to 1ms or more, or leave it empty for the default (redis.patterns.lock.default-lease-time; "
+							+ "without one a watchdog renews the lease while the method runs).");
 		}
 		Duration holdAtLeast = duration(method, "holdAtLeast", annotation.holdAtLeast());
 		if (holdAtLeast != null && (holdAtLeast.isNegative() || holdAtLeast.isZero())) {
@@ -128,16 +133,17 @@ final class DistributedLockOperationSource {
 			return Kind.FLUX;
 		}
 		if (KotlinDetector.isSuspendingFunction(method)) {
-			throw invalid(method, "suspending functions are not supported; return a Mono or use LockManager");
+			throw invalid(method, "suspending functions are not supported",
+					"Return a Mono instead, or take the lock through LockManager.");
 		}
 		if (Future.class.isAssignableFrom(type)) {
 			throw invalid(method, "returns a " + type.getSimpleName()
-					+ " that is not a CompletionStage: the lock would be released before the work is done; "
-					+ "return a CompletableFuture instead");
+					+ " that is not a CompletionStage: the lock would be released before the work is done",
+					"Return a CompletableFuture (or another CompletionStage) instead.");
 		}
 		if (ReactiveAdapterRegistry.getSharedInstance().getAdapter(type) != null) {
 			throw invalid(method, "returns " + type.getName()
-					+ ", which is not supported: return a Mono, a Flux or a CompletableFuture");
+					+ ", which is not supported", "Return a Mono, a Flux or a CompletableFuture.");
 		}
 		return Kind.SYNC;
 	}
@@ -145,7 +151,13 @@ final class DistributedLockOperationSource {
 	private @Nullable Duration duration(Method method, String attribute, String text) {
 		String value = text.trim();
 		if (!value.isEmpty() && this.placeholders != null) {
-			String resolved = this.placeholders.resolveStringValue(value);
+			String resolved;
+			try {
+				resolved = this.placeholders.resolveStringValue(value);
+			}
+			catch (IllegalArgumentException ex) {
+				throw unresolved(method, attribute, text, ex);
+			}
 			value = (resolved != null) ? resolved.trim() : "";
 		}
 		if (value.isEmpty()) {
@@ -155,13 +167,30 @@ final class DistributedLockOperationSource {
 			return DurationStyle.detectAndParse(value);
 		}
 		catch (IllegalArgumentException ex) {
-			throw invalid(method, attribute + " '" + text + "' is not a duration such as '5s', '250ms' or 'PT1M'");
+			if (value.contains("${")) {
+				// a lenient resolver leaves unknown placeholders in place
+				throw unresolved(method, attribute, text, ex);
+			}
+			throw invalid(method, attribute + " '" + text + "' is not a duration",
+					"Set " + attribute + " to a duration such as '5s', '250ms' or 'PT1M', or leave it empty for the default.");
 		}
 	}
 
-	private static IllegalStateException invalid(Method method, String reason) {
-		return new IllegalStateException(
-				"Invalid @" + ANNOTATION + " on " + ClassUtils.getQualifiedMethodName(method) + ": " + reason);
+	private static RedisPatternsConfigurationException unresolved(Method method, String attribute, String text,
+			Throwable cause) {
+		return invalid(method, attribute + " '" + text + "' has a placeholder that cannot be resolved",
+				"Define the property it names, or give the placeholder a default, e.g. ${name:5s}.", cause);
+	}
+
+	private static RedisPatternsConfigurationException invalid(Method method, String description, String action) {
+		return new RedisPatternsConfigurationException(
+				"@" + ANNOTATION + " on " + ClassUtils.getQualifiedMethodName(method) + ": " + description, action);
+	}
+
+	private static RedisPatternsConfigurationException invalid(Method method, String description, String action,
+			Throwable cause) {
+		return new RedisPatternsConfigurationException(
+				"@" + ANNOTATION + " on " + ClassUtils.getQualifiedMethodName(method) + ": " + description, action, cause);
 	}
 
 	/** Reactor types, referenced only when Reactor is on the class path. */

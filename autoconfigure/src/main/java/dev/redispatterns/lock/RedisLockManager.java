@@ -139,11 +139,7 @@ public final class RedisLockManager implements LockManager, DisposableBean, Auto
 		this.keys = keys;
 		this.settings = settings;
 		this.listener = GuardedLockListener.of(listener);
-		this.watchdog = new ScheduledThreadPoolExecutor(1, (runnable) -> {
-			Thread thread = new Thread(runnable, "redis-patterns-lock-watchdog");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.watchdog = new ScheduledThreadPoolExecutor(1, connector.threads().factory("lock-watchdog"));
 		this.replicas = (settings.replicaAcks() > 0)
 				? new ReplicaAcknowledgement(connector, settings.replicaAcks(), settings.replicaAckTimeout()) : null;
 		byte[] random = new byte[12];

@@ -78,16 +78,13 @@ final class ReplicaAcknowledgement {
 	private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
 
 	/** Connects off the caller's thread, so a server that accepts but does not answer costs one command timeout. */
-	private final ExecutorService connecting = Executors.newCachedThreadPool((task) -> {
-		Thread thread = new Thread(task, "redis-patterns-lock-replica-connect");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final ExecutorService connecting;
 
 	private volatile boolean closed;
 
 	ReplicaAcknowledgement(RedisConnector connector, int replicas, Duration timeout) {
 		this.connector = connector;
+		this.connecting = Executors.newCachedThreadPool(connector.threads().factory("lock-replica-connect"));
 		this.replicas = replicas;
 		this.timeoutMillis = timeout.toMillis();
 		this.replyTimeout = timeout.plus(connector.commandTimeout());

@@ -23,6 +23,7 @@ import org.springframework.data.redis.listener.Topic;
 import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisPatternsConfigurationException;
+import dev.redispatterns.core.RedisPatternsThreads;
 import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.core.ValueCodec;
 import dev.redispatterns.core.ValueDecodingException;
@@ -206,16 +207,16 @@ public final class MessagingListenerLifecycle implements SmartLifecycle, SmartIn
 
 	@Override
 	public void stop(Runnable callback) {
-		Thread stopper = new Thread(() -> {
+		// platform threads: stopping a consumer waits inside its monitor, which would pin a virtual thread's
+		// carrier before Java 24
+		RedisPatternsThreads.platform().thread("messaging-shutdown", () -> {
 			try {
 				stopAll();
 			}
 			finally {
 				callback.run();
 			}
-		}, "rp-messaging-shutdown");
-		stopper.setDaemon(true);
-		stopper.start();
+		}).start();
 	}
 
 	private synchronized void stopAll() {
@@ -244,9 +245,7 @@ public final class MessagingListenerLifecycle implements SmartLifecycle, SmartIn
 	}
 
 	private void runOnOwnThread(Runnable task) {
-		Thread thread = new Thread(task, "rp-messaging-stop");
-		thread.setDaemon(true);
-		thread.start();
+		RedisPatternsThreads.platform().factory("messaging-stop").newThread(task).start();
 	}
 
 	@Override

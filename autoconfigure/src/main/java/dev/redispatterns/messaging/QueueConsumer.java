@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.core.LuaScript;
 import dev.redispatterns.core.RedisConnector;
+import dev.redispatterns.core.RedisPatternsThreads;
 import dev.redispatterns.core.ScriptExecutor;
 
 /**
@@ -184,10 +185,10 @@ public final class QueueConsumer {
 			return;
 		}
 		this.running = true;
-		String threadName = "rp-queue-" + this.name;
-		this.workers = new Workers(threadName, this.settings.concurrency(), this.settings.concurrency());
-		Thread thread = new Thread(this::read, threadName + "-reader");
-		thread.setDaemon(true);
+		String threadName = "queue-" + this.name;
+		RedisPatternsThreads threads = this.connector.threads();
+		this.workers = new Workers(threads.factory(threadName), this.settings.concurrency(), this.settings.concurrency());
+		Thread thread = threads.thread(threadName + "-reader", this::read);
 		this.reader = thread;
 		thread.start();
 	}

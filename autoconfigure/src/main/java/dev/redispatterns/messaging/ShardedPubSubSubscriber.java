@@ -7,12 +7,10 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -69,18 +67,9 @@ public final class ShardedPubSubSubscriber implements AutoCloseable {
 		this.connector = connector;
 		this.observer = observer;
 		int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-		AtomicInteger counter = new AtomicInteger();
 		this.dispatcher = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-				new ArrayBlockingQueue<>(QUEUE_CAPACITY), (runnable) -> {
-					Thread thread = new Thread(runnable, "rp-pubsub-sharded-" + counter.incrementAndGet());
-					thread.setDaemon(true);
-					return thread;
-				});
-		this.retries = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "rp-pubsub-sharded-subscriber");
-			thread.setDaemon(true);
-			return thread;
-		});
+				new ArrayBlockingQueue<>(QUEUE_CAPACITY), connector.threads().factory("pubsub-sharded"));
+		this.retries = connector.threads().scheduler("pubsub-sharded-subscriber");
 	}
 
 	/**

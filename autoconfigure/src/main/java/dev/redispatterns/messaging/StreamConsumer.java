@@ -27,6 +27,7 @@ import org.jspecify.annotations.Nullable;
 import dev.redispatterns.core.LuaScript;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisPatternsException;
+import dev.redispatterns.core.RedisPatternsThreads;
 import dev.redispatterns.core.ScriptExecutor;
 
 /**
@@ -188,8 +189,9 @@ public final class StreamConsumer {
 			return;
 		}
 		this.running = true;
-		String threadName = "rp-stream-" + this.name + "-" + this.group;
-		this.workers = new Workers(threadName, this.settings.concurrency(), this.settings.capacity());
+		String threadName = "stream-" + this.name + "-" + this.group;
+		RedisPatternsThreads threads = this.connector.threads();
+		this.workers = new Workers(threads.factory(threadName), this.settings.concurrency(), this.settings.capacity());
 		try {
 			ensureGroup();
 		}
@@ -197,8 +199,7 @@ public final class StreamConsumer {
 			logger.warn("Cannot create consumer group '" + this.group + "' on stream '" + this.name
 					+ "' now, the consumer keeps trying: " + ex.getMessage());
 		}
-		Thread thread = new Thread(this::read, threadName + "-reader");
-		thread.setDaemon(true);
+		Thread thread = threads.thread(threadName + "-reader", this::read);
 		this.reader = thread;
 		thread.start();
 	}

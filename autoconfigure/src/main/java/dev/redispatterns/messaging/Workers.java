@@ -5,7 +5,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The handler threads of one consumer, and the bound on what its reader may hold in memory: the reader
@@ -18,14 +17,8 @@ final class Workers {
 
 	private final ThreadPoolExecutor executor;
 
-	Workers(String threadName, int concurrency, int capacity) {
+	Workers(ThreadFactory threads, int concurrency, int capacity) {
 		this.permits = new Semaphore(capacity);
-		AtomicInteger counter = new AtomicInteger();
-		ThreadFactory threads = (runnable) -> {
-			Thread thread = new Thread(runnable, threadName + "-" + counter.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		};
 		// the queue never holds more than the permits allow
 		this.executor = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
 				new LinkedBlockingQueue<>(), threads);

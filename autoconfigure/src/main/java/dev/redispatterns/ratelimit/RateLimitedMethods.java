@@ -25,6 +25,7 @@ import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
 import org.springframework.util.ClassUtils;
 
 import dev.redispatterns.core.KeyExpressionEvaluator;
+import dev.redispatterns.core.RedisPatternsConfigurationException;
 
 /**
  * Turns the {@link RateLimited} annotations of a method into a checked, cached plan: policies resolved
@@ -81,7 +82,7 @@ public final class RateLimitedMethods {
 
 	/**
 	 * The checked plan of a method, cached.
-	 * @throws IllegalStateException naming the method when an annotation is invalid
+	 * @throws RedisPatternsConfigurationException naming the method and attribute when an annotation is invalid
 	 */
 	public Plan plan(Method method, Class<?> targetClass) {
 		MethodClassKey cacheKey = new MethodClassKey(method, targetClass);
@@ -102,8 +103,8 @@ public final class RateLimitedMethods {
 		List<Limit> limits = new ArrayList<>(annotations.size());
 		for (RateLimited annotation : annotations) {
 			if (annotation.permits() < 1) {
-				throw new IllegalStateException(
-						"@RateLimited on " + where + ": permits must be at least 1, was " + annotation.permits());
+				throw invalid(where, "permits must be at least 1, was " + annotation.permits(),
+						"Set the annotation's permits attribute (the cost of one call) to 1 or more.");
 			}
 			String policy = policy(annotation, specific, targetClass, where);
 			String expression = annotation.key().isBlank() ? null : annotation.key();
@@ -126,12 +127,15 @@ public final class RateLimitedMethods {
 			return null;
 		}
 		if (annotation.limit() > 0) {
-			throw new IllegalStateException("@RateLimited on " + where
-					+ ": a tier needs a configured policy with tiers, not an inline limit");
+			throw invalid(where, "tier '" + annotation.tier() + "' needs a configured policy with tiers, not an inline limit",
+					"Name a policy (value) whose tiers are set under redis.patterns.rate-limit.policies.<name>.tiers.<tier>.*, "
+							+ "or remove the tier attribute.");
 		}
 		if (this.limiter.policy(policy).tiers().isEmpty()) {
-			throw new IllegalStateException("@RateLimited on " + where + " chooses a tier of policy '" + policy
-					+ "', which has none: add redis.patterns.rate-limit.policies." + policy + ".tiers.<tier>.*");
+			throw invalid(where, "tier '" + annotation.tier() + "' chooses a tier of policy '" + policy
+					+ "', which has none under redis.patterns.rate-limit.policies." + policy + ".tiers",
+					"Define the tiers under redis.patterns.rate-limit.policies." + policy
+							+ ".tiers.<tier>.*, or remove the annotation's tier attribute.");
 		}
 		this.evaluator.validate(ANNOTATION, annotation.tier(), method);
 		return annotation.tier();
@@ -146,11 +150,10 @@ public final class RateLimitedMethods {
 			wait = DurationStyle.detectAndParse(annotation.waitTime());
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException(
-					"@RateLimited on " + where + ": waitTime '" + annotation.waitTime() + "' is not a duration", ex);
+			throw invalid(where, "waitTime '" + annotation.waitTime() + "' is not a duration", WAIT_TIME_ACTION, ex);
 		}
 		if (wait.isNegative()) {
-			throw new IllegalStateException("@RateLimited on " + where + ": waitTime must not be negative, was " + wait);
+			throw invalid(where, "waitTime must not be negative, was '" + annotation.waitTime() + "'", WAIT_TIME_ACTION);
 		}
 		return wait;
 	}
@@ -160,38 +163,40 @@ public final class RateLimitedMethods {
 			return registerInline(annotation, method, targetClass, where);
 		}
 		if (annotation.limit() < 0) {
-			throw new IllegalStateException("@RateLimited on " + where + ": limit must be positive, was " + annotation.limit());
+			throw invalid(where, "limit must be positive, was " + annotation.limit(),
+					"Set limit to the number of calls allowed per window, or leave it out and name a configured policy (value).");
 		}
 		if (!annotation.window().isBlank()) {
-			throw new IllegalStateException("@RateLimited on " + where + ": window '" + annotation.window()
-					+ "' needs a limit as well");
+			throw invalid(where, "window '" + annotation.window() + "' needs a limit as well",
+					"Set limit together with window for an inline limit, or remove window and name a configured policy (value).");
 		}
 		if (annotation.value().isBlank()) {
-			throw new IllegalStateException("@RateLimited on " + where
-					+ " needs a policy name (value) or an inline limit and window");
+			throw invalid(where, "value (the policy name) is empty and no inline limit and window are set",
+					"Name a policy configured under redis.patterns.rate-limit.policies.<name>.*, or declare the limit inline, "
+							+ "e.g. @RateLimited(limit = 100, window = \"1m\").");
 		}
 		if (!this.limiter.hasPolicy(annotation.value())) {
-			throw new IllegalStateException("@RateLimited on " + where + " names policy '" + annotation.value()
-					+ "', which is not defined: add redis.patterns.rate-limit.policies." + annotation.value()
-					+ ".* or declare it inline with limit and window");
+			throw invalid(where, "value names policy '" + annotation.value()
+					+ "', which is not defined under redis.patterns.rate-limit.policies." + annotation.value(),
+					"Configure redis.patterns.rate-limit.policies." + annotation.value()
+							+ ".* (algorithm, limit, window), correct the name, or declare the limit inline with limit and window.");
 		}
 		return annotation.value();
 	}
 
 	private String registerInline(RateLimited annotation, Method method, Class<?> targetClass, String where) {
 		if (annotation.window().isBlank()) {
-			throw new IllegalStateException("@RateLimited on " + where + ": an inline limit needs a window, e.g. \"1m\"");
+			throw invalid(where, "an inline limit needs a window", "Set window as well, e.g. window = \"1m\".");
 		}
 		Duration window;
 		try {
 			window = DurationStyle.detectAndParse(annotation.window());
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException(
-					"@RateLimited on " + where + ": window '" + annotation.window() + "' is not a duration", ex);
+			throw invalid(where, "window '" + annotation.window() + "' is not a duration", WINDOW_ACTION, ex);
 		}
 		if (window.toMillis() < 1) {
-			throw new IllegalStateException("@RateLimited on " + where + ": window must be at least 1ms");
+			throw invalid(where, "window must be at least 1ms, was '" + annotation.window() + "'", WINDOW_ACTION);
 		}
 		String name = annotation.value().isBlank() ? targetClass.getSimpleName() + "." + method.getName()
 				: annotation.value();
@@ -202,8 +207,23 @@ public final class RateLimitedMethods {
 			return this.limiter.register(this.inlineDefaults.apply(policy)).name();
 		}
 		catch (IllegalStateException ex) {
-			throw new IllegalStateException("@RateLimited on " + where + ": " + ex.getMessage(), ex);
+			throw invalid(where, ex.getMessage(), "Give the inline limit a name (value) of its own, or make its settings "
+					+ "match those of the policy already defined under that name.", ex);
 		}
+	}
+
+	private static final String WAIT_TIME_ACTION = "Set waitTime to a duration such as '2s', '250ms' or 'PT1M', or leave "
+			+ "it empty to reject at once when the limit is reached.";
+
+	private static final String WINDOW_ACTION = "Set window to a duration of at least 1ms, such as '1m', '500ms' or 'PT1H'.";
+
+	private static RedisPatternsConfigurationException invalid(String where, String description, String action) {
+		return new RedisPatternsConfigurationException("@RateLimited on " + where + ": " + description, action);
+	}
+
+	private static RedisPatternsConfigurationException invalid(String where, String description, String action,
+			Throwable cause) {
+		return new RedisPatternsConfigurationException("@RateLimited on " + where + ": " + description, action, cause);
 	}
 
 	/**

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -97,11 +96,7 @@ public final class RedisRateLimitOverrides implements RateLimitOverrides, AutoCl
 		this.refreshInterval = refreshInterval;
 		this.maxEntries = maxEntries;
 		this.policies = policies;
-		this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "redis-patterns-rate-limit-overrides");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.scheduler = connector.threads().scheduler("rate-limit-overrides");
 	}
 
 	/** Reads the overrides once (so they apply from the first decision) and starts following changes. */

@@ -9,12 +9,10 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.lettuce.core.AbstractRedisClient;
@@ -104,18 +102,9 @@ public final class ClusterSessionEvents implements AutoCloseable {
 			.map((channel) -> channel.getBytes(StandardCharsets.UTF_8))
 			.toArray(byte[][]::new);
 		this.createdPattern = repository.createdEventPattern().getBytes(StandardCharsets.UTF_8);
-		AtomicInteger threads = new AtomicInteger();
 		this.dispatcher = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE_CAPACITY),
-				(runnable) -> {
-					Thread thread = new Thread(runnable, "rp-session-events-" + threads.incrementAndGet());
-					thread.setDaemon(true);
-					return thread;
-				});
-		this.retries = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-			Thread thread = new Thread(runnable, "rp-session-events-subscriber");
-			thread.setDaemon(true);
-			return thread;
-		});
+				connector.threads().factory("session-events"));
+		this.retries = connector.threads().scheduler("session-events-subscriber");
 	}
 
 	/**

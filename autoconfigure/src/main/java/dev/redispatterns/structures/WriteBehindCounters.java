@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 
 import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.RedisPatternsThreads;
 import dev.redispatterns.core.ScriptExecutor;
 
 /**
@@ -62,6 +62,8 @@ public final class WriteBehindCounters implements SmartLifecycle {
 
 	private final Object lifecycle = new Object();
 
+	private final RedisPatternsThreads threads;
+
 	private @Nullable ScheduledExecutorService scheduler;
 
 	private volatile boolean running;
@@ -73,6 +75,19 @@ public final class WriteBehindCounters implements SmartLifecycle {
 	 */
 	public WriteBehindCounters(ScriptExecutor scripts, RedisKeys keys, Map<String, WriteBehindSettings> configured,
 			WriteBehindSettings defaults, Duration shutdownTimeout, StructuresListener listener) {
+		this(scripts, keys, configured, defaults, shutdownTimeout, listener, RedisPatternsThreads.platform());
+	}
+
+	/**
+	 * @param configured settings of named counters
+	 * @param defaults settings of every other counter
+	 * @param shutdownTimeout longest time {@link #stop()} spends draining
+	 * @param threads where the flushing thread comes from
+	 */
+	public WriteBehindCounters(ScriptExecutor scripts, RedisKeys keys, Map<String, WriteBehindSettings> configured,
+			WriteBehindSettings defaults, Duration shutdownTimeout, StructuresListener listener,
+			RedisPatternsThreads threads) {
+		this.threads = threads;
 		this.scripts = scripts;
 		this.keys = keys;
 		this.configured = Map.copyOf(configured);
@@ -130,11 +145,7 @@ public final class WriteBehindCounters implements SmartLifecycle {
 			if (this.running) {
 				return;
 			}
-			this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
-				Thread thread = new Thread(task, "redis-patterns-write-behind");
-				thread.setDaemon(true);
-				return thread;
-			});
+			this.scheduler = this.threads.scheduler("write-behind");
 			this.running = true;
 			this.counters.values().forEach(this::schedule);
 		}

@@ -96,6 +96,16 @@ class StartupFailureReportTests {
 			.contains("Action:\n\nFix the key expression: SpEL over the method's arguments");
 	}
 
+	@Test
+	void rateLimitedNamingAnUndefinedPolicyIsReportedWithThePropertyToSet(CapturedOutput output) {
+		String report = failedStart(output, UndefinedPolicyApplication.class);
+		assertThat(report).contains("Description:\n\n@RateLimited on " + UndefinedPolicyApplication.class.getName()
+				+ ".search: value names policy 'search', which is not defined under "
+				+ "redis.patterns.rate-limit.policies.search")
+			.contains("Action:\n\nConfigure redis.patterns.rate-limit.policies.search.* (algorithm, limit, window), "
+					+ "correct the name, or declare the limit inline with limit and window.");
+	}
+
 	/** Starts the application, expects it to fail and returns Boot's failure report. */
 	private String failedStart(CapturedOutput output, Class<?> application, String... properties) {
 		List<String> args = new ArrayList<>();
@@ -154,6 +164,17 @@ class StartupFailureReportTests {
 	static class BrokenKeyApplication {
 
 		@RateLimited(limit = 5, window = "1m", key = "#user +")
+		public void search(String user) {
+		}
+
+	}
+
+	@SpringBootConfiguration
+	@Import(StarterApplication.class)
+	@ImportAutoConfiguration(AopAutoConfiguration.class)
+	static class UndefinedPolicyApplication {
+
+		@RateLimited("search")
 		public void search(String user) {
 		}
 

@@ -99,7 +99,8 @@ public final class RedisPatternsStructuresAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	WriteBehindCounters redisPatternsWriteBehindCounters(RedisPatternsStructuresProperties properties,
-			ScriptExecutor scripts, RedisKeys keys, ObjectProvider<StructuresListener> listeners) {
+			ScriptExecutor scripts, RedisKeys keys, ObjectProvider<StructuresListener> listeners,
+			RedisConnector connector) {
 		RedisPatternsStructuresProperties.WriteBehind shared = properties.getWriteBehind();
 		WriteBehindSettings defaults = writeBehind(PREFIX + "write-behind", shared.getFlushInterval(),
 				shared.getLeaseTime(), shared.getRetention());
@@ -108,7 +109,8 @@ public final class RedisPatternsStructuresAutoConfiguration {
 				writeBehind(PREFIX + "write-behind-counters." + name, or(overrides.getFlushInterval(), defaults.flushInterval()),
 						or(overrides.getLeaseTime(), defaults.leaseTime()), or(overrides.getRetention(), defaults.retention()))));
 		Duration shutdownTimeout = notNegative(PREFIX + "write-behind.shutdown-timeout", shared.getShutdownTimeout());
-		return new WriteBehindCounters(scripts, keys, counters, defaults, shutdownTimeout, listener(listeners));
+		return new WriteBehindCounters(scripts, keys, counters, defaults, shutdownTimeout, listener(listeners),
+				connector.threads());
 	}
 
 	private static WriteBehindSettings writeBehind(String property, Duration flushInterval, Duration leaseTime,
