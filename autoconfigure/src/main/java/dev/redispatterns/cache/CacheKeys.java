@@ -68,6 +68,32 @@ final class CacheKeys {
 		return out.toString();
 	}
 
+	/** <code>prefix:cache:{name:</code>: an entry key is this, the key escaped, and "}". */
+	static String entryKeyPrefix(String prefix, String name) {
+		return prefix + ":" + CacheScope.AREA + ":{" + name(name) + ":";
+	}
+
+	/**
+	 * The entry key of {@code key} under {@code entryKeyPrefix}.
+	 * @throws IllegalArgumentException if the key's type has no {@code toString()} of its own
+	 */
+	static String entryKey(String entryKeyPrefix, Object key) {
+		return entryKeyPrefix + RedisKeys.escape(encode(key)) + "}";
+	}
+
+	/** The {@code SCAN} pattern of every key starting with {@code prefix}: its glob characters escaped. */
+	static String scanPattern(String prefix) {
+		StringBuilder out = new StringBuilder(prefix.length() + 5);
+		for (int i = 0; i < prefix.length(); i++) {
+			char c = prefix.charAt(i);
+			if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+				out.append('\\');
+			}
+			out.append(c);
+		}
+		return out.append('*').toString();
+	}
+
 	private static void append(StringBuilder out, @Nullable Object value) {
 		if (value == null) {
 			out.append('n');

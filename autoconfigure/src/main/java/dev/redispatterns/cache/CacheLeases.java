@@ -10,9 +10,9 @@ import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.cache.CacheCommands.Acquired;
+import dev.redispatterns.cache.CacheEntryCodec.StoredValue;
 import dev.redispatterns.cache.CacheListener.Operation;
 import dev.redispatterns.cache.CacheListener.WaitOutcome;
-import dev.redispatterns.cache.CacheScope.StoredValue;
 import dev.redispatterns.cache.Flights.Flight;
 import dev.redispatterns.cache.Flights.Signal;
 import dev.redispatterns.core.PatternObservations;
@@ -190,7 +190,7 @@ final class CacheLeases {
 					return waitEnded(waited, start, WaitOutcome.TAKEN_OVER, Outcome.UNAVAILABLE);
 				}
 				if (acquired.entry() != null) {
-					StoredValue stored = this.scope.decode(entryKey, acquired.entry());
+					StoredValue stored = this.scope.entries.decode(entryKey, acquired.entry());
 					if (stored != null) {
 						return waitEnded(waited, start, WaitOutcome.VALUE, Outcome.value(stored.value()));
 					}
@@ -255,7 +255,7 @@ final class CacheLeases {
 	/** What a wake-up means: the value (stored here), "load yourself", or {@code null} to try again. */
 	private @Nullable Outcome woken(Signal signal, String entryKey, CacheCommands.Keys keys, byte[] ticket) {
 		if (signal.entry() != null) {
-			StoredValue stored = this.scope.decode(entryKey, signal.entry());
+			StoredValue stored = this.scope.entries.decode(entryKey, signal.entry());
 			if (stored != null) {
 				return Outcome.value(stored.value());
 			}
@@ -330,7 +330,7 @@ final class CacheLeases {
 				}
 				if (acquired.entry() != null) {
 					leave(flight);
-					StoredValue stored = scope.decode(this.entryKey, acquired.entry());
+					StoredValue stored = scope.entries.decode(this.entryKey, acquired.entry());
 					if (stored != null) {
 						finish(WaitOutcome.VALUE, Outcome.value(stored.value()));
 					}
