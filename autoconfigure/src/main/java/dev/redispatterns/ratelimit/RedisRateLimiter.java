@@ -3,31 +3,19 @@ package dev.redispatterns.ratelimit;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.lettuce.core.ScriptOutputType;
-import io.micrometer.observation.Observation;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.core.LuaScript;
 import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
-import dev.redispatterns.core.RedisPatternsException;
-import dev.redispatterns.core.RedisPatternsObservation;
 import dev.redispatterns.core.RedisSignals;
 import dev.redispatterns.core.RedisUnavailableException;
 import dev.redispatterns.core.ScriptExecutor;
@@ -53,17 +41,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 	/** Key area of the rate limiter. */
 	public static final String AREA = "rl";
 
-	private static final Log logger = LogFactory.getLog(RedisRateLimiter.class);
-
-	private static final long HEALTHY = Long.MIN_VALUE;
-
-	private static final RedisUnavailableException NOT_CONNECTED = new RedisUnavailableException(
-			"Redis connection is down (reconnecting)");
-
 	private static final LuaScript INSPECT = LuaScript.load(RedisRateLimiter.class, "rate_limit_inspect.lua");
-
-	/** Most unknown tier names remembered for logging once each; tier names may come from request data. */
-	private static final int LOGGED_TIERS = 1000;
 
 	private final RedisConnector connector;
 
@@ -71,23 +49,17 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
 	private final RedisKeys keys;
 
-	private final RateLimitListener listener;
+	private final Map<String, CompiledPolicy> policies = new ConcurrentHashMap<>();
 
-	private final LocalFallbackLimiter fallback;
-
-	private final PatternObservations observations;
-
-	private final long timeoutNanos;
-
-	private final Map<String, Compiled> policies = new ConcurrentHashMap<>();
-
-	private final AtomicLong degradedSince = new AtomicLong(HEALTHY);
-
-	private final AtomicLong degradedNanos = new AtomicLong();
-
-	private final Set<String> loggedTiers = ConcurrentHashMap.newKeySet();
+	private final RateLimitOutage outage;
 
 	private final @Nullable RedisRateLimitOverrides overrides;
+
+	private final RateLimitDecider decider;
+
+	private final PermitRefunds refunds;
+
+	private final DueReservations reservations;
 
 	/** Most keys remembered as refused per policy; 0: every decision goes to Redis. */
 	private final int localRejectionKeys;
@@ -97,10 +69,10 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 		this.connector = builder.connector;
 		this.executor = (builder.executor != null) ? builder.executor : new ScriptExecutor(builder.connector);
 		this.keys = (builder.keys != null) ? builder.keys : new RedisKeys("rp");
-		this.listener = builder.listener;
-		this.fallback = new LocalFallbackLimiter(builder.fallbackInstances, builder.fallbackMaxKeys);
-		this.observations = builder.observations;
-		this.timeoutNanos = this.connector.commandTimeout().toNanos();
+		this.outage = new RateLimitOutage(builder.listener,
+				new LocalFallbackLimiter(builder.fallbackInstances, builder.fallbackMaxKeys));
+		this.refunds = new PermitRefunds(this.executor, this.connector.commandTimeout().toNanos(), this.policies::get);
+		this.reservations = new DueReservations(this.refunds);
 		builder.policies.forEach(this::register);
 		if (builder.overridesRefresh != null) {
 			this.overrides = new RedisRateLimitOverrides(this.connector, this.executor, this.keys, builder.signals,
@@ -110,6 +82,8 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 		else {
 			this.overrides = null;
 		}
+		this.decider = new RateLimitDecider(this.connector, this.executor, this.keys, builder.listener,
+				builder.observations, this.outage, this.overrides);
 	}
 
 	/** Starts building a limiter on a connector; nothing else is required. */
@@ -119,8 +93,8 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
 	@Override
 	public RateLimitPolicy register(RateLimitPolicy policy) {
-		Compiled compiled = this.policies.computeIfAbsent(policy.name(),
-				(name) -> new Compiled(policy, this.keys, this.localRejectionKeys));
+		CompiledPolicy compiled = this.policies.computeIfAbsent(policy.name(),
+				(name) -> new CompiledPolicy(policy, this.keys, this.localRejectionKeys));
 		RateLimitPolicy existing = compiled.policy;
 		if (!existing.equals(policy)) {
 			throw new IllegalStateException("Rate-limit policy '" + policy.name() + "' is already defined as " + existing
@@ -169,17 +143,12 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
 	/** Total time the limiter has spent unable to reach Redis, including an outage still going on. */
 	public Duration degradedTime() {
-		long since = this.degradedSince.get();
-		long total = this.degradedNanos.get();
-		if (since != HEALTHY) {
-			total += Math.max(0, System.nanoTime() - since);
-		}
-		return Duration.ofNanos(total);
+		return this.outage.degradedTime();
 	}
 
 	/** Whether the last attempt to reach Redis failed. */
 	public boolean isDegraded() {
-		return this.degradedSince.get() != HEALTHY;
+		return this.outage.isDegraded();
 	}
 
 	/**
@@ -190,7 +159,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 	 * @throws RedisUnavailableException if Redis cannot be reached
 	 */
 	public RateLimitState inspect(String policy, String key) {
-		Compiled compiled = effective(compiled(policy), null, key);
+		CompiledPolicy compiled = this.decider.effective(compiled(policy), null, key);
 		RateLimitPolicy limits = compiled.policy;
 		List<Object> reply = this.executor.call(INSPECT, ScriptOutputType.MULTI, new byte[][] { compiled.key(key) },
 				limits.algorithm().code().getBytes(StandardCharsets.US_ASCII), ScriptExecutor.arg(limits.limit()),
@@ -211,7 +180,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 	 * @throws RedisUnavailableException if Redis cannot be reached
 	 */
 	public boolean reset(String policy, String key) {
-		Compiled compiled = compiled(policy);
+		CompiledPolicy compiled = compiled(policy);
 		if (compiled.rejections != null) {
 			compiled.rejections.forget(key);
 		}
@@ -221,14 +190,14 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 
 	@Override
 	public RateLimitDecision tryAcquire(String policy, String key, long permits) {
-		return decide(compiled(policy), null, key, permits, 0);
+		return this.decider.decide(compiled(policy), null, key, permits, 0);
 	}
 
 	@Override
 	public RateLimitDecision tryAcquire(RateLimitRequest request) {
-		RateLimitDecision decision = decide(compiled(request.policy()), request.tier(), request.key(),
+		RateLimitDecision decision = this.decider.decide(compiled(request.policy()), request.tier(), request.key(),
 				request.permits(), request.maxWait().toMillis());
-		await(List.of(decision));
+		this.reservations.await(List.of(decision));
 		return decision;
 	}
 
@@ -239,15 +208,15 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 		}
 		List<RateLimitDecision> decisions = new ArrayList<>(requests.size());
 		for (RateLimitRequest request : requests) {
-			RateLimitDecision decision = decide(compiled(request.policy()), request.tier(), request.key(),
+			RateLimitDecision decision = this.decider.decide(compiled(request.policy()), request.tier(), request.key(),
 					request.permits(), request.maxWait().toMillis());
 			decisions.add(decision);
 			if (!decision.isAllowed()) {
-				refundAll(decisions, decisions.size() - 1);
+				this.refunds.refundAll(decisions, decisions.size() - 1);
 				return decisions;
 			}
 		}
-		await(decisions);
+		this.reservations.await(decisions);
 		return decisions;
 	}
 
@@ -258,85 +227,8 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 	 * work is dropped.
 	 */
 	public RateLimitDecision reserve(RateLimitRequest request) {
-		return decide(compiled(request.policy()), request.tier(), request.key(), request.permits(),
+		return this.decider.decide(compiled(request.policy()), request.tier(), request.key(), request.permits(),
 				request.maxWait().toMillis());
-	}
-
-	/** One decision, reserving permits up to {@code maxWaitMillis} ahead; the caller does any waiting. */
-	private RateLimitDecision decide(Compiled base, @Nullable String tier, String key, long permits,
-			long maxWaitMillis) {
-		checkPermits(permits);
-		Compiled compiled = effective(base, tier, key);
-		String policy = base.policy.name();
-		Observation observation = this.observations.isActive()
-				? this.observations.start(RedisPatternsObservation.RATE_LIMIT, policy, null, key) : null;
-		long start = System.nanoTime();
-		LocalRejections rejections = base.rejections;
-		RateLimitDecision refused = (rejections != null)
-				? rejections.find(compiled, compiled.policy, key, permits, maxWaitMillis, start) : null;
-		RateLimitDecision decision;
-		if (refused != null) {
-			decision = refused;
-		}
-		else if (!this.connector.isConnected()) {
-			decision = degraded(compiled, key, permits, NOT_CONNECTED);
-		}
-		else {
-			byte[] redisKey = compiled.key(key);
-			byte[][] arguments = compiled.arguments(permits, maxWaitMillis);
-			try {
-				List<Object> reply = this.executor.call(compiled.script, ScriptOutputType.MULTI, new byte[][] { redisKey },
-						arguments);
-				decision = compiled.decision(reply, permits, redisKey, arguments);
-				recovered();
-				if (rejections != null) {
-					rejections.remember(compiled, key, decision, start);
-				}
-			}
-			catch (RedisUnavailableException ex) {
-				decision = degraded(compiled, key, permits, ex);
-			}
-			catch (RuntimeException ex) {
-				if (observation != null) {
-					PatternObservations.stop(observation, "failure", ex);
-				}
-				throw ex;
-			}
-		}
-		this.listener.onDecision(decision, System.nanoTime() - start);
-		if (observation != null) {
-			PatternObservations.stop(observation, decision.outcome().tagValue(), null);
-		}
-		return decision;
-	}
-
-	/** Waits until the reserved permits of allowed decisions are due; on interrupt gives them back. */
-	private void await(List<RateLimitDecision> decisions) {
-		long wait = longestWait(decisions);
-		if (wait <= 0) {
-			return;
-		}
-		try {
-			TimeUnit.MILLISECONDS.sleep(wait);
-		}
-		catch (InterruptedException ex) {
-			// given back before the flag is restored: an interrupted thread cannot wait for Redis
-			refundAll(decisions, decisions.size());
-			Thread.currentThread().interrupt();
-			throw new CancellationException("Interrupted while waiting " + wait + " ms for the permits of rate-limit policy '"
-					+ decisions.get(0).policy().name() + "'; they were given back");
-		}
-	}
-
-	private static long longestWait(List<RateLimitDecision> decisions) {
-		long wait = 0;
-		for (RateLimitDecision decision : decisions) {
-			if (!decision.isAllowed()) {
-				return 0;
-			}
-			wait = Math.max(wait, decision.waitMillis());
-		}
-		return wait;
 	}
 
 	@Override
@@ -348,69 +240,21 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 	public CompletableFuture<RateLimitDecision> tryAcquireAsync(RateLimitRequest request) {
 		CompletableFuture<RateLimitDecision> decided = decideAsync(request.policy(), request.tier(), request.key(),
 				request.permits(), request.maxWait().toMillis());
-		return due(decided.thenApply(List::of), (decisions) -> decisions.get(0));
+		return this.reservations.due(decided.thenApply(List::of), (decisions) -> decisions.get(0));
 	}
 
 	private CompletableFuture<RateLimitDecision> decideAsync(String policy, @Nullable String tier, String key,
 			long permits, long maxWaitMillis) {
-		Compiled compiled;
-		LocalRejections rejections;
+		CompiledPolicy base;
 		try {
-			checkPermits(permits);
-			Compiled base = compiled(policy);
-			rejections = base.rejections;
-			compiled = effective(base, tier, key);
+			// permits first, as before: a call wrong in both ways gets the same error
+			RateLimitDecider.checkPermits(permits);
+			base = compiled(policy);
 		}
 		catch (IllegalArgumentException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
-		Observation observation = this.observations.isActive()
-				? this.observations.start(RedisPatternsObservation.RATE_LIMIT, policy, null, key) : null;
-		long start = System.nanoTime();
-		RateLimitDecision refused = (rejections != null)
-				? rejections.find(compiled, compiled.policy, key, permits, maxWaitMillis, start) : null;
-		if (refused != null || !this.connector.isConnected()) {
-			RateLimitDecision decision = (refused != null) ? refused : degraded(compiled, key, permits, NOT_CONNECTED);
-			this.listener.onDecision(decision, System.nanoTime() - start);
-			if (observation != null) {
-				PatternObservations.stop(observation, decision.outcome().tagValue(), null);
-			}
-			return CompletableFuture.completedFuture(decision);
-		}
-		byte[] redisKey = compiled.key(key);
-		byte[][] arguments = compiled.arguments(permits, maxWaitMillis);
-		CompletableFuture<List<Object>> reply;
-		try {
-			reply = this.executor.execute(compiled.script, ScriptOutputType.MULTI, new byte[][] { redisKey }, arguments);
-		}
-		catch (RuntimeException ex) {
-			reply = CompletableFuture.failedFuture(ex);
-		}
-		return reply.orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS).handle((result, failure) -> {
-			RateLimitDecision decision;
-			if (failure == null) {
-				decision = compiled.decision(result, permits, redisKey, arguments);
-				recovered();
-				if (rejections != null) {
-					rejections.remember(compiled, key, decision, start);
-				}
-			}
-			else {
-				RuntimeException translated = translate(failure);
-				if (!(translated instanceof RedisUnavailableException unavailable)) {
-					if (observation != null) {
-						PatternObservations.stop(observation, "failure", translated);
-					}
-					throw new CompletionException(translated);
-				}
-				decision = degraded(compiled, key, permits, unavailable);
-			}
-			this.listener.onDecision(decision, System.nanoTime() - start);
-			if (observation != null) {
-				PatternObservations.stop(observation, decision.outcome().tagValue(), null);
-			}
-			return decision;
-		});
+		return this.decider.decideAsync(base, tier, key, permits, maxWaitMillis);
 	}
 
 	@Override
@@ -426,287 +270,32 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 					.thenApply((decision) -> {
 						decisions.add(decision);
 						if (!decision.isAllowed()) {
-							refundAllAsync(decisions, decisions.size() - 1);
+							this.refunds.refundAllAsync(decisions, decisions.size() - 1);
 						}
 						return decisions;
 					});
 			});
 		}
-		return due(chain.thenApply(List::copyOf), (decisions) -> decisions);
-	}
-
-	/**
-	 * A future completing when the reserved permits of the decisions are due, without holding a thread
-	 * meanwhile. Cancelling it, whether before or after Redis decided, gives the permits back.
-	 */
-	private <T> CompletableFuture<T> due(CompletableFuture<List<RateLimitDecision>> decided,
-			java.util.function.Function<List<RateLimitDecision>, T> result) {
-		CompletableFuture<T> due = new CompletableFuture<>();
-		decided.whenComplete((decisions, failure) -> {
-			if (failure != null) {
-				due.completeExceptionally(failure);
-				return;
-			}
-			RateLimitDecision last = decisions.get(decisions.size() - 1);
-			if (last.isAllowed()) {
-				due.whenComplete((value, cancelled) -> {
-					if (due.isCancelled()) {
-						refundAllAsync(decisions, decisions.size());
-					}
-				});
-			}
-			long wait = longestWait(decisions);
-			if (wait <= 0) {
-				due.complete(result.apply(decisions));
-			}
-			else {
-				CompletableFuture.delayedExecutor(wait, TimeUnit.MILLISECONDS)
-					.execute(() -> due.complete(result.apply(decisions)));
-			}
-		});
-		return due;
+		return this.reservations.due(chain.thenApply(List::copyOf), (decisions) -> decisions);
 	}
 
 	@Override
 	public void refund(RateLimitDecision decision) {
-		byte[][] arguments = refundArguments(decision);
-		if (arguments == null) {
-			return;
-		}
-		forgetRejections(decision);
-		try {
-			this.executor.call(decision.policy().algorithm().script(), ScriptOutputType.MULTI,
-					new byte[][] { decision.key() }, arguments);
-		}
-		catch (RedisPatternsException ex) {
-			logger.debug("Could not refund " + decision, ex);
-		}
+		this.refunds.refund(decision);
 	}
 
 	@Override
 	public CompletableFuture<Void> refundAsync(RateLimitDecision decision) {
-		byte[][] arguments = refundArguments(decision);
-		if (arguments == null) {
-			return CompletableFuture.completedFuture(null);
-		}
-		forgetRejections(decision);
-		CompletableFuture<Object> refunded;
-		try {
-			refunded = this.executor.execute(decision.policy().algorithm().script(), ScriptOutputType.MULTI,
-					new byte[][] { decision.key() }, arguments);
-		}
-		catch (RuntimeException ex) {
-			refunded = CompletableFuture.failedFuture(ex);
-		}
-		return refunded.orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS).handle((result, failure) -> {
-			if (failure != null) {
-				logger.debug("Could not refund " + decision, failure);
-			}
-			return null;
-		});
+		return this.refunds.refundAsync(decision);
 	}
 
-	/** A permit given back may let a refused key in before its deadline: its policy's refusals are forgotten. */
-	private void forgetRejections(RateLimitDecision decision) {
-		Compiled base = this.policies.get(decision.policy().name());
-		if (base != null && base.rejections != null) {
-			base.rejections.clear();
-		}
-	}
-
-	/** Gives back the first {@code count} decisions, newest first. */
-	private void refundAll(List<RateLimitDecision> decisions, int count) {
-		for (int i = count - 1; i >= 0; i--) {
-			refund(decisions.get(i));
-		}
-	}
-
-	private void refundAllAsync(List<RateLimitDecision> decisions, int count) {
-		for (int i = count - 1; i >= 0; i--) {
-			refundAsync(decisions.get(i));
-		}
-	}
-
-	private static byte @Nullable [][] refundArguments(RateLimitDecision decision) {
-		if (decision.outcome() != RateLimitOutcome.ALLOWED || decision.key() == null) {
-			return null;
-		}
-		byte[][] arguments = decision.policy().argumentsForOne().clone();
-		arguments[0] = ScriptExecutor.arg(-decision.permits());
-		Object token = decision.refundToken();
-		if (token instanceof byte[] nonce) {
-			arguments[3] = nonce;
-		}
-		else if (token instanceof Long index) {
-			arguments[3] = ScriptExecutor.arg(index.longValue());
-		}
-		return arguments;
-	}
-
-	/** The compiled policy a call uses: its tier's settings, then any override of the policy or the key. */
-	private Compiled effective(Compiled base, @Nullable String tier, String key) {
-		Compiled variant = base;
-		if (tier != null) {
-			Compiled tiered = base.tiers.get(tier);
-			if (tiered != null) {
-				variant = tiered;
-			}
-			else if (this.loggedTiers.size() < LOGGED_TIERS && this.loggedTiers.add(base.policy.name() + '\u0000' + tier)) {
-				logger.info("Rate-limit policy '" + base.policy.name() + "' has no tier '" + tier
-						+ "'; such calls use the policy's own settings (logged once per tier name)");
-			}
-		}
-		RedisRateLimitOverrides overrides = this.overrides;
-		if (overrides == null) {
-			return variant;
-		}
-		OverrideSnapshot snapshot = overrides.snapshot();
-		if (snapshot.isEmpty()) {
-			return variant;
-		}
-		OverrideSnapshot.Entry entry = snapshot.find(base.policy.name(), key);
-		if (entry == null) {
-			return variant;
-		}
-		Compiled from = variant;
-		return entry.derive(from, (ignored) -> new Compiled(from.policy.withOverride(entry.override), this.keys));
-	}
-
-	private RateLimitDecision degraded(Compiled compiled, String key, long permits, RedisUnavailableException cause) {
-		long now = System.nanoTime();
-		if (this.degradedSince.compareAndSet(HEALTHY, now)) {
-			logger.warn("Redis is unreachable for rate limiting; decisions follow fail-open or the local fallback: "
-					+ cause.getMessage());
-			this.listener.onDegraded(cause);
-		}
-		RateLimitPolicy policy = compiled.policy;
-		if (policy.localFallback()) {
-			return this.fallback.decide(policy, key, permits, cause);
-		}
-		boolean open = policy.failOpen();
-		return new RateLimitDecision(policy, open ? RateLimitOutcome.ERROR_OPEN : RateLimitOutcome.ERROR_CLOSED, permits,
-				RateLimitDecision.UNKNOWN, 0, open ? 0 : -1, null, null, cause);
-	}
-
-	private void recovered() {
-		long since = this.degradedSince.get();
-		if (since != HEALTHY && this.degradedSince.compareAndSet(since, HEALTHY)) {
-			long duration = Math.max(0, System.nanoTime() - since);
-			this.degradedNanos.addAndGet(duration);
-			this.fallback.clear();
-			logger.info("Redis answers rate-limit decisions again after " + Duration.ofNanos(duration).toMillis() + " ms");
-			this.listener.onRecovered(Duration.ofNanos(duration));
-		}
-	}
-
-	private Compiled compiled(String policy) {
-		Compiled compiled = this.policies.get(policy);
+	private CompiledPolicy compiled(String policy) {
+		CompiledPolicy compiled = this.policies.get(policy);
 		if (compiled == null) {
 			throw new IllegalArgumentException("No rate-limit policy named '" + policy
 					+ "'; define redis.patterns.rate-limit.policies." + policy + ".*");
 		}
 		return compiled;
-	}
-
-	private static void checkPermits(long permits) {
-		if (permits < 1) {
-			throw new IllegalArgumentException("permits must be at least 1, was " + permits);
-		}
-	}
-
-	private static RuntimeException translate(Throwable failure) {
-		Throwable cause = failure;
-		while (cause instanceof CompletionException && cause.getCause() != null) {
-			cause = cause.getCause();
-		}
-		if (cause instanceof TimeoutException) {
-			return new RedisUnavailableException("Redis did not answer the rate-limit decision in time", cause);
-		}
-		return RedisConnector.translate(cause);
-	}
-
-	/** A policy with everything a decision needs, encoded once. */
-	private static final class Compiled {
-
-		final RateLimitPolicy policy;
-
-		final LuaScript script;
-
-		final byte[] keyPrefix;
-
-		final byte[][] argumentsForOne;
-
-		final boolean slidingLog;
-
-		final boolean windowed;
-
-		final Map<String, Compiled> tiers;
-
-		/** Refusals remembered for the policy and all its variants (tiers, overrides); on the base policy only. */
-		final @Nullable LocalRejections rejections;
-
-		Compiled(RateLimitPolicy policy, RedisKeys keys) {
-			this(policy, keys, 0);
-		}
-
-		Compiled(RateLimitPolicy policy, RedisKeys keys, int localRejectionKeys) {
-			this.rejections = (localRejectionKeys > 0) ? new LocalRejections(localRejectionKeys) : null;
-			this.policy = policy;
-			this.script = policy.algorithm().script();
-			this.keyPrefix = (keys.key(AREA, policy.name(), policy.algorithm().code()) + ':')
-				.getBytes(StandardCharsets.UTF_8);
-			this.argumentsForOne = policy.argumentsForOne();
-			this.slidingLog = policy.algorithm() == RateLimitAlgorithm.SLIDING_LOG;
-			this.windowed = policy.algorithm() == RateLimitAlgorithm.FIXED_WINDOW
-					|| policy.algorithm() == RateLimitAlgorithm.SLIDING_WINDOW;
-			Map<String, Compiled> tiers = new java.util.HashMap<>();
-			policy.tiers().forEach((name, tier) -> tiers.put(name, new Compiled(tier, keys)));
-			this.tiers = Map.copyOf(tiers);
-		}
-
-		byte[][] arguments(long permits, long maxWaitMillis) {
-			if (permits == 1 && maxWaitMillis <= 0 && !this.slidingLog) {
-				return this.argumentsForOne;
-			}
-			return this.policy.scriptArguments(permits, maxWaitMillis);
-		}
-
-		/** The key bytes; plain ASCII keys are copied without building intermediate strings. */
-		byte[] key(String key) {
-			int length = key.length();
-			int prefix = this.keyPrefix.length;
-			if (length <= RedisKeys.MAX_PART_LENGTH) {
-				byte[] out = Arrays.copyOf(this.keyPrefix, prefix + length);
-				for (int i = 0; i < length; i++) {
-					char c = key.charAt(i);
-					if (c < 0x20 || c >= 0x7F || c == '{' || c == '}' || c == '%') {
-						return escaped(key);
-					}
-					out[prefix + i] = (byte) c;
-				}
-				return out;
-			}
-			return escaped(key);
-		}
-
-		private byte[] escaped(String key) {
-			byte[] part = RedisKeys.escape(key).getBytes(StandardCharsets.UTF_8);
-			byte[] out = Arrays.copyOf(this.keyPrefix, this.keyPrefix.length + part.length);
-			System.arraycopy(part, 0, out, this.keyPrefix.length, part.length);
-			return out;
-		}
-
-		RateLimitDecision decision(List<Object> reply, long permits, byte[] redisKey, byte[][] arguments) {
-			boolean allowed = ((Long) reply.get(0)) == 1L;
-			Object token = null;
-			if (allowed) {
-				token = this.slidingLog ? arguments[3] : this.windowed ? reply.get(4) : Boolean.TRUE;
-			}
-			long wait = (allowed && reply.size() > 5) ? (Long) reply.get(5) : 0;
-			return new RateLimitDecision(this.policy, allowed ? RateLimitOutcome.ALLOWED : RateLimitOutcome.REJECTED,
-					permits, (Long) reply.get(1), (Long) reply.get(2), (Long) reply.get(3), redisKey, token, null, wait);
-		}
-
 	}
 
 	/** Configures a {@link RedisRateLimiter}. */

@@ -1,0 +1,225 @@
+package dev.redispatterns.ratelimit;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.lettuce.core.ScriptOutputType;
+import io.micrometer.observation.Observation;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.redispatterns.core.PatternObservations;
+import dev.redispatterns.core.RedisConnector;
+import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.RedisPatternsObservation;
+import dev.redispatterns.core.RedisUnavailableException;
+import dev.redispatterns.core.ScriptExecutor;
+
+/**
+ * One decision, sync or async: the policy variant in force (tier, override), a remembered refusal, else
+ * one script call, else the outage's answer; reported to the listener and observed.
+ */
+final class RateLimitDecider {
+
+	/** Logged under the limiter's name, which applications configure. */
+	private static final Log logger = LogFactory.getLog(RedisRateLimiter.class);
+
+	private static final RedisUnavailableException NOT_CONNECTED = new RedisUnavailableException(
+			"Redis connection is down (reconnecting)");
+
+	/** Most unknown tier names remembered for logging once each; tier names may come from request data. */
+	private static final int LOGGED_TIERS = 1000;
+
+	private final RedisConnector connector;
+
+	private final ScriptExecutor executor;
+
+	private final RedisKeys keys;
+
+	private final RateLimitListener listener;
+
+	private final PatternObservations observations;
+
+	private final RateLimitOutage outage;
+
+	private final @Nullable RedisRateLimitOverrides overrides;
+
+	private final long timeoutNanos;
+
+	private final Set<String> loggedTiers = ConcurrentHashMap.newKeySet();
+
+	RateLimitDecider(RedisConnector connector, ScriptExecutor executor, RedisKeys keys, RateLimitListener listener,
+			PatternObservations observations, RateLimitOutage outage, @Nullable RedisRateLimitOverrides overrides) {
+		this.connector = connector;
+		this.executor = executor;
+		this.keys = keys;
+		this.listener = listener;
+		this.observations = observations;
+		this.outage = outage;
+		this.overrides = overrides;
+		this.timeoutNanos = connector.commandTimeout().toNanos();
+	}
+
+	/** One decision, reserving permits up to {@code maxWaitMillis} ahead; the caller does any waiting. */
+	RateLimitDecision decide(CompiledPolicy base, @Nullable String tier, String key, long permits, long maxWaitMillis) {
+		checkPermits(permits);
+		CompiledPolicy compiled = effective(base, tier, key);
+		String policy = base.policy.name();
+		Observation observation = this.observations.isActive()
+				? this.observations.start(RedisPatternsObservation.RATE_LIMIT, policy, null, key) : null;
+		long start = System.nanoTime();
+		LocalRejections rejections = base.rejections;
+		RateLimitDecision refused = (rejections != null)
+				? rejections.find(compiled, compiled.policy, key, permits, maxWaitMillis, start) : null;
+		RateLimitDecision decision;
+		if (refused != null) {
+			decision = refused;
+		}
+		else if (!this.connector.isConnected()) {
+			decision = this.outage.degraded(compiled, key, permits, NOT_CONNECTED);
+		}
+		else {
+			byte[] redisKey = compiled.key(key);
+			byte[][] arguments = compiled.arguments(permits, maxWaitMillis);
+			try {
+				List<Object> reply = this.executor.call(compiled.script, ScriptOutputType.MULTI, new byte[][] { redisKey },
+						arguments);
+				decision = compiled.decision(reply, permits, redisKey, arguments);
+				this.outage.recovered();
+				if (rejections != null) {
+					rejections.remember(compiled, key, decision, start);
+				}
+			}
+			catch (RedisUnavailableException ex) {
+				decision = this.outage.degraded(compiled, key, permits, ex);
+			}
+			catch (RuntimeException ex) {
+				if (observation != null) {
+					PatternObservations.stop(observation, "failure", ex);
+				}
+				throw ex;
+			}
+		}
+		this.listener.onDecision(decision, System.nanoTime() - start);
+		if (observation != null) {
+			PatternObservations.stop(observation, decision.outcome().tagValue(), null);
+		}
+		return decision;
+	}
+
+	/** As {@link #decide}, without blocking; invalid arguments fail the future. */
+	CompletableFuture<RateLimitDecision> decideAsync(CompiledPolicy base, @Nullable String tier, String key,
+			long permits, long maxWaitMillis) {
+		String policy = base.policy.name();
+		CompiledPolicy compiled;
+		LocalRejections rejections = base.rejections;
+		try {
+			checkPermits(permits);
+			compiled = effective(base, tier, key);
+		}
+		catch (IllegalArgumentException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		Observation observation = this.observations.isActive()
+				? this.observations.start(RedisPatternsObservation.RATE_LIMIT, policy, null, key) : null;
+		long start = System.nanoTime();
+		RateLimitDecision refused = (rejections != null)
+				? rejections.find(compiled, compiled.policy, key, permits, maxWaitMillis, start) : null;
+		if (refused != null || !this.connector.isConnected()) {
+			RateLimitDecision decision = (refused != null) ? refused
+					: this.outage.degraded(compiled, key, permits, NOT_CONNECTED);
+			this.listener.onDecision(decision, System.nanoTime() - start);
+			if (observation != null) {
+				PatternObservations.stop(observation, decision.outcome().tagValue(), null);
+			}
+			return CompletableFuture.completedFuture(decision);
+		}
+		byte[] redisKey = compiled.key(key);
+		byte[][] arguments = compiled.arguments(permits, maxWaitMillis);
+		CompletableFuture<List<Object>> reply;
+		try {
+			reply = this.executor.execute(compiled.script, ScriptOutputType.MULTI, new byte[][] { redisKey }, arguments);
+		}
+		catch (RuntimeException ex) {
+			reply = CompletableFuture.failedFuture(ex);
+		}
+		return reply.orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS).handle((result, failure) -> {
+			RateLimitDecision decision;
+			if (failure == null) {
+				decision = compiled.decision(result, permits, redisKey, arguments);
+				this.outage.recovered();
+				if (rejections != null) {
+					rejections.remember(compiled, key, decision, start);
+				}
+			}
+			else {
+				RuntimeException translated = translate(failure);
+				if (!(translated instanceof RedisUnavailableException unavailable)) {
+					if (observation != null) {
+						PatternObservations.stop(observation, "failure", translated);
+					}
+					throw new CompletionException(translated);
+				}
+				decision = this.outage.degraded(compiled, key, permits, unavailable);
+			}
+			this.listener.onDecision(decision, System.nanoTime() - start);
+			if (observation != null) {
+				PatternObservations.stop(observation, decision.outcome().tagValue(), null);
+			}
+			return decision;
+		});
+	}
+
+	/** The compiled policy a call uses: its tier's settings, then any override of the policy or the key. */
+	CompiledPolicy effective(CompiledPolicy base, @Nullable String tier, String key) {
+		CompiledPolicy variant = base;
+		if (tier != null) {
+			CompiledPolicy tiered = base.tiers.get(tier);
+			if (tiered != null) {
+				variant = tiered;
+			}
+			else if (this.loggedTiers.size() < LOGGED_TIERS && this.loggedTiers.add(base.policy.name() + '\u0000' + tier)) {
+				logger.info("Rate-limit policy '" + base.policy.name() + "' has no tier '" + tier
+						+ "'; such calls use the policy's own settings (logged once per tier name)");
+			}
+		}
+		RedisRateLimitOverrides overrides = this.overrides;
+		if (overrides == null) {
+			return variant;
+		}
+		OverrideSnapshot snapshot = overrides.snapshot();
+		if (snapshot.isEmpty()) {
+			return variant;
+		}
+		OverrideSnapshot.Entry entry = snapshot.find(base.policy.name(), key);
+		if (entry == null) {
+			return variant;
+		}
+		CompiledPolicy from = variant;
+		return entry.derive(from, (ignored) -> new CompiledPolicy(from.policy.withOverride(entry.override), this.keys));
+	}
+
+	static void checkPermits(long permits) {
+		if (permits < 1) {
+			throw new IllegalArgumentException("permits must be at least 1, was " + permits);
+		}
+	}
+
+	private static RuntimeException translate(Throwable failure) {
+		Throwable cause = failure;
+		while (cause instanceof CompletionException && cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		if (cause instanceof TimeoutException) {
+			return new RedisUnavailableException("Redis did not answer the rate-limit decision in time", cause);
+		}
+		return RedisConnector.translate(cause);
+	}
+
+}
