@@ -18,6 +18,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.RedisUnavailableException;
 import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.test.RedisClusterProcesses;
 import dev.redispatterns.test.RedisConnectionFactories;
@@ -125,6 +126,61 @@ class QueueSlotMigrationTests {
 			.as("the delayed job").isEqualTo(1L);
 	}
 
+	/**
+	 * The old owner is told that the slot moved before the new owner is (the reverse of {@code redis-cli}'s order):
+	 * for a moment each node sends clients to the other. A push in that moment is refused (or written once), and the
+	 * jobs that were moving, held by handlers or waiting in the ready list, are all handled once.
+	 */
+	@Test
+	void aPushWhileOnlyTheOldOwnerKnowsOfTheMoveIsKeptOrRefused(RedisClusterProcesses cluster) throws Exception {
+		QueueSettings settings = QueueSettings.defaults(QUEUE)
+			.withConcurrency(1)
+			.withPollTimeout(Duration.ofSeconds(2))
+			.withConsumerTimeout(Duration.ofSeconds(20))
+			.withShutdownTimeout(Duration.ofSeconds(2));
+		QueuePublisher publisher = null;
+		for (int i = 0; i < 2; i++) {
+			RedisConnector connector = connector(cluster);
+			ScriptExecutor scripts = new ScriptExecutor(connector);
+			if (publisher == null) {
+				publisher = new QueuePublisher(connector, scripts, this.keys, MessagingTesting.codec(), (name) -> settings,
+						MessagingObserver.NONE);
+			}
+			QueueConsumer consumer = new QueueConsumer(connector, scripts, this.keys, settings, ConsumerNames.next(),
+					this::handle, MessagingObserver.NONE);
+			this.consumers.add(consumer);
+			consumer.start();
+		}
+		List<String> accepted = new ArrayList<>();
+		enqueue(publisher, "warm-up", accepted);
+		awaitHandled(accepted);
+		enqueue(publisher, "held-1", accepted);
+		enqueue(publisher, "held-2", accepted);
+		assertThat(this.heldStarted.await(20, TimeUnit.SECONDS)).isTrue();
+		enqueue(publisher, "backlog", accepted);
+
+		Migration migration = Migration.of(cluster, this.keys.queueReady(QUEUE));
+		migration.begin();
+		migration.moveAll();
+		migration.assign(migration.source);
+		try {
+			enqueue(publisher, "old-owner-told", accepted);
+		}
+		catch (RedisUnavailableException ex) {
+			// refused: the two nodes sent the push to each other (MOVED) until Lettuce gave up
+		}
+		this.releaseHeld.countDown();
+		migration.end();
+		enqueue(publisher, "after-end", accepted);
+
+		awaitHandled(accepted);
+		// a refused push may still have been written ("may or may not", as when Redis is unavailable)
+		List<String> possible = new ArrayList<>(accepted);
+		possible.add("old-owner-told");
+		assertThat(this.handled.keySet()).containsAll(accepted).isSubsetOf(possible);
+		assertThat(this.handled).allSatisfy((job, count) -> assertThat(count.get()).as(job).isEqualTo(1));
+	}
+
 	private void handle(byte[] payload, Delivery delivery) throws InterruptedException {
 		String job = text(payload).replace("\"", "");
 		if (job.startsWith("held-")) {
@@ -197,15 +253,26 @@ class QueueSlotMigrationTests {
 			this.source.command("MIGRATE", this.target.host(), this.target.port(), "", 0, 5000, "KEYS", key);
 		}
 
+		/** All keys at once, in one {@code MIGRATE}. */
+		void moveAll() {
+			List<Object> migrate = new ArrayList<>(
+					List.of("MIGRATE", this.target.host(), this.target.port(), "", 0, 5000, "KEYS"));
+			migrate.addAll(keysLeft());
+			this.source.command(migrate.toArray());
+		}
+
 		void end() {
 			for (String key : keysLeft()) {
 				move(key);
 			}
 			List<RedisServerProcess> order = new ArrayList<>(List.of(this.target, this.source));
 			this.cluster.currentMasters().stream().filter((master) -> !order.contains(master)).forEach(order::add);
-			for (RedisServerProcess node : order) {
-				node.command("CLUSTER", "SETSLOT", this.slot, "NODE", id(this.target));
-			}
+			order.forEach(this::assign);
+		}
+
+		/** Tells {@code node} that the slot belongs to the target now. */
+		void assign(RedisServerProcess node) {
+			node.command("CLUSTER", "SETSLOT", this.slot, "NODE", id(this.target));
 		}
 
 		private static String id(RedisServerProcess node) {
