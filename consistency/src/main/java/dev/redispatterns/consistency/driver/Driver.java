@@ -150,6 +150,8 @@ public final class Driver {
 			log(recorder.size() + " operations; letting the listeners drain");
 			List<Op> ops = recorder.ops();
 			Drained drained = drain(recorder, apps, topology, ops, clock);
+			List<String> whereabouts = Whereabouts.of(topology.dataNodes(), missing(ops, drained));
+			whereabouts.forEach((line) -> log("not handled nor dead-lettered: " + line));
 			windows.addAll(topology.observedFaults());
 			History history = new History(ops, database.events(), List.copyOf(windows), drained.handled(),
 					drained.deadLetters(), clock.wallClockAtZero(), loadEndTime);
@@ -163,7 +165,10 @@ public final class Driver {
 					+ replay + "`.\n\nFaults:\n\n" + windows.stream()
 						.map((w) -> "- " + Times.seconds(w.start()) + " .. " + Times.seconds(w.end()) + " " + w.name() + " ("
 								+ w.target() + ")")
-						.reduce("", (a, b) -> a + b + "\n");
+						.reduce("", (a, b) -> a + b + "\n")
+					+ (whereabouts.isEmpty() ? "" : "\nAccepted messages neither handled nor dead-lettered, and where Redis "
+							+ "holds them at the end:\n\n" + whereabouts.stream().map((line) -> "- " + line + "\n")
+								.reduce("", String::concat));
 			Report.write(folder, history, results, header, replay);
 			System.out.println(Report.anomalies(history, results, replay, this.options.selfCheck() ? 0 : 12));
 			return new RunResult(history, results);
@@ -347,6 +352,21 @@ public final class Driver {
 			drained = collect(recorder, apps, topology);
 		}
 		return drained;
+	}
+
+	/** Accepted stream and queue messages that no listener handled and no dead-letter stream holds (at most 50). */
+	private static List<String> missing(List<Op> ops, Drained drained) {
+		Set<String> done = new HashSet<>();
+		drained.handled().forEach((handled) -> done.add(handled.message()));
+		drained.deadLetters().values().forEach(done::addAll);
+		return ops.stream()
+			.filter((op) -> op.pattern().equals("stream") || op.pattern().equals("queue"))
+			.filter((op) -> op.status() == Status.OK)
+			.map(Op::key)
+			.filter((message) -> !done.contains(message))
+			.distinct()
+			.limit(50)
+			.toList();
 	}
 
 	private Drained collect(Recorder recorder, List<AppProcess> apps, Topology topology) {

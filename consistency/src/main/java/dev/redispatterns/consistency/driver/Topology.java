@@ -34,6 +34,9 @@ abstract class Topology implements AutoCloseable {
 	/** The faults this set-up can inject, besides pausing application JVMs. */
 	abstract List<Fault> faults(Random random);
 
+	/** Every redis-server process holding data (masters and replicas), to search at the end of a run. */
+	abstract List<RedisServerProcess> dataNodes();
+
 	/** Starts watching for faults nobody injected directly (a Sentinel failover after a pause). */
 	void watch(RunClock clock) {
 	}
@@ -95,6 +98,11 @@ abstract class Topology implements AutoCloseable {
 		@Override
 		Object command(Object... args) {
 			return RespClient.call(this.redis.host(), this.redis.port(), args);
+		}
+
+		@Override
+		List<RedisServerProcess> dataNodes() {
+			return List.of(this.redis);
 		}
 
 		@Override
@@ -208,6 +216,11 @@ abstract class Topology implements AutoCloseable {
 		}
 
 		@Override
+		List<RedisServerProcess> dataNodes() {
+			return List.of(this.redis.initialMaster(), this.redis.initialReplica());
+		}
+
+		@Override
 		List<Fault> faults(Random random) {
 			List<Fault> faults = new ArrayList<>();
 			faults.add(new Fault("SENTINEL FAILOVER", "master", 3000, true, true, () -> {
@@ -270,6 +283,11 @@ abstract class Topology implements AutoCloseable {
 		@Override
 		Object command(Object... args) {
 			return this.redis.command(args);
+		}
+
+		@Override
+		List<RedisServerProcess> dataNodes() {
+			return Stream.concat(this.redis.masterProcesses().stream(), this.redis.replicaProcesses().stream()).toList();
 		}
 
 		@Override
