@@ -8,13 +8,15 @@ import dev.redispatterns.core.RedisKeys;
  * cluster slot:
  * <ul>
  * <li>stream {@code orders}: <code>prefix:msg:{stream:orders}</code>, dead letters in
- * <code>prefix:msg:{stream:orders}:dead-letter</code>, and for a short while after each publish
- * <code>prefix:msg:{stream:orders}:published:&lt;publish id&gt;</code> (its entry id, so that a publish sent
- * again adds nothing)</li>
+ * <code>prefix:msg:{stream:orders}:dead-letter</code>, and while it is published to
+ * <code>prefix:msg:{stream:orders}:published</code> (hash of recent publish ids to their entry ids, so that a
+ * publish sent again adds nothing) with {@code :published:expiry} (sorted set of those ids by when they are
+ * forgotten)</li>
  * <li>queue {@code mails}: <code>prefix:msg:{queue:mails}:ready</code> (list), {@code :delayed} (sorted
  * set by due time), {@code :consumers} (sorted set by last heartbeat), {@code :processing:<consumer>}
- * (list per consumer), {@code :dead-letter} (stream), and for a short while after each publish
- * {@code :pushed:<job id>} (so that a publish sent again adds nothing)</li>
+ * (list per consumer), {@code :dead-letter} (stream), and while it is published to {@code :pushed} (hash of
+ * recent job ids, so that a publish sent again adds nothing) with {@code :pushed:expiry} (sorted set of those
+ * ids by when they are forgotten)</li>
  * </ul>
  */
 public final class MessagingKeys {
@@ -37,14 +39,24 @@ public final class MessagingKeys {
 		return this.keys.slotGroup(AREA, "stream", name).key("dead-letter");
 	}
 
-	/** Where a publish to stream {@code name} leaves its entry id, in the stream's slot. */
-	public String streamPublished(String name, String publishId) {
-		return this.keys.slotGroup(AREA, "stream", name).key("published:" + RedisKeys.escape(publishId));
+	/** The hash of recent publish ids of stream {@code name} to their entry ids, in the stream's slot. */
+	public String streamPublished(String name) {
+		return this.keys.slotGroup(AREA, "stream", name).key("published");
 	}
 
-	/** Where a publish to queue {@code name} marks its job as added, in the queue's slot. */
-	public String queuePushed(String name, String jobId) {
-		return queue(name).key("pushed:" + RedisKeys.escape(jobId));
+	/** The sorted set of the ids in {@link #streamPublished}, scored by when they are forgotten (Redis time). */
+	public String streamPublishedExpiry(String name) {
+		return this.keys.slotGroup(AREA, "stream", name).key("published:expiry");
+	}
+
+	/** The hash of recently added job ids of queue {@code name}, in the queue's slot. */
+	public String queuePushed(String name) {
+		return queue(name).key("pushed");
+	}
+
+	/** The sorted set of the ids in {@link #queuePushed}, scored by when they are forgotten (Redis time). */
+	public String queuePushedExpiry(String name) {
+		return queue(name).key("pushed:expiry");
 	}
 
 	/** The list of jobs of queue {@code name} ready to run. */

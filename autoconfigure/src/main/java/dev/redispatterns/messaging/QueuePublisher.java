@@ -87,9 +87,10 @@ public final class QueuePublisher {
 		QueueJob job = QueueJob.create(body);
 		long maxLength = this.settings.apply(queue).maxLength();
 		byte[][] keys = ScriptExecutor.keys(this.keys.queueReady(queue), this.keys.queueDelayed(queue),
-				this.keys.queuePushed(queue, job.id()));
+				this.keys.queuePushed(queue), this.keys.queuePushedExpiry(queue));
 		return this.scripts.<Long>execute(PUSH, ScriptOutputType.INTEGER, keys, job.encode(),
-				ScriptExecutor.arg(maxLength), mode, ScriptExecutor.arg(when), this.remembered)
+				ScriptExecutor.arg(maxLength), mode, ScriptExecutor.arg(when), this.remembered,
+				Resends.utf8(job.id()))
 			.handle((result, failure) -> {
 				if (failure != null) {
 					Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)

@@ -11,10 +11,12 @@ import dev.redispatterns.core.ScriptExecutor;
 /**
  * Makes a publish safe to run twice. When a connection drops after a command was sent but before its reply
  * came, Lettuce sends the command again once it has reconnected, so Redis may run one publish twice. Each
- * publish therefore carries an id of its own, and its script remembers the id next to the stream or queue
- * (same slot) for {@link #window}: a second run finds it and returns the first run's outcome instead of adding
- * again. Lettuce never sends a command again once it has timed out (Spring Boot turns Lettuce's command
- * timeouts on), so remembering ids for the longer of the two command timeouts
+ * publish therefore carries an id of its own, and its script remembers the id for {@link #window} in a hash
+ * next to the stream or queue (same slot; a sorted set by expiry lets each call forget a bounded batch of old
+ * ids): a second run finds it and returns the first run's outcome instead of adding again. One hash per stream
+ * or queue, not one key per publish, so the script's keys exist while the stream or queue is in use and move
+ * with it during a cluster slot migration. Lettuce never sends a command again once it has timed out (Spring
+ * Boot turns Lettuce's command timeouts on), so remembering ids for the longer of the two command timeouts
  * ({@code spring.data.redis.timeout}, {@code redis.patterns.command-timeout}) plus {@link #MARGIN} covers every
  * re-send.
  */

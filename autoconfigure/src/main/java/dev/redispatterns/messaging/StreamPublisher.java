@@ -105,16 +105,18 @@ public final class StreamPublisher {
 	public CompletableFuture<String> publishAsync(String stream, @Nullable Object payload) {
 		byte[] body = (payload instanceof byte[] bytes) ? this.codec.checkSize(bytes) : this.codec.write(payload);
 		Target target = target(stream);
-		byte[][] keys = { target.key, Resends.utf8(target.published + Resends.newId()) };
+		byte[][] keys = { target.key, target.published, target.publishedExpiry };
+		byte[] publishId = Resends.utf8(Resends.newId());
 		CompletableFuture<List<Object>> added;
 		if (target.trimsNow()) {
 			added = this.scripts.execute(ADD, ScriptOutputType.MULTI, keys, target.maxLength, target.maxAge,
-					target.maxBacklog, target.lengthSlack, target.ageSlack, MOST, this.remembered, PAYLOAD, body);
+					target.maxBacklog, target.lengthSlack, target.ageSlack, MOST, this.remembered, publishId,
+					PAYLOAD, body);
 		}
 		else {
 			// no bound looked at: safe without looking at the groups
 			added = this.scripts.execute(ADD, ScriptOutputType.MULTI, keys, ZERO, ZERO, ZERO, ZERO, ZERO, MOST,
-					this.remembered, PAYLOAD, body);
+					this.remembered, publishId, PAYLOAD, body);
 		}
 		return added.thenCompose((reply) -> outcome(stream, target, reply));
 	}
@@ -177,8 +179,8 @@ public final class StreamPublisher {
 		Target target = this.targets.get(stream);
 		if (target == null) {
 			boolean cached = this.targets.size() < MAX_CACHED_TARGETS;
-			target = new Target(this.keys.stream(stream), this.keys.streamPublished(stream, ""),
-					this.settings.apply(stream), cached);
+			target = new Target(this.keys.stream(stream), this.keys.streamPublished(stream),
+					this.keys.streamPublishedExpiry(stream), this.settings.apply(stream), cached);
 			if (cached) {
 				this.targets.put(stream, target);
 			}
@@ -194,8 +196,11 @@ public final class StreamPublisher {
 
 		final byte[] key;
 
-		/** Key of a publish id, less the id. */
-		final String published;
+		/** Hash of recent publish ids to entry ids. */
+		final byte[] published;
+
+		/** Sorted set of those publish ids by when they are forgotten. */
+		final byte[] publishedExpiry;
 
 		final StreamSettings settings;
 
@@ -215,9 +220,10 @@ public final class StreamPublisher {
 		private final AtomicLong adds = new AtomicLong();
 
 		/** A target not kept between adds cannot count them: each of its adds runs the script. */
-		Target(String key, String published, StreamSettings settings, boolean cached) {
+		Target(String key, String published, String publishedExpiry, StreamSettings settings, boolean cached) {
 			this.key = key.getBytes(StandardCharsets.UTF_8);
-			this.published = published;
+			this.published = published.getBytes(StandardCharsets.UTF_8);
+			this.publishedExpiry = publishedExpiry.getBytes(StandardCharsets.UTF_8);
 			this.settings = settings;
 			long maxAgeMillis = (settings.maxAge() != null) ? Math.max(1, settings.maxAge().toMillis()) : 0;
 			this.maxLength = ScriptExecutor.arg(settings.maxLength());

@@ -2,20 +2,33 @@
 -- some consumer group (of any application) has not read or not acknowledged: the trim stops below the oldest
 -- id a group still needs (its oldest pending id, else the id after its last-delivered id). With back-pressure
 -- on, refuses the entry while a group already has max-backlog unacknowledged entries.
--- Idempotent: the publish id's key remembers the entry id, so the same call run again (a client re-sending it
--- after the connection dropped with the reply) returns that id and adds nothing.
--- KEYS[1] stream, KEYS[2] the publish id's key (same slot)
+-- Idempotent: a hash next to the stream maps recent publish ids to their entry ids, so the same call run again
+-- (a client re-sending it after the connection dropped with the reply) returns that id and adds nothing. A
+-- sorted set scores each publish id by the time it may be forgotten; every call forgets a bounded batch of those
+-- due. Both live for the window after the last add, so an idle stream's bookkeeping goes away, and they exist
+-- whenever the stream was published to lately: during a slot migration they move with it instead of being
+-- missing on one side (which Redis refuses with TRYAGAIN).
+-- KEYS[1] stream, KEYS[2] publish ids hash, KEYS[3] publish ids by expiry (sorted set), all in one slot
 -- ARGV[1] max length (0: none), ARGV[2] max age ms (0: none), ARGV[3] max backlog (0: no back-pressure),
 -- ARGV[4] length slack, ARGV[5] age slack ms, ARGV[6] most entries removed per call, ARGV[7] ms the publish id
--- is remembered, ARGV[8..] field, value, ...
+-- is remembered, ARGV[8] publish id, ARGV[9..] field, value, ...
 -- Returns { id, length, holding group or '', id it needs or '' } where a holding group means the stream stays
 -- beyond its bounds because of that group, and length -1 means the bounds were not looked at (no bounds given,
 -- or a repeated call); or { '', backlog, group } when back-pressure refused the entry.
-local key = KEYS[1]
+local key, published, expiry = KEYS[1], KEYS[2], KEYS[3]
 local maxLength, maxAge, maxBacklog = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local lengthSlack, ageSlack, most = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local window, publishId = tonumber(ARGV[7]), ARGV[8]
 
-local seen = redis.call('GET', KEYS[2])
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+-- at most 100 forgotten per call: each call adds one, so the bookkeeping stays near rate x window
+local forgotten = redis.call('ZRANGEBYSCORE', expiry, '-inf', now, 'LIMIT', 0, 100)
+if #forgotten > 0 then
+  redis.call('HDEL', published, unpack(forgotten))
+  redis.call('ZREM', expiry, unpack(forgotten))
+end
+local seen = redis.call('HGET', published, publishId)
 if seen then
   return { seen, -1, '', '' }
 end
@@ -99,11 +112,14 @@ if maxBacklog > 0 then
 end
 
 local add = { 'XADD', key, '*' }
-for i = 8, #ARGV do
+for i = 9, #ARGV do
   add[#add + 1] = ARGV[i]
 end
 local id = redis.call(unpack(add))
-redis.call('SET', KEYS[2], id, 'PX', ARGV[7])
+redis.call('HSET', published, publishId, id)
+redis.call('ZADD', expiry, now + window, publishId)
+redis.call('PEXPIRE', published, window)
+redis.call('PEXPIRE', expiry, window)
 if maxLength == 0 and maxAge == 0 then
   return { id, -1, '', '' }
 end
@@ -111,8 +127,7 @@ end
 local length = redis.call('XLEN', key)
 local oldest
 if maxAge > 0 then
-  local time = redis.call('TIME')
-  oldest = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000) - maxAge
+  oldest = now - maxAge
 end
 local function tooOld()
   local first = redis.call('XRANGE', key, '-', '+', 'COUNT', 1)

@@ -54,14 +54,18 @@ class PublishResendTests {
 	void theAddScriptRunTwiceWithOnePublishIdAddsOneEntryAndReturnsItsIdBothTimes() {
 		withConnector(this.redis, (connector) -> {
 			ScriptExecutor scripts = new ScriptExecutor(connector);
-			byte[][] keys = ScriptExecutor.keys(this.keys.stream("twice"), this.keys.streamPublished("twice", "p1"));
+			byte[][] keys = ScriptExecutor.keys(this.keys.stream("twice"), this.keys.streamPublished("twice"),
+					this.keys.streamPublishedExpiry("twice"));
 			byte[][] args = { bytes("100"), bytes("0"), bytes("0"), bytes("10"), bytes("0"), bytes("1000"),
-					bytes("60000"), StreamPublisher.PAYLOAD, bytes("{\"n\":1}") };
+					bytes("60000"), bytes("p1"), StreamPublisher.PAYLOAD, bytes("{\"n\":1}") };
 			List<Object> first = scripts.call(STREAM_ADD, ScriptOutputType.MULTI, keys, args);
 			List<Object> again = scripts.call(STREAM_ADD, ScriptOutputType.MULTI, keys, args);
 			assertThat(text((byte[]) again.get(0))).isEqualTo(text((byte[]) first.get(0)));
 			assertThat(MessagingTesting.number(this.redis, "XLEN", this.keys.stream("twice"))).isEqualTo(1);
-			assertThat((Long) this.redis.command("PTTL", this.keys.streamPublished("twice", "p1")))
+			assertThat(MessagingTesting.string(this.redis.command("HGET", this.keys.streamPublished("twice"), "p1")))
+				.isEqualTo(text((byte[]) first.get(0)));
+			assertThat((Long) this.redis.command("PTTL", this.keys.streamPublished("twice"))).isBetween(1L, 60_000L);
+			assertThat((Long) this.redis.command("PTTL", this.keys.streamPublishedExpiry("twice")))
 				.isBetween(1L, 60_000L);
 			return null;
 		});
@@ -73,9 +77,9 @@ class PublishResendTests {
 			ScriptExecutor scripts = new ScriptExecutor(connector);
 			QueueJob job = QueueJob.create(bytes("{\"n\":1}"));
 			String ready = this.keys.queueReady("mails");
-			byte[][] keys = ScriptExecutor.keys(ready, this.keys.queueDelayed("mails"),
-					this.keys.queuePushed("mails", job.id()));
-			byte[][] args = { job.encode(), bytes("0"), bytes("now"), bytes("0"), bytes("60000") };
+			byte[][] keys = ScriptExecutor.keys(ready, this.keys.queueDelayed("mails"), this.keys.queuePushed("mails"),
+					this.keys.queuePushedExpiry("mails"));
+			byte[][] args = { job.encode(), bytes("0"), bytes("now"), bytes("0"), bytes("60000"), bytes(job.id()) };
 			assertThat(scripts.<Long>call(QUEUE_PUSH, ScriptOutputType.INTEGER, keys, args)).isZero();
 			assertThat(scripts.<Long>call(QUEUE_PUSH, ScriptOutputType.INTEGER, keys, args)).isZero();
 			assertThat(MessagingTesting.number(this.redis, "LLEN", ready)).isEqualTo(1);
@@ -83,6 +87,29 @@ class PublishResendTests {
 			assertThat(scripts.<Long>call(QUEUE_PUSH, ScriptOutputType.INTEGER, keys, args)).isZero();
 			assertThat(MessagingTesting.number(this.redis, "LLEN", ready)).as("not added again once handled")
 				.isZero();
+			return null;
+		});
+	}
+
+	@Test
+	void eachAddForgetsABoundedBatchOfPublishIdsPastTheirWindow() {
+		String published = this.keys.streamPublished("old");
+		String expiry = this.keys.streamPublishedExpiry("old");
+		for (int i = 0; i < 150; i++) {
+			this.redis.command("HSET", published, "stale-" + i, "1-" + i);
+			this.redis.command("ZADD", expiry, i, "stale-" + i);
+		}
+		withConnector(this.redis, (connector) -> {
+			ScriptExecutor scripts = new ScriptExecutor(connector);
+			byte[][] keys = ScriptExecutor.keys(this.keys.stream("old"), published, expiry);
+			byte[][] args = { bytes("0"), bytes("0"), bytes("0"), bytes("0"), bytes("0"), bytes("1000"),
+					bytes("60000"), bytes("fresh"), StreamPublisher.PAYLOAD, bytes("{\"n\":1}") };
+			scripts.call(STREAM_ADD, ScriptOutputType.MULTI, keys, args);
+			assertThat(MessagingTesting.number(this.redis, "HLEN", published)).as("50 stale left, and the new one")
+				.isEqualTo(51);
+			assertThat(MessagingTesting.number(this.redis, "ZCARD", expiry)).isEqualTo(51);
+			assertThat(this.redis.command("HGET", published, "stale-0")).as("the oldest went first").isNull();
+			assertThat(this.redis.command("HGET", published, "fresh")).isNotNull();
 			return null;
 		});
 	}
