@@ -22,8 +22,9 @@ if stored ~= nil and stored > now then
   tat = stored
 end
 
+-- permits a request would get now: the same tolerance as the decision below, so room shown is room given
 local function remaining(ahead)
-  return math.max(0, math.floor((window - ahead) / interval + epsilon))
+  return math.max(0, math.floor((window + epsilon - ahead) / interval + 1e-9))
 end
 
 local function ms(micros)

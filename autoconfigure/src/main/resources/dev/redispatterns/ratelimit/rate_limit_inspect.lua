@@ -94,7 +94,8 @@ elseif code == 'gcra' then
   local interval = span / limit
   local tat = tonumber(redis.call('GET', KEYS[1]))
   if tat ~= nil and tat > now then
-    remaining = math.max(0, math.floor((span - (tat - now)) / interval + 0.001))
+    -- the tolerance of the decision itself (0.001 µs), so that room shown is room a request gets
+    remaining = math.max(0, math.floor((span + 0.001 - (tat - now)) / interval + 1e-9))
     reset = math.max(0, math.ceil((tat - now) / 1000 - 0.001))
   end
 else
