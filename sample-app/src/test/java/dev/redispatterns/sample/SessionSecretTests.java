@@ -3,6 +3,7 @@ package dev.redispatterns.sample;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringApplication;
+import org.springframework.test.context.aot.DisabledInAotMode;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,6 +11,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Outside the development profile the shop has no fallback session secret and refuses the published one:
  * a start without {@code SHOP_SESSION_SECRET}, or with the development secret, fails naming what to set.
  */
+// Starts the application with a test-only configuration class, which the main application's AOT
+// processing cannot know; runs in the JVM build only (the AOT run covers the application's own start).
+@DisabledInAotMode
 class SessionSecretTests {
 
 	@Test
