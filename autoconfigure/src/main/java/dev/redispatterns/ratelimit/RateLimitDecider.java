@@ -2,6 +2,7 @@ package dev.redispatterns.ratelimit;
 
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -97,6 +98,14 @@ final class RateLimitDecider {
 				}
 			}
 			catch (RedisUnavailableException ex) {
+				if (ex.getCause() instanceof InterruptedException) {
+					// the caller was interrupted, Redis did not fail: neither an outage nor a fail-open grant
+					if (observation != null) {
+						PatternObservations.stop(observation, "failure", ex);
+					}
+					throw new CancellationException("Interrupted while rate-limit policy '" + policy
+							+ "' was deciding; the permits may have been taken");
+				}
 				decision = this.outage.degraded(compiled, key, permits, ex);
 			}
 			catch (RuntimeException ex) {

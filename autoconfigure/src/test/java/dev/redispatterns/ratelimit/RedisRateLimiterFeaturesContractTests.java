@@ -258,9 +258,13 @@ abstract class RedisRateLimiterFeaturesContractTests {
 			}
 		});
 		waiter.start();
-		// once the reservation is in Redis, the waiter sleeps until it is due (6 hours)
+		// once the reservation is in Redis, the waiter sleeps until it is due (6 hours); interrupted before
+		// that, it would be an interrupted decision instead (see RedisRateLimiterOutageTests)
 		await("reservation made", () -> limiter.inspect(policy.name(), "i").resetAfter()
 			.compareTo(fullBefore.plusHours(5)) > 0);
+		await("waiter sleeping until the reservation is due", () -> waiter.getState() == Thread.State.TIMED_WAITING
+				&& java.util.Arrays.stream(waiter.getStackTrace())
+					.anyMatch((frame) -> frame.getClassName().endsWith(".DueReservations")));
 		waiter.interrupt();
 		waiter.join(TimeUnit.SECONDS.toMillis(30));
 		assertThat(outcome.get()).isInstanceOf(CancellationException.class);

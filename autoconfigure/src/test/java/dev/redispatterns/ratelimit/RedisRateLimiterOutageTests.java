@@ -112,6 +112,61 @@ class RedisRateLimiterOutageTests {
 		}
 	}
 
+	@Test
+	void anInterruptedDecisionIsCancelledAndNoOutage(RedisServerProcess server) throws Exception {
+		LettuceConnectionFactory factory = RedisConnectionFactories.lettuce(server, Duration.ofSeconds(30));
+		RedisConnector connector = new RedisConnector(factory, Duration.ofSeconds(30));
+		AtomicInteger degraded = new AtomicInteger();
+		RedisRateLimiter limiter = RedisRateLimiter.builder(connector)
+			.keys(new RedisKeys("rp"))
+			.policy(RateLimitPolicy.of("open", RateLimitAlgorithm.GCRA, 100, Duration.ofMinutes(1)))
+			.listener(new RateLimitListener() {
+				@Override
+				public void onDegraded(RedisUnavailableException cause) {
+					degraded.incrementAndGet();
+				}
+			})
+			.build();
+		try {
+			assertThat(limiter.tryAcquire("open", "k").isAllowed()).isTrue();
+			java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+			java.util.concurrent.atomic.AtomicBoolean interruptKept = new java.util.concurrent.atomic.AtomicBoolean();
+			Thread caller = new Thread(() -> {
+				try {
+					outcome.set(limiter.tryAcquire("open", "k"));
+				}
+				catch (RuntimeException ex) {
+					outcome.set(ex);
+					interruptKept.set(Thread.currentThread().isInterrupted());
+				}
+			});
+			server.pause();
+			try {
+				caller.start();
+				// interrupted while it waits for the reply of a Redis that does not answer
+				long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+				while (!(caller.getState() == Thread.State.TIMED_WAITING && java.util.Arrays.stream(caller.getStackTrace())
+					.anyMatch((frame) -> frame.getClassName().endsWith(".RedisConnector") && frame.getMethodName().equals("await")))) {
+					assertThat(System.nanoTime()).as("caller waiting for Redis").isLessThan(deadline);
+					Thread.onSpinWait();
+				}
+				caller.interrupt();
+				caller.join(TimeUnit.SECONDS.toMillis(20));
+			}
+			finally {
+				server.resume();
+			}
+			assertThat(outcome.get()).as("not a fail-open grant").isInstanceOf(java.util.concurrent.CancellationException.class);
+			assertThat(interruptKept).as("the interrupt flag stays set").isTrue();
+			assertThat(limiter.isDegraded()).as("an interrupt is no outage").isFalse();
+			assertThat(degraded).hasValue(0);
+		}
+		finally {
+			connector.destroy();
+			factory.destroy();
+		}
+	}
+
 	private static <T> T timed(java.util.function.Supplier<T> call) {
 		long start = System.nanoTime();
 		try {
