@@ -8,7 +8,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.ContextClosedEvent;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.redispatterns.core.BackgroundWork;
 
@@ -25,7 +25,7 @@ import dev.redispatterns.core.BackgroundWork;
  */
 final class ConnectionsShutdown implements SmartLifecycle, ApplicationListener<ContextClosedEvent> {
 
-	private final LettuceConnectionFactory connectionFactory;
+	private final RedisConnectionFactory connectionFactory;
 
 	private final List<DisposableBean> holders;
 
@@ -37,7 +37,7 @@ final class ConnectionsShutdown implements SmartLifecycle, ApplicationListener<C
 
 	private volatile boolean closing;
 
-	ConnectionsShutdown(LettuceConnectionFactory connectionFactory, List<DisposableBean> holders,
+	ConnectionsShutdown(RedisConnectionFactory connectionFactory, List<DisposableBean> holders,
 			Supplier<List<BackgroundWork>> work, Duration timeout) {
 		this.connectionFactory = connectionFactory;
 		this.holders = holders;
@@ -82,7 +82,8 @@ final class ConnectionsShutdown implements SmartLifecycle, ApplicationListener<C
 
 	@Override
 	public int getPhase() {
-		int phase = this.connectionFactory.getPhase();
+		int phase = (this.connectionFactory instanceof SmartLifecycle lifecycle) ? lifecycle.getPhase()
+				: SmartLifecycle.DEFAULT_PHASE;
 		return (phase == Integer.MAX_VALUE) ? phase : phase + 1;
 	}
 

@@ -18,6 +18,7 @@ import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -62,11 +63,11 @@ import dev.redispatterns.core.ValueCipher;
 import dev.redispatterns.core.ValueCodec;
 
 /**
- * Core of the starter: direct Lettuce access, key naming, Lua script execution, the JSON value codec and
+ * Core of the starter: access to Redis through Lettuce or any connection factory, key naming, Lua script execution, the JSON value codec and
  * the key expression evaluator, shared by every feature.
  */
 @AutoConfiguration(after = DataRedisAutoConfiguration.class)
-@ConditionalOnClass({ LettuceConnectionFactory.class, RedisClient.class })
+@ConditionalOnClass(RedisConnectionFactory.class)
 @ConditionalOnSingleCandidate(RedisConnectionFactory.class)
 @ConditionalOnBooleanProperty(name = "redis.patterns.enabled", matchIfMissing = true)
 @Conditional(SupportedSpringBootCondition.class)
@@ -99,19 +100,12 @@ public final class RedisPatternsAutoConfiguration {
 	@ConditionalOnMissingBean
 	RedisConnector redisPatternsConnector(RedisConnectionFactory connectionFactory, RedisPatternsProperties properties,
 			RedisPatternsThreads threads) {
-		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce)) {
-			throw new RedisPatternsConfigurationException(
-					"Redis Patterns needs Lettuce, but the application's RedisConnectionFactory is a "
-							+ connectionFactory.getClass().getName() + ".",
-					"Use Lettuce, Spring Boot's default Redis client: remove the Jedis dependency, or set "
-							+ "spring.data.redis.client-type=lettuce. To start without the starter's features, set "
-							+ "redis.patterns.enabled=false.");
-		}
 		Duration timeout = properties.getCommandTimeout();
 		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
 			throw new InvalidPropertyException("redis.patterns.command-timeout", timeout, "must be positive");
 		}
-		return new RedisConnector(lettuce, timeout, threads);
+		return new RedisConnector(connectionFactory, timeout, threads,
+				properties.getClient() == RedisPatternsProperties.Client.PORTABLE);
 	}
 
 	@Bean
@@ -255,105 +249,115 @@ public final class RedisPatternsAutoConfiguration {
 	}
 
 	/**
-	 * Lettuce's exponential reconnect back-off, capped: after a long outage, features recover within
-	 * {@code redis.patterns.reconnect-max-delay} of Redis answering again instead of up to 30 seconds later.
-	 * Ordered first, so the application's own customizers win.
-	 */
-	@Bean
-	@Order(Ordered.HIGHEST_PRECEDENCE)
-	@ConditionalOnBooleanProperty(name = "redis.patterns.cap-reconnect-delay", matchIfMissing = true)
-	ClientResourcesBuilderCustomizer redisPatternsReconnectDelay(RedisPatternsProperties properties) {
-		Duration max = properties.getReconnectMaxDelay();
-		if (max == null || max.isNegative() || max.isZero()) {
-			throw new InvalidPropertyException("redis.patterns.reconnect-max-delay", max, "must be positive");
-		}
-		return (builder) -> builder.reconnectDelay(Delay.exponential(Duration.ZERO, max, 2, TimeUnit.MILLISECONDS));
-	}
-
-	/**
-	 * Sentinel failovers: the client's channels are tracked so that, when the sentinels announce a new
-	 * master, every connection to the old one is dropped and reconnects through Sentinel at once.
+	 * Lettuce's own settings: reconnect back-off, Sentinel failover following and cluster topology refresh.
+	 * Only when Lettuce is on the class path; the Sentinel follower only when the factory is Lettuce's.
 	 */
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnProperty(name = "spring.data.redis.sentinel.master")
-	@ConditionalOnBooleanProperty(name = "redis.patterns.sentinel.follow-failover", matchIfMissing = true)
-	static class SentinelFailoverConfiguration {
-
-		@Bean
-		RedisChannels redisPatternsChannels() {
-			return new RedisChannels();
-		}
+	@ConditionalOnClass(RedisClient.class)
+	static class LettuceConfiguration {
 
 		/**
-		 * First, so that an application's own Netty customizer still wins (connections then move when
-		 * Sentinel disconnects them).
+		 * Lettuce's exponential reconnect back-off, capped: after a long outage, features recover within
+		 * {@code redis.patterns.reconnect-max-delay} of Redis answering again instead of up to 30 seconds later.
+		 * Ordered first, so the application's own customizers win.
 		 */
 		@Bean
 		@Order(Ordered.HIGHEST_PRECEDENCE)
-		ClientResourcesBuilderCustomizer redisPatternsChannelTracking(RedisChannels channels) {
-			return (builder) -> builder.nettyCustomizer(channels);
-		}
-
-		@Bean
-		SentinelFailoverFollower redisPatternsSentinelFailoverFollower(RedisConnectionFactory connectionFactory,
-				RedisChannels channels, RedisPatternsProperties properties, RedisPatternsThreads threads) {
-			Duration retry = properties.getSentinel().getResubscribeInterval();
-			if (retry == null || retry.isNegative() || retry.isZero()) {
-				throw new InvalidPropertyException("redis.patterns.sentinel.resubscribe-interval", retry,
-						"must be positive");
+		@ConditionalOnBooleanProperty(name = "redis.patterns.cap-reconnect-delay", matchIfMissing = true)
+		ClientResourcesBuilderCustomizer redisPatternsReconnectDelay(RedisPatternsProperties properties) {
+			Duration max = properties.getReconnectMaxDelay();
+			if (max == null || max.isNegative() || max.isZero()) {
+				throw new InvalidPropertyException("redis.patterns.reconnect-max-delay", max, "must be positive");
 			}
-			return new SentinelFailoverFollower((LettuceConnectionFactory) connectionFactory, channels, retry, threads);
+			return (builder) -> builder.reconnectDelay(Delay.exponential(Duration.ZERO, max, 2, TimeUnit.MILLISECONDS));
 		}
 
-	}
+		/**
+		 * Sentinel failovers: the client's channels are tracked so that, when the sentinels announce a new
+		 * master, every connection to the old one is dropped and reconnects through Sentinel at once.
+		 */
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnProperty(name = "spring.data.redis.sentinel.master")
+		@ConditionalOnBean(LettuceConnectionFactory.class)
+		@ConditionalOnBooleanProperty(name = "redis.patterns.sentinel.follow-failover", matchIfMissing = true)
+		static class SentinelFailoverConfiguration {
 
-	/**
-	 * Cluster topology refresh, so failovers and slot moves heal without errors reaching the application.
-	 * Starting from the options Spring Boot built from {@code spring.data.redis.lettuce.cluster.refresh.*},
-	 * it changes two of Lettuce's defaults: adaptive refreshes may follow each other after
-	 * {@code redis.patterns.cluster.adaptive-refresh-min-interval} (Lettuce: 5 seconds), and a periodic
-	 * refresh runs every {@code redis.patterns.cluster.periodic-refresh} unless Boot's {@code refresh.period}
-	 * is set (Lettuce: none). An explicit {@code spring.data.redis.lettuce.cluster.refresh.adaptive=false}
-	 * (deprecated by Boot 4.1, whose Lettuce enables every adaptive trigger) switches the triggers off. Ordered
-	 * first, so the application's own customizers win.
-	 */
-	@Bean
-	@Order(Ordered.HIGHEST_PRECEDENCE)
-	@ConditionalOnBooleanProperty(name = "redis.patterns.cluster.adaptive-refresh", matchIfMissing = true)
-	LettuceClientOptionsBuilderCustomizer redisPatternsClusterTopologyRefresh(RedisPatternsProperties properties,
-			Environment environment) {
-		Duration minInterval = properties.getCluster().getAdaptiveRefreshMinInterval();
-		if (minInterval == null || minInterval.isNegative()) {
-			throw new InvalidPropertyException("redis.patterns.cluster.adaptive-refresh-min-interval", minInterval,
-					"must not be negative");
-		}
-		Duration periodic = properties.getCluster().getPeriodicRefresh();
-		if (periodic == null || periodic.isNegative() || periodic.isZero()) {
-			throw new InvalidPropertyException("redis.patterns.cluster.periodic-refresh", periodic, "must be positive");
-		}
-		Binder binder = Binder.get(environment);
-		boolean bootPeriod = binder.bind("spring.data.redis.lettuce.cluster.refresh.period", Duration.class).isBound();
-		boolean adaptive = binder.bind("spring.data.redis.lettuce.cluster.refresh.adaptive", Boolean.class)
-			.orElse(true);
-		return (builder) -> {
-			if (builder instanceof ClusterClientOptions.Builder cluster) {
-				ClusterTopologyRefreshOptions boot = cluster.build().getTopologyRefreshOptions();
-				ClusterTopologyRefreshOptions.Builder refresh = ClusterTopologyRefreshOptions.builder()
-					.adaptiveRefreshTriggersTimeout(minInterval)
-					.dynamicRefreshSources(boot.useDynamicRefreshSources())
-					.closeStaleConnections(boot.isCloseStaleConnections())
-					.refreshTriggersReconnectAttempts(boot.getRefreshTriggersReconnectAttempts())
-					.enablePeriodicRefresh(bootPeriod ? boot.getRefreshPeriod() : periodic);
-				refresh.disableAllAdaptiveRefreshTriggers();
-				if (adaptive) {
-					boot.getAdaptiveRefreshTriggers()
-						.forEach((trigger) -> refresh.enableAdaptiveRefreshTrigger(trigger));
+			@Bean
+			RedisChannels redisPatternsChannels() {
+				return new RedisChannels();
+			}
+
+			/**
+			 * First, so that an application's own Netty customizer still wins (connections then move when
+			 * Sentinel disconnects them).
+			 */
+			@Bean
+			@Order(Ordered.HIGHEST_PRECEDENCE)
+			ClientResourcesBuilderCustomizer redisPatternsChannelTracking(RedisChannels channels) {
+				return (builder) -> builder.nettyCustomizer(channels);
+			}
+
+			@Bean
+			SentinelFailoverFollower redisPatternsSentinelFailoverFollower(RedisConnectionFactory connectionFactory,
+					RedisChannels channels, RedisPatternsProperties properties, RedisPatternsThreads threads) {
+				Duration retry = properties.getSentinel().getResubscribeInterval();
+				if (retry == null || retry.isNegative() || retry.isZero()) {
+					throw new InvalidPropertyException("redis.patterns.sentinel.resubscribe-interval", retry,
+							"must be positive");
 				}
-				cluster.topologyRefreshOptions(refresh.build());
+				return new SentinelFailoverFollower((LettuceConnectionFactory) connectionFactory, channels, retry, threads);
 			}
-		};
-	}
 
+		}
+
+		/**
+		 * Cluster topology refresh, so failovers and slot moves heal without errors reaching the application.
+		 * Starting from the options Spring Boot built from {@code spring.data.redis.lettuce.cluster.refresh.*},
+		 * it changes two of Lettuce's defaults: adaptive refreshes may follow each other after
+		 * {@code redis.patterns.cluster.adaptive-refresh-min-interval} (Lettuce: 5 seconds), and a periodic
+		 * refresh runs every {@code redis.patterns.cluster.periodic-refresh} unless Boot's {@code refresh.period}
+		 * is set (Lettuce: none). An explicit {@code spring.data.redis.lettuce.cluster.refresh.adaptive=false}
+		 * (deprecated by Boot 4.1, whose Lettuce enables every adaptive trigger) switches the triggers off. Ordered
+		 * first, so the application's own customizers win.
+		 */
+		@Bean
+		@Order(Ordered.HIGHEST_PRECEDENCE)
+		@ConditionalOnBooleanProperty(name = "redis.patterns.cluster.adaptive-refresh", matchIfMissing = true)
+		LettuceClientOptionsBuilderCustomizer redisPatternsClusterTopologyRefresh(RedisPatternsProperties properties,
+				Environment environment) {
+			Duration minInterval = properties.getCluster().getAdaptiveRefreshMinInterval();
+			if (minInterval == null || minInterval.isNegative()) {
+				throw new InvalidPropertyException("redis.patterns.cluster.adaptive-refresh-min-interval", minInterval,
+						"must not be negative");
+			}
+			Duration periodic = properties.getCluster().getPeriodicRefresh();
+			if (periodic == null || periodic.isNegative() || periodic.isZero()) {
+				throw new InvalidPropertyException("redis.patterns.cluster.periodic-refresh", periodic, "must be positive");
+			}
+			Binder binder = Binder.get(environment);
+			boolean bootPeriod = binder.bind("spring.data.redis.lettuce.cluster.refresh.period", Duration.class).isBound();
+			boolean adaptive = binder.bind("spring.data.redis.lettuce.cluster.refresh.adaptive", Boolean.class)
+				.orElse(true);
+			return (builder) -> {
+				if (builder instanceof ClusterClientOptions.Builder cluster) {
+					ClusterTopologyRefreshOptions boot = cluster.build().getTopologyRefreshOptions();
+					ClusterTopologyRefreshOptions.Builder refresh = ClusterTopologyRefreshOptions.builder()
+						.adaptiveRefreshTriggersTimeout(minInterval)
+						.dynamicRefreshSources(boot.useDynamicRefreshSources())
+						.closeStaleConnections(boot.isCloseStaleConnections())
+						.refreshTriggersReconnectAttempts(boot.getRefreshTriggersReconnectAttempts())
+						.enablePeriodicRefresh(bootPeriod ? boot.getRefreshPeriod() : periodic);
+					refresh.disableAllAdaptiveRefreshTriggers();
+					if (adaptive) {
+						boot.getAdaptiveRefreshTriggers()
+							.forEach((trigger) -> refresh.enableAdaptiveRefreshTrigger(trigger));
+					}
+					cluster.topologyRefreshOptions(refresh.build());
+				}
+			};
+		}
+
+	}
 
 	/** Whether {@code redis.patterns.codec.encryption.keys} holds at least one key. */
 	static final class OnEncryptionKeys extends SpringBootCondition {

@@ -35,6 +35,13 @@ public class RedisPatternsProperties {
 	private Duration commandTimeout = Duration.ofSeconds(1);
 
 	/**
+	 * How the starter talks to Redis. 'auto' uses Lettuce's asynchronous API directly when the connection
+	 * factory is Lettuce's and Spring Data Redis otherwise (Jedis, wrapped or decorated factories);
+	 * 'portable' always uses Spring Data Redis. See docs/portability.md for what differs.
+	 */
+	private Client client = Client.AUTO;
+
+	/**
 	 * Longest pause between Lettuce's attempts to reconnect after a connection broke, so features recover
 	 * soon after a long outage ends (Lettuce's own default grows to 30 seconds).
 	 */
@@ -80,6 +87,14 @@ public class RedisPatternsProperties {
 		this.commandTimeout = commandTimeout;
 	}
 
+	public Client getClient() {
+		return this.client;
+	}
+
+	public void setClient(Client client) {
+		this.client = client;
+	}
+
 	public boolean isCapReconnectDelay() {
 		return this.capReconnectDelay;
 	}
@@ -119,6 +134,17 @@ public class RedisPatternsProperties {
 	/**
 	 * JSON value codec settings.
 	 */
+	/** How the starter talks to Redis. */
+	public enum Client {
+
+		/** Lettuce's asynchronous API when the factory is Lettuce's, Spring Data Redis otherwise. */
+		AUTO,
+
+		/** Spring Data Redis on any connection factory. */
+		PORTABLE
+
+	}
+
 	public static class Codec {
 
 		/**

@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
-import io.lettuce.core.ScriptOutputType;
+import org.springframework.data.redis.connection.ReturnType;
 import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.core.LuaScript;
@@ -82,7 +82,7 @@ final class CacheCommands {
 	 */
 	CompletableFuture<Acquired> acquire(Keys keys, byte @Nullable [] token, byte[] newTicket, long leaseMillis,
 			boolean returnEntry) {
-		CompletableFuture<List<Object>> reply = this.scripts.execute(ACQUIRE, ScriptOutputType.MULTI, keys.all(),
+		CompletableFuture<List<Object>> reply = this.scripts.execute(ACQUIRE, ReturnType.MULTI, keys.all(),
 				(token != null) ? token : EMPTY, ScriptExecutor.arg(leaseMillis), returnEntry ? ONE : ZERO, newTicket);
 		return reply.thenApply((list) -> {
 			long state = (Long) list.get(0);
@@ -96,31 +96,31 @@ final class CacheCommands {
 	/** Stores a loaded entry if {@code ticket} is still the key's; completes with whether it was stored. */
 	CompletableFuture<Boolean> fill(Keys keys, byte[] entry, long ttlMillis, byte @Nullable [] token, byte[] ticket,
 			byte[] channel, byte[] message) {
-		CompletableFuture<Long> stored = this.scripts.execute(FILL, ScriptOutputType.INTEGER, keys.all(), entry,
+		CompletableFuture<Long> stored = this.scripts.execute(FILL, ReturnType.INTEGER, keys.all(), entry,
 				ScriptExecutor.arg(ttlMillis), (token != null) ? token : EMPTY, ticket, channel, message);
 		return stored.thenApply((result) -> result == 1L);
 	}
 
 	/** Stores an entry unconditionally and voids the loads in flight. */
 	CompletableFuture<Long> put(Keys keys, byte[] entry, long ttlMillis, byte[] channel, byte[] message) {
-		return this.scripts.execute(PUT, ScriptOutputType.INTEGER, keys.all(), entry, ScriptExecutor.arg(ttlMillis),
+		return this.scripts.execute(PUT, ReturnType.INTEGER, keys.all(), entry, ScriptExecutor.arg(ttlMillis),
 				channel, message);
 	}
 
 	CompletableFuture<byte @Nullable []> putIfAbsent(Keys keys, byte[] entry, long ttlMillis, byte[] channel,
 			byte[] message) {
-		return this.scripts.execute(PUT_IF_ABSENT, ScriptOutputType.VALUE, keys.all(), entry,
+		return this.scripts.execute(PUT_IF_ABSENT, ReturnType.VALUE, keys.all(), entry,
 				ScriptExecutor.arg(ttlMillis), channel, message);
 	}
 
 	CompletableFuture<Long> release(byte[] leaseKey, byte[] token, byte[] channel, byte[] message) {
-		return this.scripts.execute(RELEASE, ScriptOutputType.INTEGER, new byte[][] { leaseKey }, token, channel,
+		return this.scripts.execute(RELEASE, ReturnType.INTEGER, new byte[][] { leaseKey }, token, channel,
 				message);
 	}
 
 	/** Extends a load's lease (when {@code token} is given and still held) and its fill ticket. */
 	CompletableFuture<Long> renew(Keys keys, byte @Nullable [] token, byte[] ticket, long leaseMillis) {
-		return this.scripts.execute(RENEW, ScriptOutputType.INTEGER, new byte[][] { keys.lease(), keys.ticket() },
+		return this.scripts.execute(RENEW, ReturnType.INTEGER, new byte[][] { keys.lease(), keys.ticket() },
 				(token != null) ? token : EMPTY, ticket, ScriptExecutor.arg(leaseMillis));
 	}
 
@@ -137,12 +137,12 @@ final class CacheCommands {
 			expiry[i] = (byte) value;
 			value >>>= 8;
 		}
-		return this.scripts.execute(REFRESH_LEASE, ScriptOutputType.VALUE, keys.all(), token,
+		return this.scripts.execute(REFRESH_LEASE, ReturnType.VALUE, keys.all(), token,
 				ScriptExecutor.arg(leaseMillis), expiry, newTicket);
 	}
 
 	CompletableFuture<Long> evict(Keys keys, byte[] channel, byte[] message) {
-		return this.scripts.execute(EVICT, ScriptOutputType.INTEGER, keys.all(), channel, message);
+		return this.scripts.execute(EVICT, ReturnType.INTEGER, keys.all(), channel, message);
 	}
 
 	/**

@@ -216,7 +216,7 @@ public final class RedisPatternsCacheManager implements CacheManager, Background
 
 	private static @Nullable AbstractRedisClient nativeClient(RedisConnector connector) {
 		try {
-			return connector.connectionFactory().getNativeClient();
+			return connector.lettuce().getNativeClient();
 		}
 		catch (RuntimeException ex) {
 			return null;

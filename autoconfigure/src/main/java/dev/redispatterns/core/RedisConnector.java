@@ -1,33 +1,39 @@
 package dev.redispatterns.core;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
 
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.RedisCommandTimeoutException;
-import io.lettuce.core.RedisConnectionException;
-import io.lettuce.core.RedisException;
 import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.data.redis.ClusterRedirectException;
+import org.springframework.data.redis.TooManyClusterRedirectionsException;
+import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.util.ClassUtils;
 
 /**
- * Direct access to the Lettuce connection behind Spring Boot's {@link LettuceConnectionFactory}, so the
- * hot paths (one {@code EVALSHA}, one {@code GET}) pay for nothing but the round trip. The same
- * asynchronous command interface serves standalone, Sentinel and Cluster set-ups; Lettuce routes keyed
- * commands to the owning cluster node.
+ * The pattern engine's access to Redis: {@link #commands()} for every command, scripts included, and the
+ * connection factory for what needs a connection of its own. With Spring Boot's
+ * {@link LettuceConnectionFactory} the commands go straight to Lettuce's asynchronous API (native mode);
+ * with any other {@link RedisConnectionFactory} — Jedis, or a wrapped or decorated factory — or when
+ * {@code redis.patterns.client=portable}, they go through Spring Data Redis (portable mode).
  * <p>
  * Every wait is bounded by the command timeout, and failures are translated into
  * {@link RedisUnavailableException} (Redis cannot serve now) or {@link RedisPatternsException} (the
@@ -35,51 +41,137 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  */
 public final class RedisConnector implements DisposableBean {
 
-	private final LettuceConnectionFactory connectionFactory;
+	private static final boolean LETTUCE_PRESENT = ClassUtils.isPresent("io.lettuce.core.RedisClient",
+			RedisConnector.class.getClassLoader());
+
+	private static final boolean JEDIS_PRESENT = ClassUtils.isPresent("redis.clients.jedis.Jedis",
+			RedisConnector.class.getClassLoader());
+
+	private final RedisConnectionFactory connectionFactory;
+
+	private final PatternCommands commands;
+
+	private final @Nullable LettuceCommands lettuce;
 
 	private final Duration commandTimeout;
 
 	private final long commandTimeoutNanos;
 
-	private final RedisTopology topology;
-
-	private final ReentrantLock lock = new ReentrantLock();
+	private volatile @Nullable RedisTopology topology;
 
 	private final RedisPatternsThreads threads;
 
-	private volatile @Nullable Held held;
-
-	public RedisConnector(LettuceConnectionFactory connectionFactory, Duration commandTimeout) {
+	public RedisConnector(RedisConnectionFactory connectionFactory, Duration commandTimeout) {
 		this(connectionFactory, commandTimeout, RedisPatternsThreads.platform());
 	}
 
 	/**
 	 * @param threads where the components sharing this connection take their threads from
 	 */
-	public RedisConnector(LettuceConnectionFactory connectionFactory, Duration commandTimeout,
+	public RedisConnector(RedisConnectionFactory connectionFactory, Duration commandTimeout,
 			RedisPatternsThreads threads) {
+		this(connectionFactory, commandTimeout, threads, false);
+	}
+
+	/**
+	 * @param portable whether to go through Spring Data Redis even when the factory is Lettuce's
+	 */
+	public RedisConnector(RedisConnectionFactory connectionFactory, Duration commandTimeout,
+			RedisPatternsThreads threads, boolean portable) {
 		this.threads = threads;
 		this.connectionFactory = connectionFactory;
 		this.commandTimeout = commandTimeout;
 		this.commandTimeoutNanos = commandTimeout.toNanos();
-		this.topology = connectionFactory.isClusterAware() ? RedisTopology.CLUSTER
-				: connectionFactory.isRedisSentinelAware() ? RedisTopology.SENTINEL : RedisTopology.STANDALONE;
-	}
-
-	/** The asynchronous commands of the shared connection. Never blocks; safe from any thread. */
-	public RedisClusterAsyncCommands<byte[], byte[]> async() {
-		Held current = this.held;
-		if (current == null || current.isReplaced()) {
-			current = acquire();
+		if (!portable && LETTUCE_PRESENT && connectionFactory instanceof LettuceConnectionFactory factory) {
+			this.lettuce = new LettuceCommands(factory);
+			this.commands = this.lettuce;
 		}
-		return current.commands;
+		else {
+			this.lettuce = null;
+			this.commands = new PortableCommands(connectionFactory);
+		}
+		this.topology = topologyOf(connectionFactory);
 	}
 
-	/** The stateful connection behind {@link #async()}. */
+	private static @Nullable RedisTopology topologyOf(RedisConnectionFactory factory) {
+		if (LETTUCE_PRESENT && factory instanceof LettuceConnectionFactory lettuce) {
+			return lettuce.isClusterAware() ? RedisTopology.CLUSTER
+					: lettuce.isRedisSentinelAware() ? RedisTopology.SENTINEL : RedisTopology.STANDALONE;
+		}
+		if (JEDIS_PRESENT && factory instanceof JedisConnectionFactory jedis) {
+			return jedis.isRedisClusterAware() ? RedisTopology.CLUSTER
+					: jedis.isRedisSentinelAware() ? RedisTopology.SENTINEL : RedisTopology.STANDALONE;
+		}
+		return null;
+	}
+
+	/** A factory of unknown kind (wrapped, decorated) tells by the connection it hands out. */
+	private RedisTopology probeTopology() {
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			RedisTopology probed = (connection instanceof RedisClusterConnection) ? RedisTopology.CLUSTER
+					: RedisTopology.STANDALONE;
+			this.topology = probed;
+			return probed;
+		}
+		catch (RuntimeException ex) {
+			return RedisTopology.STANDALONE;
+		}
+	}
+
+	/** Every command the engine sends, through Lettuce's asynchronous API or Spring Data Redis. */
+	public PatternCommands commands() {
+		return this.commands;
+	}
+
+	/**
+	 * Whether the commands go straight to Lettuce (native mode); otherwise through Spring Data Redis
+	 * (portable mode), where the Lettuce-only features are not available.
+	 */
+	public boolean isNative() {
+		return this.lettuce != null;
+	}
+
+	/**
+	 * The Lettuce connection factory, for the features that open Lettuce connections of their own.
+	 * @throws RedisPatternsConfigurationException in portable mode
+	 */
+	public LettuceConnectionFactory lettuce() {
+		return nativeCommands().connectionFactory();
+	}
+
+	/** The asynchronous commands of Lettuce's shared connection (native mode only). */
+	public RedisClusterAsyncCommands<byte[], byte[]> async() {
+		return nativeCommands().async();
+	}
+
+	/** The stateful connection behind {@link #async()} (native mode only). */
 	public StatefulConnection<byte[], byte[]> connection() {
-		async();
-		Held current = this.held;
-		return current.stateful;
+		return nativeCommands().connection();
+	}
+
+	private LettuceCommands nativeCommands() {
+		LettuceCommands current = this.lettuce;
+		if (current == null) {
+			throw new RedisPatternsConfigurationException(
+					"This needs Lettuce, but Redis Patterns runs in portable mode on "
+							+ this.connectionFactory.getClass().getName() + ".",
+					"Use Lettuce (spring.data.redis.client-type=lettuce) and leave redis.patterns.client at auto, "
+							+ "or turn off the feature that needs it.");
+		}
+		return current;
+	}
+
+	/**
+	 * Runs {@code action} on a Spring Data connection of its own, for commands that are not on a hot path;
+	 * failures are translated as for {@link #await}. Bounded by the client's own command timeout.
+	 */
+	public <T> T execute(RedisCallback<T> action) {
+		try (RedisConnection connection = this.connectionFactory.getConnection()) {
+			return action.doInRedis(connection);
+		}
+		catch (RuntimeException ex) {
+			throw translate(ex);
+		}
 	}
 
 	/**
@@ -87,16 +179,7 @@ public final class RedisConnector implements DisposableBean {
 	 * callers fail fast instead of queueing commands that would only time out.
 	 */
 	public boolean isConnected() {
-		Held current = this.held;
-		if (current == null) {
-			try {
-				current = acquire();
-			}
-			catch (RuntimeException ex) {
-				return false;
-			}
-		}
-		return current.stateful.isOpen();
+		return this.commands.isConnected();
 	}
 
 	/** Fails fast with {@link RedisUnavailableException} when the connection is down. */
@@ -107,11 +190,12 @@ public final class RedisConnector implements DisposableBean {
 	}
 
 	public RedisTopology topology() {
-		return this.topology;
+		RedisTopology known = this.topology;
+		return (known != null) ? known : probeTopology();
 	}
 
 	public boolean isCluster() {
-		return this.topology == RedisTopology.CLUSTER;
+		return topology() == RedisTopology.CLUSTER;
 	}
 
 	public Duration commandTimeout() {
@@ -123,7 +207,33 @@ public final class RedisConnector implements DisposableBean {
 		return this.threads;
 	}
 
-	public LettuceConnectionFactory connectionFactory() {
+	/**
+	 * How long the client itself waits for a reply: Lettuce's command timeout, Jedis's read timeout
+	 * ({@code spring.data.redis.timeout}); the starter's command timeout for other factories.
+	 */
+	public Duration clientTimeout() {
+		if (LETTUCE_PRESENT && this.connectionFactory instanceof LettuceConnectionFactory lettuce) {
+			return lettuce.getClientConfiguration().getCommandTimeout();
+		}
+		if (JEDIS_PRESENT && this.connectionFactory instanceof JedisConnectionFactory jedis) {
+			return jedis.getClientConfiguration().getReadTimeout();
+		}
+		return this.commandTimeout;
+	}
+
+	/** The database index the factory connects to (always 0 with Redis Cluster). */
+	public int database() {
+		if (LETTUCE_PRESENT && this.connectionFactory instanceof LettuceConnectionFactory lettuce) {
+			return lettuce.getDatabase();
+		}
+		if (JEDIS_PRESENT && this.connectionFactory instanceof JedisConnectionFactory jedis) {
+			return jedis.getDatabase();
+		}
+		return 0;
+	}
+
+	/** The application's connection factory. */
+	public RedisConnectionFactory connectionFactory() {
 		return this.connectionFactory;
 	}
 
@@ -137,7 +247,7 @@ public final class RedisConnector implements DisposableBean {
 		return await(future, timeout.toNanos());
 	}
 
-	private <T> T await(Future<T> future, long timeoutNanos) {
+	static <T> T await(Future<T> future, long timeoutNanos) {
 		try {
 			return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
 		}
@@ -160,35 +270,56 @@ public final class RedisConnector implements DisposableBean {
 	}
 
 	/**
-	 * Maps a Lettuce failure to the starter's exceptions: connection problems, timeouts and the
-	 * transient server states ({@code LOADING}, {@code BUSY}, {@code READONLY} after a failover,
-	 * {@code CLUSTERDOWN}, {@code TRYAGAIN}, {@code MASTERDOWN}, {@code OOM}) are
-	 * {@link RedisUnavailableException}; other error replies are {@link RedisPatternsException}.
+	 * Maps a client failure (Lettuce's, Jedis's or Spring Data's translation of either) to the starter's
+	 * exceptions: connection problems, timeouts and the transient server states ({@code LOADING},
+	 * {@code BUSY}, {@code READONLY} after a failover, {@code CLUSTERDOWN}, {@code TRYAGAIN},
+	 * {@code MASTERDOWN}, {@code OOM}) are {@link RedisUnavailableException}; other error replies are
+	 * {@link RedisPatternsException}.
 	 */
 	public static RuntimeException translate(@Nullable Throwable failure) {
-		if (failure instanceof RedisPatternsException own) {
+		Throwable cause = unwrap(failure);
+		if (cause instanceof RedisPatternsException own) {
 			return own;
 		}
-		if (failure instanceof RedisCommandTimeoutException || failure instanceof RedisConnectionException) {
-			return new RedisUnavailableException("Redis unavailable: " + failure.getMessage(), failure);
-		}
-		if (failure instanceof RedisCommandExecutionException error) {
-			String message = String.valueOf(error.getMessage());
-			if (isTransient(message)) {
-				return new RedisUnavailableException("Redis cannot serve now: " + message, error);
+		String reply = errorReply(cause);
+		if (reply != null) {
+			if (isTransient(reply)) {
+				return new RedisUnavailableException("Redis cannot serve now: " + reply, cause);
 			}
-			return new RedisPatternsException("Redis rejected the command: " + message, error);
+			return new RedisPatternsException("Redis rejected the command: " + reply, cause);
 		}
-		if (failure instanceof RedisException) {
-			return new RedisUnavailableException("Redis unavailable: " + failure.getMessage(), failure);
+		if (isUnavailable(cause)) {
+			return new RedisUnavailableException("Redis unavailable: " + cause.getMessage(), cause);
 		}
-		if (failure instanceof java.io.IOException) {
-			return new RedisUnavailableException("Redis unavailable: " + failure.getMessage(), failure);
-		}
-		if (failure instanceof RuntimeException runtime) {
+		if (cause instanceof RuntimeException runtime && !(cause instanceof DataAccessException)) {
 			return runtime;
 		}
-		return new RedisPatternsException("Redis command failed: " + failure, failure);
+		return new RedisPatternsException("Redis command failed: " + cause, cause);
+	}
+
+	private static @Nullable Throwable unwrap(@Nullable Throwable failure) {
+		Throwable current = failure;
+		while ((current instanceof CompletionException || current instanceof ExecutionException)
+				&& current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
+	}
+
+	/** Connection loss, timeouts, redirects that could not be followed, an exhausted pool. */
+	static boolean isUnavailable(@Nullable Throwable failure) {
+		Throwable current = failure;
+		for (int depth = 0; current != null && depth < 10; depth++) {
+			if (current instanceof DataAccessResourceFailureException || current instanceof QueryTimeoutException
+					|| current instanceof TransientDataAccessException
+					|| current instanceof TooManyClusterRedirectionsException
+					|| current instanceof ClusterRedirectException || current instanceof java.io.IOException
+					|| isA(current, UNAVAILABLE_TYPES)) {
+				return true;
+			}
+			current = current.getCause();
+		}
+		return false;
 	}
 
 	/**
@@ -200,16 +331,43 @@ public final class RedisConnector implements DisposableBean {
 		return reply != null && reply.startsWith("TRYAGAIN");
 	}
 
-	/** The error reply Redis sent ({@code MOVED 3999 127.0.0.1:6381}, ...) behind a failure, if there is one. */
+	/** Whether the node does not have the script cached ({@code NOSCRIPT}): run it with {@code EVAL}. */
+	public static boolean isNoScript(@Nullable Throwable failure) {
+		String reply = errorReply(failure);
+		return reply != null && reply.startsWith("NOSCRIPT");
+	}
+
+	/**
+	 * The error reply Redis sent ({@code MOVED 3999 127.0.0.1:6381}, ...) behind a failure of Lettuce or
+	 * Jedis, if there is one.
+	 */
 	public static @Nullable String errorReply(@Nullable Throwable failure) {
 		Throwable current = failure;
 		for (int depth = 0; current != null && depth < 10; depth++) {
-			if (current instanceof RedisCommandExecutionException error) {
-				return String.valueOf(error.getMessage());
+			if (isA(current, REPLY_TYPES)) {
+				return String.valueOf(current.getMessage());
 			}
 			current = current.getCause();
 		}
 		return null;
+	}
+
+	/** The clients' exceptions for an error reply, by name, so neither client has to be present. */
+	private static final Set<String> REPLY_TYPES = Set.of("io.lettuce.core.RedisCommandExecutionException",
+			"redis.clients.jedis.exceptions.JedisDataException");
+
+	private static final Set<String> UNAVAILABLE_TYPES = Set.of("io.lettuce.core.RedisCommandTimeoutException",
+			"io.lettuce.core.RedisConnectionException", "io.lettuce.core.RedisException",
+			"redis.clients.jedis.exceptions.JedisConnectionException",
+			"redis.clients.jedis.exceptions.JedisClusterOperationException");
+
+	private static boolean isA(Throwable failure, Set<String> typeNames) {
+		for (Class<?> type = failure.getClass(); type != null && type != Object.class; type = type.getSuperclass()) {
+			if (typeNames.contains(type.getName())) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static boolean isTransient(String message) {
@@ -219,84 +377,11 @@ public final class RedisConnector implements DisposableBean {
 				|| message.startsWith("ASK") || message.startsWith("NOREPLICAS");
 	}
 
-	private Held acquire() {
-		this.lock.lock();
-		try {
-			Held current = this.held;
-			if (current != null && !current.isReplaced()) {
-				return current;
-			}
-			RedisConnection connection;
-			try {
-				connection = this.connectionFactory.getConnection();
-			}
-			catch (RuntimeException ex) {
-				throw new RedisUnavailableException("Cannot obtain a Redis connection: " + ex.getMessage(), ex);
-			}
-			Object nativeConnection = connection.getNativeConnection();
-			StatefulConnection<byte[], byte[]> stateful = statefulOf(nativeConnection);
-			if (current != null) {
-				current.close();
-			}
-			@SuppressWarnings("unchecked")
-			RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) nativeConnection;
-			Held fresh = new Held(connection, stateful, commands);
-			this.held = fresh;
-			return fresh;
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	@SuppressWarnings("unchecked")
-	private static StatefulConnection<byte[], byte[]> statefulOf(Object nativeConnection) {
-		if (nativeConnection instanceof RedisAsyncCommands<?, ?> standalone) {
-			return (StatefulConnection<byte[], byte[]>) standalone.getStatefulConnection();
-		}
-		if (nativeConnection instanceof RedisAdvancedClusterAsyncCommands<?, ?> cluster) {
-			return (StatefulConnection<byte[], byte[]>) cluster.getStatefulConnection();
-		}
-		throw new IllegalStateException("Unsupported native Redis connection " + nativeConnection.getClass().getName()
-				+ "; the starter needs Lettuce");
-	}
-
 	@Override
 	public void destroy() {
-		this.lock.lock();
-		try {
-			Held current = this.held;
-			this.held = null;
-			if (current != null) {
-				current.close();
-			}
+		if (this.lettuce != null) {
+			this.lettuce.close();
 		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	/**
-	 * The Spring connection is kept open for the connector's lifetime: with a shared native connection
-	 * closing it would be harmless, but with pooling it would hand the native connection back to the pool.
-	 */
-	private record Held(RedisConnection springConnection, StatefulConnection<byte[], byte[]> stateful,
-			RedisClusterAsyncCommands<byte[], byte[]> commands) {
-
-		/** The factory closed its shared connection (reset, failed validation): fetch the new one. */
-		boolean isReplaced() {
-			return this.stateful instanceof RedisChannelHandler<?, ?> handler && handler.isClosed();
-		}
-
-		void close() {
-			try {
-				this.springConnection.close();
-			}
-			catch (RuntimeException ex) {
-				// releasing a connection that is already gone
-			}
-		}
-
 	}
 
 }

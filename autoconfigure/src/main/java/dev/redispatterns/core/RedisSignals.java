@@ -119,7 +119,7 @@ public final class RedisSignals implements DisposableBean {
 	}
 
 	private StatefulRedisPubSubConnection<byte[], byte[]> connect() {
-		AbstractRedisClient client = this.connector.connectionFactory().getNativeClient();
+		AbstractRedisClient client = this.connector.lettuce().getNativeClient();
 		try {
 			if (client instanceof RedisClusterClient cluster) {
 				return cluster.connectPubSub(ByteArrayCodec.INSTANCE);

@@ -6,10 +6,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
-import io.lettuce.core.RedisNoScriptException;
-import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.redis.connection.ReturnType;
 
 /**
  * Runs {@link LuaScript}s with {@code EVALSHA}: one round trip when the script is cached on the server.
@@ -33,7 +32,7 @@ public final class ScriptExecutor {
 	}
 
 	/** Runs a script and waits for its reply, bounded by the command timeout (retries included). */
-	public <T> T call(LuaScript script, ScriptOutputType type, byte[][] keys, byte[]... args) {
+	public <T> T call(LuaScript script, ReturnType type, byte[][] keys, byte[]... args) {
 		TryAgainBackoff backoff = new TryAgainBackoff(this.connector.commandTimeout());
 		while (true) {
 			try {
@@ -45,13 +44,13 @@ public final class ScriptExecutor {
 		}
 	}
 
-	private <T> T callOnce(LuaScript script, ScriptOutputType type, byte[][] keys, byte[]... args) {
-		RedisClusterAsyncCommands<byte[], byte[]> commands = this.connector.async();
+	private <T> T callOnce(LuaScript script, ReturnType type, byte[][] keys, byte[]... args) {
+		PatternCommands commands = this.connector.commands();
 		try {
 			return this.connector.await(commands.<T>evalsha(script.sha1(), type, keys, args));
 		}
 		catch (RedisPatternsException ex) {
-			if (!(ex.getCause() instanceof RedisNoScriptException)) {
+			if (!RedisConnector.isNoScript(ex)) {
 				throw ex;
 			}
 		}
@@ -62,19 +61,19 @@ public final class ScriptExecutor {
 	 * Runs a script without waiting; the future completes with the reply or the translated failure.
 	 * {@code TRYAGAIN} replies are retried after a pause, without blocking the caller or Lettuce's threads.
 	 */
-	public <T> CompletableFuture<T> execute(LuaScript script, ScriptOutputType type, byte[][] keys, byte[]... args) {
+	public <T> CompletableFuture<T> execute(LuaScript script, ReturnType type, byte[][] keys, byte[]... args) {
 		long deadline = System.nanoTime() + this.connector.commandTimeout().toNanos();
 		return executeOnce(script, type, keys, args, deadline, TryAgainBackoff.FIRST_PAUSE_NANOS);
 	}
 
-	private <T> CompletableFuture<T> executeOnce(LuaScript script, ScriptOutputType type, byte[][] keys, byte[][] args,
+	private <T> CompletableFuture<T> executeOnce(LuaScript script, ReturnType type, byte[][] keys, byte[][] args,
 			long deadline, long backoff) {
-		RedisClusterAsyncCommands<byte[], byte[]> commands = this.connector.async();
-		CompletableFuture<T> first = commands.<T>evalsha(script.sha1(), type, keys, args).toCompletableFuture();
+		PatternCommands commands = this.connector.commands();
+		CompletableFuture<T> first = commands.<T>evalsha(script.sha1(), type, keys, args);
 		return first.exceptionallyCompose((failure) -> {
 			Throwable cause = unwrap(failure);
-			if (cause instanceof RedisNoScriptException) {
-				return commands.<T>eval(script.sourceBytes(), type, keys, args).toCompletableFuture();
+			if (RedisConnector.isNoScript(cause)) {
+				return commands.<T>eval(script.sourceBytes(), type, keys, args);
 			}
 			return CompletableFuture.failedFuture(cause);
 		}).exceptionallyCompose((failure) -> {

@@ -3,7 +3,7 @@ package dev.redispatterns.lock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import io.lettuce.core.ScriptOutputType;
+import org.springframework.data.redis.connection.ReturnType;
 import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -370,7 +370,7 @@ final class LockAcquirer {
 		if (this.replicas != null) {
 			return this.replicas.acquire(target, args, new byte[][] { token, target.channelBytes, this.fenceTtl });
 		}
-		Long reply = this.scripts.call(target.acquire, ScriptOutputType.INTEGER, target.acquireKeys, args);
+		Long reply = this.scripts.call(target.acquire, ReturnType.INTEGER, target.acquireKeys, args);
 		return (reply != null) ? reply : -1;
 	}
 
@@ -383,7 +383,7 @@ final class LockAcquirer {
 	 */
 	private void abandon(LockTarget target, byte[] token) {
 		try {
-			this.scripts.execute(target.release, ScriptOutputType.INTEGER, target.releaseKeys,
+			this.scripts.execute(target.release, ReturnType.INTEGER, target.releaseKeys,
 					token, target.channelBytes, this.fenceTtl)
 				.orTimeout(this.connector.commandTimeout().toNanos(), TimeUnit.NANOSECONDS)
 				.exceptionally((failure) -> {

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Consumer;
 
-import io.lettuce.core.ScriptOutputType;
+import org.springframework.data.redis.connection.ReturnType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -160,7 +160,7 @@ final class RedisLockHandle implements LockHandle {
 			return this.manager.releaseNonFair(this, local).join();
 		}
 		try {
-			Long reply = this.manager.scripts().call(this.target.release, ScriptOutputType.INTEGER,
+			Long reply = this.manager.scripts().call(this.target.release, ReturnType.INTEGER,
 					this.target.releaseKeys, this.manager.releaseArgs(this));
 			return reply != null && reply == 1L;
 		}
@@ -186,7 +186,7 @@ final class RedisLockHandle implements LockHandle {
 	CompletableFuture<Boolean> releaseInRedis() {
 		try {
 			return this.manager.scripts()
-				.<Long>execute(this.target.release, ScriptOutputType.INTEGER, this.target.releaseKeys,
+				.<Long>execute(this.target.release, ReturnType.INTEGER, this.target.releaseKeys,
 						this.manager.releaseArgs(this))
 				.orTimeout(this.manager.commandTimeoutNanos(), TimeUnit.NANOSECONDS)
 				.handle((reply, failure) -> {
@@ -214,7 +214,7 @@ final class RedisLockHandle implements LockHandle {
 			return false;
 		}
 		try {
-			Long reply = this.manager.scripts().call(this.target.renew, ScriptOutputType.INTEGER,
+			Long reply = this.manager.scripts().call(this.target.renew, ReturnType.INTEGER,
 					this.target.renewKeys, this.tokenBytes, ScriptExecutor.arg(remainingMillis));
 			return reply != null && reply == 1L;
 		}
@@ -324,7 +324,7 @@ final class RedisLockHandle implements LockHandle {
 		CompletableFuture<Long> reply;
 		try {
 			reply = this.manager.scripts()
-				.<Long>execute(this.target.renew, ScriptOutputType.INTEGER, this.target.renewKeys,
+				.<Long>execute(this.target.renew, ReturnType.INTEGER, this.target.renewKeys,
 						this.tokenBytes, ScriptExecutor.arg(leaseMillis))
 				.orTimeout(this.manager.commandTimeoutNanos(), TimeUnit.NANOSECONDS);
 		}

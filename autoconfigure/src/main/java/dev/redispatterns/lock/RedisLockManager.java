@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
-import io.lettuce.core.ScriptOutputType;
+import org.springframework.data.redis.connection.ReturnType;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -193,7 +193,7 @@ public final class RedisLockManager implements LockManager, DisposableBean, Auto
 		String current = new String(value, StandardCharsets.UTF_8);
 		int bar = current.indexOf('|');
 		String token = (bar >= 0) ? current.substring(0, bar) : current;
-		Long released = this.scripts.call(target.release, ScriptOutputType.INTEGER, target.releaseKeys,
+		Long released = this.scripts.call(target.release, ReturnType.INTEGER, target.releaseKeys,
 				LockTarget.bytes(token), target.channelBytes, this.fenceTtl);
 		boolean freed = released != null && released == 1L;
 		if (freed) {
@@ -233,7 +233,7 @@ public final class RedisLockManager implements LockManager, DisposableBean, Auto
 		long sent = System.nanoTime();
 		CompletableFuture<Long> reply;
 		try {
-			reply = this.scripts.<Long>execute(LockScripts.PASS, ScriptOutputType.INTEGER, target.releaseKeys,
+			reply = this.scripts.<Long>execute(LockScripts.PASS, ReturnType.INTEGER, target.releaseKeys,
 					handle.tokenBytes, claim.local().token, ScriptExecutor.arg(claim.local().leaseMillis), this.fenceTtl,
 					target.channelBytes, claim.serveQueued() ? ONE : ZERO)
 				.orTimeout(commandTimeoutNanos(), TimeUnit.NANOSECONDS);

@@ -367,7 +367,7 @@ final class ReplicaAcknowledgement {
 	}
 
 	private StatefulConnection<byte[], byte[]> connectNow() {
-		AbstractRedisClient client = this.connector.connectionFactory().getNativeClient();
+		AbstractRedisClient client = this.connector.lettuce().getNativeClient();
 		StatefulConnection<byte[], byte[]> connection;
 		try {
 			if (client instanceof RedisClusterClient cluster) {
@@ -390,7 +390,7 @@ final class ReplicaAcknowledgement {
 
 	/** Lets the shared topology catch up with a moved slot, so the next acquisitions go straight there. */
 	private void refreshTopology() {
-		if (this.connector.connectionFactory().getNativeClient() instanceof RedisClusterClient client) {
+		if (this.connector.lettuce().getNativeClient() instanceof RedisClusterClient client) {
 			client.refreshPartitionsAsync();
 		}
 	}

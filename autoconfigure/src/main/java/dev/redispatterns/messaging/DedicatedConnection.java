@@ -37,7 +37,7 @@ final class DedicatedConnection implements AutoCloseable {
 	 * so Lettuce does not cancel a blocking read that Redis may already have served.
 	 */
 	static DedicatedConnection open(RedisConnector connector, Duration timeout) {
-		AbstractRedisClient client = connector.connectionFactory().getNativeClient();
+		AbstractRedisClient client = connector.lettuce().getNativeClient();
 		try {
 			if (client instanceof RedisClusterClient cluster) {
 				StatefulRedisClusterConnection<byte[], byte[]> connection = cluster.connect(ByteArrayCodec.INSTANCE);

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
-import io.lettuce.core.ScriptOutputType;
+import org.springframework.data.redis.connection.ReturnType;
 import io.lettuce.core.SetArgs;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -114,7 +114,7 @@ public final class IdempotencyGuard {
 	}
 
 	private void finish(byte[] redisKey, byte[] token, boolean done, Duration retention) {
-		this.scripts.call(FINISH, ScriptOutputType.INTEGER, new byte[][] { redisKey }, token,
+		this.scripts.call(FINISH, ReturnType.INTEGER, new byte[][] { redisKey }, token,
 				ScriptExecutor.arg(done ? 1 : 0), ScriptExecutor.arg(Math.max(1, retention.toMillis())));
 	}
 

@@ -14,7 +14,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.LMoveArgs;
-import io.lettuce.core.ScriptOutputType;
+import org.springframework.data.redis.connection.ReturnType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -213,7 +213,7 @@ public final class QueueConsumer {
 		}
 		settleAll();
 		try {
-			this.scripts.call(UNREGISTER, ScriptOutputType.INTEGER, new byte[][] { this.consumers, this.processing },
+			this.scripts.call(UNREGISTER, ReturnType.INTEGER, new byte[][] { this.consumers, this.processing },
 					this.consumerBytes);
 		}
 		catch (RuntimeException ex) {
@@ -255,7 +255,7 @@ public final class QueueConsumer {
 		DedicatedConnection open = connection();
 		long now = System.nanoTime();
 		if (now - this.nextHeartbeat >= 0) {
-			this.scripts.call(HEARTBEAT, ScriptOutputType.INTEGER, new byte[][] { this.consumers }, this.consumerBytes);
+			this.scripts.call(HEARTBEAT, ReturnType.INTEGER, new byte[][] { this.consumers }, this.consumerBytes);
 			this.nextHeartbeat = now + this.heartbeatNanos;
 		}
 		if (now - this.nextPromote >= 0) {
@@ -311,7 +311,7 @@ public final class QueueConsumer {
 
 	/** Moves due delayed jobs; returns how long until the next promotion is needed. */
 	private long promote() {
-		List<Object> reply = this.scripts.call(PROMOTE, ScriptOutputType.MULTI,
+		List<Object> reply = this.scripts.call(PROMOTE, ReturnType.MULTI,
 				new byte[][] { this.delayed, this.ready }, ScriptExecutor.arg(PROMOTE_BATCH));
 		long moved = ((Number) reply.get(0)).longValue();
 		long waitMillis = ((Number) reply.get(1)).longValue();
@@ -326,7 +326,7 @@ public final class QueueConsumer {
 
 	/** Recovers the jobs of dead consumers, and jobs of this consumer that no handler holds any more. */
 	private void reap() {
-		List<Object> stale = this.scripts.call(STALE, ScriptOutputType.MULTI, new byte[][] { this.consumers },
+		List<Object> stale = this.scripts.call(STALE, ReturnType.MULTI, new byte[][] { this.consumers },
 				ScriptExecutor.arg(this.settings.consumerTimeout().toMillis()), ScriptExecutor.arg(STALE_BATCH));
 		for (Object item : stale) {
 			String dead = string(item);
@@ -334,7 +334,7 @@ public final class QueueConsumer {
 				continue;
 			}
 			byte[] deadProcessing = bytes(this.keys.queueProcessing(this.name, dead));
-			List<Object> result = this.scripts.call(RECOVER, ScriptOutputType.MULTI,
+			List<Object> result = this.scripts.call(RECOVER, ReturnType.MULTI,
 					new byte[][] { this.consumers, deadProcessing, this.ready, this.deadLetter }, bytes(dead),
 					ScriptExecutor.arg(this.settings.consumerTimeout().toMillis()),
 					ScriptExecutor.arg(this.settings.maxDeliveries()),
@@ -393,7 +393,7 @@ public final class QueueConsumer {
 
 	/** Puts back a job Redis moved into the processing list for a read whose reply never arrived. */
 	private void requeue(byte[] job) {
-		Long result = this.scripts.call(REQUEUE, ScriptOutputType.INTEGER,
+		Long result = this.scripts.call(REQUEUE, ReturnType.INTEGER,
 				new byte[][] { this.processing, this.ready, this.deadLetter }, job,
 				ScriptExecutor.arg(this.settings.maxDeliveries()), ScriptExecutor.arg(this.settings.deadLetterMaxLength()),
 				this.consumerBytes);
@@ -532,7 +532,7 @@ public final class QueueConsumer {
 
 	/** Takes a failed job out of the processing list, scheduling its next attempt or dead-lettering it. */
 	private void recordFailure(byte[] job, QueueJob current, QueueJob next, boolean dead, String error) {
-		Long result = this.scripts.call(FAIL, ScriptOutputType.INTEGER,
+		Long result = this.scripts.call(FAIL, ReturnType.INTEGER,
 				new byte[][] { this.processing, this.delayed, this.deadLetter }, job, next.encode(),
 				ScriptExecutor.arg(this.settings.retryDelay().toMillis()), ScriptExecutor.arg(dead ? 1 : 0),
 				bytes(current.id()), ScriptExecutor.arg(next.attempts()), bytes(error),
@@ -547,7 +547,7 @@ public final class QueueConsumer {
 
 	private void release(byte[] job) {
 		try {
-			this.scripts.call(RELEASE, ScriptOutputType.INTEGER, new byte[][] { this.processing, this.ready }, job);
+			this.scripts.call(RELEASE, ReturnType.INTEGER, new byte[][] { this.processing, this.ready }, job);
 		}
 		catch (RuntimeException ex) {
 			logger.debug("Cannot hand a job of queue '" + this.name + "' back now; it is recovered later", ex);

@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 
-import io.lettuce.core.ScriptOutputType;
+import org.springframework.data.redis.connection.ReturnType;
 import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.core.LuaScript;
@@ -88,7 +88,7 @@ public final class QueuePublisher {
 		long maxLength = this.settings.apply(queue).maxLength();
 		byte[][] keys = ScriptExecutor.keys(this.keys.queueReady(queue), this.keys.queueDelayed(queue),
 				this.keys.queuePushed(queue), this.keys.queuePushedExpiry(queue));
-		return this.scripts.<Long>execute(PUSH, ScriptOutputType.INTEGER, keys, job.encode(),
+		return this.scripts.<Long>execute(PUSH, ReturnType.INTEGER, keys, job.encode(),
 				ScriptExecutor.arg(maxLength), mode, ScriptExecutor.arg(when), this.remembered,
 				Resends.utf8(job.id()))
 			.handle((result, failure) -> {

@@ -30,7 +30,7 @@ final class Resends {
 
 	/** How long publish ids are remembered. */
 	static Duration window(RedisConnector connector) {
-		Duration lettuce = connector.connectionFactory().getClientConfiguration().getCommandTimeout();
+		Duration lettuce = connector.clientTimeout();
 		Duration longest = (lettuce.compareTo(connector.commandTimeout()) > 0) ? lettuce : connector.commandTimeout();
 		return longest.plus(MARGIN);
 	}

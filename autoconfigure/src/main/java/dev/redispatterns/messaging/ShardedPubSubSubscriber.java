@@ -132,7 +132,7 @@ public final class ShardedPubSubSubscriber implements AutoCloseable {
 		if (current != null) {
 			return current;
 		}
-		AbstractRedisClient client = this.connector.connectionFactory().getNativeClient();
+		AbstractRedisClient client = this.connector.lettuce().getNativeClient();
 		if (!(client instanceof RedisClusterClient cluster)) {
 			throw new IllegalStateException("Sharded pub/sub needs Redis Cluster, but the client is " + client);
 		}

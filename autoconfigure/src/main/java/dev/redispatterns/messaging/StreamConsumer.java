@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.lettuce.core.Consumer;
-import io.lettuce.core.ScriptOutputType;
+import org.springframework.data.redis.connection.ReturnType;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.XReadArgs.StreamOffset;
@@ -229,7 +229,7 @@ public final class StreamConsumer {
 			if (!this.unstarted.isEmpty()) {
 				touch(this.unstarted, this.settings.reclaimAfter().toMillis() + 1000);
 			}
-			this.scripts.call(PRUNE, ScriptOutputType.INTEGER, new byte[][] { this.key }, this.groupBytes,
+			this.scripts.call(PRUNE, ReturnType.INTEGER, new byte[][] { this.key }, this.groupBytes,
 					ScriptExecutor.arg(0), this.consumerBytes);
 		}
 		catch (RuntimeException ex) {
@@ -337,7 +337,7 @@ public final class StreamConsumer {
 		}
 		if (now - this.nextPrune >= 0) {
 			this.nextPrune = now + this.pruneNanos;
-			this.scripts.call(PRUNE, ScriptOutputType.INTEGER, new byte[][] { this.key }, this.groupBytes,
+			this.scripts.call(PRUNE, ReturnType.INTEGER, new byte[][] { this.key }, this.groupBytes,
 					ScriptExecutor.arg(this.settings.staleConsumerTimeout().toMillis()), new byte[0]);
 		}
 	}
@@ -353,7 +353,7 @@ public final class StreamConsumer {
 			for (int i = 0; i < chunk.size(); i++) {
 				args[3 + i] = bytes(chunk.get(i));
 			}
-			List<Object> vanished = this.scripts.call(TOUCH, ScriptOutputType.MULTI, new byte[][] { this.key }, args);
+			List<Object> vanished = this.scripts.call(TOUCH, ReturnType.MULTI, new byte[][] { this.key }, args);
 			if (!vanished.isEmpty()) {
 				for (Object gone : vanished) {
 					String id = string(gone);
@@ -376,7 +376,7 @@ public final class StreamConsumer {
 		}
 		int used = 0;
 		try {
-			List<Object> reply = this.scripts.call(RECLAIM, ScriptOutputType.MULTI,
+			List<Object> reply = this.scripts.call(RECLAIM, ReturnType.MULTI,
 					new byte[][] { this.key, this.deadLetterKey }, this.groupBytes, this.consumerBytes,
 					ScriptExecutor.arg(this.settings.reclaimAfter().toMillis()), bytes(this.reclaimCursor),
 					ScriptExecutor.arg(permits), ScriptExecutor.arg(this.settings.deadLetterMaxLength()));
@@ -551,7 +551,7 @@ public final class StreamConsumer {
 					args[7] = deletedPayload;
 				}
 			}
-			Long moved = this.scripts.call(DEAD_LETTER, ScriptOutputType.INTEGER,
+			Long moved = this.scripts.call(DEAD_LETTER, ReturnType.INTEGER,
 					new byte[][] { this.key, this.deadLetterKey }, args);
 			if (moved != null && moved == 1L) {
 				this.observer.streamDeadLettered(this.name, this.group);
@@ -565,7 +565,7 @@ public final class StreamConsumer {
 
 	private void ensureGroup() {
 		String offset = (this.settings.start() == StreamSettings.Start.EARLIEST) ? "0" : "$";
-		this.scripts.call(GROUP, ScriptOutputType.INTEGER, new byte[][] { this.key }, this.groupBytes, bytes(offset));
+		this.scripts.call(GROUP, ReturnType.INTEGER, new byte[][] { this.key }, this.groupBytes, bytes(offset));
 	}
 
 	private void sampleState() {

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
-import io.lettuce.core.ScriptOutputType;
+import org.springframework.data.redis.connection.ReturnType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -109,13 +109,13 @@ public final class StreamPublisher {
 		byte[] publishId = Resends.utf8(Resends.newId());
 		CompletableFuture<List<Object>> added;
 		if (target.trimsNow()) {
-			added = this.scripts.execute(ADD, ScriptOutputType.MULTI, keys, target.maxLength, target.maxAge,
+			added = this.scripts.execute(ADD, ReturnType.MULTI, keys, target.maxLength, target.maxAge,
 					target.maxBacklog, target.lengthSlack, target.ageSlack, MOST, this.remembered, publishId,
 					PAYLOAD, body);
 		}
 		else {
 			// no bound looked at: safe without looking at the groups
-			added = this.scripts.execute(ADD, ScriptOutputType.MULTI, keys, ZERO, ZERO, ZERO, ZERO, ZERO, MOST,
+			added = this.scripts.execute(ADD, ReturnType.MULTI, keys, ZERO, ZERO, ZERO, ZERO, ZERO, MOST,
 					this.remembered, publishId, PAYLOAD, body);
 		}
 		return added.thenCompose((reply) -> outcome(stream, target, reply));

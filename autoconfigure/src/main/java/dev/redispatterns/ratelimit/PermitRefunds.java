@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import io.lettuce.core.ScriptOutputType;
+import org.springframework.data.redis.connection.ReturnType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -39,7 +39,7 @@ final class PermitRefunds {
 		}
 		forgetRejections(decision);
 		try {
-			this.executor.call(decision.policy().algorithm().script(), ScriptOutputType.MULTI,
+			this.executor.call(decision.policy().algorithm().script(), ReturnType.MULTI,
 					new byte[][] { decision.key() }, arguments);
 		}
 		catch (RedisPatternsException ex) {
@@ -55,7 +55,7 @@ final class PermitRefunds {
 		forgetRejections(decision);
 		CompletableFuture<Object> refunded;
 		try {
-			refunded = this.executor.execute(decision.policy().algorithm().script(), ScriptOutputType.MULTI,
+			refunded = this.executor.execute(decision.policy().algorithm().script(), ReturnType.MULTI,
 					new byte[][] { decision.key() }, arguments);
 		}
 		catch (RuntimeException ex) {

@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.lettuce.core.ScriptOutputType;
+import org.springframework.data.redis.connection.ReturnType;
 import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -89,7 +89,7 @@ final class RateLimitDecider {
 			byte[] redisKey = compiled.key(key);
 			byte[][] arguments = compiled.arguments(permits, maxWaitMillis);
 			try {
-				List<Object> reply = this.executor.call(compiled.script, ScriptOutputType.MULTI, new byte[][] { redisKey },
+				List<Object> reply = this.executor.call(compiled.script, ReturnType.MULTI, new byte[][] { redisKey },
 						arguments);
 				decision = compiled.decision(reply, permits, redisKey, arguments);
 				this.outage.recovered();
@@ -153,7 +153,7 @@ final class RateLimitDecider {
 		byte[][] arguments = compiled.arguments(permits, maxWaitMillis);
 		CompletableFuture<List<Object>> reply;
 		try {
-			reply = this.executor.execute(compiled.script, ScriptOutputType.MULTI, new byte[][] { redisKey }, arguments);
+			reply = this.executor.execute(compiled.script, ReturnType.MULTI, new byte[][] { redisKey }, arguments);
 		}
 		catch (RuntimeException ex) {
 			reply = CompletableFuture.failedFuture(ex);

@@ -8,7 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import io.lettuce.core.ScriptOutputType;
+import org.springframework.data.redis.connection.ReturnType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -148,7 +148,7 @@ public final class RedisRateLimitOverrides implements RateLimitOverrides, AutoCl
 	 * @throws dev.redispatterns.core.RedisUnavailableException if Redis cannot be reached
 	 */
 	public synchronized void refresh() {
-		List<Object> reply = this.executor.call(READ, ScriptOutputType.MULTI, new byte[][] { this.hash });
+		List<Object> reply = this.executor.call(READ, ReturnType.MULTI, new byte[][] { this.hash });
 		long read = System.nanoTime();
 		long now = (Long) reply.get(0);
 		String version = string(reply.get(1));
@@ -180,7 +180,7 @@ public final class RedisRateLimitOverrides implements RateLimitOverrides, AutoCl
 		String field = policy.length() + ":" + policy + ((key != null) ? ":" + key : "");
 		List<Object> reply;
 		try {
-			reply = this.executor.call(WRITE, ScriptOutputType.MULTI, new byte[][] { this.hash },
+			reply = this.executor.call(WRITE, ReturnType.MULTI, new byte[][] { this.hash },
 					ScriptExecutor.arg(field), ScriptExecutor.arg(operation), ScriptExecutor.arg(policy),
 					ScriptExecutor.arg((key != null) ? key : ""), ScriptExecutor.arg((key != null) ? 1 : 0),
 					ScriptExecutor.arg(limit), ScriptExecutor.arg(window), ScriptExecutor.arg(refillRate),

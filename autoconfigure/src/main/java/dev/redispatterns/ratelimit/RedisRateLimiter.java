@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.lettuce.core.ScriptOutputType;
+import org.springframework.data.redis.connection.ReturnType;
 import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.core.LuaScript;
@@ -161,7 +161,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 	public RateLimitState inspect(String policy, String key) {
 		CompiledPolicy compiled = this.decider.effective(compiled(policy), null, key);
 		RateLimitPolicy limits = compiled.policy;
-		List<Object> reply = this.executor.call(INSPECT, ScriptOutputType.MULTI, new byte[][] { compiled.key(key) },
+		List<Object> reply = this.executor.call(INSPECT, ReturnType.MULTI, new byte[][] { compiled.key(key) },
 				limits.algorithm().code().getBytes(StandardCharsets.US_ASCII), ScriptExecutor.arg(limits.limit()),
 				ScriptExecutor.arg(limits.window().toMillis()),
 				Double.toString(limits.refillRate()).getBytes(StandardCharsets.US_ASCII));

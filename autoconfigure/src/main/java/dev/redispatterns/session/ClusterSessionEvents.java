@@ -113,7 +113,7 @@ public final class ClusterSessionEvents implements AutoCloseable {
 	 * second until it succeeds.
 	 */
 	public void start() {
-		AbstractRedisClient client = this.connector.connectionFactory().getNativeClient();
+		AbstractRedisClient client = this.connector.lettuce().getNativeClient();
 		if (!(client instanceof RedisClusterClient cluster)) {
 			throw new IllegalStateException("Cluster session events need Redis Cluster, but the client is " + client);
 		}
@@ -157,7 +157,7 @@ public final class ClusterSessionEvents implements AutoCloseable {
 	}
 
 	private void followTopology() {
-		AbstractRedisClient client = this.connector.connectionFactory().getNativeClient();
+		AbstractRedisClient client = this.connector.lettuce().getNativeClient();
 		if (this.closed || !(client instanceof RedisClusterClient cluster)) {
 			return;
 		}

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.lettuce.core.ScriptOutputType;
+import org.springframework.data.redis.connection.ReturnType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -74,7 +74,7 @@ final class PrincipalIndex {
 	@Nullable List<String> bind(String principal, String member, @Nullable String previous, Duration timeout,
 			SessionLimit limit) {
 		boolean refuse = limit.whenExceeded() == SessionLimit.Policy.REFUSE;
-		List<Object> reply = this.scripts.call(BIND, ScriptOutputType.MULTI, ScriptExecutor.keys(key(principal)),
+		List<Object> reply = this.scripts.call(BIND, ReturnType.MULTI, ScriptExecutor.keys(key(principal)),
 				utf8(member), (previous != null) ? utf8(previous) : NONE, ScriptExecutor.arg(millis(timeout)),
 				ScriptExecutor.arg(limit.maxSessions()), refuse ? REFUSE : EVICT, this.grace);
 		if (((Long) reply.get(0)) == 0L) {
@@ -91,7 +91,7 @@ final class PrincipalIndex {
 	void touch(String principal, String member, Duration timeout) {
 		try {
 			this.scripts
-				.execute(TOUCH, ScriptOutputType.INTEGER, ScriptExecutor.keys(key(principal)), utf8(member),
+				.execute(TOUCH, ReturnType.INTEGER, ScriptExecutor.keys(key(principal)), utf8(member),
 						ScriptExecutor.arg(millis(timeout)), this.grace)
 				.exceptionally((failure) -> {
 					logger.debug("Could not refresh a session's entry in its user's index", failure);
@@ -105,7 +105,7 @@ final class PrincipalIndex {
 
 	/** Live sessions of the user other than {@code member}. */
 	long liveOthers(String principal, String member) {
-		return this.scripts.<Long>call(COUNT, ScriptOutputType.INTEGER, ScriptExecutor.keys(key(principal)),
+		return this.scripts.<Long>call(COUNT, ReturnType.INTEGER, ScriptExecutor.keys(key(principal)),
 				utf8(member));
 	}
 

@@ -135,7 +135,7 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 		this.timeout = builder.timeout;
 		this.namespace = builder.keys.key("session");
 		this.delegate = createDelegate(builder);
-		int database = builder.connector.connectionFactory().getDatabase();
+		int database = builder.connector.database();
 		this.expiredChannel = ("__keyevent@" + database + "__:expired").getBytes(StandardCharsets.UTF_8);
 		this.expiresKeyPrefix = (this.namespace + ":sessions:expires:").getBytes(StandardCharsets.UTF_8);
 	}
@@ -165,7 +165,7 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 		template.afterPropertiesSet();
 		RedisIndexedSessionRepository repository = new RedisIndexedSessionRepository(template);
 		repository.setRedisKeyNamespace(this.namespace);
-		repository.setDatabase(builder.connector.connectionFactory().getDatabase());
+		repository.setDatabase(builder.connector.database());
 		repository.setDefaultMaxInactiveInterval(builder.timeout);
 		repository.setDefaultSerializer(strict);
 		repository.setFlushMode(builder.flushMode);

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import io.lettuce.core.ScriptOutputType;
+import org.springframework.data.redis.connection.ReturnType;
 
 import dev.redispatterns.core.LuaScript;
 import dev.redispatterns.core.RedisConnector;
@@ -89,7 +89,7 @@ public final class Counters {
 
 	private CounterUpdate run(String name, String id, long delta, byte[] limit) {
 		CounterSettings settings = settings(name);
-		List<Long> reply = this.scripts.call(INCREMENT, ScriptOutputType.MULTI, new byte[][] { key(name, id) },
+		List<Long> reply = this.scripts.call(INCREMENT, ReturnType.MULTI, new byte[][] { key(name, id) },
 				ScriptExecutor.arg(delta), ScriptExecutor.arg(settings.timeToLive().toMillis()),
 				ScriptExecutor.arg(settings.sliding() ? "1" : "0"), limit);
 		return new CounterUpdate(reply.get(0) == 1L, reply.get(1));

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import io.lettuce.core.ScoredValue;
-import io.lettuce.core.ScriptOutputType;
+import org.springframework.data.redis.connection.ReturnType;
 import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.core.LuaScript;
@@ -133,7 +133,7 @@ public final class Leaderboard {
 		}
 		long first = (long) (page - 1) * size;
 		return timed("page", () -> {
-			List<Object> reply = this.owner.scripts.call(PAGE, ScriptOutputType.MULTI, new byte[][] { this.keyBytes },
+			List<Object> reply = this.owner.scripts.call(PAGE, ReturnType.MULTI, new byte[][] { this.keyBytes },
 					ScriptExecutor.arg(first), ScriptExecutor.arg(first + size - 1));
 			@SuppressWarnings("unchecked")
 			List<Object> values = (List<Object>) reply.get(1);
@@ -144,7 +144,7 @@ public final class Leaderboard {
 	/** A member's rank and score; empty if it is not on the board. */
 	public Optional<Ranked> entry(String member) {
 		return timed("entry", () -> {
-			List<Object> reply = this.owner.scripts.call(ENTRY, ScriptOutputType.MULTI, new byte[][] { this.keyBytes },
+			List<Object> reply = this.owner.scripts.call(ENTRY, ReturnType.MULTI, new byte[][] { this.keyBytes },
 					utf8(member));
 			if (reply.isEmpty()) {
 				return Optional.empty();
@@ -162,7 +162,7 @@ public final class Leaderboard {
 			throw new IllegalArgumentException("radius must not be negative");
 		}
 		return timed("around", () -> {
-			List<Object> reply = this.owner.scripts.call(AROUND, ScriptOutputType.MULTI, new byte[][] { this.keyBytes },
+			List<Object> reply = this.owner.scripts.call(AROUND, ReturnType.MULTI, new byte[][] { this.keyBytes },
 					utf8(member), ScriptExecutor.arg(radius));
 			if (reply.isEmpty()) {
 				return List.of();
@@ -197,7 +197,7 @@ public final class Leaderboard {
 			throw new IllegalArgumentException("Members must not be empty");
 		}
 		return timed(operation, () -> {
-			List<Object> reply = this.owner.scripts.call(SUBMIT, ScriptOutputType.MULTI, new byte[][] { this.keyBytes },
+			List<Object> reply = this.owner.scripts.call(SUBMIT, ReturnType.MULTI, new byte[][] { this.keyBytes },
 					mode, ScriptExecutor.arg(Double.toString(stored(score))), utf8(member), this.expireAt,
 					this.maxEntries);
 			boolean changed = ((Long) reply.get(0)) > 0;

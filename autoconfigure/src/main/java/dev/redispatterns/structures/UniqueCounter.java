@@ -8,7 +8,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.function.Supplier;
 
-import io.lettuce.core.ScriptOutputType;
+import org.springframework.data.redis.connection.ReturnType;
 
 import dev.redispatterns.core.LuaScript;
 import dev.redispatterns.core.RedisKeys;
@@ -85,7 +85,7 @@ public final class UniqueCounter {
 				for (int i = 0; i < chunk.size(); i++) {
 					args[i + 1] = bytes(chunk.get(i));
 				}
-				Long reply = this.owner.scripts.call(ADD, ScriptOutputType.INTEGER, key, args);
+				Long reply = this.owner.scripts.call(ADD, ReturnType.INTEGER, key, args);
 				changed |= reply > 0;
 			}
 			return changed;
@@ -126,7 +126,7 @@ public final class UniqueCounter {
 			keys[i + 1] = bytes(sources.get(i));
 		}
 		byte[] expireAt = ScriptExecutor.arg(expiry(to));
-		return timed("merge", () -> this.owner.scripts.<Long>call(MERGE, ScriptOutputType.INTEGER, keys, expireAt));
+		return timed("merge", () -> this.owner.scripts.<Long>call(MERGE, ReturnType.INTEGER, keys, expireAt));
 	}
 
 	/** Merges the days of the ISO week containing {@code day} into the roll-up named after the week. */

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 
-import io.lettuce.core.ScriptOutputType;
+import org.springframework.data.redis.connection.ReturnType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -86,13 +86,13 @@ public final class WriteBehindCounter {
 
 	/** Adds {@code delta} to {@code id}; returns its delta not yet flushed. */
 	public long increment(String id, long delta) {
-		return timed("increment", () -> this.owner.scripts.<Long>call(ADD, ScriptOutputType.INTEGER,
+		return timed("increment", () -> this.owner.scripts.<Long>call(ADD, ReturnType.INTEGER,
 				new byte[][] { this.pending }, bytes(id), ScriptExecutor.arg(delta), this.retention));
 	}
 
 	/** The delta of {@code id} that the sink has not acknowledged yet (pending plus in flight). */
 	public long pending(String id) {
-		return timed("pending", () -> this.owner.scripts.<Long>call(PENDING, ScriptOutputType.INTEGER,
+		return timed("pending", () -> this.owner.scripts.<Long>call(PENDING, ReturnType.INTEGER,
 				new byte[][] { this.pending, this.inflight }, bytes(id)));
 	}
 
@@ -122,7 +122,7 @@ public final class WriteBehindCounter {
 
 	private FlushResult flushOnce() {
 		byte[][] keys = { this.pending, this.inflight, this.batch };
-		List<Object> reply = this.owner.scripts.call(CLAIM, ScriptOutputType.MULTI, keys,
+		List<Object> reply = this.owner.scripts.call(CLAIM, ReturnType.MULTI, keys,
 				ScriptExecutor.arg(UUID.randomUUID().toString()), this.owner.flusherId,
 				ScriptExecutor.arg(this.settings.leaseTime().toMillis()), this.retention);
 		String status = text((byte[]) reply.get(0));
@@ -148,7 +148,7 @@ public final class WriteBehindCounter {
 				return FlushResult.FAILED;
 			}
 		}
-		this.owner.scripts.<Long>call(ACK, ScriptOutputType.INTEGER, new byte[][] { this.inflight, this.batch },
+		this.owner.scripts.<Long>call(ACK, ReturnType.INTEGER, new byte[][] { this.inflight, this.batch },
 				bytes(batchId));
 		this.owner.listener.flushed(this.name, deltas.size(), System.nanoTime() - start, false);
 		return FlushResult.FLUSHED;
@@ -156,7 +156,7 @@ public final class WriteBehindCounter {
 
 	private void release(String batchId) {
 		try {
-			this.owner.scripts.<Long>call(RELEASE, ScriptOutputType.INTEGER, new byte[][] { this.batch },
+			this.owner.scripts.<Long>call(RELEASE, ReturnType.INTEGER, new byte[][] { this.batch },
 					bytes(batchId), this.owner.flusherId);
 		}
 		catch (RuntimeException ex) {

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
-import io.lettuce.core.ScriptOutputType;
+import org.springframework.data.redis.connection.ReturnType;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -64,13 +64,13 @@ class CacheLeaseReplayTests {
 	}
 
 	private List<Object> acquire(byte[][] keys, String token, String ticket) {
-		List<Object> reply = this.scripts.call(CacheCommands.ACQUIRE, ScriptOutputType.MULTI, keys, bytes(token),
+		List<Object> reply = this.scripts.call(CacheCommands.ACQUIRE, ReturnType.MULTI, keys, bytes(token),
 				ScriptExecutor.arg(10_000), bytes("1"), bytes(ticket));
 		return List.of(reply.get(0), new String((byte[]) reply.get(1), StandardCharsets.UTF_8));
 	}
 
 	private @Nullable String refresh(byte[][] keys, String token, byte[] expiry, String ticket) {
-		byte[] reply = this.scripts.call(CacheCommands.REFRESH_LEASE, ScriptOutputType.VALUE, keys, bytes(token),
+		byte[] reply = this.scripts.call(CacheCommands.REFRESH_LEASE, ReturnType.VALUE, keys, bytes(token),
 				ScriptExecutor.arg(10_000), expiry, bytes(ticket));
 		return (reply != null) ? new String(reply, StandardCharsets.UTF_8) : null;
 	}

@@ -7,7 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import io.lettuce.core.ScriptOutputType;
+import org.springframework.data.redis.connection.ReturnType;
 import org.junit.jupiter.api.Test;
 
 import dev.redispatterns.test.RedisClusterProcesses;
@@ -28,7 +28,7 @@ class ScriptExecutorClusterTests extends ScriptExecutorContractTests {
 		RedisKeys keys = new RedisKeys("rp");
 		for (int i = 0; i < 30; i++) {
 			RedisKeys.SlotGroup group = keys.slotGroup("test", "spread-" + i);
-			List<Long> reply = executor.call(INCR_BOTH, ScriptOutputType.MULTI,
+			List<Long> reply = executor.call(INCR_BOTH, ReturnType.MULTI,
 					ScriptExecutor.keys(group.key("a"), group.key("b")), ScriptExecutor.arg(1));
 			assertThat(reply).containsExactly(1L, 1L);
 			assertThat(cluster.command("CLUSTER", "KEYSLOT", group.key("a")))
@@ -43,7 +43,7 @@ class ScriptExecutorClusterTests extends ScriptExecutorContractTests {
 		try (Migration migration = Migration.split(cluster, "sync")) {
 			migration.endAfter(Duration.ofMillis(300));
 			long start = System.nanoTime();
-			List<Long> reply = executor.call(INCR_BOTH, ScriptOutputType.MULTI, migration.keys(), ScriptExecutor.arg(1));
+			List<Long> reply = executor.call(INCR_BOTH, ReturnType.MULTI, migration.keys(), ScriptExecutor.arg(1));
 			assertThat(reply).containsExactly(2L, 1L);
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).as("retried while the slot was migrating")
 				.isGreaterThanOrEqualTo(Duration.ofMillis(250));
@@ -56,7 +56,7 @@ class ScriptExecutorClusterTests extends ScriptExecutorContractTests {
 		try (Migration migration = Migration.split(cluster, "async")) {
 			migration.endAfter(Duration.ofMillis(300));
 			long start = System.nanoTime();
-			CompletableFuture<List<Long>> reply = executor.execute(INCR_BOTH, ScriptOutputType.MULTI, migration.keys(),
+			CompletableFuture<List<Long>> reply = executor.execute(INCR_BOTH, ReturnType.MULTI, migration.keys(),
 					ScriptExecutor.arg(1));
 			assertThat(reply.get(10, TimeUnit.SECONDS)).containsExactly(2L, 1L);
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
@@ -67,7 +67,7 @@ class ScriptExecutorClusterTests extends ScriptExecutorContractTests {
 	void aMigrationOutlastingTheCommandTimeoutFailsAsUnavailableWithinIt(RedisClusterProcesses cluster) {
 		try (Migration migration = Migration.split(cluster, "stuck")) {
 			long start = System.nanoTime();
-			assertThatThrownBy(() -> executor.call(INCR_BOTH, ScriptOutputType.MULTI, migration.keys(),
+			assertThatThrownBy(() -> executor.call(INCR_BOTH, ReturnType.MULTI, migration.keys(),
 					ScriptExecutor.arg(1)))
 				.isInstanceOf(RedisUnavailableException.class)
 				.hasMessageContaining("TRYAGAIN");
@@ -75,7 +75,7 @@ class ScriptExecutorClusterTests extends ScriptExecutorContractTests {
 			assertThat(elapsed).as("retried for the command timeout (2 s), not longer")
 				.isBetween(Duration.ofMillis(1900), Duration.ofSeconds(6));
 			assertThatThrownBy(() -> executor
-				.execute(INCR_BOTH, ScriptOutputType.MULTI, migration.keys(), ScriptExecutor.arg(1))
+				.execute(INCR_BOTH, ReturnType.MULTI, migration.keys(), ScriptExecutor.arg(1))
 				.get(10, TimeUnit.SECONDS)).cause()
 				.isInstanceOf(RedisUnavailableException.class)
 				.hasMessageContaining("TRYAGAIN");
@@ -113,7 +113,7 @@ class ScriptExecutorClusterTests extends ScriptExecutorContractTests {
 			RedisKeys.SlotGroup group = new RedisKeys("rp").slotGroup("test", "migrating-" + name);
 			String first = group.key("a");
 			String second = group.key("b");
-			executor.call(INCR_BOTH, ScriptOutputType.MULTI, ScriptExecutor.keys(first, second), ScriptExecutor.arg(1));
+			executor.call(INCR_BOTH, ReturnType.MULTI, ScriptExecutor.keys(first, second), ScriptExecutor.arg(1));
 			cluster.command("DEL", second);
 			long slot = (Long) cluster.command("CLUSTER", "KEYSLOT", first);
 			RedisServerProcess source = cluster.currentMasters()

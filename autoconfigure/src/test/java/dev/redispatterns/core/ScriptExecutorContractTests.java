@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import io.lettuce.core.ScriptOutputType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.ReturnType;
 
 import dev.redispatterns.test.RedisConnectionFactories;
 import dev.redispatterns.test.RedisDeployment;
@@ -22,11 +23,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Script execution contract, run against every topology by the subclasses.
  */
+@Tag("portable")
 abstract class ScriptExecutorContractTests {
 
 	static final LuaScript INCR_BOTH = LuaScript.load(ScriptExecutorContractTests.class, "incr_both.lua");
 
-	static LettuceConnectionFactory factory;
+	static RedisConnectionFactory factory;
 
 	static RedisConnector connector;
 
@@ -37,7 +39,7 @@ abstract class ScriptExecutorContractTests {
 	@BeforeAll
 	static void connect(RedisDeployment deployment) {
 		redis = deployment;
-		factory = RedisConnectionFactories.lettuce(deployment);
+		factory = RedisConnectionFactories.of(deployment);
 		connector = new RedisConnector(factory, Duration.ofSeconds(2));
 		executor = new ScriptExecutor(connector);
 	}
@@ -45,7 +47,7 @@ abstract class ScriptExecutorContractTests {
 	@AfterAll
 	static void disconnect() {
 		connector.destroy();
-		factory.destroy();
+		RedisConnectionFactories.destroy(factory);
 	}
 
 	private final RedisKeys keys = new RedisKeys("rp");
@@ -60,7 +62,7 @@ abstract class ScriptExecutorContractTests {
 	@Test
 	void multiKeyScriptRunsInOneSlotGroup() {
 		RedisKeys.SlotGroup group = this.keys.slotGroup("test", "multi");
-		List<Long> reply = executor.call(INCR_BOTH, ScriptOutputType.MULTI,
+		List<Long> reply = executor.call(INCR_BOTH, ReturnType.MULTI,
 				ScriptExecutor.keys(group.key("a"), group.key("b")), ScriptExecutor.arg(5));
 		assertThat(reply).containsExactly(5L, 5L);
 	}
@@ -69,10 +71,10 @@ abstract class ScriptExecutorContractTests {
 	void scriptRunsAgainAfterScriptFlush() {
 		RedisKeys.SlotGroup group = this.keys.slotGroup("test", "flush");
 		byte[][] scriptKeys = ScriptExecutor.keys(group.key("a"), group.key("b"));
-		executor.call(INCR_BOTH, ScriptOutputType.MULTI, scriptKeys, ScriptExecutor.arg(1));
+		executor.call(INCR_BOTH, ReturnType.MULTI, scriptKeys, ScriptExecutor.arg(1));
 		redis.onEveryMaster("SCRIPT", "FLUSH");
 		assertThat(redis.onEveryMaster("SCRIPT", "EXISTS", INCR_BOTH.sha1())).allMatch((r) -> List.of(0L).equals(r));
-		List<Long> reply = executor.call(INCR_BOTH, ScriptOutputType.MULTI, scriptKeys, ScriptExecutor.arg(1));
+		List<Long> reply = executor.call(INCR_BOTH, ReturnType.MULTI, scriptKeys, ScriptExecutor.arg(1));
 		assertThat(reply).containsExactly(2L, 2L);
 		assertThat(redis.onEveryMaster("SCRIPT", "EXISTS", INCR_BOTH.sha1())).as("reloaded on the owning node")
 			.anyMatch((r) -> List.of(1L).equals(r));
@@ -82,7 +84,7 @@ abstract class ScriptExecutorContractTests {
 	void asyncExecutionRecoversFromNoScriptToo() throws Exception {
 		RedisKeys.SlotGroup group = this.keys.slotGroup("test", "async");
 		redis.onEveryMaster("SCRIPT", "FLUSH");
-		List<Long> reply = executor.<List<Long>>execute(INCR_BOTH, ScriptOutputType.MULTI,
+		List<Long> reply = executor.<List<Long>>execute(INCR_BOTH, ReturnType.MULTI,
 				ScriptExecutor.keys(group.key("a"), group.key("b")), ScriptExecutor.arg(3))
 			.get(5, TimeUnit.SECONDS);
 		assertThat(reply).containsExactly(3L, 3L);
@@ -92,11 +94,11 @@ abstract class ScriptExecutorContractTests {
 	void scriptErrorsAreReportedAsCommandErrorsNotOutages() {
 		LuaScript broken = LuaScript.of("broken.lua", "return redis.call('NOSUCHCOMMAND', KEYS[1])");
 		byte[][] scriptKeys = ScriptExecutor.keys(this.keys.key("test", "broken"));
-		assertThatThrownBy(() -> executor.call(broken, ScriptOutputType.STATUS, scriptKeys))
+		assertThatThrownBy(() -> executor.call(broken, ReturnType.STATUS, scriptKeys))
 			.isInstanceOf(RedisPatternsException.class)
 			.isNotInstanceOf(RedisUnavailableException.class)
 			.hasMessageContaining("Redis rejected the command");
-		assertThatThrownBy(() -> executor.execute(broken, ScriptOutputType.STATUS, scriptKeys).get())
+		assertThatThrownBy(() -> executor.execute(broken, ReturnType.STATUS, scriptKeys).get())
 			.isInstanceOf(ExecutionException.class)
 			.cause()
 			.isInstanceOf(RedisPatternsException.class)

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.lettuce.core.ScriptOutputType;
+import org.springframework.data.redis.connection.ReturnType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -671,7 +671,7 @@ abstract class LockManagerContractTests {
 	}
 
 	private Long release(LockTarget target, byte[][] args) {
-		return first.scripts.call(target.release, ScriptOutputType.INTEGER, target.releaseKeys, args);
+		return first.scripts.call(target.release, ReturnType.INTEGER, target.releaseKeys, args);
 	}
 
 	static String lockKey(String name) {

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
-import io.lettuce.core.ScriptOutputType;
+import org.springframework.data.redis.connection.ReturnType;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
@@ -58,8 +58,8 @@ class PublishResendTests {
 					this.keys.streamPublishedExpiry("twice"));
 			byte[][] args = { bytes("100"), bytes("0"), bytes("0"), bytes("10"), bytes("0"), bytes("1000"),
 					bytes("60000"), bytes("p1"), StreamPublisher.PAYLOAD, bytes("{\"n\":1}") };
-			List<Object> first = scripts.call(STREAM_ADD, ScriptOutputType.MULTI, keys, args);
-			List<Object> again = scripts.call(STREAM_ADD, ScriptOutputType.MULTI, keys, args);
+			List<Object> first = scripts.call(STREAM_ADD, ReturnType.MULTI, keys, args);
+			List<Object> again = scripts.call(STREAM_ADD, ReturnType.MULTI, keys, args);
 			assertThat(text((byte[]) again.get(0))).isEqualTo(text((byte[]) first.get(0)));
 			assertThat(MessagingTesting.number(this.redis, "XLEN", this.keys.stream("twice"))).isEqualTo(1);
 			assertThat(MessagingTesting.string(this.redis.command("HGET", this.keys.streamPublished("twice"), "p1")))
@@ -80,11 +80,11 @@ class PublishResendTests {
 			byte[][] keys = ScriptExecutor.keys(ready, this.keys.queueDelayed("mails"), this.keys.queuePushed("mails"),
 					this.keys.queuePushedExpiry("mails"));
 			byte[][] args = { job.encode(), bytes("0"), bytes("now"), bytes("0"), bytes("60000"), bytes(job.id()) };
-			assertThat(scripts.<Long>call(QUEUE_PUSH, ScriptOutputType.INTEGER, keys, args)).isZero();
-			assertThat(scripts.<Long>call(QUEUE_PUSH, ScriptOutputType.INTEGER, keys, args)).isZero();
+			assertThat(scripts.<Long>call(QUEUE_PUSH, ReturnType.INTEGER, keys, args)).isZero();
+			assertThat(scripts.<Long>call(QUEUE_PUSH, ReturnType.INTEGER, keys, args)).isZero();
 			assertThat(MessagingTesting.number(this.redis, "LLEN", ready)).isEqualTo(1);
 			this.redis.command("RPOP", ready);
-			assertThat(scripts.<Long>call(QUEUE_PUSH, ScriptOutputType.INTEGER, keys, args)).isZero();
+			assertThat(scripts.<Long>call(QUEUE_PUSH, ReturnType.INTEGER, keys, args)).isZero();
 			assertThat(MessagingTesting.number(this.redis, "LLEN", ready)).as("not added again once handled")
 				.isZero();
 			return null;
@@ -104,7 +104,7 @@ class PublishResendTests {
 			byte[][] keys = ScriptExecutor.keys(this.keys.stream("old"), published, expiry);
 			byte[][] args = { bytes("0"), bytes("0"), bytes("0"), bytes("0"), bytes("0"), bytes("1000"),
 					bytes("60000"), bytes("fresh"), StreamPublisher.PAYLOAD, bytes("{\"n\":1}") };
-			scripts.call(STREAM_ADD, ScriptOutputType.MULTI, keys, args);
+			scripts.call(STREAM_ADD, ReturnType.MULTI, keys, args);
 			assertThat(MessagingTesting.number(this.redis, "HLEN", published)).as("50 stale left, and the new one")
 				.isEqualTo(51);
 			assertThat(MessagingTesting.number(this.redis, "ZCARD", expiry)).isEqualTo(51);

@@ -253,7 +253,7 @@ public final class RedisClusterProcesses implements RedisDeployment, AutoCloseab
 	 */
 	@Override
 	public String[] springProperties() {
-		return new String[] { "spring.data.redis.cluster.nodes=" + String.join(",", nodes()) };
+		return TestClient.current().withClientType("spring.data.redis.cluster.nodes=" + String.join(",", nodes()));
 	}
 
 	/**

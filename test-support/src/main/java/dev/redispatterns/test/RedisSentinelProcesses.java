@@ -214,8 +214,9 @@ public final class RedisSentinelProcesses implements RedisDeployment, AutoClosea
 	@Override
 	public String[] springProperties() {
 		List<String> nodes = this.sentinels.stream().map((sentinel) -> sentinel.host() + ":" + sentinel.port()).toList();
-		return new String[] { "spring.data.redis.sentinel.master=" + MASTER_NAME,
-				"spring.data.redis.sentinel.nodes=" + String.join(",", nodes) };
+		return TestClient.current()
+			.withClientType("spring.data.redis.sentinel.master=" + MASTER_NAME,
+					"spring.data.redis.sentinel.nodes=" + String.join(",", nodes));
 	}
 
 	/**

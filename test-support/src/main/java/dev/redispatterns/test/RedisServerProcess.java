@@ -287,7 +287,8 @@ public final class RedisServerProcess implements RedisDeployment, AutoCloseable 
 
 	@Override
 	public String[] springProperties() {
-		return new String[] { "spring.data.redis.host=" + host(), "spring.data.redis.port=" + this.port };
+		return TestClient.current()
+			.withClientType("spring.data.redis.host=" + host(), "spring.data.redis.port=" + this.port);
 	}
 
 	@Override

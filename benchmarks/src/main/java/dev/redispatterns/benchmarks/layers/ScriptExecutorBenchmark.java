@@ -4,7 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import io.lettuce.core.ScriptOutputType;
+import org.springframework.data.redis.connection.ReturnType;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -58,7 +58,7 @@ public class ScriptExecutorBenchmark {
 		this.connector = new RedisConnector(this.connectionFactory, Duration.ofSeconds(10));
 		this.executor = new ScriptExecutor(this.connector);
 		// caches the script on the server (EVAL after NOSCRIPT)
-		this.executor.call(GCRA, ScriptOutputType.MULTI, this.keys, this.args);
+		this.executor.call(GCRA, ReturnType.MULTI, this.keys, this.args);
 	}
 
 	@TearDown
@@ -70,13 +70,13 @@ public class ScriptExecutorBenchmark {
 	@Benchmark
 	public Object rawEvalsha() throws Exception {
 		return this.connector.async()
-			.evalsha(GCRA.sha1(), ScriptOutputType.MULTI, this.keys, this.args)
+			.evalsha(GCRA.sha1(), ReturnType.MULTI, this.keys, this.args)
 			.get();
 	}
 
 	@Benchmark
 	public Object scriptExecutorCall() {
-		return this.executor.call(GCRA, ScriptOutputType.MULTI, this.keys, this.args);
+		return this.executor.call(GCRA, ReturnType.MULTI, this.keys, this.args);
 	}
 
 }

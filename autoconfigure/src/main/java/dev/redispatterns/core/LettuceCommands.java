@@ -1,0 +1,295 @@
+package dev.redispatterns.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScoredValue;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * {@link PatternCommands} on the Lettuce connection that Spring Boot's {@link LettuceConnectionFactory}
+ * shares: asynchronous, so the hot paths (one {@code EVALSHA}, one {@code GET}) pay for nothing but the
+ * round trip. The same command interface serves standalone, Sentinel and Cluster set-ups; Lettuce routes
+ * keyed commands to the owning cluster node.
+ */
+final class LettuceCommands implements PatternCommands {
+
+	private final LettuceConnectionFactory connectionFactory;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private volatile @Nullable Held held;
+
+	LettuceCommands(LettuceConnectionFactory connectionFactory) {
+		this.connectionFactory = connectionFactory;
+	}
+
+	LettuceConnectionFactory connectionFactory() {
+		return this.connectionFactory;
+	}
+
+	/** The asynchronous commands of the shared connection. Never blocks; safe from any thread. */
+	RedisClusterAsyncCommands<byte[], byte[]> async() {
+		Held current = this.held;
+		if (current == null || current.isReplaced()) {
+			current = acquire();
+		}
+		return current.commands;
+	}
+
+	StatefulConnection<byte[], byte[]> connection() {
+		async();
+		return this.held.stateful;
+	}
+
+	@Override
+	public boolean isConnected() {
+		Held current = this.held;
+		if (current == null) {
+			try {
+				current = acquire();
+			}
+			catch (RuntimeException ex) {
+				return false;
+			}
+		}
+		return current.stateful.isOpen();
+	}
+
+	@Override
+	public <T> CompletableFuture<T> evalsha(String sha1, ReturnType type, byte[][] keys, byte[]... args) {
+		return async().<T>evalsha(sha1, outputType(type), keys, args).toCompletableFuture();
+	}
+
+	@Override
+	public <T> CompletableFuture<T> eval(byte[] script, ReturnType type, byte[][] keys, byte[]... args) {
+		return async().<T>eval(script, outputType(type), keys, args).toCompletableFuture();
+	}
+
+	private static ScriptOutputType outputType(ReturnType type) {
+		return switch (type) {
+			case BOOLEAN -> ScriptOutputType.BOOLEAN;
+			case INTEGER -> ScriptOutputType.INTEGER;
+			case MULTI -> ScriptOutputType.MULTI;
+			case STATUS -> ScriptOutputType.STATUS;
+			case VALUE -> ScriptOutputType.VALUE;
+		};
+	}
+
+	@Override
+	public CompletableFuture<byte @Nullable []> get(byte[] key) {
+		return async().get(key).toCompletableFuture();
+	}
+
+	@Override
+	public CompletableFuture<Long> del(byte[]... keys) {
+		return async().del(keys).toCompletableFuture();
+	}
+
+	@Override
+	public CompletableFuture<Long> unlink(byte[]... keys) {
+		return async().unlink(keys).toCompletableFuture();
+	}
+
+	@Override
+	public CompletableFuture<Long> pttl(byte[] key) {
+		return async().pttl(key).toCompletableFuture();
+	}
+
+	@Override
+	public CompletableFuture<Long> publish(byte[] channel, byte[] message) {
+		return async().publish(channel, message).toCompletableFuture();
+	}
+
+	@Override
+	public KeyScan scan(String pattern, int count) {
+		ScanArgs args = ScanArgs.Builder.matches(pattern).limit(count);
+		return new KeyScan() {
+
+			private ScanCursor cursor = ScanCursor.INITIAL;
+
+			private boolean finished;
+
+			@Override
+			public List<byte[]> next(Duration timeout) {
+				// with Redis Cluster, Lettuce's SCAN walks every primary in turn
+				KeyScanCursor<byte[]> page = RedisConnector.await(async().scan(this.cursor, args), timeout.toNanos());
+				this.cursor = page;
+				this.finished = page.isFinished();
+				return page.getKeys();
+			}
+
+			@Override
+			public boolean finished() {
+				return this.finished;
+			}
+
+		};
+	}
+
+	@Override
+	public CompletableFuture<byte @Nullable []> hget(byte[] key, byte[] field) {
+		return async().hget(key, field).toCompletableFuture();
+	}
+
+	@Override
+	public CompletableFuture<Long> scard(byte[] key) {
+		return async().scard(key).toCompletableFuture();
+	}
+
+	@Override
+	public CompletableFuture<Long> srem(byte[] key, byte[]... members) {
+		return async().srem(key, members).toCompletableFuture();
+	}
+
+	@Override
+	public CompletableFuture<Long> zcard(byte[] key) {
+		return async().zcard(key).toCompletableFuture();
+	}
+
+	@Override
+	public CompletableFuture<Long> zrem(byte[] key, byte[]... members) {
+		return async().zrem(key, members).toCompletableFuture();
+	}
+
+	@Override
+	public CompletableFuture<@Nullable Double> zscore(byte[] key, byte[] member) {
+		return async().zscore(key, member).toCompletableFuture();
+	}
+
+	@Override
+	public CompletableFuture<List<byte[]>> zrange(byte[] key, long start, long stop) {
+		return async().zrange(key, start, stop).toCompletableFuture();
+	}
+
+	@Override
+	public CompletableFuture<List<ScoredMember>> zrangeWithScores(byte[] key, long start, long stop) {
+		return async().zrangeWithScores(key, start, stop).toCompletableFuture().thenApply((values) -> {
+			List<ScoredMember> members = new ArrayList<>(values.size());
+			for (ScoredValue<byte[]> value : values) {
+				members.add(new ScoredMember(value.getValue(), value.getScore()));
+			}
+			return members;
+		});
+	}
+
+	@Override
+	public CompletableFuture<Long> llen(byte[] key) {
+		return async().llen(key).toCompletableFuture();
+	}
+
+	@Override
+	public CompletableFuture<List<byte[]>> lrange(byte[] key, long start, long stop) {
+		return async().lrange(key, start, stop).toCompletableFuture();
+	}
+
+	@Override
+	public CompletableFuture<Long> lrem(byte[] key, long count, byte[] value) {
+		return async().lrem(key, count, value).toCompletableFuture();
+	}
+
+	@Override
+	public CompletableFuture<Long> pfcount(byte[]... keys) {
+		return async().pfcount(keys).toCompletableFuture();
+	}
+
+	@Override
+	public CompletableFuture<Long> xlen(byte[] key) {
+		return async().xlen(key).toCompletableFuture();
+	}
+
+	private Held acquire() {
+		this.lock.lock();
+		try {
+			Held current = this.held;
+			if (current != null && !current.isReplaced()) {
+				return current;
+			}
+			RedisConnection connection;
+			try {
+				connection = this.connectionFactory.getConnection();
+			}
+			catch (RuntimeException ex) {
+				throw new RedisUnavailableException("Cannot obtain a Redis connection: " + ex.getMessage(), ex);
+			}
+			Object nativeConnection = connection.getNativeConnection();
+			StatefulConnection<byte[], byte[]> stateful = statefulOf(nativeConnection);
+			if (current != null) {
+				current.close();
+			}
+			@SuppressWarnings("unchecked")
+			RedisClusterAsyncCommands<byte[], byte[]> commands = (RedisClusterAsyncCommands<byte[], byte[]>) nativeConnection;
+			Held fresh = new Held(connection, stateful, commands);
+			this.held = fresh;
+			return fresh;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static StatefulConnection<byte[], byte[]> statefulOf(Object nativeConnection) {
+		if (nativeConnection instanceof RedisAsyncCommands<?, ?> standalone) {
+			return (StatefulConnection<byte[], byte[]>) standalone.getStatefulConnection();
+		}
+		if (nativeConnection instanceof RedisAdvancedClusterAsyncCommands<?, ?> cluster) {
+			return (StatefulConnection<byte[], byte[]>) cluster.getStatefulConnection();
+		}
+		throw new IllegalStateException("Unsupported native Redis connection " + nativeConnection.getClass().getName());
+	}
+
+	void close() {
+		this.lock.lock();
+		try {
+			Held current = this.held;
+			this.held = null;
+			if (current != null) {
+				current.close();
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * The Spring connection is kept open for the connector's lifetime: with a shared native connection
+	 * closing it would be harmless, but with pooling it would hand the native connection back to the pool.
+	 */
+	private record Held(RedisConnection springConnection, StatefulConnection<byte[], byte[]> stateful,
+			RedisClusterAsyncCommands<byte[], byte[]> commands) {
+
+		/** The factory closed its shared connection (reset, failed validation): fetch the new one. */
+		boolean isReplaced() {
+			return this.stateful instanceof RedisChannelHandler<?, ?> handler && handler.isClosed();
+		}
+
+		void close() {
+			try {
+				this.springConnection.close();
+			}
+			catch (RuntimeException ex) {
+				// releasing a connection that is already gone
+			}
+		}
+
+	}
+
+}
