@@ -214,6 +214,14 @@ final class LettuceCommands implements PatternCommands {
 		return async().xlen(key).toCompletableFuture();
 	}
 
+	// cache and structures (added as needed)
+
+	// rate limits and locks (added as needed)
+
+	// messaging (added as needed)
+
+	// sessions and observability (added as needed)
+
 	private Held acquire() {
 		this.lock.lock();
 		try {

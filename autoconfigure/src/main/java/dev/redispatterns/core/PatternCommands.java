@@ -78,6 +78,14 @@ public interface PatternCommands {
 
 	CompletableFuture<Long> xlen(byte[] key);
 
+	// cache and structures (added as needed)
+
+	// rate limits and locks (added as needed)
+
+	// messaging (added as needed)
+
+	// sessions and observability (added as needed)
+
 	// server
 
 	/** Whether the connection is up now; {@code false} while Lettuce reconnects. */

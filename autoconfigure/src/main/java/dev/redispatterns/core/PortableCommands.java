@@ -201,6 +201,14 @@ final class PortableCommands implements PatternCommands {
 		return run((connection) -> connection.streamCommands().xLen(key));
 	}
 
+	// cache and structures (added as needed)
+
+	// rate limits and locks (added as needed)
+
+	// messaging (added as needed)
+
+	// sessions and observability (added as needed)
+
 	/**
 	 * Walks the keyspace with Spring Data's cursors, one primary after the other on Redis Cluster. The
 	 * connection is held until the walk ends or fails.
