@@ -11,12 +11,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
-import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -28,9 +22,10 @@ import org.springframework.beans.factory.DisposableBean;
  * shared by every feature that waits for something to happen in Redis — a cache value landing, a lock
  * being released, a near-cache entry being invalidated.
  * <p>
- * Listeners are called on Lettuce's I/O thread and must not block: complete a future, unpark a thread.
- * Pub/sub delivers at most once and loses messages while disconnected, so every waiter keeps a bounded
- * poll as its fallback. Lettuce re-subscribes by itself after a reconnect. A channel whose last listener
+ * Listeners are called on the client's thread (Lettuce's I/O thread, or the listener container's in
+ * portable mode) and must not block: complete a future, unpark a thread. Pub/sub delivers at most once and
+ * loses messages while disconnected, so every waiter keeps a bounded poll as its fallback. Lettuce and
+ * the listener container re-subscribe by themselves after a reconnect. A channel whose last listener
  * left stays subscribed for a short linger time, so hot channels do not pay a SUBSCRIBE round trip
  * again and again.
  */
@@ -48,7 +43,7 @@ public final class RedisSignals implements DisposableBean {
 
 	private final ScheduledExecutorService janitor;
 
-	private volatile @Nullable StatefulRedisPubSubConnection<byte[], byte[]> pubSub;
+	private volatile @Nullable SignalConnection pubSub;
 
 	private volatile boolean closed;
 
@@ -74,7 +69,7 @@ public final class RedisSignals implements DisposableBean {
 
 	/** Publishes {@code message} on {@code channel} over the command connection. */
 	public CompletableFuture<Long> publish(String channel, byte[] message) {
-		return this.connector.async().publish(channel.getBytes(StandardCharsets.UTF_8), message).toCompletableFuture();
+		return this.connector.commands().publish(channel.getBytes(StandardCharsets.UTF_8), message);
 	}
 
 	/** Whether {@code channel} is subscribed right now (for tests and diagnostics). */
@@ -89,8 +84,8 @@ public final class RedisSignals implements DisposableBean {
 		}
 	}
 
-	private StatefulRedisPubSubConnection<byte[], byte[]> pubSub() {
-		StatefulRedisPubSubConnection<byte[], byte[]> connection = this.pubSub;
+	private SignalConnection pubSub() {
+		SignalConnection connection = this.pubSub;
 		if (connection != null) {
 			return connection;
 		}
@@ -100,38 +95,14 @@ public final class RedisSignals implements DisposableBean {
 				if (this.closed) {
 					throw new RedisUnavailableException("Signals are closed");
 				}
-				StatefulRedisPubSubConnection<byte[], byte[]> created = connect();
-				created.addListener(new RedisPubSubAdapter<>() {
-
-					@Override
-					public void message(byte[] channel, byte[] message) {
-						dispatch(channel, message);
-					}
-
-				});
-				this.pubSub = created;
+				this.pubSub = this.connector.isNative() ? new LettuceSignalConnection(this.connector, this::dispatch)
+						: new PortableSignalConnection(this.connector, this::dispatch);
 			}
 			return this.pubSub;
 		}
 		finally {
 			this.connectionLock.unlock();
 		}
-	}
-
-	private StatefulRedisPubSubConnection<byte[], byte[]> connect() {
-		AbstractRedisClient client = this.connector.lettuce().getNativeClient();
-		try {
-			if (client instanceof RedisClusterClient cluster) {
-				return cluster.connectPubSub(ByteArrayCodec.INSTANCE);
-			}
-			if (client instanceof RedisClient standalone) {
-				return standalone.connectPubSub(ByteArrayCodec.INSTANCE);
-			}
-		}
-		catch (RuntimeException ex) {
-			throw RedisConnector.translate(ex);
-		}
-		throw new RedisUnavailableException("No Lettuce client to open a pub/sub connection with (" + client + ")");
 	}
 
 	private void dispatch(byte[] channelBytes, byte[] message) {
@@ -153,7 +124,7 @@ public final class RedisSignals implements DisposableBean {
 	public void destroy() {
 		this.closed = true;
 		this.janitor.shutdownNow();
-		StatefulRedisPubSubConnection<byte[], byte[]> connection = this.pubSub;
+		SignalConnection connection = this.pubSub;
 		this.pubSub = null;
 		if (connection != null) {
 			// closed before the connection factory shuts the client down, which would close it a second time
@@ -164,6 +135,17 @@ public final class RedisSignals implements DisposableBean {
 				logger.debug("Closing the signal connection failed", ex);
 			}
 		}
+	}
+
+	/** The dedicated pub/sub connection: subscribing returns once Redis confirmed. */
+	interface SignalConnection {
+
+		void subscribe(byte[] channel);
+
+		void unsubscribe(byte[] channel);
+
+		void close();
+
 	}
 
 	/** A listener's registration; closing it stops delivery to that listener. */
@@ -205,7 +187,7 @@ public final class RedisSignals implements DisposableBean {
 					return false;
 				}
 				if (!this.subscribed) {
-					RedisSignals.this.connector.await(pubSub().async().subscribe(this.bytes));
+					pubSub().subscribe(this.bytes);
 					this.subscribed = true;
 				}
 				this.listeners.add(listener);
@@ -222,9 +204,9 @@ public final class RedisSignals implements DisposableBean {
 				if (!this.listeners.isEmpty() || !this.subscribed) {
 					return;
 				}
-				StatefulRedisPubSubConnection<byte[], byte[]> connection = RedisSignals.this.pubSub;
+				SignalConnection connection = RedisSignals.this.pubSub;
 				if (connection != null) {
-					connection.async().unsubscribe(this.bytes);
+					connection.unsubscribe(this.bytes);
 				}
 				this.subscribed = false;
 				this.removed = true;

@@ -7,25 +7,27 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.redispatterns.test.RedisConnectionFactories;
 import dev.redispatterns.test.RedisDeployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@Tag("portable")
 abstract class RedisSignalsContractTests {
 
-	LettuceConnectionFactory factory;
+	RedisConnectionFactory factory;
 
 	RedisConnector connector;
 
 	RedisSignals signals;
 
 	void connect(RedisDeployment redis, Duration linger) {
-		this.factory = RedisConnectionFactories.lettuce(redis);
+		this.factory = RedisConnectionFactories.of(redis);
 		this.connector = new RedisConnector(this.factory, Duration.ofSeconds(2));
 		this.signals = new RedisSignals(this.connector, linger);
 	}
@@ -34,7 +36,7 @@ abstract class RedisSignalsContractTests {
 	void close() {
 		this.signals.destroy();
 		this.connector.destroy();
-		this.factory.destroy();
+		RedisConnectionFactories.destroy(this.factory);
 	}
 
 	static byte[] bytes(String text) {
