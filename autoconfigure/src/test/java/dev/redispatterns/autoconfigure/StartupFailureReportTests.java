@@ -15,13 +15,7 @@ import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.dao.DataAccessException;
-import org.springframework.data.redis.connection.RedisClusterConnection;
-import org.springframework.data.redis.connection.RedisConnection;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.connection.RedisSentinelConnection;
 
 import dev.redispatterns.autoconfigure.messaging.RedisPatternsMessagingAutoConfiguration;
 import dev.redispatterns.autoconfigure.ratelimit.RedisPatternsRateLimitAutoConfiguration;
@@ -57,16 +51,6 @@ class StartupFailureReportTests {
 			.contains("Validation failed for the following reason:")
 			.contains("must be positive")
 			.contains("Review the value of the property with the provided reason.");
-	}
-
-	@Test
-	void connectionFactoryOtherThanLettuceIsReportedWithWhatToDo(CapturedOutput output) {
-		String report = failedStart(output, OtherClientApplication.class);
-		assertThat(report).contains("Description:\n\nRedis Patterns needs Lettuce, but the application's "
-				+ "RedisConnectionFactory is a " + OtherClientConnectionFactory.class.getName() + ".")
-			.contains("Action:\n\nUse Lettuce, Spring Boot's default Redis client: remove the Jedis dependency, or set "
-					+ "spring.data.redis.client-type=lettuce. To start without the starter's features, set "
-					+ "redis.patterns.enabled=false.");
 	}
 
 	@Test
@@ -129,17 +113,6 @@ class StartupFailureReportTests {
 
 	@SpringBootConfiguration
 	@Import(StarterApplication.class)
-	static class OtherClientApplication {
-
-		@Bean
-		OtherClientConnectionFactory jedisConnectionFactory() {
-			return new OtherClientConnectionFactory();
-		}
-
-	}
-
-	@SpringBootConfiguration
-	@Import(StarterApplication.class)
 	static class WrongListenerApplication {
 
 		@PubSubListener(channels = "prices")
@@ -176,36 +149,6 @@ class StartupFailureReportTests {
 
 		@RateLimited("search")
 		public void search(String user) {
-		}
-
-	}
-
-	/** Stands in for Jedis (not on the test classpath): any connection factory that is not Lettuce's. */
-	static class OtherClientConnectionFactory implements RedisConnectionFactory {
-
-		@Override
-		public RedisConnection getConnection() {
-			throw new UnsupportedOperationException();
-		}
-
-		@Override
-		public RedisClusterConnection getClusterConnection() {
-			throw new UnsupportedOperationException();
-		}
-
-		@Override
-		public boolean getConvertPipelineAndTxResults() {
-			return false;
-		}
-
-		@Override
-		public RedisSentinelConnection getSentinelConnection() {
-			throw new UnsupportedOperationException();
-		}
-
-		@Override
-		public DataAccessException translateExceptionIfPossible(RuntimeException ex) {
-			return null;
 		}
 
 	}
