@@ -12,6 +12,7 @@ import dev.redispatterns.benchmarks.e2e.AbusedRateLimiter;
 import dev.redispatterns.benchmarks.e2e.AnnotatedCache;
 import dev.redispatterns.benchmarks.e2e.AnnotatedLock;
 import dev.redispatterns.benchmarks.e2e.AnnotatedRateLimiter;
+import dev.redispatterns.benchmarks.e2e.JedisRawGet;
 import dev.redispatterns.benchmarks.e2e.LettuceRawGet;
 import dev.redispatterns.benchmarks.e2e.LockedCall;
 import dev.redispatterns.benchmarks.e2e.PublicLockWorkload;
@@ -24,6 +25,7 @@ import dev.redispatterns.benchmarks.layers.LayerGroup;
 import dev.redispatterns.benchmarks.layers.LayerGroup.Row;
 import dev.redispatterns.benchmarks.layers.NearCacheBenchmark;
 import dev.redispatterns.benchmarks.layers.ScriptExecutorBenchmark;
+import dev.redispatterns.benchmarks.lock.JedisSpinLock;
 import dev.redispatterns.benchmarks.lock.LettuceSpinLock;
 import dev.redispatterns.benchmarks.lock.LockCycleWorkload;
 import dev.redispatterns.benchmarks.lock.LockHandoffWorkload;
@@ -31,7 +33,9 @@ import dev.redispatterns.benchmarks.lock.LockSubject;
 import dev.redispatterns.benchmarks.lock.RedissonLockSubject;
 import dev.redispatterns.benchmarks.lock.SpringIntegrationLockSubject;
 import dev.redispatterns.benchmarks.lock.StarterLock;
+import dev.redispatterns.benchmarks.ratelimit.Bucket4jJedisRateLimiter;
 import dev.redispatterns.benchmarks.ratelimit.Bucket4jRateLimiter;
+import dev.redispatterns.benchmarks.ratelimit.JedisScriptRateLimiter;
 import dev.redispatterns.benchmarks.ratelimit.LettuceScriptRateLimiter;
 import dev.redispatterns.benchmarks.ratelimit.RateLimitAbuseWorkload;
 import dev.redispatterns.benchmarks.ratelimit.RateLimitPolicies;
@@ -252,6 +256,48 @@ public final class Catalog {
 					(context) -> new AnnotatedCache(context, true), null,
 					"each instance is a Boot application; the method body runs the workload's 50 ms loader"));
 
+	// Portable mode (workload ids e2e-jedis-*, -Dbench.include=jedis): the starter in a Boot application on
+	// Jedis (spring.data.redis.client-type=jedis) next to raw Jedis and Jedis-based peers, every Jedis subject
+	// on a pool of Clients.JEDIS_POOL_SIZE connections.
+
+	/** Shown under the Jedis workloads' tables. */
+	private static final String JEDIS_POOL_NOTE = "every Jedis subject borrows from a pool of 32 connections "
+			+ "(`spring.data.redis.jedis.pool.max-active` and `max-idle` for the Boot application)";
+
+	/** Portable mode, rate limits: token bucket on one hot key. */
+	static final List<Implementation<RateLimiterSubject>> JEDIS_RATE_LIMITERS = List.of(
+			Implementation.floor("jedis-tb", "raw Jedis `EVALSHA` of the starter's `token-bucket` script",
+					(context) -> new JedisScriptRateLimiter(context, RateLimitAlgorithm.TOKEN_BUCKET), JEDIS_POOL_NOTE),
+			Implementation.starter("annotated-tb",
+					"this starter on Jedis (portable mode), `@RateLimited` method, `token-bucket`",
+					(context) -> new AnnotatedRateLimiter(context, RateLimitAlgorithm.TOKEN_BUCKET, true), "jedis-tb",
+					"the public-path application with `spring.data.redis.client-type=jedis`: the starter runs every "
+							+ "command through Spring Data Redis on the calling thread"),
+			Implementation.peer("bucket4j", "Bucket4j (Jedis, compare-and-swap)", Bucket4jJedisRateLimiter::new,
+					"`bucket4j_jdk17-jedis` 8.17.0 (Bucket4j publishes no Jedis module for 8.19.0) on the 8.19.0 core"));
+
+	/** Portable mode, cache hits through {@code CacheManager}. */
+	static final List<Implementation<CacheSubject>> JEDIS_CACHES = List.of(
+			Implementation.floor("jedis", "raw Jedis `GET` (no decoding)", JedisRawGet::new, JEDIS_POOL_NOTE),
+			Implementation.peer("sdr", "Spring Data Redis `RedisCacheManager` on `JedisConnectionFactory` (default writer)",
+					SpringCacheSubject::springDataRedisOnJedis, null),
+			Implementation.starter("cache-manager", "this starter's `CacheManager` in a Boot application on Jedis",
+					(context) -> new AnnotatedCache(context, false, true), null,
+					"`Cache.get(key, Product.class)` on the Boot context's `CacheManager`, "
+							+ "`spring.data.redis.client-type=jedis` (portable mode)"));
+
+	/** Portable mode, lock cycles. */
+	static final List<Implementation<LockedCall>> JEDIS_LOCKS = List.of(
+			Implementation.floor("jedis", "raw Jedis `SET NX PX` + compare-and-delete `EVALSHA` (busy retry)",
+					(context) -> LockedCall.of(new JedisSpinLock(context)), JEDIS_POOL_NOTE),
+			Implementation.peer("spring-integration",
+					"Spring Integration `RedisLockRegistry` on `JedisConnectionFactory` (spin-lock mode)",
+					(context) -> LockedCall.of(SpringIntegrationLockSubject.onJedis(context)), null),
+			Implementation.starter("annotated", "this starter on Jedis (portable mode), `@DistributedLock` method",
+					AnnotatedLock::onJedis, null,
+					"the public-path application with `spring.data.redis.client-type=jedis`, lock defaults (fair, "
+							+ "watchdog lease)"));
+
 	static final List<Workload> WORKLOADS = List.of(
 			new RateLimitWorkload("ratelimit-hot-16", "Rate-limit decision, one hot key, 16 threads", 1, 16,
 					RATE_LIMITERS),
@@ -286,7 +332,16 @@ public final class Catalog {
 			new CacheHitWorkload("e2e-cache-hit", "Public path: cache hit through `CacheManager` / `@Cacheable`, 1,000 keys, 16 threads",
 					1_000, 16, PUBLIC_CACHES),
 			new StampedeWorkload("e2e-stampede-2", "Public path: stampede, 64 callers, two application instances", 2,
-					PUBLIC_STAMPEDE));
+					PUBLIC_STAMPEDE),
+			new RateLimitWorkload("e2e-jedis-ratelimit-hot",
+					"Portable mode on Jedis: `@RateLimited` token bucket, one hot key, 16 threads", 1, 16,
+					JEDIS_RATE_LIMITERS),
+			new CacheHitWorkload("e2e-jedis-cache-hit",
+					"Portable mode on Jedis: cache hit through `CacheManager`, 1,000 keys, 16 threads", 1_000, 16,
+					JEDIS_CACHES),
+			new PublicLockWorkload("e2e-jedis-lock-cycle",
+					"Portable mode on Jedis: `@DistributedLock` acquire + release (default lease), 16 threads", 16, 1,
+					false, JEDIS_LOCKS));
 
 	/** Layer-cost mode: JMH, one thread, average time per call. */
 	static final List<LayerGroup> LAYERS = List.of(

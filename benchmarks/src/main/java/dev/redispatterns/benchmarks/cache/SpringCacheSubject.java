@@ -16,7 +16,8 @@ import org.springframework.cache.CacheManager;
 import org.springframework.data.redis.cache.RedisCacheConfiguration;
 import org.springframework.data.redis.cache.RedisCacheManager;
 import org.springframework.data.redis.cache.RedisCacheWriter;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.serializer.GenericJacksonJsonRedisSerializer;
 import org.springframework.data.redis.serializer.RedisSerializationContext.SerializationPair;
 
@@ -53,7 +54,16 @@ public final class SpringCacheSubject implements CacheSubject {
 
 	/** Spring Data Redis's {@code RedisCacheManager} with its JSON serializer (type ids, allow-listed). */
 	public static SpringCacheSubject springDataRedis(CellContext context, boolean locking) {
-		LettuceConnectionFactory factory = Clients.springConnectionFactory(context);
+		return springDataRedis(Clients.springConnectionFactory(context), locking);
+	}
+
+	/** The same {@code RedisCacheManager} on Jedis ({@link Clients#jedisConnectionFactory}), default writer. */
+	public static SpringCacheSubject springDataRedisOnJedis(CellContext context) {
+		return springDataRedis(Clients.jedisConnectionFactory(context), false);
+	}
+
+	private static <F extends RedisConnectionFactory & DisposableBean> SpringCacheSubject springDataRedis(F factory,
+			boolean locking) {
 		RedisCacheWriter writer = locking ? RedisCacheWriter.lockingRedisCacheWriter(factory)
 				: RedisCacheWriter.nonLockingRedisCacheWriter(factory);
 		GenericJacksonJsonRedisSerializer json = GenericJacksonJsonRedisSerializer.builder()

@@ -32,7 +32,15 @@ public final class AnnotatedCache implements CacheSubject {
 	 * @param annotated whether reads go through the {@code @Cacheable} method rather than {@code Cache.get}
 	 */
 	public AnnotatedCache(CellContext context, boolean annotated) throws InterruptedException {
-		this.application = PublicPathApplication.start(context);
+		this(context, annotated, false);
+	}
+
+	/**
+	 * @param annotated whether reads go through the {@code @Cacheable} method rather than {@code Cache.get}
+	 * @param jedis whether the application runs on Jedis (the starter in portable mode) rather than Lettuce
+	 */
+	public AnnotatedCache(CellContext context, boolean annotated, boolean jedis) throws InterruptedException {
+		this.application = jedis ? PublicPathApplication.startOnJedis(context) : PublicPathApplication.start(context);
 		this.service = this.application.getBean(PublicPathService.class);
 		CacheManager manager = this.application.getBean(CacheManager.class);
 		SpringCacheSubject.awaitSubscribed(manager, PublicPathApplication.CACHE);

@@ -19,8 +19,17 @@ public final class AnnotatedLock implements LockedCall {
 	private final ThreadLocal<long[]> acquiredAt = ThreadLocal.withInitial(() -> new long[1]);
 
 	public AnnotatedLock(CellContext context, boolean fair) {
-		this.application = fair ? PublicPathApplication.start(context)
-				: PublicPathApplication.start(context, "redis.patterns.lock.fair=false");
+		this(fair ? PublicPathApplication.start(context)
+				: PublicPathApplication.start(context, "redis.patterns.lock.fair=false"));
+	}
+
+	/** The starter's defaults (fair) in an application on Jedis: the starter in portable mode. */
+	public static AnnotatedLock onJedis(CellContext context) {
+		return new AnnotatedLock(PublicPathApplication.startOnJedis(context));
+	}
+
+	private AnnotatedLock(ConfigurableApplicationContext application) {
+		this.application = application;
 		this.service = this.application.getBean(PublicPathService.class);
 	}
 

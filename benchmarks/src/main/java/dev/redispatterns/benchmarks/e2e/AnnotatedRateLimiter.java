@@ -21,11 +21,18 @@ public final class AnnotatedRateLimiter implements RateLimiterSubject {
 	private final boolean tokenBucket;
 
 	public AnnotatedRateLimiter(CellContext context, RateLimitAlgorithm algorithm) {
+		this(context, algorithm, false);
+	}
+
+	/**
+	 * @param jedis whether the application runs on Jedis (the starter in portable mode) rather than Lettuce
+	 */
+	public AnnotatedRateLimiter(CellContext context, RateLimitAlgorithm algorithm, boolean jedis) {
 		if (algorithm != RateLimitAlgorithm.TOKEN_BUCKET && algorithm != RateLimitAlgorithm.SLIDING_WINDOW) {
 			throw new IllegalArgumentException("no annotated method for " + algorithm);
 		}
 		this.tokenBucket = algorithm == RateLimitAlgorithm.TOKEN_BUCKET;
-		this.application = PublicPathApplication.start(context);
+		this.application = jedis ? PublicPathApplication.startOnJedis(context) : PublicPathApplication.start(context);
 		this.service = this.application.getBean(PublicPathService.class);
 	}
 

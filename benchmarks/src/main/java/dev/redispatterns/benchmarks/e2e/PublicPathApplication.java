@@ -12,10 +12,13 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cache.annotation.EnableCaching;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
 
 import dev.redispatterns.benchmarks.cache.Product;
 import dev.redispatterns.benchmarks.harness.CellContext;
+import dev.redispatterns.benchmarks.harness.Clients;
 import dev.redispatterns.benchmarks.ratelimit.RateLimitWorkload;
+import dev.redispatterns.core.RedisConnector;
 
 /**
  * A Spring Boot application as people write one: full auto-configuration (the starter, Spring Data Redis,
@@ -75,6 +78,25 @@ public class PublicPathApplication {
 		if (!AopUtils.isAopProxy(application.getBean(PublicPathService.class))) {
 			application.close();
 			throw new IllegalStateException("public path: the annotated service is not proxied");
+		}
+		return application;
+	}
+
+	/**
+	 * Starts one application instance on Jedis ({@code spring.data.redis.client-type=jedis}, a pool of
+	 * {@link Clients#JEDIS_POOL_SIZE}): the starter then runs in portable mode. Checks that it does, so a
+	 * cell never measures Lettuce under a Jedis label.
+	 */
+	public static ConfigurableApplicationContext startOnJedis(CellContext context, String... extra) {
+		List<String> properties = new ArrayList<>(List.of(Clients.jedisBootProperties()));
+		properties.addAll(List.of(extra));
+		ConfigurableApplicationContext application = start(context, properties.toArray(String[]::new));
+		JedisConnectionFactory factory = application.getBean(JedisConnectionFactory.class);
+		if (application.getBean(RedisConnector.class).isNative()
+				|| factory.getPoolConfig() == null || factory.getPoolConfig().getMaxTotal() != Clients.JEDIS_POOL_SIZE) {
+			application.close();
+			throw new IllegalStateException("public path on Jedis: the starter is not in portable mode on a pool of "
+					+ Clients.JEDIS_POOL_SIZE + " Jedis connections");
 		}
 		return application;
 	}

@@ -7,7 +7,15 @@ import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
 
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPool;
+
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.jedis.JedisClientConfiguration;
+import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -41,6 +49,49 @@ public final class Clients {
 		factory.afterPropertiesSet();
 		factory.start();
 		return factory;
+	}
+
+	/**
+	 * Connections of every Jedis pool here, and {@code spring.data.redis.jedis.pool.max-active} (and
+	 * {@code max-idle}) of the Boot applications on Jedis: room for the 16 client threads (Boot's default of
+	 * 8 would make them queue for a connection) and for the starter's own blocking readers.
+	 */
+	public static final int JEDIS_POOL_SIZE = 32;
+
+	/** A Jedis pool of {@link #JEDIS_POOL_SIZE} connections; callers {@code close()} it. */
+	public static JedisPool jedisPool(CellContext context) {
+		int timeout = (int) COMMAND_TIMEOUT.toMillis();
+		return new JedisPool(jedisPoolConfig(), new HostAndPort(context.host(), context.port()),
+				DefaultJedisClientConfig.builder().connectionTimeoutMillis(timeout).socketTimeoutMillis(timeout).build());
+	}
+
+	/** A started Spring Data Redis factory on Jedis with a pool of {@link #JEDIS_POOL_SIZE} connections. */
+	public static JedisConnectionFactory jedisConnectionFactory(CellContext context) {
+		JedisClientConfiguration client = JedisClientConfiguration.builder()
+			.readTimeout(COMMAND_TIMEOUT)
+			.connectTimeout(COMMAND_TIMEOUT)
+			.usePooling()
+			.poolConfig(jedisPoolConfig())
+			.build();
+		JedisConnectionFactory factory = new JedisConnectionFactory(
+				new RedisStandaloneConfiguration(context.host(), context.port()), client);
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
+	}
+
+	/** Boot properties that put an application on Jedis with the same pool as {@link #jedisPool}. */
+	public static String[] jedisBootProperties() {
+		return new String[] { "spring.data.redis.client-type=jedis",
+				"spring.data.redis.jedis.pool.max-active=" + JEDIS_POOL_SIZE,
+				"spring.data.redis.jedis.pool.max-idle=" + JEDIS_POOL_SIZE };
+	}
+
+	private static GenericObjectPoolConfig<Jedis> jedisPoolConfig() {
+		GenericObjectPoolConfig<Jedis> pool = new GenericObjectPoolConfig<>();
+		pool.setMaxTotal(JEDIS_POOL_SIZE);
+		pool.setMaxIdle(JEDIS_POOL_SIZE);
+		return pool;
 	}
 
 	/** A Redisson client with its default pools and codec. */

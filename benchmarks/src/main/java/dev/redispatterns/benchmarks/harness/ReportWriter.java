@@ -55,9 +55,10 @@ public final class ReportWriter {
 			line("");
 		}
 		line("Each implementation is measured in its own JVM in the same run as the floor of its workload: raw "
-				+ "Lettuce doing the least Redis work the operation needs. On a shared machine absolute numbers move "
-				+ "between runs; the ratios to the floor measured in one run are what to read. Latencies are per "
-				+ "operation as seen by a client thread (closed loop: a slower implementation is offered less load).");
+				+ "Lettuce (raw Jedis in the `e2e-jedis-*` workloads) doing the least Redis work the operation needs. "
+				+ "On a shared machine absolute numbers move between runs; the ratios to the floor measured in one run "
+				+ "are what to read. Latencies are per operation as seen by a client thread (closed loop: a slower "
+				+ "implementation is offered less load).");
 		line("");
 		writeRun(workloads);
 		writeSummary(workloads);
@@ -173,8 +174,8 @@ public final class ReportWriter {
 		line("## Through the public path");
 		line("");
 		line("The starter as applications use it (annotated bean methods, Spring's `CacheManager`, in a Spring Boot "
-				+ "context with Actuator, Micrometer and default settings) beside its engine, raw Lettuce (the floor) "
-				+ "and the peers, all in this run. Ratios are throughput ÷ the floor's; CPU is the client JVM's "
+				+ "context with Actuator, Micrometer and default settings) beside its engine, raw Lettuce or Jedis (the "
+				+ "floor) and the peers, all in this run. Ratios are throughput ÷ the floor's; CPU is the client JVM's "
 				+ "(all its threads) per operation. Stampede rows: loads per round and slowest caller.");
 		line("");
 		line("| workload | floor | implementations (× floor, client CPU/op) |");

@@ -4,7 +4,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-import org.springframework.data.redis.connection.ReturnType;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -14,7 +15,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redispatterns.benchmarks.ratelimit.RateLimitPolicies;
@@ -42,6 +45,11 @@ public class ScriptExecutorBenchmark {
 
 	private ScriptExecutor executor;
 
+	/** Spring Data's connection over the factory's shared native connection, the one the connector uses. */
+	private RedisConnection connection;
+
+	private RedisClusterAsyncCommands<byte[], byte[]> raw;
+
 	private final byte[][] keys = ScriptExecutor.keys("bench:layers:gcra");
 
 	private static final LuaScript GCRA = RateLimitAlgorithm.GCRA.script();
@@ -49,6 +57,7 @@ public class ScriptExecutorBenchmark {
 	private final byte[][] args = RateLimitPolicies.of(RateLimitAlgorithm.GCRA).scriptArguments(1);
 
 	@Setup
+	@SuppressWarnings("unchecked")
 	public void setUp() {
 		URI redis = LayerSuite.redis();
 		this.connectionFactory = new LettuceConnectionFactory(
@@ -57,21 +66,22 @@ public class ScriptExecutorBenchmark {
 		this.connectionFactory.start();
 		this.connector = new RedisConnector(this.connectionFactory, Duration.ofSeconds(10));
 		this.executor = new ScriptExecutor(this.connector);
+		this.connection = this.connectionFactory.getConnection();
+		this.raw = (RedisClusterAsyncCommands<byte[], byte[]>) this.connection.getNativeConnection();
 		// caches the script on the server (EVAL after NOSCRIPT)
 		this.executor.call(GCRA, ReturnType.MULTI, this.keys, this.args);
 	}
 
 	@TearDown
 	public void tearDown() {
+		this.connection.close();
 		this.connector.destroy();
 		this.connectionFactory.destroy();
 	}
 
 	@Benchmark
 	public Object rawEvalsha() throws Exception {
-		return this.connector.async()
-			.evalsha(GCRA.sha1(), ReturnType.MULTI, this.keys, this.args)
-			.get();
+		return this.raw.evalsha(GCRA.sha1(), ScriptOutputType.MULTI, this.keys, this.args).get();
 	}
 
 	@Benchmark

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.UUID;
 
 import io.lettuce.core.RedisClient;
-import org.springframework.data.redis.connection.ReturnType;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -62,7 +62,7 @@ public final class LettuceSpinLock implements LockSubject {
 	@Override
 	public void release(Object handle) {
 		Held held = (Held) handle;
-		this.commands.evalsha(this.releaseSha, ReturnType.INTEGER, new byte[][] { held.key() }, held.token());
+		this.commands.evalsha(this.releaseSha, ScriptOutputType.INTEGER, new byte[][] { held.key() }, held.token());
 	}
 
 	@Override

@@ -6,7 +6,8 @@ import java.util.concurrent.locks.Lock;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.integration.redis.util.RedisLockRegistry;
 
 import dev.redispatterns.benchmarks.harness.CellContext;
@@ -18,12 +19,21 @@ import dev.redispatterns.benchmarks.harness.Clients;
  */
 public final class SpringIntegrationLockSubject implements LockSubject {
 
-	private final LettuceConnectionFactory connectionFactory;
+	private final RedisConnectionFactory connectionFactory;
 
 	private final RedisLockRegistry registry;
 
 	public SpringIntegrationLockSubject(CellContext context) {
-		this.connectionFactory = Clients.springConnectionFactory(context);
+		this(Clients.springConnectionFactory(context));
+	}
+
+	/** The registry on Jedis ({@link Clients#jedisConnectionFactory}). */
+	public static SpringIntegrationLockSubject onJedis(CellContext context) {
+		return new SpringIntegrationLockSubject(Clients.jedisConnectionFactory(context));
+	}
+
+	private SpringIntegrationLockSubject(RedisConnectionFactory connectionFactory) {
+		this.connectionFactory = connectionFactory;
 		this.registry = new RedisLockRegistry(this.connectionFactory, "bench-locks");
 	}
 
@@ -39,9 +49,9 @@ public final class SpringIntegrationLockSubject implements LockSubject {
 	}
 
 	@Override
-	public void close() {
+	public void close() throws Exception {
 		this.registry.destroy();
-		this.connectionFactory.destroy();
+		((DisposableBean) this.connectionFactory).destroy();
 	}
 
 }

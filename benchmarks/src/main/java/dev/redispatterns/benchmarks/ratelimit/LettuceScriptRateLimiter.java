@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.lettuce.core.RedisClient;
-import org.springframework.data.redis.connection.ReturnType;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -74,7 +74,7 @@ public final class LettuceScriptRateLimiter implements RateLimiterSubject {
 		byte[] redisKey = Arrays.copyOf(this.keyPrefix, this.keyPrefix.length + name.length);
 		System.arraycopy(name, 0, redisKey, this.keyPrefix.length, name.length);
 		byte[][] args = this.freshArguments ? this.policy.scriptArguments(1) : this.arguments;
-		List<Object> reply = this.commands.evalsha(this.sha, ReturnType.MULTI, new byte[][] { redisKey }, args);
+		List<Object> reply = this.commands.evalsha(this.sha, ScriptOutputType.MULTI, new byte[][] { redisKey }, args);
 		return ((Long) reply.get(0)) == 1L;
 	}
 
