@@ -12,6 +12,7 @@ import java.util.function.UnaryOperator;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -31,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * sliding, revocation, storage format and key hashing; run on a single server, Sentinel and Cluster.
  */
 @ExtendWith(RecordedLogs.Extension.class)
+@Tag("portable")
 abstract class SessionWebContractTests extends SessionContract {
 
 	SessionWebContractTests(RedisDeployment redis) {
@@ -165,8 +167,8 @@ abstract class SessionWebContractTests extends SessionContract {
 			browser.post(mvc, "/login", "user", "erin");
 			browser.post(mvc, "/put", "value", "json please");
 			RedisConnector connector = context.getBean(RedisConnector.class);
-			Map<byte[], byte[]> hash = connector
-				.await(connector.async().hgetall(sessionKey(browser.sessionId()).getBytes(StandardCharsets.UTF_8)));
+			byte[] key = sessionKey(browser.sessionId()).getBytes(StandardCharsets.UTF_8);
+			Map<byte[], byte[]> hash = connector.execute((connection) -> connection.hashCommands().hGetAll(key));
 			assertThat(hash).isNotEmpty();
 			Map<String, String> fields = new HashMap<>();
 			JsonMapper json = JsonMapper.builder().build();
