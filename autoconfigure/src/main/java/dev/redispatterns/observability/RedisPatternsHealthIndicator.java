@@ -105,31 +105,49 @@ public class RedisPatternsHealthIndicator extends AbstractHealthIndicator {
 
 	/**
 	 * {@code CLUSTER INFO}, the node table and each master's {@code INFO}, through Spring Data's cluster
-	 * connection (whichever the client), bounded by the client's own command timeout.
+	 * connection (whichever the client). Collected on a thread of its own so that the check still answers
+	 * within the command timeout when a node hangs.
 	 */
 	private void clusterDetails(Health.Builder builder, List<Map<String, String>> servers) {
-		this.connector.execute((connection) -> {
-			RedisClusterConnection cluster = (RedisClusterConnection) connection;
-			ClusterInfo clusterInfo = cluster.clusterGetClusterInfo();
-			String state = clusterInfo.getState();
-			builder.withDetail("clusterState", (state != null) ? state : "unknown");
-			List<RedisClusterNode> masters = new ArrayList<>();
-			int nodes = 0;
-			for (RedisClusterNode node : cluster.clusterGetNodes()) {
-				nodes++;
-				if (node.isMaster()) {
-					masters.add(node);
-				}
+		CompletableFuture<ClusterFacts> collected = new CompletableFuture<>();
+		this.connector.threads().thread("health", () -> {
+			try {
+				collected.complete(
+						this.connector.execute((connection) -> clusterFacts((RedisClusterConnection) connection)));
 			}
-			builder.withDetail("masters", masters.size());
-			builder.withDetail("nodes", nodes);
-			for (RedisClusterNode node : masters) {
-				Map<String, String> values = properties(cluster.serverCommands().info(node, "server"));
-				values.putAll(properties(cluster.serverCommands().info(node, "memory")));
-				servers.add(values);
+			catch (Throwable ex) {
+				collected.completeExceptionally(ex);
 			}
-			return null;
-		});
+		}).start();
+		ClusterFacts facts = this.connector.await(collected);
+		builder.withDetail("clusterState", facts.state());
+		builder.withDetail("masters", facts.masters());
+		builder.withDetail("nodes", facts.nodes());
+		servers.addAll(facts.servers());
+	}
+
+	private static ClusterFacts clusterFacts(RedisClusterConnection cluster) {
+		ClusterInfo clusterInfo = cluster.clusterGetClusterInfo();
+		String state = clusterInfo.getState();
+		List<RedisClusterNode> masters = new ArrayList<>();
+		int nodes = 0;
+		for (RedisClusterNode node : cluster.clusterGetNodes()) {
+			nodes++;
+			if (node.isMaster()) {
+				masters.add(node);
+			}
+		}
+		List<Map<String, String>> servers = new ArrayList<>();
+		for (RedisClusterNode node : masters) {
+			Map<String, String> values = properties(cluster.serverCommands().info(node, "server"));
+			values.putAll(properties(cluster.serverCommands().info(node, "memory")));
+			servers.add(values);
+		}
+		return new ClusterFacts((state != null) ? state : "unknown", masters.size(), nodes, servers);
+	}
+
+	private record ClusterFacts(String state, int masters, int nodes, List<Map<String, String>> servers) {
+
 	}
 
 	/** A standalone server's or Sentinel's master's {@code INFO}, both sections sent at once. */
