@@ -2,16 +2,20 @@ package dev.redispatterns.core;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RestoreArgs;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScoredValue;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
@@ -221,6 +225,46 @@ final class LettuceCommands implements PatternCommands {
 	// messaging (added as needed)
 
 	// sessions and observability (added as needed)
+
+	@Override
+	public CompletableFuture<Boolean> setIfAbsent(byte[] key, byte[] value, long ttlMillis) {
+		return async().set(key, value, SetArgs.Builder.nx().px(ttlMillis))
+			.toCompletableFuture()
+			.thenApply("OK"::equals);
+	}
+
+	@Override
+	public CompletableFuture<byte @Nullable []> dump(byte[] key) {
+		return async().dump(key).toCompletableFuture();
+	}
+
+	@Override
+	public CompletableFuture<Void> restoreReplacing(byte[] key, long ttlMillis, byte[] value) {
+		return async().restore(key, value, RestoreArgs.Builder.ttl(ttlMillis).replace())
+			.toCompletableFuture()
+			.thenApply((reply) -> null);
+	}
+
+	@Override
+	public CompletableFuture<String> ping() {
+		return async().ping().toCompletableFuture();
+	}
+
+	@Override
+	public CompletableFuture<Map<String, String>> info(String section) {
+		return async().info(section).toCompletableFuture().thenApply(LettuceCommands::parseInfo);
+	}
+
+	private static Map<String, String> parseInfo(String info) {
+		Map<String, String> values = new LinkedHashMap<>();
+		for (String line : info.split("\r?\n")) {
+			int colon = line.indexOf(':');
+			if (colon > 0 && !line.startsWith("#")) {
+				values.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+			}
+		}
+		return values;
+	}
 
 	private Held acquire() {
 		this.lock.lock();

@@ -2,6 +2,7 @@ package dev.redispatterns.core;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
@@ -85,6 +86,24 @@ public interface PatternCommands {
 	// messaging (added as needed)
 
 	// sessions and observability (added as needed)
+
+	/** {@code SET key value NX PX ttlMillis}: whether the key was set. */
+	CompletableFuture<Boolean> setIfAbsent(byte[] key, byte[] value, long ttlMillis);
+
+	/** {@code DUMP}: the key's serialized value, {@code null} when it is absent. */
+	CompletableFuture<byte @Nullable []> dump(byte[] key);
+
+	/** {@code RESTORE key ttlMillis value REPLACE}; a {@code ttlMillis} of 0 restores it without expiry. */
+	CompletableFuture<Void> restoreReplacing(byte[] key, long ttlMillis, byte[] value);
+
+	/** {@code PING} on the connection's node. */
+	CompletableFuture<String> ping();
+
+	/**
+	 * {@code INFO section} of a standalone server or Sentinel's master as {@code name -> value}; not for
+	 * Redis Cluster, where each node answers for itself.
+	 */
+	CompletableFuture<Map<String, String>> info(String section);
 
 	// server
 

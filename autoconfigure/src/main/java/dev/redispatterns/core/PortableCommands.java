@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -14,10 +17,12 @@ import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisClusterNode;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisStringCommands;
 import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.zset.Tuple;
 import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.ScanOptions;
+import org.springframework.data.redis.core.types.Expiration;
 
 /**
  * {@link PatternCommands} through Spring Data Redis, on any {@link RedisConnectionFactory}: Jedis,
@@ -208,6 +213,42 @@ final class PortableCommands implements PatternCommands {
 	// messaging (added as needed)
 
 	// sessions and observability (added as needed)
+
+	@Override
+	public CompletableFuture<Boolean> setIfAbsent(byte[] key, byte[] value, long ttlMillis) {
+		return run((connection) -> Boolean.TRUE.equals(connection.stringCommands()
+			.set(key, value, Expiration.milliseconds(ttlMillis), RedisStringCommands.SetOption.ifAbsent())));
+	}
+
+	@Override
+	public CompletableFuture<byte @Nullable []> dump(byte[] key) {
+		return run((connection) -> connection.keyCommands().dump(key));
+	}
+
+	@Override
+	public CompletableFuture<Void> restoreReplacing(byte[] key, long ttlMillis, byte[] value) {
+		return run((connection) -> {
+			connection.keyCommands().restore(key, ttlMillis, value, true);
+			return null;
+		});
+	}
+
+	@Override
+	public CompletableFuture<String> ping() {
+		return run(RedisConnection::ping);
+	}
+
+	@Override
+	public CompletableFuture<Map<String, String>> info(String section) {
+		return run((connection) -> {
+			Properties info = connection.serverCommands().info(section);
+			Map<String, String> values = new LinkedHashMap<>();
+			if (info != null) {
+				info.stringPropertyNames().forEach((name) -> values.put(name, info.getProperty(name)));
+			}
+			return values;
+		});
+	}
 
 	/**
 	 * Walks the keyspace with Spring Data's cursors, one primary after the other on Redis Cluster. The

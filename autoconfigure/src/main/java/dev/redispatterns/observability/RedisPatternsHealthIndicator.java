@@ -4,19 +4,21 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
-import io.lettuce.core.RedisFuture;
-import io.lettuce.core.api.async.RedisServerAsyncCommands;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.data.redis.connection.ClusterInfo;
+import org.springframework.data.redis.connection.RedisClusterConnection;
+import org.springframework.data.redis.connection.RedisClusterNode;
+
+import dev.redispatterns.core.PatternCommands;
 
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisTopology;
@@ -55,7 +57,7 @@ public class RedisPatternsHealthIndicator extends AbstractHealthIndicator {
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
-		RedisClusterAsyncCommands<byte[], byte[]> commands = this.connector.async();
+		PatternCommands commands = this.connector.commands();
 		long start = System.nanoTime();
 		this.connector.await(commands.ping());
 		double latencyMillis = (System.nanoTime() - start) / 1_000_000.0;
@@ -101,52 +103,66 @@ public class RedisPatternsHealthIndicator extends AbstractHealthIndicator {
 		return detail;
 	}
 
+	/**
+	 * {@code CLUSTER INFO}, the node table and each master's {@code INFO}, through Spring Data's cluster
+	 * connection (whichever the client). Collected on a thread of its own so that the check still answers
+	 * within the command timeout when a node hangs.
+	 */
 	private void clusterDetails(Health.Builder builder, List<Map<String, String>> servers) {
-		@SuppressWarnings("unchecked")
-		StatefulRedisClusterConnection<byte[], byte[]> cluster = (StatefulRedisClusterConnection<byte[], byte[]>) this.connector
-			.connection();
-		Map<String, String> clusterInfo = parse(this.connector.await(cluster.async().clusterInfo()));
-		builder.withDetail("clusterState", clusterInfo.getOrDefault("cluster_state", "unknown"));
+		CompletableFuture<ClusterFacts> collected = new CompletableFuture<>();
+		this.connector.threads().thread("health", () -> {
+			try {
+				collected.complete(
+						this.connector.execute((connection) -> clusterFacts((RedisClusterConnection) connection)));
+			}
+			catch (Throwable ex) {
+				collected.completeExceptionally(ex);
+			}
+		}).start();
+		ClusterFacts facts = this.connector.await(collected);
+		builder.withDetail("clusterState", facts.state());
+		builder.withDetail("masters", facts.masters());
+		builder.withDetail("nodes", facts.nodes());
+		servers.addAll(facts.servers());
+	}
+
+	private static ClusterFacts clusterFacts(RedisClusterConnection cluster) {
+		ClusterInfo clusterInfo = cluster.clusterGetClusterInfo();
+		String state = clusterInfo.getState();
 		List<RedisClusterNode> masters = new ArrayList<>();
-		for (RedisClusterNode node : cluster.getPartitions()) {
-			if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+		int nodes = 0;
+		for (RedisClusterNode node : cluster.clusterGetNodes()) {
+			nodes++;
+			if (node.isMaster()) {
 				masters.add(node);
 			}
 		}
-		builder.withDetail("masters", masters.size());
-		builder.withDetail("nodes", cluster.getPartitions().size());
-		List<CompletableFuture<Map<String, String>>> pending = new ArrayList<>();
+		List<Map<String, String>> servers = new ArrayList<>();
 		for (RedisClusterNode node : masters) {
-			pending.add(cluster.getConnectionAsync(node.getNodeId())
-				.thenCompose((connection) -> infoAsync(connection.async()))
-				.toCompletableFuture());
+			Map<String, String> values = properties(cluster.serverCommands().info(node, "server"));
+			values.putAll(properties(cluster.serverCommands().info(node, "memory")));
+			servers.add(values);
 		}
-		for (CompletableFuture<Map<String, String>> future : pending) {
-			servers.add(this.connector.await(future));
-		}
+		return new ClusterFacts((state != null) ? state : "unknown", masters.size(), nodes, servers);
 	}
 
-	private Map<String, String> info(RedisClusterAsyncCommands<byte[], byte[]> commands) {
-		return this.connector.await(infoAsync(commands));
+	private record ClusterFacts(String state, int masters, int nodes, List<Map<String, String>> servers) {
+
 	}
 
-	private static CompletableFuture<Map<String, String>> infoAsync(RedisServerAsyncCommands<byte[], byte[]> commands) {
-		RedisFuture<String> server = commands.info("server");
-		RedisFuture<String> memory = commands.info("memory");
-		return server.toCompletableFuture().thenCombine(memory, (serverInfo, memoryInfo) -> {
-			Map<String, String> values = parse(serverInfo);
-			values.putAll(parse(memoryInfo));
-			return values;
-		});
+	/** A standalone server's or Sentinel's master's {@code INFO}, both sections sent at once. */
+	private Map<String, String> info(PatternCommands commands) {
+		CompletableFuture<Map<String, String>> server = commands.info("server");
+		CompletableFuture<Map<String, String>> memory = commands.info("memory");
+		Map<String, String> values = new LinkedHashMap<>(this.connector.await(server));
+		values.putAll(this.connector.await(memory));
+		return values;
 	}
 
-	static Map<String, String> parse(String info) {
+	private static Map<String, String> properties(@Nullable Properties info) {
 		Map<String, String> values = new LinkedHashMap<>();
-		for (String line : info.split("\r?\n")) {
-			int colon = line.indexOf(':');
-			if (colon > 0 && !line.startsWith("#")) {
-				values.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
-			}
+		if (info != null) {
+			info.stringPropertyNames().forEach((name) -> values.put(name, info.getProperty(name)));
 		}
 		return values;
 	}

@@ -1,10 +1,9 @@
 package dev.redispatterns.session;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -16,9 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
-import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
@@ -31,6 +28,8 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 
 import org.springframework.data.redis.connection.DefaultMessage;
+import org.springframework.data.redis.connection.RedisClusterConnection;
+import org.springframework.data.redis.connection.RedisClusterServerCommands;
 
 import dev.redispatterns.core.RedisConnector;
 
@@ -47,6 +46,8 @@ import dev.redispatterns.core.RedisConnector;
  * <p>
  * With {@code configureKeyspaceNotifications} the flags Spring Session needs ({@code Egx}) are added with
  * {@code CONFIG SET} on every master, including masters that appear later.
+ * <p>
+ * Needs Lettuce (native mode): Spring Data Redis has no pub/sub connection per cluster node.
  * <p>
  * Messages arrive on Lettuce's I/O thread; handling one reads Redis, so they are handed to two dispatch
  * threads with a bounded queue (a message is dropped with a warning when it is full, as pub/sub is
@@ -270,21 +271,21 @@ public final class ClusterSessionEvents implements AutoCloseable {
 	}
 
 	/** Adds {@code E}, {@code g} and {@code x} to {@code notify-keyspace-events} on each master lacking them. */
-	@SuppressWarnings("unchecked")
 	private void configureKeyspaceNotifications(List<RedisClusterNode> masters) {
-		StatefulRedisClusterConnection<byte[], byte[]> commands = (StatefulRedisClusterConnection<byte[], byte[]>) this.connector
-			.connection();
-		Duration timeout = this.connector.commandTimeout();
 		for (RedisClusterNode master : masters) {
 			try {
-				StatefulRedisConnection<byte[], byte[]> node = commands.getConnection(master.getNodeId());
-				Map<String, String> current = this.connector
-					.await(node.async().configGet("notify-keyspace-events"), timeout);
-				String flags = current.getOrDefault("notify-keyspace-events", "");
-				String wanted = withSessionFlags(flags);
-				if (!wanted.equals(flags)) {
-					this.connector.await(node.async().configSet("notify-keyspace-events", wanted), timeout);
-				}
+				org.springframework.data.redis.connection.RedisClusterNode node = new org.springframework.data.redis.connection.RedisClusterNode(
+						master.getUri().getHost(), master.getUri().getPort());
+				this.connector.execute((connection) -> {
+					RedisClusterServerCommands server = ((RedisClusterConnection) connection).serverCommands();
+					Properties current = server.getConfig(node, "notify-keyspace-events");
+					String flags = (current != null) ? current.getProperty("notify-keyspace-events", "") : "";
+					String wanted = withSessionFlags(flags);
+					if (!wanted.equals(flags)) {
+						server.setConfig(node, "notify-keyspace-events", wanted);
+					}
+					return null;
+				});
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Could not enable keyspace notifications on cluster node " + master.getUri() + ": "

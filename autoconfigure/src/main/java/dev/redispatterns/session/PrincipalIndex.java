@@ -110,16 +110,16 @@ final class PrincipalIndex {
 	}
 
 	void unbind(String principal, String member) {
-		this.connector.await(this.connector.async().zrem(utf8(key(principal)), utf8(member)));
+		this.connector.await(this.connector.commands().zrem(utf8(key(principal)), utf8(member)));
 	}
 
 	/** Whether the user's index lists the session. */
 	boolean contains(String principal, String member) {
-		return this.connector.await(this.connector.async().zscore(utf8(key(principal)), utf8(member))) != null;
+		return this.connector.await(this.connector.commands().zscore(utf8(key(principal)), utf8(member))) != null;
 	}
 
 	List<String> members(String principal) {
-		List<byte[]> members = this.connector.await(this.connector.async().zrange(utf8(key(principal)), 0, -1));
+		List<byte[]> members = this.connector.await(this.connector.commands().zrange(utf8(key(principal)), 0, -1));
 		return members.stream().map((member) -> new String(member, StandardCharsets.UTF_8)).toList();
 	}
 
@@ -135,7 +135,7 @@ final class PrincipalIndex {
 				.stream()
 				.map(PrincipalIndex::utf8)
 				.toArray(byte[][]::new);
-			this.connector.await(this.connector.async().zrem(key, batch));
+			this.connector.await(this.connector.commands().zrem(key, batch));
 		}
 	}
 

@@ -16,9 +16,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.lettuce.core.RestoreArgs;
-import io.lettuce.core.SetArgs;
-import io.lettuce.core.cluster.SlotHash;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -26,6 +23,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.data.redis.connection.ClusterSlotHashUtil;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.data.redis.core.RedisTemplate;
@@ -384,7 +382,7 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 			.plus(1, ChronoUnit.MINUTES)
 			.toEpochMilli();
 		try {
-			this.connector.async()
+			this.connector.commands()
 				.srem((this.namespace + ":expirations:" + bucket).getBytes(StandardCharsets.UTF_8),
 						this.codec.encode("expires:" + storageId));
 		}
@@ -397,12 +395,10 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 	/** Deletes a session's keys (two slots on a cluster); rethrows {@code failure} if that fails too. */
 	private void removeKeys(String storageId, RuntimeException failure) {
 		try {
-			CompletableFuture<Long> session = this.connector.async()
-				.del((this.namespace + ":sessions:" + storageId).getBytes(StandardCharsets.UTF_8))
-				.toCompletableFuture();
-			CompletableFuture<Long> expires = this.connector.async()
-				.del((this.namespace + ":sessions:expires:" + storageId).getBytes(StandardCharsets.UTF_8))
-				.toCompletableFuture();
+			CompletableFuture<Long> session = this.connector.commands()
+				.del((this.namespace + ":sessions:" + storageId).getBytes(StandardCharsets.UTF_8));
+			CompletableFuture<Long> expires = this.connector.commands()
+				.del((this.namespace + ":sessions:expires:" + storageId).getBytes(StandardCharsets.UTF_8));
 			this.connector.await(session);
 			this.connector.await(expires);
 		}
@@ -440,7 +436,7 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 		List<CompletableFuture<Long>> counts = new ArrayList<>();
 		for (long minute = first; minute <= last; minute += 60_000) {
 			byte[] key = (this.namespace + ":expirations:" + minute).getBytes(StandardCharsets.UTF_8);
-			counts.add(this.connector.async().scard(key).toCompletableFuture());
+			counts.add(this.connector.commands().scard(key));
 		}
 		long total = 0;
 		for (CompletableFuture<Long> count : counts) {
@@ -472,9 +468,8 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 				expiredKey.length - this.expiresKeyPrefix.length, StandardCharsets.UTF_8);
 		byte[] marker = this.keys.key("session", "expired", storageId).getBytes(StandardCharsets.UTF_8);
 		try {
-			String reply = this.connector.await(this.connector.async()
-				.set(marker, new byte[0], SetArgs.Builder.nx().px(PrincipalIndex.GRACE.toMillis())));
-			if ("OK".equals(reply)) {
+			if (this.connector.await(
+					this.connector.commands().setIfAbsent(marker, new byte[0], PrincipalIndex.GRACE.toMillis()))) {
 				this.listener.sessionExpired();
 			}
 		}
@@ -628,12 +623,12 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 		public void rename(String oldKey, String newKey) {
 			byte[] source = oldKey.getBytes(StandardCharsets.UTF_8);
 			byte[] target = newKey.getBytes(StandardCharsets.UTF_8);
-			if (SlotHash.getSlot(source) == SlotHash.getSlot(target)) {
+			if (ClusterSlotHashUtil.calculateSlot(source) == ClusterSlotHashUtil.calculateSlot(target)) {
 				super.rename(oldKey, newKey);
 				return;
 			}
-			CompletableFuture<byte[]> dump = this.connector.async().dump(source).toCompletableFuture();
-			CompletableFuture<Long> ttl = this.connector.async().pttl(source).toCompletableFuture();
+			CompletableFuture<byte @Nullable []> dump = this.connector.commands().dump(source);
+			CompletableFuture<Long> ttl = this.connector.commands().pttl(source);
 			byte[] value = this.connector.await(dump);
 			long millis = this.connector.await(ttl);
 			if (value == null || millis == -2) {
@@ -641,9 +636,8 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 				// restored after its source expired between the two reads would live on without expiry
 				return;
 			}
-			this.connector.await(this.connector.async()
-				.restore(target, value, RestoreArgs.Builder.ttl(Math.max(millis, 0)).replace()));
-			this.connector.await(this.connector.async().del(source));
+			this.connector.await(this.connector.commands().restoreReplacing(target, Math.max(millis, 0), value));
+			this.connector.await(this.connector.commands().del(source));
 		}
 
 	}

@@ -2,11 +2,12 @@ package dev.redispatterns.observability;
 
 import java.time.Duration;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.test.RedisConnectionFactories;
@@ -16,12 +17,13 @@ import dev.redispatterns.test.RedisTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@Tag("portable")
 @RedisTest(topology = Topology.CLUSTER)
 class RedisPatternsHealthIndicatorClusterTests {
 
 	@Test
 	void reportsClusterStateAndEveryMaster(RedisDeployment cluster) {
-		LettuceConnectionFactory factory = RedisConnectionFactories.lettuce(cluster);
+		RedisConnectionFactory factory = RedisConnectionFactories.of(cluster);
 		RedisConnector connector = new RedisConnector(factory, Duration.ofSeconds(2));
 		try {
 			Health health = new RedisPatternsHealthIndicator(connector, true).health();
@@ -34,7 +36,7 @@ class RedisPatternsHealthIndicatorClusterTests {
 		}
 		finally {
 			connector.destroy();
-			factory.destroy();
+			RedisConnectionFactories.destroy(factory);
 		}
 	}
 

@@ -3,6 +3,7 @@ package dev.redispatterns.session;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -19,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and rotating the secret without signing everybody out.
  */
 @ExtendWith(RecordedLogs.Extension.class)
+@Tag("portable")
 abstract class SessionKeyMigrationContractTests extends SessionContract {
 
 	private static final String OTHER_SECRET = "another-secret-0123456789-abcdefghijklmn";

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The maximum of concurrent sessions per user, in both policies, sequentially and under simultaneous
  * sign-ins on two instances.
  */
+@Tag("portable")
 abstract class SessionLimitContractTests extends SessionContract {
 
 	SessionLimitContractTests(RedisDeployment redis) {

@@ -12,6 +12,7 @@ import java.util.function.UnaryOperator;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -31,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * sliding, revocation, storage format and key hashing; run on a single server, Sentinel and Cluster.
  */
 @ExtendWith(RecordedLogs.Extension.class)
+@Tag("portable")
 abstract class SessionWebContractTests extends SessionContract {
 
 	SessionWebContractTests(RedisDeployment redis) {
@@ -79,12 +81,14 @@ abstract class SessionWebContractTests extends SessionContract {
 			Browser browser = new Browser();
 			browser.post(mvc, "/put", "value", "kept");
 			long start = System.nanoTime();
+			long lastAccess = start;
 			// Twice the timeout of regular use: without sliding the session would be gone half-way.
 			while (System.nanoTime() - start < Duration.ofSeconds(7).toNanos()) {
 				Thread.sleep(700);
+				// a session's last access is when the request starts, however long the request then takes
+				lastAccess = System.nanoTime();
 				assertThat(browser.get(mvc, "/get")).isEqualTo("kept");
 			}
-			long lastAccess = System.nanoTime();
 			long expiredAfter = waitUntilGone(context.getBean(RedisPatternsSessionRepository.class), browser.sessionId(),
 					Duration.ofSeconds(8)) - lastAccess;
 			assertThat(Duration.ofNanos(expiredAfter)).isBetween(Duration.ofMillis(2900), Duration.ofSeconds(5));
@@ -165,8 +169,8 @@ abstract class SessionWebContractTests extends SessionContract {
 			browser.post(mvc, "/login", "user", "erin");
 			browser.post(mvc, "/put", "value", "json please");
 			RedisConnector connector = context.getBean(RedisConnector.class);
-			Map<byte[], byte[]> hash = connector
-				.await(connector.async().hgetall(sessionKey(browser.sessionId()).getBytes(StandardCharsets.UTF_8)));
+			byte[] key = sessionKey(browser.sessionId()).getBytes(StandardCharsets.UTF_8);
+			Map<byte[], byte[]> hash = connector.execute((connection) -> connection.hashCommands().hGetAll(key));
 			assertThat(hash).isNotEmpty();
 			Map<String, String> fields = new HashMap<>();
 			JsonMapper json = JsonMapper.builder().build();

@@ -251,9 +251,12 @@ public final class RedisPatternsSessionAutoConfiguration {
 				RedisPatternsSessionRepository repository, RedisConnector connector,
 				RedisConnectionFactory connectionFactory, ObjectProvider<RedisMessageListenerContainer> containers,
 				Environment environment) {
-			boolean configure = new SessionSettings(properties, Binder.get(environment), false)
-				.configureKeyspaceNotifications();
+			Binder binder = Binder.get(environment);
+			boolean configure = new SessionSettings(properties, binder, false).configureKeyspaceNotifications();
 			if (connector.isCluster()) {
+				if (!connector.isNative()) {
+					throw clusterEventsNeedLettuce(binder);
+				}
 				// keyspace notifications are per node: every master is subscribed (and configured)
 				ClusterSessionEvents events = new ClusterSessionEvents(connector, repository, configure);
 				events.start();
@@ -271,6 +274,22 @@ public final class RedisPatternsSessionAutoConfiguration {
 			return new SessionEventsSubscription(container, repository);
 		}
 
+	}
+
+	/**
+	 * Cluster keyspace events need a pub/sub connection to every master, which only Lettuce gives: names the
+	 * property that turned the events on.
+	 */
+	static InvalidPropertyException clusterEventsNeedLettuce(Binder binder) {
+		String reason = "session events on Redis Cluster need Lettuce (a pub/sub connection to every master), but "
+				+ "Redis Patterns runs in portable mode; use spring.data.redis.client-type=lettuce with "
+				+ "redis.patterns.client=auto, or turn session events off";
+		Boolean enabled = binder.bind(SessionSettings.PREFIX + "events.enabled", Boolean.class).orElse(null);
+		if (enabled != null) {
+			return new InvalidPropertyException(SessionSettings.PREFIX + "events.enabled", enabled, reason);
+		}
+		return new InvalidPropertyException(SessionSettings.BOOT + "repository-type",
+				binder.bind(SessionSettings.BOOT + "repository-type", String.class).orElse("indexed"), reason);
 	}
 
 	static class SessionEventsCondition extends SpringBootCondition {

@@ -21,9 +21,9 @@ import dev.redispatterns.core.RedisKeys;
  */
 final class SessionSettings {
 
-	private static final String PREFIX = "redis.patterns.session.";
+	static final String PREFIX = "redis.patterns.session.";
 
-	private static final String BOOT = "spring.session.data.redis.";
+	static final String BOOT = "spring.session.data.redis.";
 
 	private final RedisPatternsSessionProperties properties;
 
