@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.ReturnType;
 
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
@@ -450,9 +451,11 @@ abstract class StructuresContractTests {
 		connector.execute((connection) -> connection.keyCommands().pExpire(key.getBytes(), millis));
 	}
 
-	/** Asked of every primary: the one that holds the key answers, the others say -2. */
+	/** Through a script, which both clients route to the key's node. */
 	private static long pexpiretime(String key) {
-		return redis.onEveryMaster("PEXPIRETIME", key).stream().mapToLong((reply) -> (Long) reply).max().orElse(-2);
+		return connector.<Long>await(connector.commands()
+			.eval("return redis.call('PEXPIRETIME', KEYS[1])".getBytes(), ReturnType.INTEGER,
+					new byte[][] { key.getBytes() }));
 	}
 
 }
