@@ -5,13 +5,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import org.springframework.data.redis.connection.ReturnType;
 import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.core.LuaScript;
+import dev.redispatterns.core.PatternCommands;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.ScriptExecutor;
 
@@ -65,7 +63,7 @@ final class CacheCommands {
 	}
 
 	CompletableFuture<byte @Nullable []> get(byte[] entryKey) {
-		return this.connector.async().get(entryKey).toCompletableFuture();
+		return this.connector.commands().get(entryKey);
 	}
 
 	/**
@@ -147,8 +145,8 @@ final class CacheCommands {
 
 	/**
 	 * Removes every key matching {@code pattern} — entries, leases and fill tickets — with {@code SCAN}
-	 * (never {@code KEYS}) and {@code UNLINK}, twice; with Redis Cluster, Lettuce's cluster {@code SCAN}
-	 * walks every master. Removing the tickets voids every load in flight, but a load may have filled
+	 * (never {@code KEYS}) and {@code UNLINK}, twice; with Redis Cluster, the {@code SCAN}
+	 * walks every primary. Removing the tickets voids every load in flight, but a load may have filled
 	 * during the first walk behind its cursor: the second walk removes what such loads stored.
 	 * @return how many entries were removed
 	 */
@@ -157,14 +155,18 @@ final class CacheCommands {
 	}
 
 	private long clearOnce(String pattern, Duration stepTimeout) {
-		ScanArgs args = ScanArgs.Builder.matches(pattern).limit(SCAN_BATCH);
-		ScanCursor cursor = ScanCursor.INITIAL;
+		PatternCommands.KeyScan scan = this.connector.commands().scan(pattern, SCAN_BATCH);
 		long removed = 0;
 		while (true) {
-			KeyScanCursor<byte[]> page = this.connector.await(this.connector.async().scan(cursor, args), stepTimeout);
-			List<byte[]> keys = page.getKeys();
+			List<byte[]> keys;
+			try {
+				keys = scan.next(stepTimeout);
+			}
+			catch (RuntimeException ex) {
+				throw RedisConnector.translate(ex);
+			}
 			if (!keys.isEmpty()) {
-				this.connector.await(this.connector.async().unlink(keys.toArray(new byte[0][])), stepTimeout);
+				this.connector.await(this.connector.commands().unlink(keys.toArray(new byte[0][])), stepTimeout);
 				for (byte[] key : keys) {
 					if (key.length > 0 && key[key.length - 1] == '}') {
 						removed++;
@@ -172,10 +174,9 @@ final class CacheCommands {
 				}
 			}
 			this.scanned.run();
-			if (page.isFinished()) {
+			if (scan.finished()) {
 				return removed;
 			}
-			cursor = page;
 		}
 	}
 
@@ -184,7 +185,7 @@ final class CacheCommands {
 	};
 
 	CompletableFuture<Long> publish(byte[] channel, byte[] message) {
-		return this.connector.async().publish(channel, message).toCompletableFuture();
+		return this.connector.commands().publish(channel, message);
 	}
 
 	static byte[] utf8(String text) {

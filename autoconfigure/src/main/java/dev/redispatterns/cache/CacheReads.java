@@ -53,7 +53,7 @@ final class CacheReads {
 		byte[] raw;
 		try {
 			raw = this.scope.runtime.connector.await(
-					this.scope.runtime.connector.async().get(CacheCommands.utf8(entryKey)), this.scope.policy.timeout());
+					this.scope.runtime.connector.commands().get(CacheCommands.utf8(entryKey)), this.scope.policy.timeout());
 		}
 		catch (RedisPatternsException ex) {
 			return missBecauseUnavailable(ex);

@@ -8,7 +8,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.netty.util.concurrent.FastThreadLocalThread;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -30,7 +29,10 @@ final class CacheRuntime {
 
 	private static final long OUTAGE_LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-	private static final @Nullable Class<?> REACTOR_NON_BLOCKING = reactorNonBlocking();
+	/** Netty comes with Lettuce; an application on another client may not have it. */
+	private static final @Nullable Class<?> NETTY_THREAD = classOrNull("io.netty.util.concurrent.FastThreadLocalThread");
+
+	private static final @Nullable Class<?> REACTOR_NON_BLOCKING = classOrNull("reactor.core.scheduler.NonBlocking");
 
 	final RedisConnector connector;
 
@@ -130,13 +132,13 @@ final class CacheRuntime {
 	 */
 	static boolean onNonBlockingThread() {
 		Thread thread = Thread.currentThread();
-		return thread instanceof FastThreadLocalThread
+		return (NETTY_THREAD != null && NETTY_THREAD.isInstance(thread))
 				|| (REACTOR_NON_BLOCKING != null && REACTOR_NON_BLOCKING.isInstance(thread));
 	}
 
-	private static @Nullable Class<?> reactorNonBlocking() {
+	private static @Nullable Class<?> classOrNull(String name) {
 		try {
-			return Class.forName("reactor.core.scheduler.NonBlocking", false, CacheRuntime.class.getClassLoader());
+			return Class.forName(name, false, CacheRuntime.class.getClassLoader());
 		}
 		catch (ClassNotFoundException | LinkageError ex) {
 			return null;

@@ -1,14 +1,11 @@
 package dev.redispatterns.cache;
 
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -18,9 +15,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.RedisChannelHandler;
-import io.lettuce.core.RedisConnectionStateListener;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.cache.Cache;
@@ -57,6 +51,15 @@ import dev.redispatterns.core.ValueCodec;
  */
 public final class RedisPatternsCacheManager implements CacheManager, BackgroundWork, AutoCloseable {
 
+	/**
+	 * Why a near cache needs Lettuce: invalidations lost while the signal connection was down must empty
+	 * the near caches, and only Lettuce's connection events tell when it came back.
+	 */
+	public static final String NEAR_CACHE_NEEDS_LETTUCE = "the near cache needs Lettuce (spring.data.redis.client-type="
+			+ "lettuce, redis.patterns.client=auto): only Lettuce's connection events tell when the connection "
+			+ "carrying its invalidations reconnected, and invalidations lost meanwhile would leave stale entries; "
+			+ "switch the near cache off with this client";
+
 	private final CacheRuntime runtime;
 
 	private final CachePolicy defaults;
@@ -71,22 +74,8 @@ public final class RedisPatternsCacheManager implements CacheManager, Background
 
 	private final boolean refreshes;
 
-	private final @Nullable AbstractRedisClient client;
-
-	/** Connections seen coming up; seeing one again means it reconnected. */
-	private final Set<RedisChannelHandler<?, ?>> connected = Collections.synchronizedSet(
-			Collections.newSetFromMap(new WeakHashMap<>()));
-
-	private final RedisConnectionStateListener reconnectListener = new RedisConnectionStateListener() {
-
-		@Override
-		public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress socketAddress) {
-			if (!RedisPatternsCacheManager.this.connected.add(connection)) {
-				reconnected();
-			}
-		}
-
-	};
+	/** With Lettuce: empties the near caches when a connection comes back up. */
+	private final @Nullable AutoCloseable reconnects;
 
 	private volatile boolean closed;
 
@@ -104,6 +93,10 @@ public final class RedisPatternsCacheManager implements CacheManager, Background
 		if (nearCaches && !NearCache.isAvailable()) {
 			throw new IllegalStateException(
 					"A near cache is enabled but Caffeine (com.github.ben-manes.caffeine:caffeine) is not on the classpath");
+		}
+		if (nearCaches && !builder.connector.isNative()) {
+			// only Lettuce tells when the connection that carries the invalidations reconnected
+			throw new IllegalStateException(NEAR_CACHE_NEEDS_LETTUCE);
 		}
 		this.refreshes = (this.dynamic && this.defaults.refreshes())
 				|| this.policies.values().stream().anyMatch(CachePolicy::refreshes);
@@ -126,10 +119,8 @@ public final class RedisPatternsCacheManager implements CacheManager, Background
 				builder.asyncExecutor, scheduler, builder.observations, builder.encryption);
 		long sweep = Math.max(100, shortestLockTimeout().toMillis() / 3);
 		scheduler.scheduleWithFixedDelay(this::renewLeases, sweep, sweep, TimeUnit.MILLISECONDS);
-		this.client = nativeClient(builder.connector);
-		if (this.client != null) {
-			this.client.addListener(this.reconnectListener);
-		}
+		this.reconnects = builder.connector.isNative() ? LettuceReconnects.listen(builder.connector, this::reconnected)
+				: null;
 		this.policies.keySet().forEach(this::getCache);
 	}
 
@@ -214,15 +205,6 @@ public final class RedisPatternsCacheManager implements CacheManager, Background
 		}
 	}
 
-	private static @Nullable AbstractRedisClient nativeClient(RedisConnector connector) {
-		try {
-			return connector.lettuce().getNativeClient();
-		}
-		catch (RuntimeException ex) {
-			return null;
-		}
-	}
-
 	/** Lets the refreshes in flight on the manager's own refresh pool store their values; new ones are skipped. */
 	@Override
 	public void finish(Duration timeout) {
@@ -245,8 +227,13 @@ public final class RedisPatternsCacheManager implements CacheManager, Background
 	@Override
 	public void close() {
 		this.closed = true;
-		if (this.client != null) {
-			this.client.removeListener(this.reconnectListener);
+		if (this.reconnects != null) {
+			try {
+				this.reconnects.close();
+			}
+			catch (Exception ex) {
+				// never thrown: removing the listener from a client already shut down is ignored
+			}
 		}
 		this.caches.values().forEach(RedisPatternsCache::close);
 		this.runtime.scheduler.shutdownNow();

@@ -73,14 +73,14 @@ public final class Counters {
 	/** The current value; 0 if the counter does not exist (or expired). */
 	public long get(String name, String id) {
 		return timed(name, "get", () -> {
-			byte[] value = this.connector.await(this.connector.async().get(key(name, id)));
+			byte[] value = this.connector.await(this.connector.commands().get(key(name, id)));
 			return (value != null) ? Long.parseLong(new String(value, StandardCharsets.US_ASCII)) : 0L;
 		});
 	}
 
 	/** Deletes a counter; {@code true} if it existed. */
 	public boolean delete(String name, String id) {
-		return timed(name, "delete", () -> this.connector.await(this.connector.async().unlink(key(name, id))) > 0);
+		return timed(name, "delete", () -> this.connector.await(this.connector.commands().unlink(key(name, id))) > 0);
 	}
 
 	public CounterSettings settings(String name) {

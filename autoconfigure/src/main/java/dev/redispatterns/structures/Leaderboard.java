@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-import io.lettuce.core.ScoredValue;
 import org.springframework.data.redis.connection.ReturnType;
 import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.core.LuaScript;
+import dev.redispatterns.core.PatternCommands.ScoredMember;
 import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.structures.StructuresListener.Structure;
 
@@ -115,12 +115,12 @@ public final class Leaderboard {
 			throw new IllegalArgumentException("count must be positive");
 		}
 		return timed("top", () -> {
-			List<ScoredValue<byte[]>> values = this.owner.connector
-				.await(this.owner.connector.async().zrangeWithScores(this.keyBytes, 0, count - 1L));
+			List<ScoredMember> values = this.owner.connector
+				.await(this.owner.connector.commands().zrangeWithScores(this.keyBytes, 0, count - 1L));
 			List<Ranked> ranked = new ArrayList<>(values.size());
 			for (int i = 0; i < values.size(); i++) {
-				ScoredValue<byte[]> value = values.get(i);
-				ranked.add(new Ranked(i + 1L, text(value.getValue()), real(value.getScore())));
+				ScoredMember value = values.get(i);
+				ranked.add(new Ranked(i + 1L, text(value.member()), real(value.score())));
 			}
 			return ranked;
 		});
@@ -175,18 +175,18 @@ public final class Leaderboard {
 
 	/** How many members the board has. */
 	public long size() {
-		return timed("size", () -> this.owner.connector.await(this.owner.connector.async().zcard(this.keyBytes)));
+		return timed("size", () -> this.owner.connector.await(this.owner.connector.commands().zcard(this.keyBytes)));
 	}
 
 	/** Takes a member off the board; {@code true} if it was on it. */
 	public boolean remove(String member) {
 		return timed("remove",
-				() -> this.owner.connector.await(this.owner.connector.async().zrem(this.keyBytes, utf8(member))) > 0);
+				() -> this.owner.connector.await(this.owner.connector.commands().zrem(this.keyBytes, utf8(member))) > 0);
 	}
 
 	/** Deletes the whole board. */
 	public void clear() {
-		timed("clear", () -> this.owner.connector.await(this.owner.connector.async().unlink(this.keyBytes)));
+		timed("clear", () -> this.owner.connector.await(this.owner.connector.commands().unlink(this.keyBytes)));
 	}
 
 	private Submission write(String operation, byte[] mode, String member, double score) {

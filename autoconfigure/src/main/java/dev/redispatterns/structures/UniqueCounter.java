@@ -143,7 +143,7 @@ public final class UniqueCounter {
 
 	private long pfcount(List<String> keys) {
 		byte[][] raw = keys.stream().map(UniqueCounter::bytes).toArray(byte[][]::new);
-		return this.owner.connector.await(this.owner.connector.async().pfcount(raw));
+		return this.owner.connector.await(this.owner.connector.commands().pfcount(raw));
 	}
 
 	private String periodKey(LocalDate day) {

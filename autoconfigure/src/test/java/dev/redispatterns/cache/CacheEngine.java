@@ -8,7 +8,10 @@ import java.util.function.UnaryOperator;
 import io.lettuce.core.event.command.CommandListener;
 import io.lettuce.core.event.command.CommandStartedEvent;
 
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisStringCommands.SetOption;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.types.Expiration;
 
 import dev.redispatterns.core.JsonValueCodec;
 import dev.redispatterns.core.RedisConnector;
@@ -18,11 +21,12 @@ import dev.redispatterns.test.RedisConnectionFactories;
 import dev.redispatterns.test.RedisDeployment;
 
 /**
- * A cache manager built without Spring against a test Redis, as the benchmarks build one.
+ * A cache manager built without Spring against a test Redis, as the benchmarks build one, on the client
+ * the tests run on.
  */
 final class CacheEngine implements AutoCloseable {
 
-	final LettuceConnectionFactory factory;
+	final RedisConnectionFactory factory;
 
 	final RedisConnector connector;
 
@@ -32,7 +36,10 @@ final class CacheEngine implements AutoCloseable {
 
 	final RedisPatternsCacheManager manager;
 
-	/** Data commands sent to Redis (topology, pub/sub and connection housekeeping excluded). */
+	/**
+	 * Data commands sent to Redis (topology, pub/sub and connection housekeeping excluded); counted with
+	 * Lettuce only.
+	 */
 	final AtomicLong commands = new AtomicLong();
 
 	private static final Set<String> HOUSEKEEPING = Set.of("SUBSCRIBE", "UNSUBSCRIBE", "PING", "CLIENT", "HELLO",
@@ -43,17 +50,19 @@ final class CacheEngine implements AutoCloseable {
 	}
 
 	CacheEngine(RedisDeployment redis, CachePolicy defaults, UnaryOperator<RedisPatternsCacheManager.Builder> customizer) {
-		this.factory = RedisConnectionFactories.lettuce(redis);
-		this.factory.getNativeClient().addListener(new CommandListener() {
+		this.factory = RedisConnectionFactories.of(redis);
+		if (this.factory instanceof LettuceConnectionFactory lettuce) {
+			lettuce.getNativeClient().addListener(new CommandListener() {
 
-			@Override
-			public void commandStarted(CommandStartedEvent event) {
-				if (!HOUSEKEEPING.contains(event.getCommand().getType().toString())) {
-					CacheEngine.this.commands.incrementAndGet();
+				@Override
+				public void commandStarted(CommandStartedEvent event) {
+					if (!HOUSEKEEPING.contains(event.getCommand().getType().toString())) {
+						CacheEngine.this.commands.incrementAndGet();
+					}
 				}
-			}
 
-		});
+			});
+		}
 		this.connector = new RedisConnector(this.factory, Duration.ofSeconds(2));
 		this.signals = new RedisSignals(this.connector, Duration.ofSeconds(30));
 		this.manager = customizer.apply(RedisPatternsCacheManager
@@ -63,19 +72,28 @@ final class CacheEngine implements AutoCloseable {
 	}
 
 	byte[] raw(String key) {
-		return this.connector.await(this.connector.async().get(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+		return this.connector.await(this.connector.commands().get(utf8(key)));
 	}
 
-	void set(String key, byte[] value, io.lettuce.core.SetArgs args) {
-		this.connector.await(this.connector.async().set(key.getBytes(java.nio.charset.StandardCharsets.UTF_8), value, args));
+	void set(String key, byte[] value) {
+		this.connector.execute((connection) -> connection.stringCommands().set(utf8(key), value));
+	}
+
+	void set(String key, byte[] value, Duration ttl) {
+		this.connector.execute((connection) -> connection.stringCommands()
+			.set(utf8(key), value, Expiration.from(ttl), SetOption.upsert()));
 	}
 
 	void del(String key) {
-		this.connector.await(this.connector.async().del(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+		this.connector.await(this.connector.commands().del(utf8(key)));
 	}
 
 	long pttl(String key) {
-		return this.connector.await(this.connector.async().pttl(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+		return this.connector.await(this.connector.commands().pttl(utf8(key)));
+	}
+
+	private static byte[] utf8(String key) {
+		return key.getBytes(java.nio.charset.StandardCharsets.UTF_8);
 	}
 
 	RedisPatternsCache cache(String name) {
@@ -87,7 +105,7 @@ final class CacheEngine implements AutoCloseable {
 		this.manager.close();
 		this.signals.destroy();
 		this.connector.destroy();
-		this.factory.destroy();
+		RedisConnectionFactories.destroy(this.factory);
 	}
 
 }

@@ -23,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * eviction in one instance reaches the other instances' next reads through the cache's channel, long
  * before the near cache's own time to live (an hour here) would. In the writing instance, once a put or
  * an evict has returned, no read that began before it puts the old value back into the near cache.
+ * Lettuce only: in portable mode a near cache fails the start.
  */
 abstract class CacheNearCacheContractTests {
 

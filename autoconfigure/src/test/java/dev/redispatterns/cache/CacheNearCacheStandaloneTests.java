@@ -69,7 +69,7 @@ class CacheNearCacheStandaloneTests extends CacheNearCacheContractTests {
 				try (CacheEngine raw = new CacheEngine(this.redis, CachePolicy.defaults())) {
 					byte[] entry = CacheEntry.encode("\"changed\"".getBytes(java.nio.charset.StandardCharsets.UTF_8),
 							System.currentTimeMillis() + 600_000, 1);
-					raw.set(cache.entryKey("t"), entry, io.lettuce.core.SetArgs.Builder.px(600_000));
+					raw.set(cache.entryKey("t"), entry, Duration.ofMinutes(10));
 				}
 				awaitUntil(() -> {
 					long started = System.nanoTime();

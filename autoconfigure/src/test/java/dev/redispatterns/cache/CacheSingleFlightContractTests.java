@@ -13,6 +13,7 @@ import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * Spring's {@code @Cacheable}, plain and {@code sync = true}, backed by the starter: a cold key asked for
  * by many callers at once, in one application instance or two sharing one Redis, runs the method once.
  */
+@Tag("portable")
 abstract class CacheSingleFlightContractTests {
 
 	private final RedisDeployment redis;
