@@ -1,10 +1,13 @@
 package dev.redispatterns.core;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -14,10 +17,13 @@ import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisClusterNode;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisStringCommands;
 import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.data.redis.connection.stream.StreamInfo;
 import org.springframework.data.redis.connection.zset.Tuple;
 import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.ScanOptions;
+import org.springframework.data.redis.core.types.Expiration;
 
 /**
  * {@link PatternCommands} through Spring Data Redis, on any {@link RedisConnectionFactory}: Jedis,
@@ -206,6 +212,41 @@ final class PortableCommands implements PatternCommands {
 	// rate limits and locks (added as needed)
 
 	// messaging (added as needed)
+
+	@Override
+	public CompletableFuture<Boolean> setIfAbsent(byte[] key, byte[] value, long ttlMillis) {
+		return run((connection) -> Boolean.TRUE.equals(connection.stringCommands()
+			.set(key, value, Expiration.milliseconds(ttlMillis), RedisStringCommands.SetOption.SET_IF_ABSENT)));
+	}
+
+	/** Spring Data has no {@code SPUBLISH}: sent as a raw command, routed by the channel on Redis Cluster. */
+	@Override
+	public CompletableFuture<Long> spublish(byte[] channel, byte[] message) {
+		return run((connection) -> {
+			Object receivers = (connection instanceof RedisClusterConnection cluster)
+					? cluster.execute("SPUBLISH", channel, List.of(message))
+					: connection.execute("SPUBLISH", channel, message);
+			return (receivers instanceof Number number) ? number.longValue() : 0L;
+		});
+	}
+
+	@Override
+	public CompletableFuture<Long> xack(byte[] key, byte[] group, String... ids) {
+		return run((connection) -> connection.streamCommands()
+			.xAck(key, new String(group, StandardCharsets.UTF_8), ids));
+	}
+
+	@Override
+	public CompletableFuture<List<Map<String, @Nullable Object>>> xinfoGroups(byte[] key) {
+		return run((connection) -> {
+			StreamInfo.XInfoGroups groups = connection.streamCommands().xInfoGroups(key);
+			List<Map<String, @Nullable Object>> result = new ArrayList<>();
+			if (groups != null) {
+				groups.forEach((group) -> result.add(new LinkedHashMap<>(group.getRaw())));
+			}
+			return result;
+		});
+	}
 
 	// sessions and observability (added as needed)
 
