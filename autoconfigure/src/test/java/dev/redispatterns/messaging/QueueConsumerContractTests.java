@@ -56,13 +56,21 @@ abstract class QueueConsumerContractTests {
 
 	void connect(RedisDeployment redis, QueueSettings settings) {
 		this.redis = redis;
-		this.factory = RedisConnectionFactories.of(redis);
-		this.connector = new RedisConnector(this.factory, Duration.ofSeconds(2));
+		this.factory = factory(redis);
+		this.connector = connector(this.factory);
 		this.scripts = new ScriptExecutor(this.connector);
 		this.keys = new MessagingKeys(new RedisKeys("rp"));
 		this.queue = settings.name();
 		this.publisher = new QueuePublisher(this.connector, this.scripts, this.keys, MessagingTesting.codec(),
 				(name) -> settings, MessagingObserver.NONE);
+	}
+
+	RedisConnectionFactory factory(RedisDeployment redis) {
+		return RedisConnectionFactories.of(redis);
+	}
+
+	RedisConnector connector(RedisConnectionFactory factory) {
+		return new RedisConnector(factory, Duration.ofSeconds(2));
 	}
 
 	static QueueSettings settings(TestInfo test) {

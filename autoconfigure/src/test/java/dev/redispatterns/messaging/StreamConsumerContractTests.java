@@ -60,13 +60,21 @@ abstract class StreamConsumerContractTests {
 
 	void connect(RedisDeployment redis, TestInfo test, StreamSettings settings) {
 		this.redis = redis;
-		this.factory = RedisConnectionFactories.of(redis);
-		this.connector = new RedisConnector(this.factory, Duration.ofSeconds(2));
+		this.factory = factory(redis);
+		this.connector = connector(this.factory);
 		this.scripts = new ScriptExecutor(this.connector);
 		this.keys = new MessagingKeys(new RedisKeys("rp"));
 		this.stream = settings.name();
 		this.publisher = new StreamPublisher(this.connector, this.scripts, this.keys, MessagingTesting.codec(),
 				(name) -> settings, this.events);
+	}
+
+	RedisConnectionFactory factory(RedisDeployment redis) {
+		return RedisConnectionFactories.of(redis);
+	}
+
+	RedisConnector connector(RedisConnectionFactory factory) {
+		return new RedisConnector(factory, Duration.ofSeconds(2));
 	}
 
 	static StreamSettings settings(TestInfo test) {
