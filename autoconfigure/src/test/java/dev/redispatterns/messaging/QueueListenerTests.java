@@ -202,9 +202,7 @@ class QueueListenerTests {
 
 		@QueueListener(queue = "reports")
 		void work(Delivery delivery, OrderPlaced job) {
-			List<byte[]> time = this.connector.await(this.connector.async().time());
-			this.handledAt.put(job.id(), Long.parseLong(MessagingTesting.text(time.get(0))) * 1000
-					+ Long.parseLong(MessagingTesting.text(time.get(1))) / 1000);
+			this.handledAt.put(job.id(), this.connector.execute((connection) -> connection.serverCommands().time()));
 			this.deliveries.put(job.id(), delivery);
 		}
 

@@ -340,6 +340,20 @@ abstract class StreamConsumerContractTests {
 	}
 
 	@Test
+	void theGroupsPendingCountAndLagAreSampled(RedisDeployment redis, TestInfo test) {
+		StreamSettings settings = settings(test);
+		connect(redis, test, settings);
+		createGroup("g", "0");
+		publishAll(3, "s");
+		consumer(settings, "g", (payload, delivery) -> {
+		});
+		await(WAIT, () -> this.events.groupStates.containsKey("g"), () -> "group state sampled");
+		long[] state = this.events.groupStates.get("g");
+		assertThat(state[0]).as("pending").isBetween(0L, 3L);
+		assertThat(state[1]).as("lag, known since Redis 7").isBetween(0L, 3L);
+	}
+
+	@Test
 	void aStreamLostWithItsGroupIsCreatedAgainAndConsumptionContinues(RedisDeployment redis, TestInfo test) {
 		StreamSettings settings = settings(test);
 		connect(redis, test, settings);
@@ -632,6 +646,14 @@ abstract class StreamConsumerContractTests {
 		final AtomicInteger refused = new AtomicInteger();
 
 		final Map<String, Integer> deleted = new ConcurrentHashMap<>();
+
+		/** Per group the last sampled pending count and lag. */
+		final Map<String, long[]> groupStates = new ConcurrentHashMap<>();
+
+		@Override
+		public void streamGroupState(String stream, String group, long pending, long lag) {
+			this.groupStates.put(group, new long[] { pending, lag });
+		}
 
 		@Override
 		public void streamTrimBlocked(String stream) {
