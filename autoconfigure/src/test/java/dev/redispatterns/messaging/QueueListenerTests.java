@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -28,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link QueueListener} and {@link QueuePublisher} in application contexts sharing one Redis.
  */
 @RedisTest
+@Tag("portable")
 class QueueListenerTests {
 
 	static final Duration WAIT = Duration.ofSeconds(30);
