@@ -1,5 +1,6 @@
 package dev.redispatterns.core;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -224,14 +225,40 @@ final class LettuceCommands implements PatternCommands {
 
 	// messaging (added as needed)
 
-	// sessions and observability (added as needed)
-
 	@Override
 	public CompletableFuture<Boolean> setIfAbsent(byte[] key, byte[] value, long ttlMillis) {
-		return async().set(key, value, SetArgs.Builder.nx().px(ttlMillis))
-			.toCompletableFuture()
-			.thenApply("OK"::equals);
+		return async().set(key, value, SetArgs.Builder.nx().px(ttlMillis)).toCompletableFuture().thenApply("OK"::equals);
 	}
+
+	@Override
+	public CompletableFuture<Long> spublish(byte[] channel, byte[] message) {
+		return async().spublish(channel, message).toCompletableFuture();
+	}
+
+	@Override
+	public CompletableFuture<Long> xack(byte[] key, byte[] group, String... ids) {
+		return async().xack(key, group, ids).toCompletableFuture();
+	}
+
+	@Override
+	public CompletableFuture<List<Map<String, @Nullable Object>>> xinfoGroups(byte[] key) {
+		return async().xinfoGroups(key).toCompletableFuture().thenApply((groups) -> {
+			List<Map<String, @Nullable Object>> result = new ArrayList<>(groups.size());
+			for (Object group : groups) {
+				List<?> fields = (List<?>) group;
+				Map<String, @Nullable Object> info = new LinkedHashMap<>();
+				for (int i = 0; i + 1 < fields.size(); i += 2) {
+					Object name = fields.get(i);
+					info.put((name instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8)
+							: String.valueOf(name), fields.get(i + 1));
+				}
+				result.add(info);
+			}
+			return result;
+		});
+	}
+
+	// sessions and observability (added as needed)
 
 	@Override
 	public CompletableFuture<byte @Nullable []> dump(byte[] key) {

@@ -83,12 +83,24 @@ public interface PatternCommands {
 
 	// rate limits and locks (added as needed)
 
-	// messaging (added as needed)
+	// messaging and sessions (added as needed)
+
+	/** {@code SET key value NX PX ttlMillis}: whether the key was set (it did not exist). */
+	CompletableFuture<Boolean> setIfAbsent(byte[] key, byte[] value, long ttlMillis);
+
+	/** {@code SPUBLISH} (sharded pub/sub, Redis 7): to the node that owns the channel's slot. */
+	CompletableFuture<Long> spublish(byte[] channel, byte[] message);
+
+	CompletableFuture<Long> xack(byte[] key, byte[] group, String... ids);
+
+	/**
+	 * {@code XINFO GROUPS}: per group its fields by name ({@code name}, {@code consumers}, {@code pending},
+	 * {@code lag}, {@code last-delivered-id}, ...); values are numbers, or text as {@code byte[]} or
+	 * {@code String} depending on the client, or {@code null}.
+	 */
+	CompletableFuture<List<Map<String, @Nullable Object>>> xinfoGroups(byte[] key);
 
 	// sessions and observability (added as needed)
-
-	/** {@code SET key value NX PX ttlMillis}: whether the key was set. */
-	CompletableFuture<Boolean> setIfAbsent(byte[] key, byte[] value, long ttlMillis);
 
 	/** {@code DUMP}: the key's serialized value, {@code null} when it is absent. */
 	CompletableFuture<byte @Nullable []> dump(byte[] key);

@@ -1,5 +1,6 @@
 package dev.redispatterns.core;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStringCommands;
 import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.data.redis.connection.stream.StreamInfo;
 import org.springframework.data.redis.connection.zset.Tuple;
 import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.ScanOptions;
@@ -212,13 +214,42 @@ final class PortableCommands implements PatternCommands {
 
 	// messaging (added as needed)
 
-	// sessions and observability (added as needed)
-
 	@Override
 	public CompletableFuture<Boolean> setIfAbsent(byte[] key, byte[] value, long ttlMillis) {
 		return run((connection) -> Boolean.TRUE.equals(connection.stringCommands()
-			.set(key, value, Expiration.milliseconds(ttlMillis), RedisStringCommands.SetOption.ifAbsent())));
+			.set(key, value, Expiration.milliseconds(ttlMillis), RedisStringCommands.SetOption.SET_IF_ABSENT)));
 	}
+
+	/** Spring Data has no {@code SPUBLISH}: sent as a raw command, routed by the channel on Redis Cluster. */
+	@Override
+	public CompletableFuture<Long> spublish(byte[] channel, byte[] message) {
+		return run((connection) -> {
+			Object receivers = (connection instanceof RedisClusterConnection cluster)
+					? cluster.execute("SPUBLISH", channel, List.of(message))
+					: connection.execute("SPUBLISH", channel, message);
+			return (receivers instanceof Number number) ? number.longValue() : 0L;
+		});
+	}
+
+	@Override
+	public CompletableFuture<Long> xack(byte[] key, byte[] group, String... ids) {
+		return run((connection) -> connection.streamCommands()
+			.xAck(key, new String(group, StandardCharsets.UTF_8), ids));
+	}
+
+	@Override
+	public CompletableFuture<List<Map<String, @Nullable Object>>> xinfoGroups(byte[] key) {
+		return run((connection) -> {
+			StreamInfo.XInfoGroups groups = connection.streamCommands().xInfoGroups(key);
+			List<Map<String, @Nullable Object>> result = new ArrayList<>();
+			if (groups != null) {
+				groups.forEach((group) -> result.add(new LinkedHashMap<>(group.getRaw())));
+			}
+			return result;
+		});
+	}
+
+	// sessions and observability (added as needed)
 
 	@Override
 	public CompletableFuture<byte @Nullable []> dump(byte[] key) {

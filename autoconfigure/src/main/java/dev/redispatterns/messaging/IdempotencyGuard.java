@@ -7,7 +7,6 @@ import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.springframework.data.redis.connection.ReturnType;
-import io.lettuce.core.SetArgs;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -67,14 +66,15 @@ public final class IdempotencyGuard {
 	public boolean runOnce(String key, Duration retention, Runnable work) {
 		byte[] redisKey = this.keys.idempotency(key).getBytes(StandardCharsets.UTF_8);
 		byte[] token = token();
-		String claimed = this.connector.await(this.connector.async()
-			.set(redisKey, token, SetArgs.Builder.nx().px(this.lease.toMillis())));
-		if (!"OK".equals(claimed)) {
-			byte[] state = this.connector.await(this.connector.async().get(redisKey));
+		Boolean claimed = this.connector
+			.await(this.connector.commands().setIfAbsent(redisKey, token, this.lease.toMillis()));
+		if (!Boolean.TRUE.equals(claimed)) {
+			byte[] state = this.connector.await(this.connector.commands().get(redisKey));
 			if (state != null && Arrays.equals(state, DONE)) {
 				return false;
 			}
-			// Lettuce sends a command again when the connection broke before its reply came: the claim may be ours
+			// Lettuce (and Jedis on Redis Cluster) send a command again when the connection broke before its reply
+			// came: the claim may be ours
 			if (!Arrays.equals(state, token)) {
 				throw new DuplicateMessageException(key);
 			}
@@ -109,7 +109,7 @@ public final class IdempotencyGuard {
 	/** Whether work with {@code key} completed within its retention time. */
 	public boolean isDone(String key) {
 		byte[] state = this.connector
-			.await(this.connector.async().get(this.keys.idempotency(key).getBytes(StandardCharsets.UTF_8)));
+			.await(this.connector.commands().get(this.keys.idempotency(key).getBytes(StandardCharsets.UTF_8)));
 		return state != null && Arrays.equals(state, DONE);
 	}
 

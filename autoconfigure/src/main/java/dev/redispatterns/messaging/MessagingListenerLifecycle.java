@@ -129,6 +129,10 @@ public final class MessagingListenerLifecycle implements SmartLifecycle, SmartIn
 			return;
 		}
 		if (this.sharded) {
+			if (!this.connector.isNative()) {
+				throw ShardedPubSubSubscriber.needsLettuce(this.connector,
+						"@PubSubListener methods (" + pubSub.get(0).method().description() + ")");
+			}
 			for (PubSubEndpoint endpoint : pubSub) {
 				if (!endpoint.patterns().isEmpty()) {
 					throw new RedisPatternsConfigurationException(endpoint.method().description()

@@ -58,9 +58,8 @@ public final class PubSubPublisher {
 	public CompletableFuture<Long> publishAsync(String channel, @Nullable Object payload) {
 		byte[] message = (payload instanceof byte[] bytes) ? this.codec.checkSize(bytes) : this.codec.write(payload);
 		byte[] name = channel.getBytes(StandardCharsets.UTF_8);
-		CompletableFuture<Long> sent = (this.sharded ? this.connector.async().spublish(name, message)
-				: this.connector.async().publish(name, message))
-			.toCompletableFuture();
+		CompletableFuture<Long> sent = this.sharded ? this.connector.commands().spublish(name, message)
+				: this.connector.commands().publish(name, message);
 		return sent.whenComplete((receivers, failure) -> {
 			if (failure == null) {
 				this.observer.pubSubPublished(channel);

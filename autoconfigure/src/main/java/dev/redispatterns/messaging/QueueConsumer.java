@@ -13,7 +13,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
-import io.lettuce.core.LMoveArgs;
 import org.springframework.data.redis.connection.ReturnType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -275,11 +274,7 @@ public final class QueueConsumer {
 		}
 		boolean used = false;
 		try {
-			long waitNanos = waitNanos();
-			double timeoutSeconds = Math.max(0.01, waitNanos / 1e9);
-			byte[] job = this.connector.await(
-					open.async().blmove(this.ready, this.processing, LMoveArgs.Builder.rightLeft(), timeoutSeconds),
-					Duration.ofNanos(waitNanos).plus(this.connector.commandTimeout()));
+			byte[] job = open.blmove(this.ready, this.processing, waitNanos());
 			if (job != null) {
 				used = true;
 				dispatch(job);
@@ -355,7 +350,7 @@ public final class QueueConsumer {
 		}
 		// jobs no handler holds: finished or failed ones whose outcome did not reach Redis (recorded now, never run
 		// again), and ones Redis moved here for a read whose reply was lost (put back as a counted attempt)
-		List<byte[]> mine = this.connector.await(this.connector.async().lrange(this.processing, 0, -1));
+		List<byte[]> mine = this.connector.await(this.connector.commands().lrange(this.processing, 0, -1));
 		Set<String> present = new HashSet<>();
 		for (byte[] job : mine) {
 			String key = key(job);
@@ -410,8 +405,8 @@ public final class QueueConsumer {
 	}
 
 	private void sampleDepth() {
-		CompletableFuture<Long> readyCount = this.connector.async().llen(this.ready).toCompletableFuture();
-		CompletableFuture<Long> delayedCount = this.connector.async().zcard(this.delayed).toCompletableFuture();
+		CompletableFuture<Long> readyCount = this.connector.commands().llen(this.ready);
+		CompletableFuture<Long> delayedCount = this.connector.commands().zcard(this.delayed);
 		this.observer.queueDepth(this.name, this.connector.await(readyCount), this.connector.await(delayedCount));
 	}
 
@@ -478,7 +473,7 @@ public final class QueueConsumer {
 	private boolean complete(byte[] job) {
 		String key = key(job);
 		try {
-			this.connector.async().lrem(this.processing, 1, job).toCompletableFuture().whenComplete((count, failure) -> {
+			this.connector.commands().lrem(this.processing, 1, job).whenComplete((count, failure) -> {
 				if (failure != null) {
 					this.unsettled.put(key, () -> removeFinished(job));
 					if (logger.isDebugEnabled()) {
@@ -499,7 +494,7 @@ public final class QueueConsumer {
 	}
 
 	private void removeFinished(byte[] job) {
-		this.connector.await(this.connector.async().lrem(this.processing, 1, job));
+		this.connector.await(this.connector.commands().lrem(this.processing, 1, job));
 	}
 
 	private void failed(byte[] job, @Nullable QueueJob parsed, Throwable failure) {

@@ -24,6 +24,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.core.RedisConnector;
+import dev.redispatterns.core.RedisPatternsConfigurationException;
 
 /**
  * Sharded pub/sub subscriptions ({@code SSUBSCRIBE}) on Redis Cluster, which Spring Data Redis's
@@ -63,7 +64,14 @@ public final class ShardedPubSubSubscriber implements AutoCloseable {
 
 	private volatile boolean closed;
 
+	/**
+	 * @throws RedisPatternsConfigurationException in portable mode: Spring Data Redis cannot make sharded
+	 * subscriptions
+	 */
 	public ShardedPubSubSubscriber(RedisConnector connector, MessagingObserver observer) {
+		if (!connector.isNative()) {
+			throw needsLettuce(connector, "Sharded pub/sub subscriptions");
+		}
 		this.connector = connector;
 		this.observer = observer;
 		int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -232,6 +240,17 @@ public final class ShardedPubSubSubscriber implements AutoCloseable {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/** Why sharded subscriptions cannot be made in portable mode, naming the property that asks for them. */
+	static RedisPatternsConfigurationException needsLettuce(RedisConnector connector, String what) {
+		return new RedisPatternsConfigurationException(what
+				+ " on Redis Cluster ('redis.patterns.messaging.pub-sub.sharded', on by default there) need Lettuce, "
+				+ "but Redis Patterns runs in portable mode on " + connector.connectionFactory().getClass().getName()
+				+ ", whose Spring Data Redis cannot subscribe to shard channels",
+				"Set 'redis.patterns.messaging.pub-sub.sharded' to false to use cluster-wide pub/sub (publishers "
+						+ "and listeners of a channel must agree), or use Lettuce "
+						+ "(spring.data.redis.client-type=lettuce) and leave redis.patterns.client at auto.");
 	}
 
 	private static byte[] bytes(String value) {

@@ -7,7 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -15,11 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.lettuce.core.Consumer;
 import org.springframework.data.redis.connection.ReturnType;
-import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XReadArgs;
-import io.lettuce.core.XReadArgs.StreamOffset;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -96,8 +94,6 @@ public final class StreamConsumer {
 
 	private final byte[] consumerBytes;
 
-	private final Consumer<byte[]> consumer;
-
 	private final long pollNanos;
 
 	private final long tickNanos;
@@ -156,7 +152,6 @@ public final class StreamConsumer {
 		this.deadLetterKey = bytes(keys.streamDeadLetter(this.name));
 		this.groupBytes = bytes(group);
 		this.consumerBytes = bytes(consumerName);
-		this.consumer = Consumer.from(this.groupBytes, this.consumerBytes);
 		this.pollNanos = settings.pollTimeout().toNanos();
 		this.tickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(50), settings.reclaimAfter().toNanos() / 3);
 		this.statsNanos = Math.min(TimeUnit.SECONDS.toNanos(10), Math.max(TimeUnit.SECONDS.toNanos(1), this.tickNanos));
@@ -293,17 +288,11 @@ public final class StreamConsumer {
 		int used = 0;
 		try {
 			long blockMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(this.pollNanos, untilTick())));
-			@SuppressWarnings("unchecked")
-			List<StreamMessage<byte[], byte[]>> messages = this.connector.await(
-					open.async()
-						.xreadgroup(this.consumer, XReadArgs.Builder.count(permits).block(blockMillis),
-								StreamOffset.lastConsumed(this.key)),
-					Duration.ofMillis(blockMillis).plus(this.connector.commandTimeout()));
-			if (messages != null) {
-				for (StreamMessage<byte[], byte[]> message : messages) {
-					used++;
-					dispatch(message.getId(), payloadOf(message.getBody()), 1);
-				}
+			List<DedicatedConnection.Entry> entries = open.xreadgroup(this.key, this.groupBytes, this.consumerBytes,
+					permits, blockMillis);
+			for (DedicatedConnection.Entry entry : entries) {
+				used++;
+				dispatch(entry.id(), payloadOf(entry.body()), 1);
 			}
 		}
 		finally {
@@ -498,9 +487,7 @@ public final class StreamConsumer {
 			}
 			CompletableFuture<Long> ack;
 			try {
-				ack = this.connector.async()
-					.xack(this.key, this.groupBytes, ids.toArray(new String[0]))
-					.toCompletableFuture();
+				ack = this.connector.commands().xack(this.key, this.groupBytes, ids.toArray(new String[0]));
 			}
 			catch (RuntimeException ex) {
 				this.acknowledging.set(false);
@@ -509,16 +496,35 @@ public final class StreamConsumer {
 				return;
 			}
 			this.lastAcknowledgement = ack;
+			if (ack.isDone()) {
+				// answered on this thread (portable mode): loop rather than recurse for the next batch
+				acknowledged(ids, failureOf(ack));
+				continue;
+			}
 			ack.whenComplete((count, failure) -> {
-				if (failure != null && logger.isDebugEnabled()) {
-					logger.debug("Acknowledging " + ids.size() + " entries of stream '" + this.name
-							+ "' failed; they stay pending and are delivered again", failure);
-				}
-				this.acknowledging.set(false);
+				acknowledged(ids, failure);
 				flushAcknowledgements();
 			});
 			return;
 		}
+	}
+
+	private static @Nullable Throwable failureOf(CompletableFuture<?> done) {
+		try {
+			done.getNow(null);
+			return null;
+		}
+		catch (CompletionException | CancellationException ex) {
+			return (ex.getCause() != null) ? ex.getCause() : ex;
+		}
+	}
+
+	private void acknowledged(List<String> ids, @Nullable Throwable failure) {
+		if (failure != null && logger.isDebugEnabled()) {
+			logger.debug("Acknowledging " + ids.size() + " entries of stream '" + this.name
+					+ "' failed; they stay pending and are delivered again", failure);
+		}
+		this.acknowledging.set(false);
 	}
 
 	private void failed(String id, long deliveries, Throwable failure) {
@@ -569,13 +575,8 @@ public final class StreamConsumer {
 	}
 
 	private void sampleState() {
-		List<Object> groups = this.connector.await(this.connector.async().xinfoGroups(this.key));
-		for (Object item : groups) {
-			List<?> fields = (List<?>) item;
-			Map<String, Object> info = new java.util.HashMap<>();
-			for (int i = 0; i + 1 < fields.size(); i += 2) {
-				info.put(string(fields.get(i)), fields.get(i + 1));
-			}
+		List<Map<String, @Nullable Object>> groups = this.connector.await(this.connector.commands().xinfoGroups(this.key));
+		for (Map<String, @Nullable Object> info : groups) {
 			if (this.group.equals(string(info.get("name")))) {
 				long pending = (info.get("pending") instanceof Number number) ? number.longValue() : 0;
 				long lag = (info.get("lag") instanceof Number number) ? number.longValue() : -1;

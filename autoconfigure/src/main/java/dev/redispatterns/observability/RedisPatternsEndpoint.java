@@ -393,9 +393,9 @@ public class RedisPatternsEndpoint {
 
 	/** {@code XINFO GROUPS}: per group its consumers, pending entries, lag and last delivered id. */
 	private List<Map<String, Object>> groups(byte[] stream) {
-		List<Object> groups;
+		List<Map<String, @Nullable Object>> groups;
 		try {
-			groups = this.connector.await(this.connector.async().xinfoGroups(stream));
+			groups = this.connector.await(this.connector.commands().xinfoGroups(stream));
 		}
 		catch (RedisPatternsException ex) {
 			if (String.valueOf(ex.getMessage()).contains("no such key")) {
@@ -404,12 +404,7 @@ public class RedisPatternsEndpoint {
 			throw ex;
 		}
 		List<Map<String, Object>> report = new ArrayList<>();
-		for (Object item : groups) {
-			List<?> fields = (List<?>) item;
-			Map<String, @Nullable Object> info = new LinkedHashMap<>();
-			for (int i = 0; i + 1 < fields.size(); i += 2) {
-				info.put(text(fields.get(i)), fields.get(i + 1));
-			}
+		for (Map<String, @Nullable Object> info : groups) {
 			Map<String, Object> group = new LinkedHashMap<>();
 			group.put("name", text(info.get("name")));
 			group.put("consumers", number(info.get("consumers")));

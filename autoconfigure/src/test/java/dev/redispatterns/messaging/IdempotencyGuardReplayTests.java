@@ -46,7 +46,7 @@ class IdempotencyGuardReplayTests {
 				AtomicInteger runs = new AtomicInteger();
 				proxy.blackHoleReplies();
 				// an older command in flight takes the connection error; the ones after it are sent again
-				connector.async().get("older".getBytes());
+				connector.commands().get("older".getBytes());
 				CompletableFuture<Boolean> ran = CompletableFuture
 					.supplyAsync(() -> guard.runOnce("charge:7", Duration.ofMinutes(1), runs::incrementAndGet));
 				long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -12,9 +12,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
@@ -28,9 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @RedisTest
+@Tag("portable")
 class IdempotencyGuardTests {
 
-	LettuceConnectionFactory factory;
+	RedisConnectionFactory factory;
 
 	RedisConnector connector;
 
@@ -41,7 +43,7 @@ class IdempotencyGuardTests {
 	@BeforeEach
 	void connect(RedisDeployment redis) {
 		this.redis = redis;
-		this.factory = RedisConnectionFactories.lettuce(redis);
+		this.factory = RedisConnectionFactories.of(redis);
 		this.connector = new RedisConnector(this.factory, Duration.ofSeconds(2));
 		this.guard = new IdempotencyGuard(this.connector, new ScriptExecutor(this.connector),
 				new MessagingKeys(new RedisKeys("rp")), Duration.ofSeconds(5));
@@ -50,7 +52,7 @@ class IdempotencyGuardTests {
 	@AfterEach
 	void close() {
 		this.connector.destroy();
-		this.factory.destroy();
+		RedisConnectionFactories.destroy(this.factory);
 	}
 
 	@Test

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import io.lettuce.core.Range;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -104,11 +103,12 @@ class MessagingClusterTests {
 	}
 
 	private static long pending(RedisConnector connector, String stream, String group) {
-		return connector.await(connector.async().xpending(bytes(stream), bytes(group))).getCount();
+		return connector.execute((connection) -> connection.streamCommands().xPending(bytes(stream), group))
+			.getTotalPendingMessages();
 	}
 
 	private static long length(RedisConnector connector, String stream) {
-		return connector.await(connector.async().xrange(bytes(stream), Range.create("-", "+"))).size();
+		return connector.await(connector.commands().xlen(bytes(stream)));
 	}
 
 }

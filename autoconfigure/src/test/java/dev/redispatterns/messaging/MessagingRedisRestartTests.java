@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -22,8 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Redis restarts while streams and queues are being consumed: the consumers reconnect and continue,
  * nothing unacknowledged is lost, and only unacknowledged messages are delivered again. The server persists
- * every write ({@code appendfsync always}), as a production Redis holding messages would.
+ * every write ({@code appendfsync always}), as a production Redis holding messages would. On either client.
  */
+@Tag("portable")
 class MessagingRedisRestartTests {
 
 	static final Duration WAIT = Duration.ofSeconds(60);

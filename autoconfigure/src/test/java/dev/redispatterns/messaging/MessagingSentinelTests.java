@@ -71,8 +71,8 @@ class MessagingSentinelTests {
 				publisher.publish("sentinel-stream", bytes("s" + i));
 			}
 			await(Duration.ofSeconds(20), () -> handled.size() == 50
-					&& this.connector.await(this.connector.async()
-						.xpending(bytes(this.keys.stream("sentinel-stream")), bytes("g"))).getCount() == 0,
+					&& this.connector.execute((connection) -> connection.streamCommands()
+						.xPending(bytes(this.keys.stream("sentinel-stream")), "g")).getTotalPendingMessages() == 0,
 					() -> handled.size() + " handled");
 			assertThat(handled.values()).as("each entry handled once").allMatch((attempts) -> attempts.equals(List.of(1L)));
 		}

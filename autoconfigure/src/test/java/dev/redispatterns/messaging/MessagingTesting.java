@@ -2,7 +2,10 @@ package dev.redispatterns.messaging;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -60,6 +63,38 @@ final class MessagingTesting {
 	static long pending(RedisDeployment redis, String stream, String group) {
 		List<?> summary = (List<?>) redis.command("XPENDING", stream, group);
 		return ((Number) summary.get(0)).longValue();
+	}
+
+	/** A stream entry as the harness's client reads it. */
+	record StreamEntry(String id, Map<String, String> fields) {
+
+	}
+
+	/** {@code XRANGE key - +}. */
+	static List<StreamEntry> range(RedisDeployment redis, String key) {
+		return entries(redis.command("XRANGE", key, "-", "+"));
+	}
+
+	static List<StreamEntry> entries(Object reply) {
+		List<StreamEntry> entries = new ArrayList<>();
+		if (reply instanceof List<?> list) {
+			for (Object item : list) {
+				List<?> entry = (List<?>) item;
+				Map<String, String> fields = new LinkedHashMap<>();
+				List<?> flat = (List<?>) entry.get(1);
+				for (int i = 0; i + 1 < flat.size(); i += 2) {
+					fields.put(string(flat.get(i)), string(flat.get(i + 1)));
+				}
+				entries.add(new StreamEntry(string(entry.get(0)), fields));
+			}
+		}
+		return entries;
+	}
+
+	/** Redis's clock in milliseconds ({@code TIME}). */
+	static long redisMillis(RedisDeployment redis) {
+		List<?> time = (List<?>) redis.command("TIME");
+		return Long.parseLong(string(time.get(0))) * 1000 + Long.parseLong(string(time.get(1))) / 1000;
 	}
 
 	/** Text of a RESP reply element (bulk strings come back as byte arrays or strings). */

@@ -86,6 +86,46 @@ class PubSubListenerClusterTests {
 	}
 
 	@Test
+	void shardedListenersFailTheStartInPortableModeNamingTheSwitch() {
+		this.runner.withPropertyValues("redis.patterns.client=portable")
+			.withUserConfiguration(PriceListener.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).hasMessageContaining("redis.patterns.messaging.pub-sub.sharded")
+					.hasMessageContaining("Lettuce")
+					.hasMessageContaining("portable mode");
+			});
+	}
+
+	@Test
+	void aPortableApplicationPublishesToShardedListeners() {
+		// the listeners natively (SSUBSCRIBE), the publisher on Jedis through Spring Data (SPUBLISH)
+		this.runner.withUserConfiguration(PriceListener.class)
+			.run((listening) -> this.runner.withPropertyValues("spring.data.redis.client-type=jedis").run((publishing) -> {
+				PubSubPublisher publisher = publishing.getBean(PubSubPublisher.class);
+				assertThat(publisher.isSharded()).isTrue();
+				assertThat(publisher.publish("prices", new PriceChanged("JEDIS", 7))).isEqualTo(1);
+				assertThat(listening.getBean(PriceListener.class).prices.poll(WAIT.toSeconds(), TimeUnit.SECONDS))
+					.isEqualTo(new PriceChanged("JEDIS", 7));
+			}));
+	}
+
+	@Test
+	void classicPubSubWorksInPortableModeWhenShardingIsOff() {
+		this.runner
+			.withPropertyValues("spring.data.redis.client-type=jedis", "redis.patterns.messaging.pub-sub.sharded=false")
+			.withUserConfiguration(PriceListener.class)
+			.run((context) -> {
+				PubSubPublisher publisher = context.getBean(PubSubPublisher.class);
+				assertThat(publisher.isSharded()).isFalse();
+				await(WAIT, () -> classicSubscribers("prices") == 1, () -> "subscribed");
+				publisher.publish("prices", new PriceChanged("CLASSIC", 3));
+				assertThat(context.getBean(PriceListener.class).prices.poll(WAIT.toSeconds(), TimeUnit.SECONDS))
+					.isEqualTo(new PriceChanged("CLASSIC", 3));
+			});
+	}
+
+	@Test
 	void classicPubSubWithPatternsWorksWhenShardingIsOff() {
 		this.runner.withPropertyValues("redis.patterns.messaging.pub-sub.sharded=false")
 			.withUserConfiguration(PatternListener.class, PriceListener.class)

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -29,9 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link PubSubListener} and {@link PubSubPublisher} on a single Redis, through Spring Boot's listener
- * container.
+ * container; on either client.
  */
 @RedisTest
+@Tag("portable")
 class PubSubListenerTests {
 
 	static final Duration WAIT = Duration.ofSeconds(15);

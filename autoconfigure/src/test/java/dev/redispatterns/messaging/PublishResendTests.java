@@ -160,7 +160,7 @@ class PublishResendTests {
 			try {
 				Publish publish = setUp.apply(connector);
 				proxy.blackHoleReplies();
-				connector.async().get(bytes("older"));
+				connector.commands().get(bytes("older"));
 				CompletableFuture<String> id = publish.call().get();
 				long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 				while (!publish.ran().getAsBoolean()) {

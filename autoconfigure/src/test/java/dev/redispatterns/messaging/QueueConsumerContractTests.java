@@ -10,15 +10,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.lettuce.core.LMoveArgs;
-import io.lettuce.core.Range;
-import io.lettuce.core.StreamMessage;
-import io.lettuce.core.ZAddArgs;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
@@ -33,13 +30,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The reliable queue engine against a real Redis, without Spring; run against standalone and cluster.
+ * The reliable queue engine against a real Redis, without Spring; run against standalone, cluster and
+ * sentinel, on either client. Redis state is read with the harness's own client.
  */
+@Tag("portable")
 abstract class QueueConsumerContractTests {
 
 	static final Duration WAIT = Duration.ofSeconds(20);
 
-	LettuceConnectionFactory factory;
+	RedisDeployment redis;
+
+	RedisConnectionFactory factory;
 
 	RedisConnector connector;
 
@@ -54,13 +55,22 @@ abstract class QueueConsumerContractTests {
 	final List<QueueConsumer> consumers = new CopyOnWriteArrayList<>();
 
 	void connect(RedisDeployment redis, QueueSettings settings) {
-		this.factory = RedisConnectionFactories.lettuce(redis);
-		this.connector = new RedisConnector(this.factory, Duration.ofSeconds(2));
+		this.redis = redis;
+		this.factory = factory(redis);
+		this.connector = connector(this.factory);
 		this.scripts = new ScriptExecutor(this.connector);
 		this.keys = new MessagingKeys(new RedisKeys("rp"));
 		this.queue = settings.name();
 		this.publisher = new QueuePublisher(this.connector, this.scripts, this.keys, MessagingTesting.codec(),
 				(name) -> settings, MessagingObserver.NONE);
+	}
+
+	RedisConnectionFactory factory(RedisDeployment redis) {
+		return RedisConnectionFactories.of(redis);
+	}
+
+	RedisConnector connector(RedisConnectionFactory factory) {
+		return new RedisConnector(factory, Duration.ofSeconds(2));
 	}
 
 	static QueueSettings settings(TestInfo test) {
@@ -84,26 +94,30 @@ abstract class QueueConsumerContractTests {
 		this.consumers.forEach(QueueConsumer::stop);
 		if (this.connector != null) {
 			this.connector.destroy();
-			this.factory.destroy();
+			RedisConnectionFactories.destroy(this.factory);
 		}
 	}
 
 	long listLength(String key) {
-		return this.connector.await(this.connector.async().llen(bytes(key)));
+		return MessagingTesting.number(this.redis, "LLEN", key);
 	}
 
 	long delayedCount() {
-		return this.connector.await(this.connector.async().zcard(bytes(this.keys.queueDelayed(this.queue))));
+		return MessagingTesting.number(this.redis, "ZCARD", this.keys.queueDelayed(this.queue));
 	}
 
-	List<StreamMessage<byte[], byte[]>> deadLetters() {
-		return this.connector.await(this.connector.async()
-			.xrange(bytes(this.keys.queueDeadLetter(this.queue)), Range.create("-", "+")));
+	List<MessagingTesting.StreamEntry> deadLetters() {
+		return MessagingTesting.range(this.redis, this.keys.queueDeadLetter(this.queue));
 	}
 
 	long redisMillis() {
-		List<byte[]> time = this.connector.await(this.connector.async().time());
-		return Long.parseLong(text(time.get(0))) * 1000 + Long.parseLong(text(time.get(1))) / 1000;
+		return MessagingTesting.redisMillis(this.redis);
+	}
+
+	List<String> registry() {
+		return ((List<?>) this.redis.command("ZRANGE", this.keys.queueConsumers(this.queue), 0, -1)).stream()
+			.map(MessagingTesting::string)
+			.toList();
 	}
 
 	@Test
@@ -139,7 +153,7 @@ abstract class QueueConsumerContractTests {
 		String id = this.publisher.enqueue(this.queue, bytes("poison"));
 		await(WAIT, () -> !deadLetters().isEmpty(), () -> "dead letter after attempts " + attempts);
 		assertThat(attempts).containsExactly(1L, 2L, 3L);
-		Map<String, String> dead = StreamConsumerContractTests.fields(deadLetters().get(0));
+		Map<String, String> dead = deadLetters().get(0).fields();
 		assertThat(dead).containsEntry("payload", "poison").containsEntry("source-id", id).containsEntry("deliveries",
 				"3");
 		assertThat(dead.get("error")).contains("always fails: poison");
@@ -154,20 +168,15 @@ abstract class QueueConsumerContractTests {
 		String id = this.publisher.enqueue(this.queue, bytes("crash-me"));
 		// a consumer that took the job, recorded one heartbeat and died
 		String ghostProcessing = this.keys.queueProcessing(this.queue, "ghost");
-		byte[] taken = this.connector.await(this.connector.async()
-			.lmove(bytes(this.keys.queueReady(this.queue)), bytes(ghostProcessing), LMoveArgs.Builder.rightLeft()));
+		Object taken = this.redis.command("LMOVE", this.keys.queueReady(this.queue), ghostProcessing, "RIGHT", "LEFT");
 		assertThat(taken).isNotNull();
-		this.connector.await(this.connector.async()
-			.zadd(bytes(this.keys.queueConsumers(this.queue)), ZAddArgs.Builder.nx(), (double) redisMillis(),
-					bytes("ghost")));
+		this.redis.command("ZADD", this.keys.queueConsumers(this.queue), "NX", redisMillis(), "ghost");
 		Map<String, Long> handled = new ConcurrentHashMap<>();
 		consumer(settings, (payload, delivery) -> handled.put(text(payload) + ":" + delivery.id(), delivery.attempt()));
 		await(WAIT, () -> !handled.isEmpty(), () -> "recovered job handled");
 		assertThat(handled).containsExactly(Map.entry("crash-me:" + id, 2L));
 		assertThat(listLength(ghostProcessing)).isZero();
-		List<byte[]> registry = this.connector.await(this.connector.async()
-			.zrange(bytes(this.keys.queueConsumers(this.queue)), 0, -1));
-		assertThat(registry.stream().map(MessagingTesting::text)).doesNotContain("ghost");
+		assertThat(registry()).doesNotContain("ghost");
 	}
 
 	@Test
@@ -244,7 +253,7 @@ abstract class QueueConsumerContractTests {
 				&& listLength(this.keys.queueReady(this.queue)) == 0, () -> failed.get() + " failed");
 		assertThat(delayedCount()).as("one delivery allowed: nothing retried").isZero();
 		// approximate: whole stream nodes beyond the bound are removed
-		long deadLetters = this.connector.await(this.connector.async().xlen(bytes(this.keys.queueDeadLetter(this.queue))));
+		long deadLetters = MessagingTesting.number(this.redis, "XLEN", this.keys.queueDeadLetter(this.queue));
 		assertThat(deadLetters).isBetween(10L, 110L);
 	}
 
@@ -269,9 +278,7 @@ abstract class QueueConsumerContractTests {
 		stopper.join(WAIT.toMillis());
 		assertThat(finished).containsExactly("long");
 		assertThat(listLength(this.keys.queueProcessing(this.queue, consumer.consumerName()))).isZero();
-		List<byte[]> registry = this.connector.await(this.connector.async()
-			.zrange(bytes(this.keys.queueConsumers(this.queue)), 0, -1));
-		assertThat(registry).isEmpty();
+		assertThat(registry()).isEmpty();
 	}
 
 }

@@ -122,7 +122,7 @@ class QueueSlotMigrationTests {
 		assertThat(this.handled).containsOnlyKeys(accepted);
 		assertThat(this.handled).allSatisfy((job, count) -> assertThat(count.get()).as(job).isEqualTo(1));
 		assertThat(migration.source.command("CLUSTER", "COUNTKEYSINSLOT", migration.slot)).isEqualTo(0L);
-		assertThat(this.connectors.get(0).await(this.connectors.get(0).async().zcard(bytes(this.keys.queueDelayed(QUEUE)))))
+		assertThat(this.connectors.get(0).await(this.connectors.get(0).commands().zcard(bytes(this.keys.queueDelayed(QUEUE)))))
 			.as("the delayed job").isEqualTo(1L);
 	}
 

@@ -12,17 +12,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.lettuce.core.Consumer;
-import io.lettuce.core.models.stream.PendingMessages;
-import io.lettuce.core.Range;
-import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XReadArgs;
-import io.lettuce.core.XReadArgs.StreamOffset;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
@@ -37,13 +32,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The stream consumer engine against a real Redis, without Spring; run against standalone and cluster.
+ * The stream consumer engine against a real Redis, without Spring; run against standalone, cluster and
+ * sentinel, on either client. Redis state is read and changed with the harness's own client.
  */
+@Tag("portable")
 abstract class StreamConsumerContractTests {
 
 	static final Duration WAIT = Duration.ofSeconds(20);
 
-	LettuceConnectionFactory factory;
+	RedisDeployment redis;
+
+	RedisConnectionFactory factory;
 
 	RedisConnector connector;
 
@@ -60,13 +59,22 @@ abstract class StreamConsumerContractTests {
 	String stream;
 
 	void connect(RedisDeployment redis, TestInfo test, StreamSettings settings) {
-		this.factory = RedisConnectionFactories.lettuce(redis);
-		this.connector = new RedisConnector(this.factory, Duration.ofSeconds(2));
+		this.redis = redis;
+		this.factory = factory(redis);
+		this.connector = connector(this.factory);
 		this.scripts = new ScriptExecutor(this.connector);
 		this.keys = new MessagingKeys(new RedisKeys("rp"));
 		this.stream = settings.name();
 		this.publisher = new StreamPublisher(this.connector, this.scripts, this.keys, MessagingTesting.codec(),
 				(name) -> settings, this.events);
+	}
+
+	RedisConnectionFactory factory(RedisDeployment redis) {
+		return RedisConnectionFactories.of(redis);
+	}
+
+	RedisConnector connector(RedisConnectionFactory factory) {
+		return new RedisConnector(factory, Duration.ofSeconds(2));
 	}
 
 	static StreamSettings settings(TestInfo test) {
@@ -89,7 +97,7 @@ abstract class StreamConsumerContractTests {
 		this.consumers.forEach(StreamConsumer::stop);
 		if (this.connector != null) {
 			this.connector.destroy();
-			this.factory.destroy();
+			RedisConnectionFactories.destroy(this.factory);
 		}
 	}
 
@@ -98,23 +106,23 @@ abstract class StreamConsumerContractTests {
 	}
 
 	long pendingCount(String group) {
-		PendingMessages pending = this.connector.await(this.connector.async().xpending(key(), bytes(group)));
-		return pending.getCount();
+		return MessagingTesting.pending(this.redis, keyName(), group);
 	}
 
 	long length(byte[] key) {
-		return this.connector.await(this.connector.async().xlen(key));
+		return MessagingTesting.number(this.redis, "XLEN", key);
 	}
 
-	List<StreamMessage<byte[], byte[]>> deadLetters() {
-		return this.connector.await(
-				this.connector.async().xrange(bytes(this.keys.streamDeadLetter(this.stream)), Range.create("-", "+")));
+	List<MessagingTesting.StreamEntry> deadLetters() {
+		return MessagingTesting.range(this.redis, this.keys.streamDeadLetter(this.stream));
 	}
 
-	static Map<String, String> fields(StreamMessage<byte[], byte[]> message) {
-		Map<String, String> fields = new HashMap<>();
-		message.getBody().forEach((field, value) -> fields.put(text(field), text(value)));
-		return fields;
+	static Map<String, String> fields(MessagingTesting.StreamEntry entry) {
+		return entry.fields();
+	}
+
+	String keyName() {
+		return this.keys.stream(this.stream);
 	}
 
 	@Test
@@ -199,12 +207,9 @@ abstract class StreamConsumerContractTests {
 		for (int i = 0; i < 5; i++) {
 			this.publisher.publish(this.stream, bytes("job" + i));
 		}
-		this.connector.await(this.connector.async()
-			.xgroupCreate(StreamOffset.from(key(), "0"), bytes("g")));
+		createGroup("g", "0");
 		// a consumer that reads and then dies: its entries stay pending, never renewed
-		List<StreamMessage<byte[], byte[]>> taken = this.connector.await(this.connector.async()
-			.xreadgroup(Consumer.from(bytes("g"), bytes("ghost")), XReadArgs.Builder.count(5),
-					StreamOffset.lastConsumed(key())));
+		List<MessagingTesting.StreamEntry> taken = readAs("g", "ghost", 5);
 		assertThat(taken).hasSize(5);
 		assertThat(pendingCount("g")).isEqualTo(5);
 		Map<String, Long> attempts = new ConcurrentHashMap<>();
@@ -325,13 +330,27 @@ abstract class StreamConsumerContractTests {
 		connect(redis, test, settings);
 		StreamConsumer consumer = consumer(settings, "created", (payload, delivery) -> {
 		});
-		List<Object> groups = this.connector.await(this.connector.async().xinfoGroups(key()));
+		List<?> groups = (List<?>) this.redis.command("XINFO", "GROUPS", keyName());
 		assertThat(groups).hasSize(1);
 		assertThat(MessagingTesting.string(((List<?>) groups.get(0)).get(1))).isEqualTo("created");
 		// a second consumer of the same group tolerates BUSYGROUP
 		consumer(settings, "created", (payload, delivery) -> {
 		});
 		assertThat(consumer.isRunning()).isTrue();
+	}
+
+	@Test
+	void theGroupsPendingCountAndLagAreSampled(RedisDeployment redis, TestInfo test) {
+		StreamSettings settings = settings(test);
+		connect(redis, test, settings);
+		createGroup("g", "0");
+		publishAll(3, "s");
+		consumer(settings, "g", (payload, delivery) -> {
+		});
+		await(WAIT, () -> this.events.groupStates.containsKey("g"), () -> "group state sampled");
+		long[] state = this.events.groupStates.get("g");
+		assertThat(state[0]).as("pending").isBetween(0L, 3L);
+		assertThat(state[1]).as("lag, known since Redis 7").isBetween(0L, 3L);
 	}
 
 	@Test
@@ -343,8 +362,8 @@ abstract class StreamConsumerContractTests {
 		this.publisher.publish(this.stream, bytes("before"));
 		await(WAIT, () -> handled.contains("before"), () -> "first entry");
 		// as after a restart of a Redis without persistence
-		this.connector.await(this.connector.async().del(key()));
-		await(WAIT, () -> this.connector.await(this.connector.async().exists(key())) == 1, () -> "group created again");
+		this.redis.command("DEL", keyName());
+		await(WAIT, () -> MessagingTesting.number(this.redis, "EXISTS", keyName()) == 1, () -> "group created again");
 		this.publisher.publish(this.stream, bytes("after"));
 		await(WAIT, () -> handled.contains("after") && pendingCount("g") == 0, () -> "entry after the loss");
 	}
@@ -410,7 +429,7 @@ abstract class StreamConsumerContractTests {
 		this.publisher.publish(this.stream, bytes("kept"));
 		assertThat(readAs("g", "ghost", 2)).hasSize(2);
 		// another client deletes an entry the group has not acknowledged
-		this.connector.await(this.connector.async().xdel(key(), lost));
+		this.redis.command("XDEL", keyName(), lost);
 		Map<String, Long> handled = new ConcurrentHashMap<>();
 		consumer(settings, "g", (payload, delivery) -> handled.put(text(payload), delivery.attempt()));
 		await(WAIT, () -> handled.containsKey("kept") && pendingCount("g") == 0 && deadLetters().size() == 1,
@@ -437,7 +456,7 @@ abstract class StreamConsumerContractTests {
 		});
 		String id = this.publisher.publish(this.stream, bytes("doomed"));
 		assertThat(started.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-		this.connector.await(this.connector.async().xdel(key(), id));
+		this.redis.command("XDEL", keyName(), id);
 		// the consumer renews its lease while the handler runs, and finds the entry gone (Redis drops it from
 		// the pending list then, so it could never be delivered again)
 		await(WAIT, () -> this.events.deleted.containsKey("g"), () -> "deletion noticed");
@@ -473,7 +492,7 @@ abstract class StreamConsumerContractTests {
 		assertThat(readAs("g", "ghost", 4)).hasSize(4);
 		assertThatThrownBy(() -> this.publisher.publishAsync(this.stream, bytes("refused")).join())
 			.hasCauseInstanceOf(StreamBacklogFullException.class);
-		this.connector.await(this.connector.async().xack(key(), bytes("g"), ids.get(0), ids.get(1)));
+		this.redis.command("XACK", keyName(), "g", ids.get(0), ids.get(1));
 		this.publisher.publish(this.stream, bytes("room for two"));
 		this.publisher.publish(this.stream, bytes("room for one"));
 		assertThatThrownBy(() -> this.publisher.publish(this.stream, bytes("refused")))
@@ -501,7 +520,7 @@ abstract class StreamConsumerContractTests {
 		assertThat(length(key())).as("older than max-age, but behind a pending entry").isEqualTo(102);
 		assertThat(this.publisher.retentionWarnings().get(this.stream).neededFrom()).isEqualTo(held);
 		// the hung consumer finishes after all
-		this.connector.await(this.connector.async().xack(key(), bytes("g"), held));
+		this.redis.command("XACK", keyName(), "g", held);
 		this.publisher.publish(this.stream, bytes("younger"));
 		assertThat(range(held)).as("acknowledged entries older than max-age are gone").isEmpty();
 		// ('young' is gone too should this machine have stalled for two seconds)
@@ -534,10 +553,10 @@ abstract class StreamConsumerContractTests {
 		createGroup("g", "0");
 		this.publisher.publish(this.stream, bytes("owned"));
 		assertThat(readAs("g", "busy-ghost", 1)).hasSize(1);
-		this.connector.await(this.connector.async().xgroupCreateconsumer(key(), Consumer.from(bytes("g"), bytes("idle-ghost"))));
+		this.redis.command("XGROUP", "CREATECONSUMER", keyName(), "g", "idle-ghost");
 		await(WAIT, () -> idleMillis("g", "idle-ghost") > stale.toMillis() && idleMillis("g", "busy-ghost") > stale.toMillis(),
 				() -> "ghosts idle for " + stale);
-		this.connector.await(this.connector.async().xgroupCreateconsumer(key(), Consumer.from(bytes("g"), bytes("fresh"))));
+		this.redis.command("XGROUP", "CREATECONSUMER", keyName(), "g", "fresh");
 		consumer(settings, "g", (payload, delivery) -> {
 		});
 		// the consumer prunes when it starts, then every half timeout: 'fresh' is far younger than the timeout
@@ -563,9 +582,8 @@ abstract class StreamConsumerContractTests {
 	}
 
 	String lastDeadLetterSource() {
-		List<StreamMessage<byte[], byte[]>> last = this.connector.await(this.connector.async()
-			.xrevrange(bytes(this.keys.streamDeadLetter(this.stream)), Range.create("-", "+"),
-					io.lettuce.core.Limit.from(1)));
+		List<MessagingTesting.StreamEntry> last = MessagingTesting
+			.entries(this.redis.command("XREVRANGE", this.keys.streamDeadLetter(this.stream), "+", "-", "COUNT", 1));
 		return last.isEmpty() ? "" : fields(last.get(0)).get("source-id");
 	}
 
@@ -583,7 +601,7 @@ abstract class StreamConsumerContractTests {
 	}
 
 	List<Map<String, Object>> consumerInfos(String group) {
-		List<Object> consumers = this.connector.await(this.connector.async().xinfoConsumers(key(), bytes(group)));
+		List<?> consumers = (List<?>) this.redis.command("XINFO", "CONSUMERS", keyName(), group);
 		List<Map<String, Object>> infos = new ArrayList<>();
 		for (Object consumer : consumers) {
 			List<?> fields = (List<?>) consumer;
@@ -598,19 +616,18 @@ abstract class StreamConsumerContractTests {
 	}
 
 	void createGroup(String group, String offset) {
-		this.connector.await(this.connector.async()
-			.xgroupCreate(StreamOffset.from(key(), offset), bytes(group),
-					io.lettuce.core.XGroupCreateArgs.Builder.mkstream()));
+		this.redis.command("XGROUP", "CREATE", keyName(), group, offset, "MKSTREAM");
 	}
 
-	List<StreamMessage<byte[], byte[]>> readAs(String group, String consumer, int count) {
-		return this.connector.await(this.connector.async()
-			.xreadgroup(Consumer.from(bytes(group), bytes(consumer)), XReadArgs.Builder.count(count),
-					StreamOffset.lastConsumed(key())));
+	List<MessagingTesting.StreamEntry> readAs(String group, String consumer, int count) {
+		List<?> streams = (List<?>) this.redis.command("XREADGROUP", "GROUP", group, consumer, "COUNT", count,
+				"STREAMS", keyName(), ">");
+		return (streams == null || streams.isEmpty()) ? List.of()
+				: MessagingTesting.entries(((List<?>) streams.get(0)).get(1));
 	}
 
-	List<StreamMessage<byte[], byte[]>> range(String id) {
-		return this.connector.await(this.connector.async().xrange(key(), Range.create(id, id)));
+	List<MessagingTesting.StreamEntry> range(String id) {
+		return MessagingTesting.entries(this.redis.command("XRANGE", keyName(), id, id));
 	}
 
 	List<String> publishAll(int count, String prefix) {
@@ -630,6 +647,14 @@ abstract class StreamConsumerContractTests {
 
 		final Map<String, Integer> deleted = new ConcurrentHashMap<>();
 
+		/** Per group the last sampled pending count and lag. */
+		final Map<String, long[]> groupStates = new ConcurrentHashMap<>();
+
+		@Override
+		public void streamGroupState(String stream, String group, long pending, long lag) {
+			this.groupStates.put(group, new long[] { pending, lag });
+		}
+
 		@Override
 		public void streamTrimBlocked(String stream) {
 			this.trimBlocked.incrementAndGet();
@@ -648,8 +673,7 @@ abstract class StreamConsumerContractTests {
 	}
 
 	long redisMillis() {
-		List<byte[]> time = this.connector.await(this.connector.async().time());
-		return Long.parseLong(text(time.get(0))) * 1000 + Long.parseLong(text(time.get(1))) / 1000;
+		return MessagingTesting.redisMillis(this.redis);
 	}
 
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -31,6 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link StreamGroupListener} and {@link StreamPublisher} in application contexts sharing one Redis.
  */
 @RedisTest
+@Tag("portable")
 class StreamGroupListenerTests {
 
 	static final Duration WAIT = Duration.ofSeconds(30);

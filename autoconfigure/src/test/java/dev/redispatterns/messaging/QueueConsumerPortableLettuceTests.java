@@ -1,0 +1,40 @@
+package dev.redispatterns.messaging;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Assumptions;
+
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+import dev.redispatterns.core.RedisConnector;
+import dev.redispatterns.core.RedisPatternsThreads;
+import dev.redispatterns.test.RedisConnectionFactories;
+import dev.redispatterns.test.RedisDeployment;
+import dev.redispatterns.test.RedisTest;
+import dev.redispatterns.test.TestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The queue contract on Lettuce in portable mode ({@code redis.patterns.client=portable}): the blocking
+ * reads through Spring Data Redis's Lettuce connection instead of a Lettuce connection of the consumer's own.
+ */
+@RedisTest
+class QueueConsumerPortableLettuceTests extends QueueConsumerContractTests {
+
+	@Override
+	RedisConnectionFactory factory(RedisDeployment redis) {
+		// Lettuce whichever client the run is for: once is enough
+		Assumptions.assumeTrue(TestClient.current() == TestClient.LETTUCE, "runs in the Lettuce run");
+		return RedisConnectionFactories.lettuce(redis);
+	}
+
+	@Override
+	RedisConnector connector(RedisConnectionFactory factory) {
+		RedisConnector connector = new RedisConnector(factory, Duration.ofSeconds(2), RedisPatternsThreads.platform(),
+				true);
+		assertThat(connector.isNative()).isFalse();
+		return connector;
+	}
+
+}
