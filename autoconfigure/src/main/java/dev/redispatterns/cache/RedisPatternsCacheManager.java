@@ -51,15 +51,6 @@ import dev.redispatterns.core.ValueCodec;
  */
 public final class RedisPatternsCacheManager implements CacheManager, BackgroundWork, AutoCloseable {
 
-	/**
-	 * Why a near cache needs Lettuce: invalidations lost while the signal connection was down must empty
-	 * the near caches, and only Lettuce's connection events tell when it came back.
-	 */
-	public static final String NEAR_CACHE_NEEDS_LETTUCE = "the near cache needs Lettuce (spring.data.redis.client-type="
-			+ "lettuce, redis.patterns.client=auto): only Lettuce's connection events tell when the connection "
-			+ "carrying its invalidations reconnected, and invalidations lost meanwhile would leave stale entries; "
-			+ "switch the near cache off with this client";
-
 	private final CacheRuntime runtime;
 
 	private final CachePolicy defaults;
@@ -94,10 +85,6 @@ public final class RedisPatternsCacheManager implements CacheManager, Background
 			throw new IllegalStateException(
 					"A near cache is enabled but Caffeine (com.github.ben-manes.caffeine:caffeine) is not on the classpath");
 		}
-		if (nearCaches && !builder.connector.isNative()) {
-			// only Lettuce tells when the connection that carries the invalidations reconnected
-			throw new IllegalStateException(NEAR_CACHE_NEEDS_LETTUCE);
-		}
 		this.refreshes = (this.dynamic && this.defaults.refreshes())
 				|| this.policies.values().stream().anyMatch(CachePolicy::refreshes);
 		Executor refreshExecutor = builder.refreshExecutor;
@@ -119,8 +106,10 @@ public final class RedisPatternsCacheManager implements CacheManager, Background
 				builder.asyncExecutor, scheduler, builder.observations, builder.encryption);
 		long sweep = Math.max(100, shortestLockTimeout().toMillis() / 3);
 		scheduler.scheduleWithFixedDelay(this::renewLeases, sweep, sweep, TimeUnit.MILLISECONDS);
+		// lost invalidations: Lettuce tells when a connection came back, the listener container when it
+		// subscribed again
 		this.reconnects = builder.connector.isNative() ? LettuceReconnects.listen(builder.connector, this::reconnected)
-				: null;
+				: builder.signals.onResubscribed(this::reconnected);
 		this.policies.keySet().forEach(this::getCache);
 	}
 

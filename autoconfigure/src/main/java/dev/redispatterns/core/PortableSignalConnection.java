@@ -2,6 +2,7 @@ package dev.redispatterns.core;
 
 import java.nio.ByteBuffer;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
@@ -20,20 +21,27 @@ import org.springframework.data.redis.serializer.RedisSerializer;
  */
 final class PortableSignalConnection implements RedisSignals.SignalConnection {
 
+	private static final long RECOVERY_INTERVAL_MILLIS = 500;
+
 	private final RedisConnector connector;
 
 	private final RedisMessageListenerContainer container = new RedisMessageListenerContainer();
 
 	private final Map<ByteBuffer, CompletableFuture<Void>> confirmations = new ConcurrentHashMap<>();
 
+	/** Channels Redis confirmed since they were last unsubscribed: a confirmation again is a resubscription. */
+	private final Set<ByteBuffer> confirmed = ConcurrentHashMap.newKeySet();
+
 	private final Listener listener;
 
-	PortableSignalConnection(RedisConnector connector, BiConsumer<byte[], byte[]> onMessage) {
+	PortableSignalConnection(RedisConnector connector, BiConsumer<byte[], byte[]> onMessage, Runnable resubscribed) {
 		this.connector = connector;
-		this.listener = new Listener(onMessage);
+		this.listener = new Listener(onMessage, resubscribed);
 		this.container.setConnectionFactory(connector.connectionFactory());
 		this.container.setTaskExecutor((task) -> connector.threads().thread("signals-listener", task).start());
 		this.container.setBeanName("redisPatternsSignals");
+		// back soon after a broken connection: waiters poll meanwhile, near caches empty once it is back
+		this.container.setRecoveryInterval(RECOVERY_INTERVAL_MILLIS);
 		this.container.afterPropertiesSet();
 		this.container.start();
 	}
@@ -48,6 +56,7 @@ final class PortableSignalConnection implements RedisSignals.SignalConnection {
 			this.connector.await(confirmed);
 		}
 		catch (RuntimeException ex) {
+			this.confirmed.remove(key);
 			this.container.removeMessageListener(this.listener, topic(channel));
 			throw RedisConnector.translate(ex);
 		}
@@ -58,6 +67,7 @@ final class PortableSignalConnection implements RedisSignals.SignalConnection {
 
 	@Override
 	public void unsubscribe(byte[] channel) {
+		this.confirmed.remove(ByteBuffer.wrap(channel));
 		this.container.removeMessageListener(this.listener, topic(channel));
 	}
 
@@ -79,8 +89,11 @@ final class PortableSignalConnection implements RedisSignals.SignalConnection {
 
 		private final BiConsumer<byte[], byte[]> onMessage;
 
-		Listener(BiConsumer<byte[], byte[]> onMessage) {
+		private final Runnable resubscribed;
+
+		Listener(BiConsumer<byte[], byte[]> onMessage, Runnable resubscribed) {
 			this.onMessage = onMessage;
+			this.resubscribed = resubscribed;
 		}
 
 		@Override
@@ -90,9 +103,15 @@ final class PortableSignalConnection implements RedisSignals.SignalConnection {
 
 		@Override
 		public void onChannelSubscribed(byte[] channel, long count) {
-			CompletableFuture<Void> confirmed = PortableSignalConnection.this.confirmations.get(ByteBuffer.wrap(channel));
-			if (confirmed != null) {
-				confirmed.complete(null);
+			ByteBuffer key = ByteBuffer.wrap(channel);
+			boolean again = !PortableSignalConnection.this.confirmed.add(key);
+			CompletableFuture<Void> pending = PortableSignalConnection.this.confirmations.get(key);
+			if (pending != null) {
+				pending.complete(null);
+			}
+			if (again) {
+				// confirmed before: the container subscribed again after its connection broke
+				this.resubscribed.run();
 			}
 		}
 

@@ -39,6 +39,8 @@ public final class RedisSignals implements DisposableBean {
 
 	private final Map<String, Channel> channels = new ConcurrentHashMap<>();
 
+	private final CopyOnWriteArrayList<Runnable> resubscribedListeners = new CopyOnWriteArrayList<>();
+
 	private final ReentrantLock connectionLock = new ReentrantLock();
 
 	private final ScheduledExecutorService janitor;
@@ -63,6 +65,27 @@ public final class RedisSignals implements DisposableBean {
 			Channel entry = this.channels.computeIfAbsent(channel, Channel::new);
 			if (entry.add(listener)) {
 				return () -> release(entry, listener);
+			}
+		}
+	}
+
+	/**
+	 * Runs {@code listener} when, in portable mode, the listener container subscribed a channel again after
+	 * its connection broke: messages published meanwhile were lost. (Natively, Lettuce's connection events
+	 * tell the same.) Called on the container's thread; must not block.
+	 */
+	public Subscription onResubscribed(Runnable listener) {
+		this.resubscribedListeners.add(listener);
+		return () -> this.resubscribedListeners.remove(listener);
+	}
+
+	private void resubscribed() {
+		for (Runnable listener : this.resubscribedListeners) {
+			try {
+				listener.run();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Resubscription listener failed", ex);
 			}
 		}
 	}
@@ -96,7 +119,7 @@ public final class RedisSignals implements DisposableBean {
 					throw new RedisUnavailableException("Signals are closed");
 				}
 				this.pubSub = this.connector.isNative() ? new LettuceSignalConnection(this.connector, this::dispatch)
-						: new PortableSignalConnection(this.connector, this::dispatch);
+						: new PortableSignalConnection(this.connector, this::dispatch, this::resubscribed);
 			}
 			return this.pubSub;
 		}

@@ -8,6 +8,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -23,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * eviction in one instance reaches the other instances' next reads through the cache's channel, long
  * before the near cache's own time to live (an hour here) would. In the writing instance, once a put or
  * an evict has returned, no read that began before it puts the old value back into the near cache.
- * Lettuce only: in portable mode a near cache fails the start.
+ * On both clients: in portable mode the listener container's resubscription empties the near cache.
  */
+@Tag("portable")
 abstract class CacheNearCacheContractTests {
 
 	final RedisDeployment redis;
@@ -48,10 +50,11 @@ abstract class CacheNearCacheContractTests {
 			awaitSubscribed(b);
 			first.loadMillis(0);
 			assertThat(first.product("2")).isEqualTo("product-2-v1");
-			assertThat(second.product("2")).isEqualTo("product-2-v1");
-			assertThat(second.product("2")).isEqualTo("product-2-v1");
-			assertThat(b.getBean(RecordingCacheListener.class).count("request.NEAR_HIT")).as("B serves from memory")
-				.isEqualTo(1);
+			// A's fill reaches B's channel a moment later (across the cluster bus on Redis Cluster) and voids a
+			// near copy B made before it arrived: B serves from memory from then on
+			RecordingCacheListener listener = b.getBean(RecordingCacheListener.class);
+			awaitUntil(() -> "product-2-v1".equals(second.product("2")) && listener.count("request.NEAR_HIT") > 0,
+					Duration.ofSeconds(5));
 			first.update("2", "changed in A");
 			awaitUntil(() -> "changed in A".equals(second.product("2")), Duration.ofSeconds(5));
 			assertThat(second.plainCalls()).as("B never ran the method").isZero();

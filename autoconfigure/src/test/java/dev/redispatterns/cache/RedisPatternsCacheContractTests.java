@@ -460,22 +460,6 @@ abstract class RedisPatternsCacheContractTests {
 	}
 
 	@Test
-	void aNearCacheIsRefusedInPortableMode() {
-		RedisConnector portable = new RedisConnector(this.engine.factory, Duration.ofSeconds(2),
-				RedisPatternsThreads.platform(), true);
-		try {
-			RedisPatternsCacheManager.Builder builder = RedisPatternsCacheManager
-				.builder(portable, this.engine.signals, new RedisKeys("rp"), JsonValueCodec.forPackages("com.example.app"))
-				.cache("near", CachePolicy.builder().nearCache(true).build());
-			assertThatThrownBy(builder::build).isInstanceOf(IllegalStateException.class)
-				.hasMessageContaining("needs Lettuce");
-		}
-		finally {
-			portable.destroy();
-		}
-	}
-
-	@Test
 	void keysWithoutTheirOwnToStringAreRefused() {
 		RedisPatternsCache cache = this.engine.cache("keys");
 		assertThatThrownBy(() -> cache.get(new Object())).isInstanceOf(IllegalArgumentException.class)

@@ -63,20 +63,6 @@ final class CachePolicies {
 		return (dynamic && this.defaults.encrypt()) ? PREFIX + "encrypt" : null;
 	}
 
-	/**
-	 * The property that gives some cache a near cache, or {@code null} when none has one.
-	 * @param defaultsUsed whether some cache takes the defaults (dynamic caches, {@code spring.cache.cache-names})
-	 */
-	@Nullable String nearCacheProperty(boolean defaultsUsed) {
-		for (Map.Entry<String, CachePolicy> entry : this.byName.entrySet()) {
-			if (entry.getValue().nearCache()) {
-				return this.defaults.nearCache() ? PREFIX + "near-cache.enabled"
-						: PREFIX + "caches." + entry.getKey() + ".near-cache.enabled";
-			}
-		}
-		return (defaultsUsed && this.defaults.nearCache()) ? PREFIX + "near-cache.enabled" : null;
-	}
-
 	/** Resolves the starter's properties alone, ignoring Spring Boot's. */
 	static CachePolicies resolve(RedisPatternsCacheProperties properties) {
 		return resolve(properties, new Binder());

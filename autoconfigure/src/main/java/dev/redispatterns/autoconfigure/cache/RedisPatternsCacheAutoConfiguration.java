@@ -104,16 +104,10 @@ public final class RedisPatternsCacheAutoConfiguration {
 			.observations(observations.getIfAvailable(() -> PatternObservations.NONE))
 			.encryption((encryptionKeys != null) ? new EncryptingValueCodec(codec, encryptionKeys) : null);
 		policies.byName().forEach(builder::cache);
-		boolean defaultsUsed = properties.isDynamic();
 		for (String name : binder.bind("spring.cache.cache-names", Bindable.listOf(String.class)).orElse(List.of())) {
 			if (!policies.byName().containsKey(name)) {
 				builder.cache(name, policies.defaults());
-				defaultsUsed = true;
 			}
-		}
-		String nearCache = policies.nearCacheProperty(defaultsUsed);
-		if (nearCache != null && !connector.isNative()) {
-			throw new InvalidPropertyException(nearCache, true, RedisPatternsCacheManager.NEAR_CACHE_NEEDS_LETTUCE);
 		}
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		RedisPatternsCacheManager cacheManager = builder.build();

@@ -178,29 +178,6 @@ class RedisPatternsCacheAutoConfigurationTests {
 	}
 
 	@Test
-	void aNearCacheFailsTheStartInPortableModeNamingThePropertyAndLettuce() {
-		assertNearCacheRefusedInPortableMode("redis.patterns.cache.caches.products.near-cache.enabled=true",
-				"redis.patterns.cache.caches.products.near-cache.enabled");
-		assertNearCacheRefusedInPortableMode("redis.patterns.cache.near-cache.enabled=true",
-				"redis.patterns.cache.near-cache.enabled");
-		this.runner.withUserConfiguration(CachingEnabled.class)
-			.withPropertyValues("redis.patterns.client=portable")
-			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(RedisPatternsCacheManager.class));
-	}
-
-	private void assertNearCacheRefusedInPortableMode(String setting, String property) {
-		this.runner.withUserConfiguration(CachingEnabled.class)
-			.withPropertyValues("redis.patterns.client=portable", setting)
-			.run((context) -> {
-				assertThat(context).hasFailed();
-				assertThat(context.getStartupFailure()).rootCause()
-					.isInstanceOf(InvalidPropertyException.class)
-					.hasMessageContaining("'" + property + "'")
-					.hasMessageContaining("needs Lettuce");
-			});
-	}
-
-	@Test
 	void theAdvisorRunsJustOutsideSpringsCacheAdvisorWhateverItsOrder() {
 		this.runner.withUserConfiguration(CachingEnabledWithOrder.class)
 			.run((context) -> assertThat(context.getBean(CacheInvocationAdvisor.class).getOrder()).isEqualTo(99));
