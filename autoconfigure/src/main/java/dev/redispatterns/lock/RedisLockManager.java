@@ -16,6 +16,7 @@ import org.springframework.beans.factory.DisposableBean;
 import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.RedisPatternsConfigurationException;
 import dev.redispatterns.core.RedisSignals;
 import dev.redispatterns.core.ScriptExecutor;
 
@@ -91,6 +92,15 @@ public final class RedisLockManager implements LockManager, DisposableBean, Auto
 		this.keys = keys;
 		this.settings = settings;
 		this.listener = GuardedLockListener.of(listener);
+		if (settings.replicaAcks() > 0 && !connector.isNative()) {
+			// WAIT runs on Lettuce connections of their own, to the node that owns the lock's slot
+			throw new RedisPatternsConfigurationException(
+					"Replica-confirmed lock acquisitions (replicaAcks " + settings.replicaAcks()
+							+ ") need Lettuce, but Redis Patterns runs in portable mode on "
+							+ connector.connectionFactory().getClass().getName() + ".",
+					"Use Lettuce (spring.data.redis.client-type=lettuce) and leave redis.patterns.client at auto, "
+							+ "or set replicaAcks to 0.");
+		}
 		this.replicas = (settings.replicaAcks() > 0)
 				? new ReplicaAcknowledgement(connector, settings.replicaAcks(), settings.replicaAckTimeout()) : null;
 		this.acquirer = new LockAcquirer(this, connector, scripts, signals, settings, this.listener, observations,
@@ -186,7 +196,7 @@ public final class RedisLockManager implements LockManager, DisposableBean, Auto
 	 */
 	public boolean forceRelease(String name) {
 		LockTarget target = exclusive(name);
-		byte[] value = this.connector.await(this.connector.async().get(target.acquireKeys[0]));
+		byte[] value = this.connector.await(this.connector.commands().get(target.acquireKeys[0]));
 		if (value == null) {
 			return false;
 		}

@@ -44,6 +44,9 @@ import dev.redispatterns.core.TryAgainBackoff;
  * time-out means that Redis did not answer. {@code WAIT} follows only a script that acquired (refused
  * attempts leave nothing to confirm), and when a script's reply is lost its release is sent right behind it
  * on the same connection, so Redis runs the release after the attempt whatever happens to either.
+ * <p>
+ * Native mode only (Lettuce's node connections): in portable mode {@link RedisLockManager} refuses to start
+ * with replica acknowledgement.
  */
 final class ReplicaAcknowledgement {
 

@@ -231,7 +231,7 @@ public final class RedisRateLimitOverrides implements RateLimitOverrides, AutoCl
 			if (this.subscription == null) {
 				subscribe();
 			}
-			byte[] version = this.connector.await(this.connector.async().hget(this.hash, VERSION));
+			byte[] version = this.connector.await(this.connector.commands().hget(this.hash, VERSION));
 			String current = (version != null) ? new String(version, StandardCharsets.US_ASCII) : "";
 			if (!current.equals(this.snapshot.version())) {
 				refresh();

@@ -184,7 +184,7 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 		if (compiled.rejections != null) {
 			compiled.rejections.forget(key);
 		}
-		Long removed = this.connector.await(this.connector.async().unlink(compiled.key(key)));
+		Long removed = this.connector.await(this.connector.commands().unlink(compiled.key(key)));
 		return removed != null && removed > 0;
 	}
 

@@ -7,6 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -18,6 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code @DistributedLock} across two application instances sharing one Redis, for every topology.
  */
+@Tag("portable")
 abstract class DistributedLockInstancesContractTests {
 
 	private final ApplicationContextRunner runner;

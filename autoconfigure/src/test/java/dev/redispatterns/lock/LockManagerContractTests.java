@@ -19,13 +19,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.ClusterSlotHashUtil;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.RedisPatternsConfigurationException;
 import dev.redispatterns.core.RedisSignals;
 import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.lock.LockNotAcquiredException.Reason;
@@ -34,11 +37,13 @@ import dev.redispatterns.test.RedisDeployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The lock engine's contract against a real Redis, run for every topology by the subclasses. Two managers
  * with their own connections stand for two application instances.
  */
+@Tag("portable")
 abstract class LockManagerContractTests {
 
 	static final RedisKeys KEYS = new RedisKeys("rp");
@@ -535,8 +540,22 @@ abstract class LockManagerContractTests {
 		assertThat(a.tryReadLock(this.name, now)).as("reader on a free lock").isPresent();
 	}
 
+	/** Replica-confirmed acquisitions run on Lettuce connections of their own (native mode only). */
+	static void assumeConfirmationsAvailable() {
+		assumeTrue(first.connector.isNative(), "replica acknowledgement needs Lettuce");
+	}
+
+	@Test
+	void confirmedAcquisitionsFailTheStartInPortableMode() {
+		assumeTrue(!first.connector.isNative(), "portable mode only");
+		assertThatThrownBy(() -> manager(first, LockSettings.defaults().withReplicaAcks(1, Duration.ofMillis(50))))
+			.isInstanceOf(RedisPatternsConfigurationException.class)
+			.hasMessageContaining("need Lettuce");
+	}
+
 	@Test
 	void aConfirmedAcquisitionQueuedBehindAnothersWaitLeavesNoOrphanedLock() throws Exception {
+		assumeConfirmationsAvailable();
 		// no set-up here has two replicas: every WAIT 2 runs for its whole timeout, longer than the
 		// command timeout (2 s), so an attempt pipelined behind it would time out before Redis ran it
 		RedisLockManager locks = manager(first, LockSettings.defaults().withReplicaAcks(2, Duration.ofSeconds(5)));
@@ -559,6 +578,7 @@ abstract class LockManagerContractTests {
 
 	@Test
 	void aConfirmedAttemptWhoseReplyTimedOutIsReleasedOnceRedisRunsIt() {
+		assumeConfirmationsAvailable();
 		RedisLockManager locks = manager(first, LockSettings.defaults().withReplicaAcks(1, Duration.ofMillis(200)));
 		// a first acquisition on the same master opens the confirming connection and loads the script there
 		refusal(() -> locks.lock(nameOnTheSameMaster(this.name), Duration.ZERO, Duration.ofSeconds(60)));
@@ -606,10 +626,10 @@ abstract class LockManagerContractTests {
 		if (redis.topology() != dev.redispatterns.test.RedisDeployment.Topology.CLUSTER) {
 			return name + ":other";
 		}
-		int port = masterPortOf(io.lettuce.core.cluster.SlotHash.getSlot(lockKey(name)));
+		int port = masterPortOf(ClusterSlotHashUtil.calculateSlot(lockKey(name)));
 		for (int i = 0;; i++) {
 			String candidate = name + ":" + i;
-			if (masterPortOf(io.lettuce.core.cluster.SlotHash.getSlot(lockKey(candidate))) == port) {
+			if (masterPortOf(ClusterSlotHashUtil.calculateSlot(lockKey(candidate))) == port) {
 				return candidate;
 			}
 		}
@@ -708,7 +728,7 @@ abstract class LockManagerContractTests {
 	/** One application instance: its own connection factory, command connection and pub/sub connection. */
 	static final class Instance {
 
-		final LettuceConnectionFactory factory;
+		final RedisConnectionFactory factory;
 
 		final RedisConnector connector;
 
@@ -717,27 +737,27 @@ abstract class LockManagerContractTests {
 		final RedisSignals signals;
 
 		Instance(RedisDeployment redis) {
-			this.factory = RedisConnectionFactories.lettuce(redis);
+			this.factory = RedisConnectionFactories.of(redis);
 			this.connector = new RedisConnector(this.factory, Duration.ofSeconds(2));
 			this.scripts = new ScriptExecutor(this.connector);
 			this.signals = new RedisSignals(this.connector, Duration.ofSeconds(30));
 		}
 
 		boolean exists(String key) {
-			return this.connector.await(this.connector.async().exists(bytes(key))) == 1L;
+			return Boolean.TRUE.equals(this.connector.execute((connection) -> connection.keyCommands().exists(bytes(key))));
 		}
 
 		String get(String key) {
-			byte[] value = this.connector.await(this.connector.async().get(bytes(key)));
+			byte[] value = this.connector.await(this.connector.commands().get(bytes(key)));
 			return (value != null) ? new String(value, StandardCharsets.UTF_8) : null;
 		}
 
 		long pttl(String key) {
-			return this.connector.await(this.connector.async().pttl(bytes(key)));
+			return this.connector.await(this.connector.commands().pttl(bytes(key)));
 		}
 
 		long zcard(String key) {
-			return this.connector.await(this.connector.async().zcard(bytes(key)));
+			return this.connector.await(this.connector.commands().zcard(bytes(key)));
 		}
 
 		/** Any keyed command, routed to the node that owns its first key. */
@@ -747,8 +767,8 @@ abstract class LockManagerContractTests {
 				encoded[i] = bytes(args[i]);
 			}
 			return switch (command) {
-				case "SET" -> this.connector.await(this.connector.async().set(encoded[0], encoded[1]));
-				case "DEL" -> this.connector.await(this.connector.async().del(encoded));
+				case "SET" -> this.connector.execute((connection) -> connection.stringCommands().set(encoded[0], encoded[1]));
+				case "DEL" -> this.connector.await(this.connector.commands().del(encoded));
 				default -> throw new IllegalArgumentException(command);
 			};
 		}
@@ -756,7 +776,7 @@ abstract class LockManagerContractTests {
 		void close() {
 			this.signals.destroy();
 			this.connector.destroy();
-			this.factory.destroy();
+			RedisConnectionFactories.destroy(this.factory);
 		}
 
 		static byte[] bytes(String text) {

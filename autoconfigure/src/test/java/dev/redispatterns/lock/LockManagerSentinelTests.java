@@ -22,6 +22,7 @@ class LockManagerSentinelTests extends LockManagerContractTests {
 
 	@Test
 	void confirmedAcquisitionsAreOnTheReplicaWhenTheyAreGranted(RedisSentinelProcesses sentinel) throws Exception {
+		assumeConfirmationsAvailable();
 		LockSettings confirmed = LockSettings.defaults().withReplicaAcks(1, Duration.ofSeconds(2));
 		RedisLockManager a = manager(first, confirmed);
 		RedisLockManager b = manager(second, confirmed);
@@ -41,6 +42,7 @@ class LockManagerSentinelTests extends LockManagerContractTests {
 
 	@Test
 	void tooFewReplicasFailClosedAndTheLockIsReleasedAgain() {
+		assumeConfirmationsAvailable();
 		RedisLockManager locks = manager(first,
 				LockSettings.defaults().withReplicaAcks(2, Duration.ofMillis(200)));
 		assertThatThrownBy(() -> locks.lock(this.name, Duration.ZERO, Duration.ofSeconds(30)))

@@ -13,11 +13,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
@@ -31,13 +32,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * What every algorithm guarantees, run against every topology by the subclasses. Two engines with their
  * own connections stand for two application instances.
  */
+@Tag("portable")
 abstract class RedisRateLimiterContractTests {
 
 	static RedisDeployment redis;
 
-	static LettuceConnectionFactory factoryA;
+	static RedisConnectionFactory factoryA;
 
-	static LettuceConnectionFactory factoryB;
+	static RedisConnectionFactory factoryB;
 
 	static RedisConnector connectorA;
 
@@ -48,8 +50,8 @@ abstract class RedisRateLimiterContractTests {
 	@BeforeAll
 	static void connect(RedisDeployment deployment) {
 		redis = deployment;
-		factoryA = RedisConnectionFactories.lettuce(deployment);
-		factoryB = RedisConnectionFactories.lettuce(deployment);
+		factoryA = RedisConnectionFactories.of(deployment);
+		factoryB = RedisConnectionFactories.of(deployment);
 		connectorA = new RedisConnector(factoryA, Duration.ofSeconds(5));
 		connectorB = new RedisConnector(factoryB, Duration.ofSeconds(5));
 	}
@@ -58,8 +60,8 @@ abstract class RedisRateLimiterContractTests {
 	static void disconnect() {
 		connectorA.destroy();
 		connectorB.destroy();
-		factoryA.destroy();
-		factoryB.destroy();
+		RedisConnectionFactories.destroy(factoryA);
+		RedisConnectionFactories.destroy(factoryB);
 	}
 
 	/** A policy of the algorithm with {@code limit} per {@code window} (token bucket: capacity, refilled in window). */
@@ -197,7 +199,7 @@ abstract class RedisRateLimiterContractTests {
 		}
 		assertThat(keys).hasSize(4);
 		for (String key : keys) {
-			Long ttl = connectorA.await(connectorA.async().pttl(key.getBytes(StandardCharsets.UTF_8)));
+			Long ttl = connectorA.await(connectorA.commands().pttl(key.getBytes(StandardCharsets.UTF_8)));
 			assertThat(ttl).as("PTTL of " + key).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(10).toMillis());
 		}
 	}

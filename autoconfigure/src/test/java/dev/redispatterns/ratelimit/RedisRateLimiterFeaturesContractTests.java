@@ -18,11 +18,12 @@ import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
@@ -38,15 +39,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * the subclasses. Two engines with their own connections stand for two application instances. Exact counts
  * of reservations use day-long windows, so no capacity returns while a test runs and no test sleeps.
  */
+@Tag("portable")
 abstract class RedisRateLimiterFeaturesContractTests {
 
 	static final Duration DAY = Duration.ofDays(1);
 
 	static RedisDeployment redis;
 
-	static LettuceConnectionFactory factoryA;
+	static RedisConnectionFactory factoryA;
 
-	static LettuceConnectionFactory factoryB;
+	static RedisConnectionFactory factoryB;
 
 	static RedisConnector connectorA;
 
@@ -61,8 +63,8 @@ abstract class RedisRateLimiterFeaturesContractTests {
 	@BeforeAll
 	static void connect(RedisDeployment deployment) {
 		redis = deployment;
-		factoryA = RedisConnectionFactories.lettuce(deployment);
-		factoryB = RedisConnectionFactories.lettuce(deployment);
+		factoryA = RedisConnectionFactories.of(deployment);
+		factoryB = RedisConnectionFactories.of(deployment);
 		connectorA = new RedisConnector(factoryA, Duration.ofSeconds(5));
 		connectorB = new RedisConnector(factoryB, Duration.ofSeconds(5));
 		signalsA = new RedisSignals(connectorA, Duration.ofSeconds(1));
@@ -75,8 +77,8 @@ abstract class RedisRateLimiterFeaturesContractTests {
 		signalsB.destroy();
 		connectorA.destroy();
 		connectorB.destroy();
-		factoryA.destroy();
-		factoryB.destroy();
+		RedisConnectionFactories.destroy(factoryA);
+		RedisConnectionFactories.destroy(factoryB);
 	}
 
 	@org.junit.jupiter.api.AfterEach
@@ -376,7 +378,7 @@ abstract class RedisRateLimiterFeaturesContractTests {
 		});
 		assertThat(restarted.tryAcquire(policy.name(), "k", 3).isAllowed()).isFalse();
 		byte[] hash = new RedisKeys("rp").key(RedisRateLimitOverrides.AREA, "overrides").getBytes(StandardCharsets.UTF_8);
-		assertThat(connectorB.await(connectorB.async().pttl(hash))).as("the hash expires with its last entry")
+		assertThat(connectorB.await(connectorB.commands().pttl(hash))).as("the hash expires with its last entry")
 			.isPositive()
 			.isLessThanOrEqualTo(3000);
 		await("expired", () -> restarted.overrides().list().isEmpty());

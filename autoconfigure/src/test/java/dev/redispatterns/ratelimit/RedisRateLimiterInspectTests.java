@@ -78,7 +78,8 @@ class RedisRateLimiterInspectTests {
 		assertThat(state.remaining()).isEqualTo(10);
 		assertThat(state.resetAfter()).isZero();
 		assertThat(state.timeToLive()).isNull();
-		assertThat(connector.await(connector.async().exists(limiter.redisKey(policy, "never-seen")))).isZero();
+		assertThat(connector.await(connector.commands().pttl(limiter.redisKey(policy, "never-seen")))).as("no key")
+			.isEqualTo(-2L);
 		assertThat(limiter.reset(policy, "never-seen")).isFalse();
 	}
 

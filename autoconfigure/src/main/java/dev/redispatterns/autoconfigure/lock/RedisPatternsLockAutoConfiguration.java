@@ -59,6 +59,12 @@ public final class RedisPatternsLockAutoConfiguration {
 		LockListener listener = LockListener.composite(listeners.orderedStream().toList());
 		// validated here at start-up; the advisor reads the per-name policies lazily
 		policies(properties);
+		if (properties.getReplicaAcks() > 0 && !connector.isNative()) {
+			throw new InvalidPropertyException(PREFIX + "replica-acks", properties.getReplicaAcks(),
+					"needs Lettuce (WAIT runs on connections of its own to the node that owns the lock), but Redis "
+							+ "Patterns runs in portable mode on " + connector.connectionFactory().getClass().getName()
+							+ "; use spring.data.redis.client-type=lettuce with redis.patterns.client=auto, or set it to 0");
+		}
 		return new RedisLockManager(connector, scripts, signals, keys, settings(properties), listener,
 				observations.getIfAvailable(() -> PatternObservations.NONE));
 	}

@@ -175,6 +175,22 @@ class RedisPatternsLockAutoConfigurationTests {
 				"redis.patterns.lock.locks.checkout.wait-time=-5s");
 	}
 
+	@Test
+	void replicaAcksFailTheStartInPortableModeNamingTheProperty() {
+		// WAIT runs on Lettuce connections of its own, to the node that owns the lock
+		for (String client : new String[] { "redis.patterns.client=portable", "spring.data.redis.client-type=jedis" }) {
+			this.runner.withPropertyValues(client, "redis.patterns.lock.replica-acks=1").run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(InvalidPropertyException.class)
+					.hasMessageContaining("'redis.patterns.lock.replica-acks'")
+					.hasMessageContaining("needs Lettuce");
+			});
+		}
+		this.runner.withPropertyValues("redis.patterns.client=portable")
+			.run((context) -> assertThat(context).hasSingleBean(LockManager.class));
+	}
+
 	private void assertStartupFails(String property, String... values) {
 		this.runner.withPropertyValues(values).run((context) -> {
 			assertThat(context).hasFailed();
