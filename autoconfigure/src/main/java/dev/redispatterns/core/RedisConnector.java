@@ -9,8 +9,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.lettuce.core.api.StatefulConnection;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -137,16 +135,6 @@ public final class RedisConnector implements DisposableBean {
 	 */
 	public LettuceConnectionFactory lettuce() {
 		return nativeCommands().connectionFactory();
-	}
-
-	/** The asynchronous commands of Lettuce's shared connection (native mode only). */
-	public RedisClusterAsyncCommands<byte[], byte[]> async() {
-		return nativeCommands().async();
-	}
-
-	/** The stateful connection behind {@link #async()} (native mode only). */
-	public StatefulConnection<byte[], byte[]> connection() {
-		return nativeCommands().connection();
 	}
 
 	private LettuceCommands nativeCommands() {

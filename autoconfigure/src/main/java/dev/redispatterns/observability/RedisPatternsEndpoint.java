@@ -378,9 +378,9 @@ public class RedisPatternsEndpoint {
 			entry.put("consumedHereBy", consumedBy.getOrDefault(name, new TreeSet<>()));
 			try {
 				byte[] key = bytes(keys.stream(name));
-				entry.put("length", this.connector.await(this.connector.async().xlen(key)));
+				entry.put("length", this.connector.await(this.connector.commands().xlen(key)));
 				entry.put("deadLetters",
-						this.connector.await(this.connector.async().xlen(bytes(keys.streamDeadLetter(name)))));
+						this.connector.await(this.connector.commands().xlen(bytes(keys.streamDeadLetter(name)))));
 				entry.put("groups", groups(key));
 			}
 			catch (RedisPatternsException ex) {
@@ -439,12 +439,12 @@ public class RedisPatternsEndpoint {
 			entry.put("settings", queueSettings(queue));
 			entry.put("consumersHere", consumers.getOrDefault(name, 0));
 			try {
-				entry.put("ready", this.connector.await(this.connector.async().llen(bytes(keys.queueReady(name)))));
-				entry.put("delayed", this.connector.await(this.connector.async().zcard(bytes(keys.queueDelayed(name)))));
+				entry.put("ready", this.connector.await(this.connector.commands().llen(bytes(keys.queueReady(name)))));
+				entry.put("delayed", this.connector.await(this.connector.commands().zcard(bytes(keys.queueDelayed(name)))));
 				entry.put("consumers",
-						this.connector.await(this.connector.async().zcard(bytes(keys.queueConsumers(name)))));
+						this.connector.await(this.connector.commands().zcard(bytes(keys.queueConsumers(name)))));
 				entry.put("deadLetters",
-						this.connector.await(this.connector.async().xlen(bytes(keys.queueDeadLetter(name)))));
+						this.connector.await(this.connector.commands().xlen(bytes(keys.queueDeadLetter(name)))));
 			}
 			catch (RedisPatternsException ex) {
 				entry.put("error", ex.getMessage());

@@ -198,14 +198,14 @@ class RedisPatternsEndpointTests {
 	private static String ownerToken(String lock) {
 		RedisConnector connector = context.getBean(RedisConnector.class);
 		String key = context.getBean(dev.redispatterns.core.RedisKeys.class).slotGroup("lock", lock).key();
-		byte[] value = connector.await(connector.async().get(key.getBytes(StandardCharsets.UTF_8)));
+		byte[] value = connector.await(connector.commands().get(key.getBytes(StandardCharsets.UTF_8)));
 		String text = new String(value, StandardCharsets.UTF_8);
 		return text.substring(0, text.indexOf('|'));
 	}
 
 	private static boolean redisKeyExists(byte[] key) {
 		RedisConnector connector = context.getBean(RedisConnector.class);
-		return connector.await(connector.async().exists(key)) > 0;
+		return Boolean.TRUE.equals(connector.execute((c) -> c.keyCommands().exists(key)));
 	}
 
 }

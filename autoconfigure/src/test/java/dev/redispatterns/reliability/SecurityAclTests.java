@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.core.ScanOptions;
 
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisPatternsException;
@@ -139,21 +140,21 @@ class SecurityAclTests {
 		try (ConfigurableApplicationContext context = application("app", PASSWORD)) {
 			RedisConnector connector = context.getBean(RedisConnector.class);
 			admin("SET", "other:secret", "x");
-			assertThatThrownBy(() -> connector.await(connector.async().get("other:secret".getBytes())))
+			assertThatThrownBy(() -> connector.execute((c) -> c.stringCommands().get("other:secret".getBytes())))
 				.isInstanceOf(RedisPatternsException.class)
 				.hasMessageContaining("NOPERM");
-			assertThatThrownBy(() -> connector.await(connector.async().flushall()))
+			assertThatThrownBy(() -> connector.execute((c) -> { c.serverCommands().flushAll(); return null; }))
 				.hasMessageContaining("NOPERM");
-			assertThatThrownBy(() -> connector.await(connector.async().dbsize()))
+			assertThatThrownBy(() -> connector.execute((c) -> c.serverCommands().dbSize()))
 				.hasMessageContaining("NOPERM");
-			assertThatThrownBy(() -> connector.await(connector.async().keys("*")))
+			assertThatThrownBy(() -> connector.execute((c) -> c.keyCommands().keys("*".getBytes())))
 				.hasMessageContaining("NOPERM");
-			assertThatThrownBy(() -> connector.await(connector.async().publish("elsewhere".getBytes(), new byte[0])))
+			assertThatThrownBy(() -> connector.execute((c) -> c.publish("elsewhere".getBytes(), new byte[0])))
 				.hasMessageContaining("NOPERM");
 			// SCAN is not confined to ~rp:*, INFO keyspace counts every database's keys
-			assertThatThrownBy(() -> connector.await(connector.async().scan())).hasMessageContaining("NOPERM");
-			assertThatThrownBy(() -> connector.await(connector.async().info("keyspace"))).hasMessageContaining("NOPERM");
-			assertThatThrownBy(() -> connector.await(connector.async().info())).hasMessageContaining("NOPERM");
+			assertThatThrownBy(() -> connector.execute((c) -> c.keyCommands().scan(ScanOptions.NONE).hasNext())).hasMessageContaining("NOPERM");
+			assertThatThrownBy(() -> connector.execute((c) -> c.serverCommands().info("keyspace"))).hasMessageContaining("NOPERM");
+			assertThatThrownBy(() -> connector.execute((c) -> c.serverCommands().info())).hasMessageContaining("NOPERM");
 			assertThatThrownBy(() -> context.getBean(FaultCatalog.class).clear())
 				.as("a clear that cannot SCAN fails instead of clearing nothing")
 				.isInstanceOf(IllegalStateException.class)

@@ -136,7 +136,7 @@ class RedisPatternsCacheAutoConfigurationTests {
 	}
 
 	private static long pttl(RedisConnector connector, String key) {
-		return connector.await(connector.async().pttl(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+		return connector.await(connector.commands().pttl(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
 	}
 
 	@Test
