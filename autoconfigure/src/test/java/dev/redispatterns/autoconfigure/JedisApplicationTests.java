@@ -13,7 +13,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.cache.CacheManager;
 import org.springframework.cache.annotation.Cacheable;
 import org.springframework.cache.annotation.EnableCaching;
@@ -50,7 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * A Boot application on Jedis, as Spring Boot's documentation sets one up: {@code lettuce-core} left out
+ * A Boot web application on Jedis, as Spring Boot's documentation sets one up: {@code lettuce-core} left out
  * of the class path, {@code spring.data.redis.client-type=jedis}. Every pattern the README shows works
  * through Spring Data Redis (portable mode).
  */
@@ -58,11 +58,11 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @Timeout(120)
 class JedisApplicationTests {
 
-	private final ApplicationContextRunner runner;
+	private final WebApplicationContextRunner runner;
 
 	JedisApplicationTests(RedisDeployment redis) {
 		redis.flushAll();
-		this.runner = new ApplicationContextRunner().withClassLoader(new FilteredClassLoader("io.lettuce"))
+		this.runner = new WebApplicationContextRunner().withClassLoader(new FilteredClassLoader("io.lettuce"))
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, AopAutoConfiguration.class,
 					RedisPatternsAutoConfiguration.class, RedisPatternsCacheAutoConfiguration.class,
 					RedisPatternsRateLimitAutoConfiguration.class, RedisPatternsLockAutoConfiguration.class,
