@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * The Redis client the tests of this JVM run on: Lettuce unless {@code -Dredis.patterns.test.client=jedis},
+ * The Redis client the tests of this JVM run on: Lettuce unless {@code -Dtest.redis.client=jedis},
  * which the build's Jedis run sets so that the contract suites run on both clients.
  */
 public enum TestClient {
@@ -13,7 +13,7 @@ public enum TestClient {
 
 	/** The client chosen for this JVM. */
 	public static TestClient current() {
-		String name = System.getProperty("redis.patterns.test.client", "lettuce");
+		String name = System.getProperty("test.redis.client", "lettuce");
 		return valueOf(name.trim().toUpperCase(Locale.ROOT));
 	}
 
