@@ -32,14 +32,11 @@ import dev.redispatterns.autoconfigure.ratelimit.RedisPatternsRateLimitAutoConfi
 import dev.redispatterns.autoconfigure.session.RedisPatternsSessionAutoConfiguration;
 import dev.redispatterns.autoconfigure.structures.RedisPatternsStructuresAutoConfiguration;
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.lock.DistributedLock;
-import dev.redispatterns.lock.LockContext;
 import dev.redispatterns.messaging.QueueListener;
 import dev.redispatterns.messaging.QueuePublisher;
 import dev.redispatterns.messaging.StreamGroupListener;
 import dev.redispatterns.messaging.StreamPublisher;
 import dev.redispatterns.ratelimit.RateLimitExceededException;
-import dev.redispatterns.ratelimit.RateLimited;
 import dev.redispatterns.session.UserSessions;
 import dev.redispatterns.structures.Leaderboards;
 import dev.redispatterns.structures.UniqueCounters;
@@ -68,7 +65,7 @@ class JedisApplicationTests {
 					RedisPatternsRateLimitAutoConfiguration.class, RedisPatternsLockAutoConfiguration.class,
 					RedisPatternsMessagingAutoConfiguration.class, RedisPatternsStructuresAutoConfiguration.class,
 					RedisPatternsSessionAutoConfiguration.class))
-			.withUserConfiguration(Services.class)
+			.withUserConfiguration(Services.class, WithoutAspectJTests.Services.class)
 			.withPropertyValues(redis.springProperties())
 			.withPropertyValues("spring.data.redis.client-type=jedis",
 					"redis.patterns.session.key-hashing.secret=0123456789abcdef0123456789abcdef");
@@ -88,11 +85,11 @@ class JedisApplicationTests {
 			assertThat(context.getBean(CacheManager.class).getCache("products").get(7L, String.class))
 				.isEqualTo("product-7");
 
-			Limited limited = context.getBean(Limited.class);
+			WithoutAspectJTests.Limited limited = context.getBean(WithoutAspectJTests.Limited.class);
 			limited.call();
 			assertThatExceptionOfType(RateLimitExceededException.class).isThrownBy(limited::call);
 
-			Locked locked = context.getBean(Locked.class);
+			WithoutAspectJTests.Locked locked = context.getBean(WithoutAspectJTests.Locked.class);
 			long first = locked.fencingToken();
 			assertThat(locked.fencingToken()).isGreaterThan(first);
 
@@ -136,16 +133,6 @@ class JedisApplicationTests {
 		}
 
 		@Bean
-		Limited limited() {
-			return new Limited();
-		}
-
-		@Bean
-		Locked locked() {
-			return new Locked();
-		}
-
-		@Bean
 		Listeners listeners() {
 			return new Listeners();
 		}
@@ -165,23 +152,6 @@ class JedisApplicationTests {
 		public String product(long id) {
 			this.loads.incrementAndGet();
 			return "product-" + id;
-		}
-
-	}
-
-	public static class Limited {
-
-		@RateLimited(limit = 1, window = "1h")
-		public void call() {
-		}
-
-	}
-
-	public static class Locked {
-
-		@DistributedLock(name = "order", waitTime = "5s")
-		public long fencingToken() {
-			return LockContext.current().fencingToken();
 		}
 
 	}

@@ -10,8 +10,6 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisConnection;
@@ -22,10 +20,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import dev.redispatterns.autoconfigure.lock.RedisPatternsLockAutoConfiguration;
 import dev.redispatterns.autoconfigure.ratelimit.RedisPatternsRateLimitAutoConfiguration;
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.lock.DistributedLock;
-import dev.redispatterns.lock.LockContext;
 import dev.redispatterns.ratelimit.RateLimitExceededException;
-import dev.redispatterns.ratelimit.RateLimited;
 import dev.redispatterns.test.RedisConnectionFactories;
 import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTest;
@@ -53,14 +48,14 @@ class WrappedConnectionFactoryTests {
 						RedisPatternsAutoConfiguration.class, RedisPatternsRateLimitAutoConfiguration.class,
 						RedisPatternsLockAutoConfiguration.class))
 				.withBean(RedisConnectionFactory.class, () -> decorated)
-				.withUserConfiguration(Services.class)
+				.withUserConfiguration(WithoutAspectJTests.Services.class)
 				.run((context) -> {
 					assertThat(context).hasNotFailed();
 					assertThat(context.getBean(RedisConnector.class).isNative()).isFalse();
-					Limited limited = context.getBean(Limited.class);
+					WithoutAspectJTests.Limited limited = context.getBean(WithoutAspectJTests.Limited.class);
 					limited.call();
 					assertThatExceptionOfType(RateLimitExceededException.class).isThrownBy(limited::call);
-					Locked locked = context.getBean(Locked.class);
+					WithoutAspectJTests.Locked locked = context.getBean(WithoutAspectJTests.Locked.class);
 					long first = locked.fencingToken();
 					assertThat(locked.fencingToken()).isGreaterThan(first);
 					assertThat(decorated.connections).as("every command went through the decorator").hasPositiveValue();
@@ -107,38 +102,6 @@ class WrappedConnectionFactoryTests {
 		@Override
 		public @Nullable DataAccessException translateExceptionIfPossible(RuntimeException ex) {
 			return this.delegate.translateExceptionIfPossible(ex);
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class Services {
-
-		@Bean
-		Limited limited() {
-			return new Limited();
-		}
-
-		@Bean
-		Locked locked() {
-			return new Locked();
-		}
-
-	}
-
-	static class Limited {
-
-		@RateLimited(limit = 1, window = "1h")
-		public void call() {
-		}
-
-	}
-
-	static class Locked {
-
-		@DistributedLock(name = "wrapped", waitTime = "5s")
-		public long fencingToken() {
-			return LockContext.current().fencingToken();
 		}
 
 	}
