@@ -136,7 +136,9 @@ final class LockAcquirer {
 		}
 		catch (RedisUnavailableException ex) {
 			abandon(target, acquisition.tokenBytes);
-			return failed(observation, target, options, Reason.UNAVAILABLE, started, ex, raise);
+			// a caller interrupted while Redis decides is told so, with its interrupt kept; Redis is not down
+			Reason reason = (ex.getCause() instanceof InterruptedException) ? Reason.INTERRUPTED : Reason.UNAVAILABLE;
+			return failed(observation, target, options, reason, started, ex, raise);
 		}
 		finally {
 			acquisition.close();

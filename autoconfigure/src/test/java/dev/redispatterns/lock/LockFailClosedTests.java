@@ -3,6 +3,7 @@ package dev.redispatterns.lock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -71,6 +72,54 @@ class LockFailClosedTests {
 			Eventually.await("locks work again after the restart", Duration.ofSeconds(15),
 					() -> locks.tryLock("up-again", NOW).map(LockHandle::unlock).orElse(false));
 		});
+	}
+
+	@Test
+	void aCallerInterruptedWhileRedisDecidesIsToldInterruptedNotUnavailable() {
+		this.runner.run((context) -> {
+			LockManager locks = context.getBean(LockManager.class);
+			assertThat(locks.tryLock("warm", NOW).map(LockHandle::unlock)).hasValue(true);
+			this.redis.pause();
+			try {
+				CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+				AtomicBoolean interruptKept = new AtomicBoolean();
+				Thread caller = new Thread(() -> {
+					try {
+						locks.lock("paused", new LockOptions(Duration.ofSeconds(2), null, "test"));
+						outcome.complete(null);
+					}
+					catch (Throwable ex) {
+						interruptKept.set(Thread.currentThread().isInterrupted());
+						outcome.complete(ex);
+					}
+				});
+				caller.start();
+				// the acquisition's script is on its way to the paused server: the caller waits for the reply
+				Eventually.await("the caller waits for Redis's reply", Duration.ofSeconds(10),
+						() -> caller.getState() == Thread.State.TIMED_WAITING && waitsForReply(caller));
+				caller.interrupt();
+				assertThat(outcome.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(LockNotAcquiredException.class,
+						(ex) -> assertThat(ex.reason()).isEqualTo(Reason.INTERRUPTED));
+				assertThat(interruptKept).as("the interrupt flag is kept").isTrue();
+				assertThat(context.getBean(MeterRegistry.class)
+					.get(LockMetrics.ACQUISITIONS)
+					.tag("outcome", "interrupted")
+					.counters()).isNotEmpty();
+			}
+			finally {
+				this.redis.resume();
+			}
+		});
+	}
+
+	private static boolean waitsForReply(Thread thread) {
+		for (StackTraceElement frame : thread.getStackTrace()) {
+			if (frame.getClassName().equals("dev.redispatterns.core.RedisConnector")
+					&& frame.getMethodName().equals("await")) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	@Test
