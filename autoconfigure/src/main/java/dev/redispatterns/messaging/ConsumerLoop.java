@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -11,12 +12,19 @@ import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisPatternsThreads;
+import dev.redispatterns.core.RetryPacer;
 
 /**
  * What every consumer ({@link StreamConsumer}, {@link QueueConsumer}) shares: the start and stop, a reader
  * thread that repeats the consumer's read on a dedicated connection (blocking reads would stall the shared
  * one), the pause after a failed read, and the handler threads ({@link Workers}) the reader hands its
  * messages to. The consumer supplies only its Redis steps: the read, and what to do with a failure.
+ * <p>
+ * After a failure (Redis down, failing over, restarting) the reader pauses from 100 ms growing to 5 s, back
+ * to nothing after a success. The first failure of a series is logged as a warning, the rest at debug level,
+ * so an outage does not flood the log. A {@code TRYAGAIN} refusal or an {@code UNBLOCKED} blocking read
+ * during a cluster slot migration is no outage: the reader tries again after 20 ms and logs it at debug
+ * level only.
  */
 final class ConsumerLoop {
 
@@ -29,6 +37,12 @@ final class ConsumerLoop {
 	}
 
 	private static final int MAX_ERROR_LENGTH = 1000;
+
+	private static final Duration FIRST_PAUSE = Duration.ofMillis(100);
+
+	private static final Duration MAX_PAUSE = Duration.ofSeconds(5);
+
+	private static final long SLOT_MIGRATION_PAUSE_MILLIS = 20;
 
 	private final RedisConnector connector;
 
@@ -48,7 +62,12 @@ final class ConsumerLoop {
 
 	private final CountDownLatch stopSignal = new CountDownLatch(1);
 
-	private final Backoff backoff;
+	private final String reading;
+
+	private final RetryPacer pacer = RetryPacer.growing(FIRST_PAUSE, MAX_PAUSE);
+
+	/** Whether the last read failed (the reader's own state). */
+	private boolean failing;
 
 	private volatile boolean running;
 
@@ -76,7 +95,7 @@ final class ConsumerLoop {
 		this.handlersLate = handlersLate;
 		this.read = read;
 		this.recover = recover;
-		this.backoff = new Backoff(logger, reading);
+		this.reading = reading;
 	}
 
 	boolean isRunning() {
@@ -161,7 +180,7 @@ final class ConsumerLoop {
 		while (this.running) {
 			try {
 				this.read.once(connection());
-				this.backoff.success();
+				succeeded();
 			}
 			catch (InterruptedException ex) {
 				if (!this.running) {
@@ -176,10 +195,55 @@ final class ConsumerLoop {
 					this.recover.accept(ex);
 				}
 				catch (RuntimeException failure) {
-					this.backoff.failed(failure, this.stopSignal);
+					failed(failure);
 				}
 			}
 		}
+	}
+
+	private void succeeded() {
+		if (this.failing) {
+			this.logger.info(this.reading + " recovered");
+		}
+		this.failing = false;
+		this.pacer.reset();
+	}
+
+	/** Logs {@code failure} and waits, returning early when stopped. */
+	private void failed(Throwable failure) {
+		if (isSlotMigration(failure)) {
+			// a cluster slot is migrating: try again shortly (Lettuce follows the redirect), it is not an outage
+			this.logger.debug(this.reading + " waits for a slot migration: " + failure.getMessage());
+			pause(TimeUnit.MILLISECONDS.toNanos(SLOT_MIGRATION_PAUSE_MILLIS));
+			return;
+		}
+		if (!this.failing) {
+			this.logger.warn(this.reading + " failed, retrying: " + failure.getMessage(),
+					this.logger.isDebugEnabled() ? failure : null);
+		}
+		else if (this.logger.isDebugEnabled()) {
+			this.logger.debug(this.reading + " still failing: " + failure.getMessage());
+		}
+		this.failing = true;
+		pause(this.pacer.nextPauseNanos());
+	}
+
+	private void pause(long nanos) {
+		try {
+			this.stopSignal.await(nanos, TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * {@code TRYAGAIN} (the command's keys are split between two nodes; nothing ran) or {@code UNBLOCKED}
+	 * (the key a blocking read waited on was migrated away, or deleted: the next read finds out which).
+	 */
+	static boolean isSlotMigration(Throwable failure) {
+		String reply = RedisConnector.errorReply(failure);
+		return reply != null && (reply.startsWith("TRYAGAIN") || reply.startsWith("UNBLOCKED"));
 	}
 
 	private DedicatedConnection connection() {
