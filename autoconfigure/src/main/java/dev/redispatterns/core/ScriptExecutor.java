@@ -2,6 +2,7 @@ package dev.redispatterns.core;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -34,7 +35,9 @@ public final class ScriptExecutor {
 		RetryPacer pacer = RetryPacer.tryAgain(this.connector.commandTimeout());
 		while (true) {
 			try {
-				return this.connector.await(this.<T>attempt(script, type, keys, args));
+				PatternCommands commands = this.connector.commands();
+				return evalshaOrEval(() -> commands.<T>evalsha(script.sha1(), type, keys, args),
+						() -> commands.<T>eval(script.sourceBytes(), type, keys, args), this.connector::await).join();
 			}
 			catch (RedisPatternsException ex) {
 				pacer.pauseOrThrow(ex);
@@ -47,25 +50,39 @@ public final class ScriptExecutor {
 	 * {@code TRYAGAIN} replies are retried after a pause, without blocking the caller or Lettuce's threads.
 	 */
 	public <T> CompletableFuture<T> execute(LuaScript script, ReturnType type, byte[][] keys, byte[]... args) {
-		return RetryPacer.tryAgain(this.connector.commandTimeout()).retryAsync(() -> attempt(script, type, keys, args));
-	}
-
-	private <T> CompletableFuture<T> attempt(LuaScript script, ReturnType type, byte[][] keys, byte[][] args) {
-		PatternCommands commands = this.connector.commands();
-		return evalshaOrEval(() -> commands.<T>evalsha(script.sha1(), type, keys, args),
-				() -> commands.<T>eval(script.sourceBytes(), type, keys, args));
+		return RetryPacer.tryAgain(this.connector.commandTimeout()).retryAsync(() -> {
+			PatternCommands commands = this.connector.commands();
+			return evalshaOrEval(() -> commands.<T>evalsha(script.sha1(), type, keys, args),
+					() -> commands.<T>eval(script.sourceBytes(), type, keys, args), null);
+		});
 	}
 
 	/**
 	 * The one fallback from {@code EVALSHA} to {@code EVAL}: when the node answers {@code NOSCRIPT}, the
-	 * script is sent whole, which runs it and caches it there again. Other failures pass through.
+	 * script is sent whole, which runs it and caches it there again; other failures pass through.
+	 * <p>
+	 * With {@code await}, the caller waits for each reply on its own thread and sends the {@code EVAL}
+	 * itself: once it gave up (time-out, interrupt) nothing more is sent for it, so a clean-up it sends next
+	 * runs after whatever ran. Without, the {@code EVAL} follows from the thread that received the
+	 * {@code NOSCRIPT} reply, and the future is returned at once.
 	 */
 	public static <T> CompletableFuture<T> evalshaOrEval(Supplier<CompletableFuture<T>> evalsha,
-			Supplier<CompletableFuture<T>> eval) {
-		return evalsha.get().exceptionallyCompose((failure) -> {
-			Throwable cause = RetryPacer.unwrap(failure);
-			return RedisConnector.isNoScript(cause) ? eval.get() : CompletableFuture.failedFuture(cause);
-		});
+			Supplier<CompletableFuture<T>> eval, @Nullable Function<CompletableFuture<T>, T> await) {
+		if (await == null) {
+			return evalsha.get().exceptionallyCompose((failure) -> {
+				Throwable cause = RetryPacer.unwrap(failure);
+				return RedisConnector.isNoScript(cause) ? eval.get() : CompletableFuture.failedFuture(cause);
+			});
+		}
+		try {
+			return CompletableFuture.completedFuture(await.apply(evalsha.get()));
+		}
+		catch (RedisPatternsException ex) {
+			if (!RedisConnector.isNoScript(ex)) {
+				throw ex;
+			}
+		}
+		return CompletableFuture.completedFuture(await.apply(eval.get()));
 	}
 
 	/** UTF-8 bytes of each key, in order. */

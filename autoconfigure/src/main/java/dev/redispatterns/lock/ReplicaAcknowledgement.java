@@ -160,23 +160,22 @@ final class ReplicaAcknowledgement {
 
 		private long acquireOn(RedisAsyncCommands<byte[], byte[]> commands, boolean asking, LockTarget target,
 				byte[][] args, byte[][] releaseArgs) {
-			CompletableFuture<Long> reply = ScriptExecutor.evalshaOrEval(() -> {
-				if (asking) {
-					commands.asking();
-				}
-				return commands.<Long>evalsha(target.acquire.sha1(), ScriptOutputType.INTEGER, target.acquireKeys, args)
-					.toCompletableFuture();
-			}, () -> {
-				if (asking) {
-					commands.asking();
-				}
-				return commands.<Long>eval(target.acquire.source(), ScriptOutputType.INTEGER, target.acquireKeys, args)
-					.toCompletableFuture();
-			});
-			this.last = reply;
 			Long result;
 			try {
-				result = ReplicaAcknowledgement.this.connector.await(reply);
+				// NOSCRIPT: EVAL sent by this thread, so a release sent after a lost reply still follows it
+				result = ScriptExecutor.<Long>evalshaOrEval(() -> {
+					if (asking) {
+						commands.asking();
+					}
+					return commands.<Long>evalsha(target.acquire.sha1(), ScriptOutputType.INTEGER, target.acquireKeys,
+							args).toCompletableFuture();
+				}, () -> {
+					if (asking) {
+						commands.asking();
+					}
+					return commands.<Long>eval(target.acquire.source(), ScriptOutputType.INTEGER, target.acquireKeys,
+							args).toCompletableFuture();
+				}, this::awaitReply).join();
 			}
 			catch (RedisPatternsException ex) {
 				if (RedisConnector.errorReply(ex) == null) {
@@ -198,6 +197,11 @@ final class ReplicaAcknowledgement {
 				throw new InsufficientReplicasException(confirmed, ReplicaAcknowledgement.this.replicas);
 			}
 			return result;
+		}
+
+		private @Nullable Long awaitReply(CompletableFuture<Long> reply) {
+			this.last = reply;
+			return ReplicaAcknowledgement.this.connector.await(reply);
 		}
 
 		/** EVAL rather than EVALSHA: this node may not know the script, and there is no second chance. */
