@@ -2,9 +2,8 @@ package dev.redispatterns.core;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
@@ -33,28 +32,17 @@ public final class ScriptExecutor {
 
 	/** Runs a script and waits for its reply, bounded by the command timeout (retries included). */
 	public <T> T call(LuaScript script, ReturnType type, byte[][] keys, byte[]... args) {
-		TryAgainBackoff backoff = new TryAgainBackoff(this.connector.commandTimeout());
+		RetryPacer pacer = RetryPacer.tryAgain(this.connector.commandTimeout());
 		while (true) {
 			try {
-				return callOnce(script, type, keys, args);
+				PatternCommands commands = this.connector.commands();
+				return evalshaOrEval(() -> commands.<T>evalsha(script.sha1(), type, keys, args),
+						() -> commands.<T>eval(script.sourceBytes(), type, keys, args), this.connector::await).join();
 			}
 			catch (RedisPatternsException ex) {
-				backoff.pauseOrThrow(ex);
+				pacer.pauseOrThrow(ex);
 			}
 		}
-	}
-
-	private <T> T callOnce(LuaScript script, ReturnType type, byte[][] keys, byte[]... args) {
-		PatternCommands commands = this.connector.commands();
-		try {
-			return this.connector.await(commands.<T>evalsha(script.sha1(), type, keys, args));
-		}
-		catch (RedisPatternsException ex) {
-			if (!RedisConnector.isNoScript(ex)) {
-				throw ex;
-			}
-		}
-		return this.connector.await(commands.<T>eval(script.sourceBytes(), type, keys, args));
 	}
 
 	/**
@@ -62,31 +50,39 @@ public final class ScriptExecutor {
 	 * {@code TRYAGAIN} replies are retried after a pause, without blocking the caller or Lettuce's threads.
 	 */
 	public <T> CompletableFuture<T> execute(LuaScript script, ReturnType type, byte[][] keys, byte[]... args) {
-		long deadline = System.nanoTime() + this.connector.commandTimeout().toNanos();
-		return executeOnce(script, type, keys, args, deadline, TryAgainBackoff.FIRST_PAUSE_NANOS);
+		return RetryPacer.tryAgain(this.connector.commandTimeout()).retryAsync(() -> {
+			PatternCommands commands = this.connector.commands();
+			return evalshaOrEval(() -> commands.<T>evalsha(script.sha1(), type, keys, args),
+					() -> commands.<T>eval(script.sourceBytes(), type, keys, args), null);
+		});
 	}
 
-	private <T> CompletableFuture<T> executeOnce(LuaScript script, ReturnType type, byte[][] keys, byte[][] args,
-			long deadline, long backoff) {
-		PatternCommands commands = this.connector.commands();
-		CompletableFuture<T> first = commands.<T>evalsha(script.sha1(), type, keys, args);
-		return first.exceptionallyCompose((failure) -> {
-			Throwable cause = unwrap(failure);
-			if (RedisConnector.isNoScript(cause)) {
-				return commands.<T>eval(script.sourceBytes(), type, keys, args);
+	/**
+	 * The one fallback from {@code EVALSHA} to {@code EVAL}: when the node answers {@code NOSCRIPT}, the
+	 * script is sent whole, which runs it and caches it there again; other failures pass through.
+	 * <p>
+	 * With {@code await}, the caller waits for each reply on its own thread and sends the {@code EVAL}
+	 * itself: once it gave up (time-out, interrupt) nothing more is sent for it, so a clean-up it sends next
+	 * runs after whatever ran. Without, the {@code EVAL} follows from the thread that received the
+	 * {@code NOSCRIPT} reply, and the future is returned at once.
+	 */
+	public static <T> CompletableFuture<T> evalshaOrEval(Supplier<CompletableFuture<T>> evalsha,
+			Supplier<CompletableFuture<T>> eval, @Nullable Function<CompletableFuture<T>, T> await) {
+		if (await == null) {
+			return evalsha.get().exceptionallyCompose((failure) -> {
+				Throwable cause = RetryPacer.unwrap(failure);
+				return RedisConnector.isNoScript(cause) ? eval.get() : CompletableFuture.failedFuture(cause);
+			});
+		}
+		try {
+			return CompletableFuture.completedFuture(await.apply(evalsha.get()));
+		}
+		catch (RedisPatternsException ex) {
+			if (!RedisConnector.isNoScript(ex)) {
+				throw ex;
 			}
-			return CompletableFuture.failedFuture(cause);
-		}).exceptionallyCompose((failure) -> {
-			Throwable cause = unwrap(failure);
-			long pause = Math.min(backoff, deadline - System.nanoTime());
-			if (!RedisConnector.isTryAgain(cause) || pause <= 0) {
-				return CompletableFuture.failedFuture(RedisConnector.translate(cause));
-			}
-			Executor delayed = CompletableFuture.delayedExecutor(pause, TimeUnit.NANOSECONDS);
-			return CompletableFuture.supplyAsync(() -> null, delayed)
-				.thenCompose((ignored) -> this.<T>executeOnce(script, type, keys, args, deadline,
-						Math.min(backoff * 2, TryAgainBackoff.MAX_PAUSE_NANOS)));
-		});
+		}
+		return CompletableFuture.completedFuture(await.apply(eval.get()));
 	}
 
 	/** UTF-8 bytes of each key, in order. */
@@ -112,14 +108,6 @@ public final class ScriptExecutor {
 	/** Encodes a {@code long} argument without boxing. */
 	public static byte[] arg(long value) {
 		return Long.toString(value).getBytes(StandardCharsets.US_ASCII);
-	}
-
-	private static Throwable unwrap(Throwable failure) {
-		Throwable current = failure;
-		while (current instanceof CompletionException && current.getCause() != null) {
-			current = current.getCause();
-		}
-		return current;
 	}
 
 }

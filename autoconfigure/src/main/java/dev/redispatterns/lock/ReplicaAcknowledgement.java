@@ -16,7 +16,6 @@ import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -31,7 +30,8 @@ import org.jspecify.annotations.Nullable;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisPatternsException;
 import dev.redispatterns.core.RedisUnavailableException;
-import dev.redispatterns.core.TryAgainBackoff;
+import dev.redispatterns.core.RetryPacer;
+import dev.redispatterns.core.ScriptExecutor;
 
 /**
  * Acquisitions that only count once {@code WAIT} confirms that enough replicas received them, so the lock
@@ -130,26 +130,21 @@ final class ReplicaAcknowledgement {
 		}
 
 		long acquire(LockTarget target, byte[][] args, byte[][] releaseArgs) {
-			TryAgainBackoff backoff = new TryAgainBackoff(ReplicaAcknowledgement.this.connector.commandTimeout());
+			RetryPacer pacer = RetryPacer.tryAgain(ReplicaAcknowledgement.this.connector.commandTimeout());
 			@Nullable Redirect redirect = null;
 			int redirected = 0;
-			boolean eval = false;
 			while (true) {
 				RedisAsyncCommands<byte[], byte[]> commands = (redirect != null) ? commandsAt(redirect)
 						: commandsFor(target.acquireKeys[0]);
 				boolean asking = redirect != null && redirect.ask();
 				try {
-					return acquireOn(commands, asking, eval, target, args, releaseArgs);
+					return acquireOn(commands, asking, target, args, releaseArgs);
 				}
 				catch (InsufficientReplicasException ex) {
 					throw ex;
 				}
 				catch (RedisPatternsException ex) {
 					// after an error reply nothing ran and nothing waits on the connection: retry where that helps
-					if (ex.getCause() instanceof RedisNoScriptException && !eval) {
-						eval = true;
-						continue;
-					}
 					Redirect next = Redirect.of(ex.getCause());
 					if (next != null && redirected++ < MAX_REDIRECTS) {
 						if (!next.ask()) {
@@ -158,23 +153,29 @@ final class ReplicaAcknowledgement {
 						redirect = next;
 						continue;
 					}
-					backoff.pauseOrThrow(ex);
+					pacer.pauseOrThrow(ex);
 				}
 			}
 		}
 
-		private long acquireOn(RedisAsyncCommands<byte[], byte[]> commands, boolean asking, boolean eval,
-				LockTarget target, byte[][] args, byte[][] releaseArgs) {
-			if (asking) {
-				commands.asking();
-			}
-			RedisFuture<Long> reply = eval
-					? commands.eval(target.acquire.source(), ScriptOutputType.INTEGER, target.acquireKeys, args)
-					: commands.evalsha(target.acquire.sha1(), ScriptOutputType.INTEGER, target.acquireKeys, args);
-			this.last = reply.toCompletableFuture();
+		private long acquireOn(RedisAsyncCommands<byte[], byte[]> commands, boolean asking, LockTarget target,
+				byte[][] args, byte[][] releaseArgs) {
 			Long result;
 			try {
-				result = ReplicaAcknowledgement.this.connector.await(reply);
+				// NOSCRIPT: EVAL sent by this thread, so a release sent after a lost reply still follows it
+				result = ScriptExecutor.<Long>evalshaOrEval(() -> {
+					if (asking) {
+						commands.asking();
+					}
+					return commands.<Long>evalsha(target.acquire.sha1(), ScriptOutputType.INTEGER, target.acquireKeys,
+							args).toCompletableFuture();
+				}, () -> {
+					if (asking) {
+						commands.asking();
+					}
+					return commands.<Long>eval(target.acquire.source(), ScriptOutputType.INTEGER, target.acquireKeys,
+							args).toCompletableFuture();
+				}, this::awaitReply).join();
 			}
 			catch (RedisPatternsException ex) {
 				if (RedisConnector.errorReply(ex) == null) {
@@ -196,6 +197,11 @@ final class ReplicaAcknowledgement {
 				throw new InsufficientReplicasException(confirmed, ReplicaAcknowledgement.this.replicas);
 			}
 			return result;
+		}
+
+		private @Nullable Long awaitReply(CompletableFuture<Long> reply) {
+			this.last = reply;
+			return ReplicaAcknowledgement.this.connector.await(reply);
 		}
 
 		/** EVAL rather than EVALSHA: this node may not know the script, and there is no second chance. */

@@ -2,6 +2,7 @@ package dev.redispatterns.messaging;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +67,29 @@ abstract class DedicatedConnection implements AutoCloseable {
 	public abstract void close();
 
 	/** A stream entry read: its id and fields. */
-	record Entry(String id, Map<byte[], byte[]> body) {
+	record Entry(String id, @Nullable Map<byte[], byte[]> body) {
+
+		/** The publisher's payload field; {@code null} when the entry has none. */
+		byte @Nullable [] payload() {
+			if (this.body != null) {
+				for (Map.Entry<byte[], byte[]> field : this.body.entrySet()) {
+					if (Arrays.equals(field.getKey(), StreamPublisher.PAYLOAD)) {
+						return field.getValue();
+					}
+				}
+			}
+			return null;
+		}
+
+		/** The payload field among an entry's fields as a script returns them (name, value, name, ...). */
+		static byte @Nullable [] payload(List<?> fields) {
+			for (int i = 0; i + 1 < fields.size(); i += 2) {
+				if (fields.get(i) instanceof byte[] field && Arrays.equals(field, StreamPublisher.PAYLOAD)) {
+					return (byte[]) fields.get(i + 1);
+				}
+			}
+			return null;
+		}
 
 	}
 
@@ -174,8 +197,8 @@ abstract class DedicatedConnection implements AutoCloseable {
 		List<Entry> xreadgroup(byte[] key, byte[] group, byte[] consumer, int count, long blockMillis) {
 			long block = Math.max(1, Math.min(blockMillis, TimeUnit.NANOSECONDS.toMillis(this.maxWaitNanos)));
 			List<ByteRecord> records = run((connection) -> connection.streamCommands()
-				.xReadGroup(org.springframework.data.redis.connection.stream.Consumer.from(StreamConsumer.string(group),
-						StreamConsumer.string(consumer)), StreamReadOptions.empty().count(count).block(Duration.ofMillis(block)),
+				.xReadGroup(org.springframework.data.redis.connection.stream.Consumer.from(ConsumerLoop.string(group),
+						ConsumerLoop.string(consumer)), StreamReadOptions.empty().count(count).block(Duration.ofMillis(block)),
 						org.springframework.data.redis.connection.stream.StreamOffset.create(key, ReadOffset.lastConsumed())));
 			if (records == null || records.isEmpty()) {
 				return List.of();

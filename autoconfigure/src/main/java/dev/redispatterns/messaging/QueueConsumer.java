@@ -1,15 +1,12 @@
 package dev.redispatterns.messaging;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -20,8 +17,10 @@ import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.core.LuaScript;
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisPatternsThreads;
 import dev.redispatterns.core.ScriptExecutor;
+
+import static dev.redispatterns.messaging.ConsumerLoop.bytes;
+import static dev.redispatterns.messaging.ConsumerLoop.string;
 
 /**
  * One consumer of a reliable list queue: a reader thread with a dedicated connection for the blocking
@@ -121,19 +120,7 @@ public final class QueueConsumer {
 	 */
 	private final Map<String, Runnable> unsettled = new ConcurrentHashMap<>();
 
-	private final CountDownLatch stopSignal = new CountDownLatch(1);
-
-	private final Backoff backoff;
-
-	private volatile boolean running;
-
-	private volatile boolean stopping;
-
-	private @Nullable Thread reader;
-
-	private @Nullable Workers workers;
-
-	private volatile @Nullable DedicatedConnection connection;
+	private final ConsumerLoop loop;
 
 	private long nextHeartbeat;
 
@@ -163,7 +150,13 @@ public final class QueueConsumer {
 		this.heartbeatNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(50), settings.consumerTimeout().toNanos() / 3);
 		this.reapNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(100), settings.consumerTimeout().toNanos() / 2);
 		this.statsNanos = Math.min(TimeUnit.SECONDS.toNanos(10), Math.max(TimeUnit.SECONDS.toNanos(1), this.reapNanos));
-		this.backoff = new Backoff(logger, "Consuming queue '" + this.name + "'");
+		this.loop = new ConsumerLoop(connector, logger, "queue-" + this.name, settings.pollTimeout(),
+				settings.shutdownTimeout(), "Consuming queue '" + this.name + "'",
+				"Handlers of queue '" + this.name + "' did not finish within " + settings.shutdownTimeout()
+						+ "; their jobs are recovered by the other consumers",
+				this::readOnce, (failure) -> {
+					throw failure;
+				});
 	}
 
 	public String consumerName() {
@@ -175,21 +168,18 @@ public final class QueueConsumer {
 	}
 
 	public boolean isRunning() {
-		return this.running;
+		return this.loop.isRunning();
 	}
 
 	/** Starts consuming; when Redis cannot be reached the consumer keeps trying in the background. */
-	public synchronized void start() {
-		if (this.running || this.stopping) {
-			return;
-		}
-		this.running = true;
-		String threadName = "queue-" + this.name;
-		RedisPatternsThreads threads = this.connector.threads();
-		this.workers = new Workers(threads.factory(threadName), this.settings.concurrency(), this.settings.concurrency());
-		Thread thread = threads.thread(threadName + "-reader", this::read);
-		this.reader = thread;
-		thread.start();
+	public void start() {
+		this.loop.start(this.settings.concurrency(), this.settings.concurrency(), () -> {
+			long now = System.nanoTime();
+			this.nextHeartbeat = now;
+			this.nextPromote = now;
+			this.nextReap = now;
+			this.nextStats = now;
+		});
 	}
 
 	/**
@@ -197,61 +187,20 @@ public final class QueueConsumer {
 	 * their jobs stay in the processing list and are recovered by the other consumers), and leaves the
 	 * consumer registry when nothing is left in this consumer's processing list.
 	 */
-	public synchronized void stop() {
-		if (!this.running) {
-			return;
-		}
-		this.running = false;
-		this.stopping = true;
-		this.stopSignal.countDown();
-		join(this.reader, this.settings.pollTimeout().plus(this.connector.commandTimeout()).plusSeconds(2));
-		Workers current = this.workers;
-		if (current != null && !current.shutdown(this.settings.shutdownTimeout().toNanos())) {
-			logger.warn("Handlers of queue '" + this.name + "' did not finish within " + this.settings.shutdownTimeout()
-					+ "; their jobs are recovered by the other consumers");
-		}
-		settleAll();
-		try {
-			this.scripts.call(UNREGISTER, ReturnType.INTEGER, new byte[][] { this.consumers, this.processing },
-					this.consumerBytes);
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Could not unregister consumer " + this.consumerName + " of queue '" + this.name + "'", ex);
-		}
-		DedicatedConnection open = this.connection;
-		this.connection = null;
-		if (open != null) {
-			open.close();
-		}
-	}
-
-	private void read() {
-		long now = System.nanoTime();
-		this.nextHeartbeat = now;
-		this.nextPromote = now;
-		this.nextReap = now;
-		this.nextStats = now;
-		while (this.running) {
+	public void stop() {
+		this.loop.stop(() -> {
+			settleAll();
 			try {
-				readOnce();
-				this.backoff.success();
-			}
-			catch (InterruptedException ex) {
-				if (!this.running) {
-					break;
-				}
+				this.scripts.call(UNREGISTER, ReturnType.INTEGER, new byte[][] { this.consumers, this.processing },
+						this.consumerBytes);
 			}
 			catch (RuntimeException ex) {
-				if (!this.running) {
-					break;
-				}
-				this.backoff.failed(ex, this.stopSignal);
+				logger.debug("Could not unregister consumer " + this.consumerName + " of queue '" + this.name + "'", ex);
 			}
-		}
+		});
 	}
 
-	private void readOnce() throws InterruptedException {
-		DedicatedConnection open = connection();
+	private void readOnce(DedicatedConnection open) throws InterruptedException {
 		long now = System.nanoTime();
 		if (now - this.nextHeartbeat >= 0) {
 			this.scripts.call(HEARTBEAT, ReturnType.INTEGER, new byte[][] { this.consumers }, this.consumerBytes);
@@ -268,7 +217,7 @@ public final class QueueConsumer {
 			this.nextStats = now + this.statsNanos;
 			sampleDepth();
 		}
-		Workers current = this.workers;
+		Workers current = this.loop.workers();
 		if (current.acquire(1, waitNanos()) == 0) {
 			return;
 		}
@@ -292,16 +241,6 @@ public final class QueueConsumer {
 		long now = System.nanoTime();
 		long until = Math.min(this.nextPromote - now, this.nextHeartbeat - now);
 		return Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(this.pollNanos, until));
-	}
-
-	private DedicatedConnection connection() {
-		DedicatedConnection open = this.connection;
-		if (open == null) {
-			open = DedicatedConnection.open(this.connector,
-					this.settings.pollTimeout().plus(this.connector.commandTimeout()).plusSeconds(1));
-			this.connection = open;
-		}
-		return open;
 	}
 
 	/** Moves due delayed jobs; returns how long until the next promotion is needed. */
@@ -411,16 +350,11 @@ public final class QueueConsumer {
 	}
 
 	private void dispatch(byte[] job) {
-		Workers current = this.workers;
 		QueueJob parsed = QueueJob.parse(job);
 		String key = key(job);
 		this.inFlight.add(key);
-		try {
-			current.submit(() -> handle(job, parsed));
-		}
-		catch (RejectedExecutionException ex) {
+		if (!this.loop.submit(() -> handle(job, parsed))) {
 			this.inFlight.remove(key);
-			current.release(1);
 			release(job);
 		}
 	}
@@ -428,7 +362,7 @@ public final class QueueConsumer {
 	private void handle(byte[] job, @Nullable QueueJob parsed) {
 		boolean holding = true;
 		try {
-			if (this.stopping) {
+			if (this.loop.isStopping()) {
 				release(job);
 				return;
 			}
@@ -459,7 +393,6 @@ public final class QueueConsumer {
 			if (holding) {
 				this.inFlight.remove(key(job));
 			}
-			this.workers.release(1);
 		}
 	}
 
@@ -500,7 +433,7 @@ public final class QueueConsumer {
 	private void failed(byte[] job, @Nullable QueueJob parsed, Throwable failure) {
 		QueueJob current = (parsed != null) ? parsed : new QueueJob(0, "", job);
 		QueueJob next = current.failedOnce();
-		boolean poison = StreamConsumer.isPoison(failure);
+		boolean poison = ConsumerLoop.isPoison(failure);
 		boolean dead = poison || next.attempts() >= this.settings.maxDeliveries();
 		if (dead) {
 			logger.warn("Handler of queue '" + this.name + "' failed on job " + current.id()
@@ -512,7 +445,7 @@ public final class QueueConsumer {
 					+ next.attempts() + " of " + this.settings.maxDeliveries() + "); retrying in "
 					+ this.settings.retryDelay(), failure);
 		}
-		String error = StreamConsumer.describe(failure);
+		String error = ConsumerLoop.describe(failure);
 		Runnable record = () -> recordFailure(job, current, next, dead, error);
 		try {
 			record.run();
@@ -549,29 +482,9 @@ public final class QueueConsumer {
 		}
 	}
 
-	private static void join(@Nullable Thread thread, Duration timeout) {
-		if (thread == null || thread == Thread.currentThread()) {
-			return;
-		}
-		try {
-			thread.join(timeout.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
 	/** A job as stored, as a map key: one char per byte, so two keys are equal exactly when the bytes are. */
 	private static String key(byte[] job) {
 		return new String(job, StandardCharsets.ISO_8859_1);
-	}
-
-	private static byte[] bytes(String value) {
-		return value.getBytes(StandardCharsets.UTF_8);
-	}
-
-	private static String string(Object value) {
-		return (value instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
 	}
 
 }

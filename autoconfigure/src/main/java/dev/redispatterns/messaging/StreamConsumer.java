@@ -1,21 +1,13 @@
 package dev.redispatterns.messaging;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.springframework.data.redis.connection.ReturnType;
 import org.apache.commons.logging.Log;
@@ -25,8 +17,10 @@ import org.jspecify.annotations.Nullable;
 import dev.redispatterns.core.LuaScript;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisPatternsException;
-import dev.redispatterns.core.RedisPatternsThreads;
 import dev.redispatterns.core.ScriptExecutor;
+
+import static dev.redispatterns.messaging.ConsumerLoop.bytes;
+import static dev.redispatterns.messaging.ConsumerLoop.string;
 
 /**
  * One consumer of a stream's consumer group: a reader thread with a dedicated connection for the blocking
@@ -65,10 +59,6 @@ public final class StreamConsumer {
 	private static final LuaScript GROUP = LuaScript.load(StreamConsumer.class, "stream_group.lua");
 
 	private static final byte[] DELETED = bytes("1");
-
-	private static final int MAX_ERROR_LENGTH = 1000;
-
-	private static final int MAX_ACKNOWLEDGE_BATCH = 1000;
 
 	private final RedisConnector connector;
 
@@ -109,26 +99,9 @@ public final class StreamConsumer {
 	/** Ids being handled here that another client deleted from the stream: they cannot be delivered again. */
 	private final Set<String> deletedWhileHeld = ConcurrentHashMap.newKeySet();
 
-	/** Ids whose handler returned, waiting for the next {@code XACK}. */
-	private final ConcurrentLinkedQueue<String> toAcknowledge = new ConcurrentLinkedQueue<>();
+	private final StreamAcknowledgements acknowledgements;
 
-	private final AtomicBoolean acknowledging = new AtomicBoolean();
-
-	private volatile CompletableFuture<?> lastAcknowledgement = CompletableFuture.completedFuture(null);
-
-	private final CountDownLatch stopSignal = new CountDownLatch(1);
-
-	private final Backoff backoff;
-
-	private volatile boolean running;
-
-	private volatile boolean stopping;
-
-	private @Nullable Thread reader;
-
-	private @Nullable Workers workers;
-
-	private volatile @Nullable DedicatedConnection connection;
+	private final ConsumerLoop loop;
 
 	private String reclaimCursor = "0-0";
 
@@ -156,7 +129,12 @@ public final class StreamConsumer {
 		this.tickNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(50), settings.reclaimAfter().toNanos() / 3);
 		this.statsNanos = Math.min(TimeUnit.SECONDS.toNanos(10), Math.max(TimeUnit.SECONDS.toNanos(1), this.tickNanos));
 		this.pruneNanos = Math.max(this.tickNanos, settings.staleConsumerTimeout().toNanos() / 2);
-		this.backoff = new Backoff(logger, "Reading stream '" + this.name + "' for group '" + group + "'");
+		this.acknowledgements = new StreamAcknowledgements(connector, this.key, this.groupBytes, this.name);
+		this.loop = new ConsumerLoop(connector, logger, "stream-" + this.name + "-" + group, settings.pollTimeout(),
+				settings.shutdownTimeout(), "Reading stream '" + this.name + "' for group '" + group + "'",
+				"Handlers of stream '" + this.name + "' group '" + group + "' did not finish within "
+						+ settings.shutdownTimeout() + "; their entries stay pending and will be reclaimed",
+				this::readOnce, this::recover);
 	}
 
 	public String consumerName() {
@@ -172,31 +150,27 @@ public final class StreamConsumer {
 	}
 
 	public boolean isRunning() {
-		return this.running;
+		return this.loop.isRunning();
 	}
 
 	/**
 	 * Creates the group if it is missing ({@code MKSTREAM}) and starts reading. When Redis cannot be reached
 	 * the consumer keeps trying in the background instead of failing.
 	 */
-	public synchronized void start() {
-		if (this.running || this.stopping) {
-			return;
-		}
-		this.running = true;
-		String threadName = "stream-" + this.name + "-" + this.group;
-		RedisPatternsThreads threads = this.connector.threads();
-		this.workers = new Workers(threads.factory(threadName), this.settings.concurrency(), this.settings.capacity());
-		try {
-			ensureGroup();
-		}
-		catch (RedisPatternsException ex) {
-			logger.warn("Cannot create consumer group '" + this.group + "' on stream '" + this.name
-					+ "' now, the consumer keeps trying: " + ex.getMessage());
-		}
-		Thread thread = threads.thread(threadName + "-reader", this::read);
-		this.reader = thread;
-		thread.start();
+	public void start() {
+		this.loop.start(this.settings.concurrency(), this.settings.capacity(), () -> {
+			try {
+				ensureGroup();
+			}
+			catch (RedisPatternsException ex) {
+				logger.warn("Cannot create consumer group '" + this.group + "' on stream '" + this.name
+						+ "' now, the consumer keeps trying: " + ex.getMessage());
+			}
+			long now = System.nanoTime();
+			this.nextTick = now;
+			this.nextStats = now;
+			this.nextPrune = now;
+		});
 	}
 
 	/**
@@ -204,21 +178,13 @@ public final class StreamConsumer {
 	 * their entries stay pending), hands the entries it still holds back so other consumers claim them at
 	 * once, and leaves the group if it owns nothing.
 	 */
-	public synchronized void stop() {
-		if (!this.running) {
-			return;
-		}
-		this.running = false;
-		this.stopping = true;
-		this.stopSignal.countDown();
-		join(this.reader, this.settings.pollTimeout().plus(this.connector.commandTimeout()).plusSeconds(2));
-		Workers current = this.workers;
-		if (current != null && !current.shutdown(this.settings.shutdownTimeout().toNanos())) {
-			logger.warn("Handlers of stream '" + this.name + "' group '" + this.group + "' did not finish within "
-					+ this.settings.shutdownTimeout() + "; their entries stay pending and will be reclaimed");
-		}
+	public void stop() {
+		this.loop.stop(this::handBack);
+	}
+
+	private void handBack() {
 		try {
-			awaitAcknowledgements();
+			this.acknowledgements.awaitAll();
 			// entries not started, and those of handlers that did not finish, go back to the group at once
 			this.unstarted.addAll(this.inFlight);
 			if (!this.unstarted.isEmpty()) {
@@ -230,57 +196,25 @@ public final class StreamConsumer {
 		catch (RuntimeException ex) {
 			logger.debug("Could not tidy up consumer " + this.consumerName + " of stream '" + this.name + "'", ex);
 		}
-		DedicatedConnection open = this.connection;
-		this.connection = null;
-		if (open != null) {
-			open.close();
-		}
 	}
 
-	private void read() {
-		long now = System.nanoTime();
-		this.nextTick = now;
-		this.nextStats = now;
-		this.nextPrune = now;
-		while (this.running) {
-			try {
-				readOnce();
-				this.backoff.success();
-			}
-			catch (InterruptedException ex) {
-				if (!this.running) {
-					break;
-				}
-			}
-			catch (RuntimeException ex) {
-				if (!this.running) {
-					break;
-				}
-				if (isNoGroup(ex)) {
-					logger.info("Consumer group '" + this.group + "' of stream '" + this.name
-							+ "' is missing (Redis lost its data?); creating it again");
-					try {
-						ensureGroup();
-						continue;
-					}
-					catch (RuntimeException retry) {
-						this.backoff.failed(retry, this.stopSignal);
-						continue;
-					}
-				}
-				this.backoff.failed(ex, this.stopSignal);
-			}
+	/** A read failed: when Redis lost the group (restart without persistence), it is created again. */
+	private void recover(RuntimeException failure) {
+		if (!isNoGroup(failure)) {
+			throw failure;
 		}
+		logger.info("Consumer group '" + this.group + "' of stream '" + this.name
+				+ "' is missing (Redis lost its data?); creating it again");
+		ensureGroup();
 	}
 
-	private void readOnce() throws InterruptedException {
-		DedicatedConnection open = connection();
+	private void readOnce(DedicatedConnection open) throws InterruptedException {
 		long now = System.nanoTime();
 		if (now - this.nextTick >= 0) {
 			tick(now);
 			this.nextTick = System.nanoTime() + this.tickNanos;
 		}
-		Workers current = this.workers;
+		Workers current = this.loop.workers();
 		int permits = current.acquire(this.settings.batchSize(), Math.min(this.pollNanos, untilTick()));
 		if (permits == 0) {
 			return;
@@ -292,7 +226,7 @@ public final class StreamConsumer {
 					permits, blockMillis);
 			for (DedicatedConnection.Entry entry : entries) {
 				used++;
-				dispatch(entry.id(), payloadOf(entry.body()), 1);
+				dispatch(entry.id(), entry.payload(), 1);
 			}
 		}
 		finally {
@@ -302,16 +236,6 @@ public final class StreamConsumer {
 
 	private long untilTick() {
 		return Math.max(TimeUnit.MILLISECONDS.toNanos(1), this.nextTick - System.nanoTime());
-	}
-
-	private DedicatedConnection connection() {
-		DedicatedConnection open = this.connection;
-		if (open == null) {
-			open = DedicatedConnection.open(this.connector,
-					this.settings.pollTimeout().plus(this.connector.commandTimeout()).plusSeconds(1));
-			this.connection = open;
-		}
-		return open;
 	}
 
 	/** Periodic work between reads: renew leases, reclaim, sample the group state, prune dead consumers. */
@@ -358,7 +282,7 @@ public final class StreamConsumer {
 	}
 
 	private void reclaim() {
-		Workers current = this.workers;
+		Workers current = this.loop.workers();
 		int permits = current.tryAcquire(this.settings.batchSize());
 		if (permits == 0) {
 			return;
@@ -389,7 +313,7 @@ public final class StreamConsumer {
 					continue;
 				}
 				used++;
-				dispatch(id, payloadOf((List<?>) entry.get(1)), deliveries);
+				dispatch(id, DedicatedConnection.Entry.payload((List<?>) entry.get(1)), deliveries);
 			}
 			if (reclaimed > 0) {
 				this.observer.streamReclaimed(this.name, this.group, reclaimed);
@@ -403,28 +327,23 @@ public final class StreamConsumer {
 	/** Pending entries found deleted from the stream, by another client: this starter's trimming keeps them. */
 	private void deleted(List<?> ids, String consequence) {
 		this.observer.streamDeleted(this.name, this.group, ids.size());
-		List<String> shown = ids.stream().limit(10).map(StreamConsumer::string).toList();
+		List<String> shown = ids.stream().limit(10).map(ConsumerLoop::string).toList();
 		logger.warn(ids.size() + " entries pending for group '" + this.group + "' of stream '" + this.name
 				+ "' were deleted from the stream by another client " + consequence + ": " + shown
 				+ ((ids.size() > shown.size()) ? " and more" : ""));
 	}
 
 	private void dispatch(String id, byte @Nullable [] payload, long deliveries) {
-		Workers current = this.workers;
 		this.inFlight.add(id);
-		try {
-			current.submit(() -> handle(id, payload, deliveries));
-		}
-		catch (RejectedExecutionException ex) {
+		if (!this.loop.submit(() -> handle(id, payload, deliveries))) {
 			this.inFlight.remove(id);
 			this.unstarted.add(id);
-			current.release(1);
 		}
 	}
 
 	private void handle(String id, byte @Nullable [] payload, long deliveries) {
 		try {
-			if (this.stopping) {
+			if (this.loop.isStopping()) {
 				this.unstarted.add(id);
 				return;
 			}
@@ -446,13 +365,13 @@ public final class StreamConsumer {
 			}
 			this.observer.streamHandled(this.name, this.group, System.nanoTime() - start, failure == null);
 			if (failure == null) {
-				acknowledge(id);
+				this.acknowledgements.acknowledge(id);
 			}
 			else if (this.deletedWhileHeld.remove(id)) {
 				logger.warn("Handler of stream '" + this.name + "' group '" + this.group + "' failed on entry " + id
 						+ ", which was deleted from the stream meanwhile and cannot be delivered again; moving it "
 						+ "to the dead-letter stream", failure);
-				deadLetter(id, deliveries, describe(failure), (payload != null) ? payload : new byte[0]);
+				deadLetter(id, deliveries, ConsumerLoop.describe(failure), (payload != null) ? payload : new byte[0]);
 			}
 			else {
 				failed(id, deliveries, failure);
@@ -461,79 +380,16 @@ public final class StreamConsumer {
 		finally {
 			this.deletedWhileHeld.remove(id);
 			this.inFlight.remove(id);
-			this.workers.release(1);
 		}
-	}
-
-	private void acknowledge(String id) {
-		this.toAcknowledge.add(id);
-		flushAcknowledgements();
-	}
-
-	/**
-	 * Sends one {@code XACK} at a time, with every id that finished meanwhile: at low load each entry is
-	 * acknowledged at once, under load many share one command.
-	 */
-	private void flushAcknowledgements() {
-		while (!this.toAcknowledge.isEmpty() && this.acknowledging.compareAndSet(false, true)) {
-			List<String> ids = new ArrayList<>();
-			String id;
-			while (ids.size() < MAX_ACKNOWLEDGE_BATCH && (id = this.toAcknowledge.poll()) != null) {
-				ids.add(id);
-			}
-			if (ids.isEmpty()) {
-				this.acknowledging.set(false);
-				continue;
-			}
-			CompletableFuture<Long> ack;
-			try {
-				ack = this.connector.commands().xack(this.key, this.groupBytes, ids.toArray(new String[0]));
-			}
-			catch (RuntimeException ex) {
-				this.acknowledging.set(false);
-				logger.debug("Cannot acknowledge " + ids.size() + " entries of stream '" + this.name
-						+ "' now; they stay pending and are delivered again", ex);
-				return;
-			}
-			this.lastAcknowledgement = ack;
-			if (ack.isDone()) {
-				// answered on this thread (portable mode): loop rather than recurse for the next batch
-				acknowledged(ids, failureOf(ack));
-				continue;
-			}
-			ack.whenComplete((count, failure) -> {
-				acknowledged(ids, failure);
-				flushAcknowledgements();
-			});
-			return;
-		}
-	}
-
-	private static @Nullable Throwable failureOf(CompletableFuture<?> done) {
-		try {
-			done.getNow(null);
-			return null;
-		}
-		catch (CompletionException | CancellationException ex) {
-			return (ex.getCause() != null) ? ex.getCause() : ex;
-		}
-	}
-
-	private void acknowledged(List<String> ids, @Nullable Throwable failure) {
-		if (failure != null && logger.isDebugEnabled()) {
-			logger.debug("Acknowledging " + ids.size() + " entries of stream '" + this.name
-					+ "' failed; they stay pending and are delivered again", failure);
-		}
-		this.acknowledging.set(false);
 	}
 
 	private void failed(String id, long deliveries, Throwable failure) {
-		boolean poison = isPoison(failure);
+		boolean poison = ConsumerLoop.isPoison(failure);
 		if (poison || deliveries >= this.settings.maxDeliveries()) {
 			logger.warn("Handler of stream '" + this.name + "' group '" + this.group + "' failed on entry " + id
 					+ (poison ? " (poison message)" : " for the last allowed time (delivery " + deliveries + ")")
 					+ "; moving it to the dead-letter stream", failure);
-			deadLetter(id, deliveries, describe(failure), null);
+			deadLetter(id, deliveries, ConsumerLoop.describe(failure), null);
 		}
 		else {
 			logger.warn("Handler of stream '" + this.name + "' group '" + this.group + "' failed on entry " + id
@@ -586,55 +442,6 @@ public final class StreamConsumer {
 		}
 	}
 
-	private void awaitAcknowledgements() {
-		long deadline = System.nanoTime() + this.connector.commandTimeout().toNanos();
-		while (System.nanoTime() - deadline < 0) {
-			flushAcknowledgements();
-			try {
-				this.lastAcknowledgement.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-			catch (Exception ex) {
-				// failed acknowledgements leave their entries pending; they are delivered again
-			}
-			if (this.toAcknowledge.isEmpty() && !this.acknowledging.get()) {
-				return;
-			}
-		}
-	}
-
-	private static void join(@Nullable Thread thread, Duration timeout) {
-		if (thread == null || thread == Thread.currentThread()) {
-			return;
-		}
-		try {
-			thread.join(timeout.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
-	static boolean isPoison(Throwable failure) {
-		for (Throwable current = failure; current != null; current = current.getCause()) {
-			if (current instanceof PoisonMessageException) {
-				return true;
-			}
-			if (current.getCause() == current) {
-				break;
-			}
-		}
-		return false;
-	}
-
-	static String describe(Throwable failure) {
-		String text = failure.getClass().getName() + ((failure.getMessage() != null) ? ": " + failure.getMessage() : "");
-		return (text.length() > MAX_ERROR_LENGTH) ? text.substring(0, MAX_ERROR_LENGTH) : text;
-	}
-
 	private static boolean isNoGroup(Throwable failure) {
 		for (Throwable current = failure; current != null; current = current.getCause()) {
 			String message = String.valueOf(current.getMessage());
@@ -646,38 +453,6 @@ public final class StreamConsumer {
 			}
 		}
 		return false;
-	}
-
-	private static byte @Nullable [] payloadOf(@Nullable Map<byte[], byte[]> body) {
-		if (body == null) {
-			return null;
-		}
-		for (Map.Entry<byte[], byte[]> field : body.entrySet()) {
-			if (Arrays.equals(field.getKey(), StreamPublisher.PAYLOAD)) {
-				return field.getValue();
-			}
-		}
-		return null;
-	}
-
-	private static byte @Nullable [] payloadOf(List<?> flat) {
-		for (int i = 0; i + 1 < flat.size(); i += 2) {
-			if (flat.get(i) instanceof byte[] field && Arrays.equals(field, StreamPublisher.PAYLOAD)) {
-				return (byte[]) flat.get(i + 1);
-			}
-		}
-		return null;
-	}
-
-	static byte[] bytes(String value) {
-		return value.getBytes(StandardCharsets.UTF_8);
-	}
-
-	static String string(@Nullable Object value) {
-		if (value instanceof byte[] bytes) {
-			return new String(bytes, StandardCharsets.UTF_8);
-		}
-		return String.valueOf(value);
 	}
 
 }
