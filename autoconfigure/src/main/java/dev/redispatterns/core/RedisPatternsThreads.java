@@ -28,6 +28,8 @@ public final class RedisPatternsThreads {
 
 	private static final Captured NOTHING_CAPTURED = (task) -> task;
 
+	private static final Repeated NOTHING_REPEATED = Runnable::run;
+
 	private final boolean virtual;
 
 	private final @Nullable TaskDecorator decorator;
@@ -103,6 +105,40 @@ public final class RedisPatternsThreads {
 			slot.task = task;
 			return decorated;
 		};
+	}
+
+	/**
+	 * Captures the calling thread's context for work that runs on its behalf many times, one run at a time
+	 * (such as the lease renewals of a lock it holds). The decorated task is run once per
+	 * {@link Repeated#run}, which decorators that set a context up and tear it down again support.
+	 */
+	public Repeated captureRepeated() {
+		TaskDecorator decorator = this.decorator;
+		if (decorator == null) {
+			return NOTHING_REPEATED;
+		}
+		Slot slot = new Slot();
+		Runnable decorated = decorator.decorate(slot);
+		return (task) -> {
+			synchronized (slot) {
+				slot.task = task;
+				try {
+					decorated.run();
+				}
+				finally {
+					slot.task = null;
+				}
+			}
+		};
+	}
+
+	/** The context of one caller, applied to each task run on its behalf, one at a time. */
+	@FunctionalInterface
+	public interface Repeated {
+
+		/** Runs {@code task} now, on this thread, in the captured context. */
+		void run(Runnable task);
+
 	}
 
 	/** The context of one caller, applied to the one task that runs on its behalf. */
