@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +17,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import org.springframework.data.redis.connection.ReturnType;
 import org.apache.commons.logging.Log;
@@ -292,7 +294,7 @@ public final class StreamConsumer {
 					permits, blockMillis);
 			for (DedicatedConnection.Entry entry : entries) {
 				used++;
-				dispatch(entry.id(), payloadOf(entry.body()), 1);
+				dispatch(entry.id(), payloadOf(entry.body()), () -> headersOf(entry.body()), 1);
 			}
 		}
 		finally {
@@ -389,7 +391,8 @@ public final class StreamConsumer {
 					continue;
 				}
 				used++;
-				dispatch(id, payloadOf((List<?>) entry.get(1)), deliveries);
+				List<?> fields = (List<?>) entry.get(1);
+				dispatch(id, payloadOf(fields), () -> headersOf(fields), deliveries);
 			}
 			if (reclaimed > 0) {
 				this.observer.streamReclaimed(this.name, this.group, reclaimed);
@@ -409,11 +412,12 @@ public final class StreamConsumer {
 				+ ((ids.size() > shown.size()) ? " and more" : ""));
 	}
 
-	private void dispatch(String id, byte @Nullable [] payload, long deliveries) {
+	private void dispatch(String id, byte @Nullable [] payload, Supplier<Map<String, String>> headers,
+			long deliveries) {
 		Workers current = this.workers;
 		this.inFlight.add(id);
 		try {
-			current.submit(() -> handle(id, payload, deliveries));
+			current.submit(() -> handle(id, payload, headers, deliveries));
 		}
 		catch (RejectedExecutionException ex) {
 			this.inFlight.remove(id);
@@ -422,7 +426,8 @@ public final class StreamConsumer {
 		}
 	}
 
-	private void handle(String id, byte @Nullable [] payload, long deliveries) {
+	private void handle(String id, byte @Nullable [] payload, Supplier<Map<String, String>> headers,
+			long deliveries) {
 		try {
 			if (this.stopping) {
 				this.unstarted.add(id);
@@ -436,7 +441,8 @@ public final class StreamConsumer {
 					throw new PoisonMessageException("Entry " + id + " has no '" + new String(StreamPublisher.PAYLOAD,
 							StandardCharsets.US_ASCII) + "' field");
 				}
-				this.handler.handle(payload, new Delivery(this.name, this.group, id, deliveries));
+				ObservedMessageHandler.handle(this.handler, payload,
+						new Delivery(this.name, this.group, id, deliveries), headers);
 			}
 			catch (VirtualMachineError error) {
 				throw error;
@@ -667,6 +673,33 @@ public final class StreamConsumer {
 			}
 		}
 		return null;
+	}
+
+	/** The entry's fields other than the payload: the headers its publisher stored (a trace context). */
+	private static Map<String, String> headersOf(@Nullable Map<byte[], byte[]> body) {
+		if (body == null || body.size() < 2) {
+			return Map.of();
+		}
+		Map<String, String> headers = new HashMap<>();
+		for (Map.Entry<byte[], byte[]> field : body.entrySet()) {
+			if (!Arrays.equals(field.getKey(), StreamPublisher.PAYLOAD)) {
+				headers.put(string(field.getKey()), string(field.getValue()));
+			}
+		}
+		return headers;
+	}
+
+	private static Map<String, String> headersOf(List<?> flat) {
+		if (flat.size() < 4) {
+			return Map.of();
+		}
+		Map<String, String> headers = new HashMap<>();
+		for (int i = 0; i + 1 < flat.size(); i += 2) {
+			if (!(flat.get(i) instanceof byte[] field && Arrays.equals(field, StreamPublisher.PAYLOAD))) {
+				headers.put(string(flat.get(i)), string(flat.get(i + 1)));
+			}
+		}
+		return headers;
 	}
 
 	static byte[] bytes(String value) {
