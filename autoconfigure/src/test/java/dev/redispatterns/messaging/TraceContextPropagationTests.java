@@ -136,6 +136,27 @@ class TraceContextPropagationTests {
 		});
 	}
 
+	@Test
+	void aJobPutBackKeepsItsTraceContextAndADeadLetteredOneIsRecordedUnderItsId() throws Exception {
+		String script;
+		try (var in = QueueConsumer.class.getResourceAsStream("queue_requeue.lua")) {
+			script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		String job = "q1|0|abc123;traceparent=00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01|\"mail\"";
+		this.redis.command("RPUSH", "{q}:processing", job);
+		assertThat(this.redis.command("EVAL", script, "3", "{q}:processing", "{q}:ready", "{q}:dead", job, "5", "100",
+				"consumer-1")).as("put back").isEqualTo(1L);
+		String back = text(((List<?>) this.redis.command("LRANGE", "{q}:ready", "0", "-1")).get(0));
+		assertThat(back).isEqualTo(job.replace("q1|0|", "q1|1|"));
+		this.redis.command("RPUSH", "{q}:processing", back);
+		assertThat(this.redis.command("EVAL", script, "3", "{q}:processing", "{q}:ready", "{q}:dead", back, "2", "100",
+				"consumer-1")).as("dead-lettered").isEqualTo(2L);
+		List<?> entries = (List<?>) this.redis.command("XRANGE", "{q}:dead", "-", "+");
+		List<?> flat = (List<?>) ((List<?>) entries.get(0)).get(1);
+		assertThat(text(flat.get(2))).isEqualTo("source-id");
+		assertThat(text(flat.get(3))).isEqualTo("abc123");
+	}
+
 	private List<String> fields(String stream) {
 		List<?> entries = (List<?>) this.redis.command("XRANGE", stream, "-", "+");
 		assertThat(entries).hasSize(1);
