@@ -3,6 +3,7 @@ package dev.redispatterns.core;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
 
@@ -119,15 +120,18 @@ public final class RedisPatternsThreads {
 		}
 		Slot slot = new Slot();
 		Runnable decorated = decorator.decorate(slot);
+		// one run at a time, as the slot holds one task; a lock rather than a monitor, which would pin a
+		// virtual thread's carrier while the task runs
+		ReentrantLock oneAtATime = new ReentrantLock();
 		return (task) -> {
-			synchronized (slot) {
+			oneAtATime.lock();
+			try {
 				slot.task = task;
-				try {
-					decorated.run();
-				}
-				finally {
-					slot.task = null;
-				}
+				decorated.run();
+			}
+			finally {
+				slot.task = null;
+				oneAtATime.unlock();
 			}
 		};
 	}

@@ -104,10 +104,10 @@ public final class QueuePublisher {
 
 	private CompletableFuture<String> push(String queue, @Nullable Object payload, byte[] mode, long when) {
 		byte[] body = (payload instanceof byte[] bytes) ? this.codec.checkSize(bytes) : this.codec.write(payload);
-		if (!this.observations.isActive()) {
-			return push(queue, QueueJob.create(body), mode, when);
-		}
 		QueueJob job = QueueJob.create(body);
+		if (!this.observations.isActive()) {
+			return push(queue, job, mode, when);
+		}
 		Map<String, String> headers = new LinkedHashMap<>();
 		Observation observation = this.observations.startPublish(RedisPatternsObservation.QUEUE_PUBLISH, queue,
 				job.id(), headers);

@@ -137,6 +137,27 @@ class TraceContextPropagationTests {
 	}
 
 	@Test
+	void aPubSubHandlerRunsInATraceOfItsOwn() {
+		this.runner.withUserConfiguration(Traced.class, PriceListener.class).run((context) -> {
+			PriceListener listener = context.getBean(PriceListener.class);
+			Tracer tracer = context.getBean(Traced.class).tracer;
+			Observation request = Observation.start("http.server.requests", context.getBean(ObservationRegistry.class));
+			String traceId;
+			try (Observation.Scope scope = request.openScope()) {
+				traceId = tracer.currentSpan().context().traceId();
+				assertThat(context.getBean(PubSubPublisher.class).publish("prices", "ACME")).isEqualTo(1);
+			}
+			finally {
+				request.stop();
+			}
+			Span span = listener.span.get(10, TimeUnit.SECONDS);
+			assertThat(span).as("observed").isNotNull();
+			assertThat(span.context().parentId()).as("no parent: the message has no room for one").isNull();
+			assertThat(span.context().traceId()).isNotEqualTo(traceId);
+		});
+	}
+
+	@Test
 	void aJobPutBackKeepsItsTraceContextAndADeadLetteredOneIsRecordedUnderItsId() throws Exception {
 		String script;
 		try (var in = QueueConsumer.class.getResourceAsStream("queue_requeue.lua")) {
@@ -209,6 +230,24 @@ class TraceContextPropagationTests {
 		@Override
 		public void close() {
 			this.tracing.close();
+		}
+
+	}
+
+	/** Records the span a pub/sub handler runs in. */
+	static class PriceListener {
+
+		final CompletableFuture<Span> span = new CompletableFuture<>();
+
+		private final Tracer tracer;
+
+		PriceListener(Traced traced) {
+			this.tracer = traced.tracer;
+		}
+
+		@PubSubListener("prices")
+		void price(String price) {
+			this.span.complete(this.tracer.currentSpan());
 		}
 
 	}
