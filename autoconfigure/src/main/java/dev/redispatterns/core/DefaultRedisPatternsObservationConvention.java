@@ -7,18 +7,17 @@ import io.micrometer.observation.ObservationConvention;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Span names such as {@code cache load products} or {@code rate limit api}; low-cardinality key-values
+ * Span names such as {@code cache load products} or {@code stream publish orders}; low-cardinality key-values
  * for the name, the lock type or stream group and the outcome; the key only when it was recorded.
  */
-public class DefaultRedisPatternsObservationConvention
-		implements ObservationConvention<RedisPatternsObservationContext> {
+public class DefaultRedisPatternsObservationConvention implements ObservationConvention<Observation.Context> {
 
 	/** Shared instance. */
 	public static final DefaultRedisPatternsObservationConvention INSTANCE = new DefaultRedisPatternsObservationConvention();
 
 	@Override
 	public boolean supportsContext(Observation.Context context) {
-		return context instanceof RedisPatternsObservationContext;
+		return context instanceof PatternObservationContext;
 	}
 
 	/** The observation keeps the name its context was given ({@link RedisPatternsObservation#getName()}). */
@@ -28,12 +27,14 @@ public class DefaultRedisPatternsObservationConvention
 	}
 
 	@Override
-	public String getContextualName(RedisPatternsObservationContext context) {
+	public String getContextualName(Observation.Context observed) {
+		PatternObservationContext context = (PatternObservationContext) observed;
 		return context.observation().contextualPrefix() + " " + context.target();
 	}
 
 	@Override
-	public KeyValues getLowCardinalityKeyValues(RedisPatternsObservationContext context) {
+	public KeyValues getLowCardinalityKeyValues(Observation.Context observed) {
+		PatternObservationContext context = (PatternObservationContext) observed;
 		RedisPatternsObservation observation = context.observation();
 		KeyName detailKey = observation.detailKey();
 		if (detailKey != null) {
@@ -47,7 +48,8 @@ public class DefaultRedisPatternsObservationConvention
 	}
 
 	@Override
-	public KeyValues getHighCardinalityKeyValues(RedisPatternsObservationContext context) {
+	public KeyValues getHighCardinalityKeyValues(Observation.Context observed) {
+		PatternObservationContext context = (PatternObservationContext) observed;
 		String key = context.key();
 		return (key != null) ? KeyValues.of(context.observation().keyKey().withValue(key)) : KeyValues.empty();
 	}

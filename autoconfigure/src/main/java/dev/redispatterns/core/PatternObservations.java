@@ -1,5 +1,7 @@
 package dev.redispatterns.core;
 
+import java.util.Map;
+
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
@@ -61,9 +63,42 @@ public final class PatternObservations {
 			.start();
 	}
 
+	/**
+	 * Starts the observation of a message being published. A tracing bridge writes the trace context into
+	 * {@code headers} as it starts; the caller stores whatever is there with the message.
+	 * @param target the stream or queue name
+	 * @param key the job id, recorded only when keys are included
+	 * @param headers empty, filled by the sender handler
+	 */
+	public Observation startPublish(RedisPatternsObservation observation, String target, @Nullable Object key,
+			Map<String, String> headers) {
+		String recordedKey = (this.includeKeys && key != null) ? String.valueOf(key) : null;
+		RedisPatternsSenderContext context = new RedisPatternsSenderContext(observation, target, recordedKey, headers);
+		return Observation
+			.createNotStarted(null, DefaultRedisPatternsObservationConvention.INSTANCE, () -> context, this.registry)
+			.start();
+	}
+
+	/**
+	 * Starts the observation of a message being handled, in the trace whose context {@code headers} hold.
+	 * @param target the stream, queue or channel name
+	 * @param detail the stream group, where there is one
+	 * @param key the message id, recorded only when keys are included
+	 * @param headers the headers stored with the message, empty when it has none
+	 */
+	public Observation startReceive(RedisPatternsObservation observation, String target, @Nullable String detail,
+			@Nullable Object key, Map<String, String> headers) {
+		String recordedKey = (this.includeKeys && key != null) ? String.valueOf(key) : null;
+		RedisPatternsReceiverContext context = new RedisPatternsReceiverContext(observation, target, detail,
+				recordedKey, headers);
+		return Observation
+			.createNotStarted(null, DefaultRedisPatternsObservationConvention.INSTANCE, () -> context, this.registry)
+			.start();
+	}
+
 	/** Sets the outcome of a started observation and stops it. */
 	public static void stop(Observation observation, String outcome, @Nullable Throwable error) {
-		if (observation.getContext() instanceof RedisPatternsObservationContext context) {
+		if (observation.getContext() instanceof PatternObservationContext context) {
 			context.outcome(outcome);
 		}
 		if (error != null) {

@@ -28,7 +28,17 @@ public enum RedisPatternsObservation implements ObservationDocumentation {
 			Keys.MESSAGE_ID),
 
 	/** A queue job handled by its listener. */
-	QUEUE_PROCESS("redis.patterns.messaging.queue.process", "queue process", Keys.QUEUE, null, Keys.MESSAGE_ID);
+	QUEUE_PROCESS("redis.patterns.messaging.queue.process", "queue process", Keys.QUEUE, null, Keys.MESSAGE_ID),
+
+	/** An entry added to a stream; the trace context goes into the entry, beside its payload. */
+	STREAM_PUBLISH("redis.patterns.messaging.stream.publish", "stream publish", Keys.STREAM, null, Keys.MESSAGE_ID),
+
+	/** A job added to a queue; the trace context goes into the job. */
+	QUEUE_PUBLISH("redis.patterns.messaging.queue.publish", "queue publish", Keys.QUEUE, null, Keys.MESSAGE_ID),
+
+	/** A pub/sub message handled by a listener; it starts a trace of its own (no room for headers). */
+	PUBSUB_PROCESS("redis.patterns.messaging.pubsub.process", "pubsub process", Keys.CHANNEL, null,
+			Keys.MESSAGE_ID);
 
 	private final String observationName;
 
@@ -112,6 +122,9 @@ public enum RedisPatternsObservation implements ObservationDocumentation {
 
 		/** Queue name. */
 		QUEUE("queue"),
+
+		/** Channel (or pattern) name as the listener declares it. */
+		CHANNEL("channel"),
 
 		/** How it ended, for example {@code success}, {@code allowed}, {@code timeout}. */
 		OUTCOME("outcome"),

@@ -4,10 +4,11 @@ import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What one {@link RedisPatternsObservation} is about. A {@code GlobalObservationConvention} for this
- * context type replaces {@link DefaultRedisPatternsObservationConvention}.
+ * What one {@link RedisPatternsObservation} inside the application is about (messages use
+ * {@link RedisPatternsSenderContext} and {@link RedisPatternsReceiverContext}). A
+ * {@code GlobalObservationConvention} for these context types replaces {@link DefaultRedisPatternsObservationConvention}.
  */
-public class RedisPatternsObservationContext extends Observation.Context {
+public class RedisPatternsObservationContext extends Observation.Context implements PatternObservationContext {
 
 	/** Outcome until the operation tells how it ended. */
 	public static final String UNKNOWN = "unknown";
@@ -36,27 +37,33 @@ public class RedisPatternsObservationContext extends Observation.Context {
 		setName(observation.getName());
 	}
 
+	@Override
 	public RedisPatternsObservation observation() {
 		return this.observation;
 	}
 
+	@Override
 	public String target() {
 		return this.target;
 	}
 
+	@Override
 	public @Nullable String detail() {
 		return this.detail;
 	}
 
 	/** The key or message id, present only when the application asked for keys in observations. */
+	@Override
 	public @Nullable String key() {
 		return this.key;
 	}
 
+	@Override
 	public String outcome() {
 		return this.outcome;
 	}
 
+	@Override
 	public void outcome(String outcome) {
 		this.outcome = outcome;
 	}

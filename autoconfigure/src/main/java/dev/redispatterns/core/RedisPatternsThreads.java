@@ -3,6 +3,7 @@ package dev.redispatterns.core;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +28,8 @@ public final class RedisPatternsThreads {
 	private static final RedisPatternsThreads PLATFORM = new RedisPatternsThreads(false, null);
 
 	private static final Captured NOTHING_CAPTURED = (task) -> task;
+
+	private static final Repeated NOTHING_REPEATED = Runnable::run;
 
 	private final boolean virtual;
 
@@ -103,6 +106,43 @@ public final class RedisPatternsThreads {
 			slot.task = task;
 			return decorated;
 		};
+	}
+
+	/**
+	 * Captures the calling thread's context for work that runs on its behalf many times, one run at a time
+	 * (such as the lease renewals of a lock it holds). The decorated task is run once per
+	 * {@link Repeated#run}, which decorators that set a context up and tear it down again support.
+	 */
+	public Repeated captureRepeated() {
+		TaskDecorator decorator = this.decorator;
+		if (decorator == null) {
+			return NOTHING_REPEATED;
+		}
+		Slot slot = new Slot();
+		Runnable decorated = decorator.decorate(slot);
+		// one run at a time, as the slot holds one task; a lock rather than a monitor, which would pin a
+		// virtual thread's carrier while the task runs
+		ReentrantLock oneAtATime = new ReentrantLock();
+		return (task) -> {
+			oneAtATime.lock();
+			try {
+				slot.task = task;
+				decorated.run();
+			}
+			finally {
+				slot.task = null;
+				oneAtATime.unlock();
+			}
+		};
+	}
+
+	/** The context of one caller, applied to each task run on its behalf, one at a time. */
+	@FunctionalInterface
+	public interface Repeated {
+
+		/** Runs {@code task} now, on this thread, in the captured context. */
+		void run(Runnable task);
+
 	}
 
 	/** The context of one caller, applied to the one task that runs on its behalf. */

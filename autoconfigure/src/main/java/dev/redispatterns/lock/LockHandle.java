@@ -61,6 +61,8 @@ public interface LockHandle extends AutoCloseable {
 	/**
 	 * Registers a callback for the moment a renewal finds that the lock was lost (the key expired or was
 	 * taken over). It runs at most once, on the watchdog's thread, and at once if the lock is already lost.
+	 * On the watchdog's thread it runs in the context (MDC, trace) of the caller that acquired the lock, as
+	 * the application's {@code TaskDecorator} captured it.
 	 */
 	void onLost(Consumer<LockHandle> listener);
 

@@ -2,7 +2,8 @@ package dev.redispatterns.lock;
 
 /**
  * Receives what happens to locks, for metrics and logs. Methods are called on the acquiring, releasing
- * or watchdog thread and must return quickly. {@code name} is the acquisition's bounded metric name
+ * or watchdog thread and must return quickly; on the watchdog's thread, in the context (MDC, trace) of the
+ * caller that acquired the lock, as the application's {@code TaskDecorator} captured it. {@code name} is the acquisition's bounded metric name
  * ({@link LockOptions#metricName()}), never an evaluated key.
  */
 public interface LockListener {

@@ -14,6 +14,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.redispatterns.core.RedisPatternsThreads;
 import dev.redispatterns.core.ScriptExecutor;
 
 /**
@@ -73,6 +74,14 @@ final class RedisLockHandle implements LockHandle {
 	/** Created by the first {@link #onLost} call: most handles never get a listener. */
 	private volatile @Nullable List<Consumer<LockHandle>> lostListeners;
 
+	/**
+	 * The acquiring caller's context (MDC, trace, ... through the application's task decorator), applied
+	 * when the watchdog renews this lock or finds it lost, so those logs and callbacks belong to the caller.
+	 */
+	private volatile RedisPatternsThreads.Repeated callerContext = NO_CONTEXT;
+
+	private static final RedisPatternsThreads.Repeated NO_CONTEXT = RedisPatternsThreads.platform().captureRepeated();
+
 	/** The thread running the guarded method, interrupted on loss when so configured. */
 	private volatile @Nullable Thread boundThread;
 
@@ -100,10 +109,12 @@ final class RedisLockHandle implements LockHandle {
 	void start(long leaseStart, long grantedMillis) {
 		long grantedNanos = TimeUnit.MILLISECONDS.toNanos(grantedMillis);
 		if (this.watchdog) {
+			this.callerContext = this.manager.threads().captureRepeated();
 			this.nextRenewal = leaseStart + Math.min(this.manager.watchdogIntervalNanos(), grantedNanos / 3);
 			this.manager.watch(this);
 		}
 		else if (grantedMillis < this.leaseMillis) {
+			this.callerContext = this.manager.threads().captureRepeated();
 			this.nextRenewal = leaseStart + grantedNanos / 3;
 			this.manager.watch(this);
 		}
@@ -115,7 +126,7 @@ final class RedisLockHandle implements LockHandle {
 	 */
 	boolean renewalDue(long now) {
 		if (now - this.leaseDeadline >= 0 && this.state.get() == HELD) {
-			lose("its lease ran out before a renewal reached Redis");
+			this.callerContext.run(() -> lose("its lease ran out before a renewal reached Redis"));
 			return false;
 		}
 		long next = this.nextRenewal;
@@ -306,6 +317,10 @@ final class RedisLockHandle implements LockHandle {
 
 	/** Runs on the watchdog thread when due; the renewal itself is asynchronous. */
 	void renew() {
+		this.callerContext.run(this::renewNow);
+	}
+
+	private void renewNow() {
 		if (this.state.get() != HELD) {
 			this.manager.unwatch(this);
 			return;
@@ -332,28 +347,32 @@ final class RedisLockHandle implements LockHandle {
 			renewalFailed(ex);
 			return;
 		}
-		reply.whenCompleteAsync((result, failure) -> {
-			if (this.state.get() != HELD) {
-				return;
-			}
-			if (failure != null) {
-				renewalFailed(failure);
-			}
-			else if (result != null && result == 1L) {
-				this.leaseDeadline = sent + TimeUnit.MILLISECONDS.toNanos(leaseMillis);
-				this.renewals++;
-				this.manager.listener().renewed(this.metricName, this.target.type);
-				if (this.watchdog) {
-					scheduleRenewal(this.manager.watchdogIntervalNanos());
-				}
-				else {
-					this.manager.unwatch(this);
-				}
+		reply.whenCompleteAsync(
+				(result, failure) -> this.callerContext.run(() -> renewed(sent, leaseMillis, result, failure)),
+				this.manager.watchdogExecutor());
+	}
+
+	private void renewed(long sent, long leaseMillis, @Nullable Long result, @Nullable Throwable failure) {
+		if (this.state.get() != HELD) {
+			return;
+		}
+		if (failure != null) {
+			renewalFailed(failure);
+		}
+		else if (result != null && result == 1L) {
+			this.leaseDeadline = sent + TimeUnit.MILLISECONDS.toNanos(leaseMillis);
+			this.renewals++;
+			this.manager.listener().renewed(this.metricName, this.target.type);
+			if (this.watchdog) {
+				scheduleRenewal(this.manager.watchdogIntervalNanos());
 			}
 			else {
-				lose("a renewal found it taken over or expired");
+				this.manager.unwatch(this);
 			}
-		}, this.manager.watchdogExecutor());
+		}
+		else {
+			lose("a renewal found it taken over or expired");
+		}
 	}
 
 	/** Retries while the lease lasts, a few times per remaining lease; the next attempt declares the loss. */
@@ -368,7 +387,7 @@ final class RedisLockHandle implements LockHandle {
 
 	/** An operator freed the lock in Redis ({@link RedisLockManager#forceRelease}): this handle lost it. */
 	void forceReleased() {
-		lose("it was force-released by an operator");
+		this.callerContext.run(() -> lose("it was force-released by an operator"));
 	}
 
 	/** What the actuator endpoint shows of this handle: no owner token. */

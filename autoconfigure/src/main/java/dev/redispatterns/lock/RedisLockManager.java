@@ -18,6 +18,7 @@ import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.core.RedisPatternsConfigurationException;
 import dev.redispatterns.core.RedisSignals;
+import dev.redispatterns.core.RedisPatternsThreads;
 import dev.redispatterns.core.ScriptExecutor;
 
 /**
@@ -302,6 +303,11 @@ public final class RedisLockManager implements LockManager, DisposableBean, Auto
 
 	long commandTimeoutNanos() {
 		return this.connector.commandTimeout().toNanos();
+	}
+
+	/** Where the acquiring caller's context is captured for the watchdog's work on its lock. */
+	RedisPatternsThreads threads() {
+		return this.connector.threads();
 	}
 
 	long watchdogIntervalNanos() {

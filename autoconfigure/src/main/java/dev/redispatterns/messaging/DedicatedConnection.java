@@ -3,6 +3,7 @@ package dev.redispatterns.messaging;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -89,6 +90,34 @@ abstract class DedicatedConnection implements AutoCloseable {
 				}
 			}
 			return null;
+		}
+
+		/** The entry's fields other than the payload: the headers its publisher stored (a trace context). */
+		Map<String, String> headers() {
+			if (this.body == null || this.body.size() < 2) {
+				return Map.of();
+			}
+			Map<String, String> headers = new HashMap<>();
+			for (Map.Entry<byte[], byte[]> field : this.body.entrySet()) {
+				if (!Arrays.equals(field.getKey(), StreamPublisher.PAYLOAD)) {
+					headers.put(ConsumerLoop.string(field.getKey()), ConsumerLoop.string(field.getValue()));
+				}
+			}
+			return headers;
+		}
+
+		/** The headers among an entry's fields as a script returns them (name, value, name, ...). */
+		static Map<String, String> headers(List<?> fields) {
+			if (fields.size() < 4) {
+				return Map.of();
+			}
+			Map<String, String> headers = new HashMap<>();
+			for (int i = 0; i + 1 < fields.size(); i += 2) {
+				if (!(fields.get(i) instanceof byte[] field && Arrays.equals(field, StreamPublisher.PAYLOAD))) {
+					headers.put(ConsumerLoop.string(fields.get(i)), ConsumerLoop.string(fields.get(i + 1)));
+				}
+			}
+			return headers;
 		}
 
 	}

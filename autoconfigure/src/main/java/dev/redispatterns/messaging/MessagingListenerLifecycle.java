@@ -3,10 +3,12 @@ package dev.redispatterns.messaging;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -23,6 +25,7 @@ import org.springframework.data.redis.listener.Topic;
 import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisPatternsConfigurationException;
+import dev.redispatterns.core.RedisPatternsObservation;
 import dev.redispatterns.core.RedisPatternsThreads;
 import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.core.ValueCodec;
@@ -296,15 +299,24 @@ public final class MessagingListenerLifecycle implements SmartLifecycle, SmartIn
 		}
 		long start = System.nanoTime();
 		boolean success = false;
-		try {
+		// the message is the payload alone, with no room for a trace context: its handler starts a trace
+		Observation observation = this.observations.isActive()
+				? this.observations.startReceive(RedisPatternsObservation.PUBSUB_PROCESS, topic, null, null, Map.of())
+				: null;
+		Throwable failure = null;
+		try (Observation.Scope scope = (observation != null) ? observation.openScope() : null) {
 			method.invoke(payload, null, channel);
 			success = true;
 		}
 		catch (Exception ex) {
+			failure = ex;
 			logger.error(method.description() + " failed on a message from '" + channel + "'", ex);
 		}
 		finally {
 			this.observer.pubSubHandled(topic, System.nanoTime() - start, success);
+			if (observation != null) {
+				PatternObservations.stop(observation, success ? "success" : "failure", failure);
+			}
 		}
 	}
 

@@ -1,5 +1,8 @@
 package dev.redispatterns.messaging;
 
+import java.util.Map;
+import java.util.function.Supplier;
+
 import io.micrometer.observation.Observation;
 
 import dev.redispatterns.core.PatternObservations;
@@ -7,8 +10,9 @@ import dev.redispatterns.core.RedisPatternsObservation;
 
 /**
  * Observes every message a {@link MessageHandler} handles (a span per stream entry or queue job), with
- * the handler's own spans inside it. For consumers built without Spring:
- * {@code new StreamConsumer(..., ObservedMessageHandler.of(handler, observations), ...)}.
+ * the handler's own spans inside it. The observation reads the trace context that the publisher stored
+ * with the message, so with Micrometer Tracing the handler runs in the publisher's trace. For consumers
+ * built without Spring: {@code new StreamConsumer(..., ObservedMessageHandler.of(handler, observations), ...)}.
  */
 public final class ObservedMessageHandler implements MessageHandler {
 
@@ -26,18 +30,36 @@ public final class ObservedMessageHandler implements MessageHandler {
 		return (observations == PatternObservations.NONE) ? handler : new ObservedMessageHandler(handler, observations);
 	}
 
+	/**
+	 * Hands a message to {@code handler}; an observing handler also gets the headers stored with the message,
+	 * which are read only then.
+	 */
+	static void handle(MessageHandler handler, byte[] payload, Delivery delivery,
+			Supplier<Map<String, String>> headers) throws Exception {
+		if (handler instanceof ObservedMessageHandler observed) {
+			observed.handle(payload, delivery, headers);
+		}
+		else {
+			handler.handle(payload, delivery);
+		}
+	}
+
 	@Override
 	public void handle(byte[] payload, Delivery delivery) throws Exception {
+		handle(payload, delivery, Map::of);
+	}
+
+	private void handle(byte[] payload, Delivery delivery, Supplier<Map<String, String>> headers) throws Exception {
 		if (!this.observations.isActive()) {
 			this.delegate.handle(payload, delivery);
 			return;
 		}
 		String group = delivery.group();
 		Observation observation = (group != null)
-				? this.observations.start(RedisPatternsObservation.STREAM_PROCESS, delivery.source(), group,
-						delivery.id())
-				: this.observations.start(RedisPatternsObservation.QUEUE_PROCESS, delivery.source(), null,
-						delivery.id());
+				? this.observations.startReceive(RedisPatternsObservation.STREAM_PROCESS, delivery.source(), group,
+						delivery.id(), headers.get())
+				: this.observations.startReceive(RedisPatternsObservation.QUEUE_PROCESS, delivery.source(), null,
+						delivery.id(), headers.get());
 		try (Observation.Scope scope = observation.openScope()) {
 			this.delegate.handle(payload, delivery);
 		}

@@ -373,7 +373,8 @@ public final class QueueConsumer {
 				if (parsed == null) {
 					throw new PoisonMessageException("Not a job of this queue");
 				}
-				this.handler.handle(parsed.payload(), new Delivery(this.name, null, parsed.id(), parsed.attempts() + 1));
+				ObservedMessageHandler.handle(this.handler, parsed.payload(),
+						new Delivery(this.name, null, parsed.id(), parsed.attempts() + 1), parsed::headerMap);
 			}
 			catch (VirtualMachineError error) {
 				throw error;

@@ -3,15 +3,21 @@ package dev.redispatterns.messaging;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+
+import io.micrometer.observation.Observation;
 
 import org.springframework.data.redis.connection.ReturnType;
 import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.core.LuaScript;
+import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
+import dev.redispatterns.core.RedisPatternsObservation;
 import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.core.ValueCodec;
 
@@ -20,7 +26,9 @@ import dev.redispatterns.core.ValueCodec;
  * time, computed from Redis time for a delay). One script call per job, which also enforces the queue's
  * maximum length. Payloads are plain JSON ({@code byte[]} as they are). The script is idempotent: the job id is
  * remembered next to the queue for a while ({@link Resends}), so a call that Lettuce sends again after the
- * connection dropped with its reply adds nothing.
+ * connection dropped with its reply adds nothing. With Micrometer Tracing, each push is observed and the
+ * trace context goes into the job ({@link QueueJob}), so its consumer handles it in the publisher's trace;
+ * without tracing the job is stored as it always was.
  */
 public final class QueuePublisher {
 
@@ -44,10 +52,22 @@ public final class QueuePublisher {
 
 	private final MessagingObserver observer;
 
+	private final PatternObservations observations;
+
 	private final byte[] remembered;
 
 	public QueuePublisher(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec,
 			Function<String, QueueSettings> settings, MessagingObserver observer) {
+		this(connector, scripts, keys, codec, settings, observer, PatternObservations.NONE);
+	}
+
+	/**
+	 * @param observations where pushes are observed; a tracing bridge there writes the trace context into the
+	 * job
+	 */
+	public QueuePublisher(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec,
+			Function<String, QueueSettings> settings, MessagingObserver observer, PatternObservations observations) {
+		this.observations = observations;
 		this.connector = connector;
 		this.scripts = scripts;
 		this.keys = keys;
@@ -85,6 +105,26 @@ public final class QueuePublisher {
 	private CompletableFuture<String> push(String queue, @Nullable Object payload, byte[] mode, long when) {
 		byte[] body = (payload instanceof byte[] bytes) ? this.codec.checkSize(bytes) : this.codec.write(payload);
 		QueueJob job = QueueJob.create(body);
+		if (!this.observations.isActive()) {
+			return push(queue, job, mode, when);
+		}
+		Map<String, String> headers = new LinkedHashMap<>();
+		Observation observation = this.observations.startPublish(RedisPatternsObservation.QUEUE_PUBLISH, queue,
+				job.id(), headers);
+		CompletableFuture<String> pushed;
+		try {
+			pushed = push(queue, job.withHeaders(headers), mode, when);
+		}
+		catch (RuntimeException ex) {
+			PatternObservations.stop(observation, "failure", ex);
+			throw ex;
+		}
+		return pushed.whenComplete((id, failure) -> PatternObservations.stop(observation,
+				(failure == null) ? "success" : "failure",
+				(failure instanceof CompletionException) ? failure.getCause() : failure));
+	}
+
+	private CompletableFuture<String> push(String queue, QueueJob job, byte[] mode, long when) {
 		long maxLength = this.settings.apply(queue).maxLength();
 		byte[][] keys = ScriptExecutor.keys(this.keys.queueReady(queue), this.keys.queueDelayed(queue),
 				this.keys.queuePushed(queue), this.keys.queuePushedExpiry(queue));

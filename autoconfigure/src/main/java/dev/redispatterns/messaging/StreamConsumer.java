@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import org.springframework.data.redis.connection.ReturnType;
 import org.apache.commons.logging.Log;
@@ -226,7 +227,7 @@ public final class StreamConsumer {
 					permits, blockMillis);
 			for (DedicatedConnection.Entry entry : entries) {
 				used++;
-				dispatch(entry.id(), entry.payload(), 1);
+				dispatch(entry.id(), entry.payload(), entry::headers, 1);
 			}
 		}
 		finally {
@@ -313,7 +314,8 @@ public final class StreamConsumer {
 					continue;
 				}
 				used++;
-				dispatch(id, DedicatedConnection.Entry.payload((List<?>) entry.get(1)), deliveries);
+				List<?> fields = (List<?>) entry.get(1);
+				dispatch(id, DedicatedConnection.Entry.payload(fields), () -> DedicatedConnection.Entry.headers(fields), deliveries);
 			}
 			if (reclaimed > 0) {
 				this.observer.streamReclaimed(this.name, this.group, reclaimed);
@@ -333,15 +335,17 @@ public final class StreamConsumer {
 				+ ((ids.size() > shown.size()) ? " and more" : ""));
 	}
 
-	private void dispatch(String id, byte @Nullable [] payload, long deliveries) {
+	private void dispatch(String id, byte @Nullable [] payload, Supplier<Map<String, String>> headers,
+			long deliveries) {
 		this.inFlight.add(id);
-		if (!this.loop.submit(() -> handle(id, payload, deliveries))) {
+		if (!this.loop.submit(() -> handle(id, payload, headers, deliveries))) {
 			this.inFlight.remove(id);
 			this.unstarted.add(id);
 		}
 	}
 
-	private void handle(String id, byte @Nullable [] payload, long deliveries) {
+	private void handle(String id, byte @Nullable [] payload, Supplier<Map<String, String>> headers,
+			long deliveries) {
 		try {
 			if (this.loop.isStopping()) {
 				this.unstarted.add(id);
@@ -355,7 +359,8 @@ public final class StreamConsumer {
 					throw new PoisonMessageException("Entry " + id + " has no '" + new String(StreamPublisher.PAYLOAD,
 							StandardCharsets.US_ASCII) + "' field");
 				}
-				this.handler.handle(payload, new Delivery(this.name, this.group, id, deliveries));
+				ObservedMessageHandler.handle(this.handler, payload,
+						new Delivery(this.name, this.group, id, deliveries), headers);
 			}
 			catch (VirtualMachineError error) {
 				throw error;

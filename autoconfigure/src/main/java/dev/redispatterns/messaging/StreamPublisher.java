@@ -2,12 +2,17 @@ package dev.redispatterns.messaging;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+
+import io.micrometer.observation.Observation;
 
 import org.springframework.data.redis.connection.ReturnType;
 import org.apache.commons.logging.Log;
@@ -15,7 +20,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.core.LuaScript;
+import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
+import dev.redispatterns.core.RedisPatternsObservation;
 import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.core.ValueCodec;
 
@@ -39,6 +46,9 @@ import dev.redispatterns.core.ValueCodec;
  * <li>A stream without any group is plain history: it is trimmed to its bounds whether read or not.</li>
  * </ul>
  * The payload is plain JSON in the entry's {@code payload} field; a {@code byte[]} payload is written as it is.
+ * With Micrometer Tracing, each add is observed and the trace context (such as {@code traceparent}) goes
+ * into fields of the entry beside {@code payload}, so its consumers handle it in the publisher's trace;
+ * without tracing the entry has the {@code payload} field only.
  */
 public final class StreamPublisher {
 
@@ -69,6 +79,8 @@ public final class StreamPublisher {
 
 	private final MessagingObserver observer;
 
+	private final PatternObservations observations;
+
 	private final Map<String, Target> targets = new ConcurrentHashMap<>();
 
 	private final Map<String, StreamRetentionWarning> warnings = new ConcurrentHashMap<>();
@@ -77,6 +89,16 @@ public final class StreamPublisher {
 
 	public StreamPublisher(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec,
 			Function<String, StreamSettings> settings, MessagingObserver observer) {
+		this(connector, scripts, keys, codec, settings, observer, PatternObservations.NONE);
+	}
+
+	/**
+	 * @param observations where adds are observed; a tracing bridge there writes the trace context into the
+	 * entry
+	 */
+	public StreamPublisher(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec,
+			Function<String, StreamSettings> settings, MessagingObserver observer, PatternObservations observations) {
+		this.observations = observations;
 		this.connector = connector;
 		this.scripts = scripts;
 		this.keys = keys;
@@ -104,20 +126,55 @@ public final class StreamPublisher {
 	 */
 	public CompletableFuture<String> publishAsync(String stream, @Nullable Object payload) {
 		byte[] body = (payload instanceof byte[] bytes) ? this.codec.checkSize(bytes) : this.codec.write(payload);
+		if (!this.observations.isActive()) {
+			return add(stream, body, Map.of());
+		}
+		Map<String, String> headers = new LinkedHashMap<>();
+		Observation observation = this.observations.startPublish(RedisPatternsObservation.STREAM_PUBLISH, stream,
+				null, headers);
+		CompletableFuture<String> added;
+		try {
+			added = add(stream, body, headers);
+		}
+		catch (RuntimeException ex) {
+			PatternObservations.stop(observation, "failure", ex);
+			throw ex;
+		}
+		return added.whenComplete((id, failure) -> PatternObservations.stop(observation,
+				(failure == null) ? "success" : "failure", (failure instanceof CompletionException) ? failure.getCause()
+						: failure));
+	}
+
+	private CompletableFuture<String> add(String stream, byte[] body, Map<String, String> headers) {
 		Target target = target(stream);
 		byte[][] keys = { target.key, target.published, target.publishedExpiry };
 		byte[] publishId = Resends.utf8(Resends.newId());
-		CompletableFuture<List<Object>> added;
+		byte[][] args = new byte[10 + 2 * headers.size()][];
 		if (target.trimsNow()) {
-			added = this.scripts.execute(ADD, ReturnType.MULTI, keys, target.maxLength, target.maxAge,
-					target.maxBacklog, target.lengthSlack, target.ageSlack, MOST, this.remembered, publishId,
-					PAYLOAD, body);
+			args[0] = target.maxLength;
+			args[1] = target.maxAge;
+			args[2] = target.maxBacklog;
+			args[3] = target.lengthSlack;
+			args[4] = target.ageSlack;
 		}
 		else {
 			// no bound looked at: safe without looking at the groups
-			added = this.scripts.execute(ADD, ReturnType.MULTI, keys, ZERO, ZERO, ZERO, ZERO, ZERO, MOST,
-					this.remembered, publishId, PAYLOAD, body);
+			Arrays.fill(args, 0, 5, ZERO);
 		}
+		args[5] = MOST;
+		args[6] = this.remembered;
+		args[7] = publishId;
+		args[8] = PAYLOAD;
+		args[9] = body;
+		int at = 10;
+		for (Map.Entry<String, String> header : headers.entrySet()) {
+			if (!header.getKey().equals("payload")) {
+				args[at++] = header.getKey().getBytes(StandardCharsets.UTF_8);
+				args[at++] = header.getValue().getBytes(StandardCharsets.UTF_8);
+			}
+		}
+		CompletableFuture<List<Object>> added = this.scripts.execute(ADD, ReturnType.MULTI, keys,
+				(at == args.length) ? args : Arrays.copyOf(args, at));
 		return added.thenCompose((reply) -> outcome(stream, target, reply));
 	}
 

@@ -5,7 +5,7 @@ import io.micrometer.observation.Observation;
 
 import org.springframework.core.Ordered;
 
-import dev.redispatterns.core.RedisPatternsObservationContext;
+import dev.redispatterns.core.PatternObservationContext;
 
 /**
  * Takes the starter's observations in Micrometer's group of meter handlers (which Spring Boot asks in
@@ -15,11 +15,11 @@ import dev.redispatterns.core.RedisPatternsObservationContext;
  * another name, at a cost on the hot path.
  */
 public final class RedisPatternsMeterObservationHandler
-		implements MeterObservationHandler<RedisPatternsObservationContext>, Ordered {
+		implements MeterObservationHandler<Observation.Context>, Ordered {
 
 	@Override
 	public boolean supportsContext(Observation.Context context) {
-		return context instanceof RedisPatternsObservationContext;
+		return context instanceof PatternObservationContext;
 	}
 
 	@Override

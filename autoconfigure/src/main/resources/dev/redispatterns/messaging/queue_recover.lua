@@ -4,6 +4,8 @@
 -- KEYS[1] consumers sorted set, KEYS[2] the consumer's processing list, KEYS[3] ready list,
 -- KEYS[4] dead-letter stream
 -- ARGV[1] consumer, ARGV[2] timeout ms, ARGV[3] max deliveries, ARGV[4] dead-letter max length
+-- A job's id field may carry headers after a ';' (the publisher's trace context): kept when the job is put
+-- back, left out of the dead-letter entry's source-id.
 -- Returns { jobs put back, jobs dead-lettered }, or { -1, 0 } when the consumer is alive
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
@@ -26,8 +28,8 @@ while true do
   else
     attempts = tonumber(attempts) + 1
     if attempts >= max then
-      redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[4], '*', 'payload', payload, 'source-id', id, 'deliveries',
-        attempts, 'consumer', ARGV[1], 'error', 'Its consumer died while handling it, ' .. attempts .. ' times')
+      redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[4], '*', 'payload', payload,
+        'source-id', string.match(id, '^[^;]*'), 'deliveries', attempts, 'consumer', ARGV[1], 'error', 'Its consumer died while handling it, ' .. attempts .. ' times')
       dead = dead + 1
     else
       redis.call('RPUSH', KEYS[3], 'q1|' .. attempts .. '|' .. id .. '|' .. payload)

@@ -31,7 +31,10 @@ import dev.redispatterns.autoconfigure.messaging.RedisPatternsMessagingAutoConfi
 import dev.redispatterns.autoconfigure.observability.RedisPatternsObservationAutoConfiguration;
 import dev.redispatterns.autoconfigure.ratelimit.RedisPatternsRateLimitAutoConfiguration;
 import dev.redispatterns.core.PatternObservations;
+import dev.redispatterns.core.PatternObservationContext;
 import dev.redispatterns.core.RedisPatternsObservationContext;
+import dev.redispatterns.core.RedisPatternsReceiverContext;
+import dev.redispatterns.core.RedisPatternsSenderContext;
 import dev.redispatterns.lock.LockHandle;
 import dev.redispatterns.lock.LockManager;
 import dev.redispatterns.lock.LockOptions;
@@ -84,7 +87,7 @@ class RedisPatternsObservationTests {
 			RateLimiter limiter = context.getBean(RateLimiter.class);
 			limiter.tryAcquire("api", "user-7");
 			limiter.tryAcquire("api", "user-7");
-			List<RedisPatternsObservationContext> decisions = observations(context, "redis.patterns.ratelimit.decision");
+			List<Observation.Context> decisions = observations(context, "redis.patterns.ratelimit.decision");
 			assertThat(decisions).hasSize(2);
 			assertThat(decisions.get(0).getContextualName()).isEqualTo("rate limit api");
 			assertThat(decisions.get(0).getLowCardinalityKeyValues()).containsExactlyInAnyOrder(
@@ -98,7 +101,7 @@ class RedisPatternsObservationTests {
 	void keysAreRecordedAsHighCardinalityValuesOnlyWhenConfigured() {
 		this.runner.withPropertyValues("redis.patterns.observability.include-keys=true").run((context) -> {
 			context.getBean(RateLimiter.class).tryAcquire("api", "user-7");
-			RedisPatternsObservationContext decision = observations(context, "redis.patterns.ratelimit.decision").get(0);
+			Observation.Context decision = observations(context, "redis.patterns.ratelimit.decision").get(0);
 			assertThat(decision.getHighCardinalityKeyValue("key").getValue()).isEqualTo("user-7");
 			assertThat(decision.getLowCardinalityKeyValues().stream().map(KeyValue::getValue)).doesNotContain("user-7");
 		});
@@ -119,7 +122,7 @@ class RedisPatternsObservationTests {
 				.isThrownBy(() -> products.get("p-2", () -> {
 					throw new IllegalStateException("database down");
 				}));
-			List<RedisPatternsObservationContext> loads = observations(context, "redis.patterns.cache.load");
+			List<Observation.Context> loads = observations(context, "redis.patterns.cache.load");
 			assertThat(loads).hasSize(2);
 			assertThat(loads.get(0).getContextualName()).isEqualTo("cache load products");
 			assertThat(loads.get(0).getLowCardinalityKeyValues()).containsExactlyInAnyOrder(
@@ -137,7 +140,7 @@ class RedisPatternsObservationTests {
 			Catalog catalog = context.getBean(Catalog.class);
 			catalog.product("9");
 			catalog.product("9");
-			List<RedisPatternsObservationContext> loads = observations(context, "redis.patterns.cache.load");
+			List<Observation.Context> loads = observations(context, "redis.patterns.cache.load");
 			assertThat(loads).hasSize(1);
 			assertThat(loads.get(0).getLowCardinalityKeyValue("cache").getValue()).isEqualTo("catalog");
 			assertThat(loads.get(0).getLowCardinalityKeyValue("outcome").getValue()).isEqualTo("success");
@@ -153,7 +156,7 @@ class RedisPatternsObservationTests {
 				Optional<LockHandle> second = locks.tryLock("order:42", options);
 				assertThat(second).isEmpty();
 			}
-			List<RedisPatternsObservationContext> acquisitions = observations(context, "redis.patterns.lock.acquire");
+			List<Observation.Context> acquisitions = observations(context, "redis.patterns.lock.acquire");
 			assertThat(acquisitions).hasSize(2);
 			assertThat(acquisitions.get(0).getContextualName()).isEqualTo("lock acquire checkout");
 			assertThat(acquisitions.get(0).getLowCardinalityKeyValues()).containsExactlyInAnyOrder(
@@ -174,17 +177,28 @@ class RedisPatternsObservationTests {
 			ShopRunner.await("both observations stopped",
 					() -> observations(context, "redis.patterns.messaging.stream.process").size() == 1
 							&& observations(context, "redis.patterns.messaging.queue.process").size() == 1);
-			RedisPatternsObservationContext stream = observations(context, "redis.patterns.messaging.stream.process")
+			Observation.Context stream = observations(context, "redis.patterns.messaging.stream.process")
 				.get(0);
 			assertThat(stream.getContextualName()).isEqualTo("stream process orders");
 			assertThat(stream.getLowCardinalityKeyValues()).containsExactlyInAnyOrder(KeyValue.of("stream", "orders"),
 					KeyValue.of("group", "billing"), KeyValue.of("outcome", "success"));
 			assertThat(stream.getHighCardinalityKeyValue("message.id").getValue()).isEqualTo(entry);
-			RedisPatternsObservationContext queue = observations(context, "redis.patterns.messaging.queue.process")
+			Observation.Context queue = observations(context, "redis.patterns.messaging.queue.process")
 				.get(0);
 			assertThat(queue.getLowCardinalityKeyValues()).containsExactlyInAnyOrder(KeyValue.of("queue", "mails"),
 					KeyValue.of("outcome", "success"));
 			assertThat(queue.getHighCardinalityKeyValue("message.id").getValue()).isEqualTo(job);
+			assertThat(stream).isInstanceOf(RedisPatternsReceiverContext.class);
+			assertThat(queue).isInstanceOf(RedisPatternsReceiverContext.class);
+			Observation.Context streamPublish = observations(context, "redis.patterns.messaging.stream.publish").get(0);
+			assertThat(streamPublish).isInstanceOf(RedisPatternsSenderContext.class);
+			assertThat(streamPublish.getContextualName()).isEqualTo("stream publish orders");
+			assertThat(streamPublish.getLowCardinalityKeyValues())
+				.containsExactlyInAnyOrder(KeyValue.of("stream", "orders"), KeyValue.of("outcome", "success"));
+			Observation.Context queuePublish = observations(context, "redis.patterns.messaging.queue.publish").get(0);
+			assertThat(queuePublish.getLowCardinalityKeyValues())
+				.containsExactlyInAnyOrder(KeyValue.of("queue", "mails"), KeyValue.of("outcome", "success"));
+			assertThat(queuePublish.getHighCardinalityKeyValue("message.id").getValue()).isEqualTo(job);
 		});
 	}
 
@@ -197,7 +211,7 @@ class RedisPatternsObservationTests {
 				context.getBean(RateLimiter.class).tryAcquire("api", "user-8");
 			}
 			request.stop();
-			RedisPatternsObservationContext decision = observations(context, "redis.patterns.ratelimit.decision").get(0);
+			Observation.Context decision = observations(context, "redis.patterns.ratelimit.decision").get(0);
 			assertThat(decision.getParentObservation()).isSameAs(request);
 		});
 	}
@@ -226,18 +240,17 @@ class RedisPatternsObservationTests {
 	}
 
 	/** The finished observations of that name (their outcome is set when they stop), in the order they started. */
-	private static List<RedisPatternsObservationContext> observations(ApplicationContext context, String name) {
-		List<RedisPatternsObservationContext> found = new ArrayList<>();
+	private static List<Observation.Context> observations(ApplicationContext context, String name) {
+		List<Observation.Context> found = new ArrayList<>();
 		context.getBean(TestObservationRegistry.class).assertThat().hasHandledContextsThatSatisfy((contexts) -> {
 			for (Observation.Context candidate : contexts) {
-				if (candidate instanceof RedisPatternsObservationContext pattern && name.equals(candidate.getName())) {
-					found.add(pattern);
+				if (candidate instanceof PatternObservationContext pattern && name.equals(candidate.getName())
+						&& !pattern.outcome().equals(RedisPatternsObservationContext.UNKNOWN)) {
+					found.add(candidate);
 				}
 			}
 		});
-		return found.stream()
-			.filter((candidate) -> !candidate.outcome().equals(RedisPatternsObservationContext.UNKNOWN))
-			.toList();
+		return found;
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -82,15 +82,19 @@ public final class RedisPatternsMessagingAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	StreamPublisher redisPatternsStreamPublisher(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys,
-			ValueCodec codec, ObjectProvider<MessagingObserver> observers) {
-		return new StreamPublisher(connector, scripts, keys, codec, this.settings::stream, observer(observers));
+			ValueCodec codec, ObjectProvider<MessagingObserver> observers,
+			ObjectProvider<PatternObservations> observations) {
+		return new StreamPublisher(connector, scripts, keys, codec, this.settings::stream, observer(observers),
+				observations.getIfAvailable(() -> PatternObservations.NONE));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	QueuePublisher redisPatternsQueuePublisher(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys,
-			ValueCodec codec, ObjectProvider<MessagingObserver> observers) {
-		return new QueuePublisher(connector, scripts, keys, codec, this.settings::queue, observer(observers));
+			ValueCodec codec, ObjectProvider<MessagingObserver> observers,
+			ObjectProvider<PatternObservations> observations) {
+		return new QueuePublisher(connector, scripts, keys, codec, this.settings::queue, observer(observers),
+				observations.getIfAvailable(() -> PatternObservations.NONE));
 	}
 
 	@Bean
