@@ -315,7 +315,8 @@ public final class StreamConsumer {
 				}
 				used++;
 				List<?> fields = (List<?>) entry.get(1);
-				dispatch(id, DedicatedConnection.Entry.payload(fields), () -> DedicatedConnection.Entry.headers(fields), deliveries);
+				dispatch(id, DedicatedConnection.Entry.payload(fields), () -> DedicatedConnection.Entry.headers(fields),
+						deliveries);
 			}
 			if (reclaimed > 0) {
 				this.observer.streamReclaimed(this.name, this.group, reclaimed);
