@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,6 +66,7 @@ class MessagingRedisRestartTests {
 			await(WAIT, () -> consumer.deliveries.size() >= 200, () -> "consuming");
 			redis.restart();
 			assertThat(consumer.deliveries.size()).as("restarted mid-consumption").isLessThan(1000);
+			consumer.restarted.countDown();
 			await(WAIT, () -> consumer.deliveries.size() == 1000 && pending() == 0,
 					() -> consumer.deliveries.size() + " handled, " + pending() + " pending");
 			for (Map.Entry<String, List<Long>> entry : consumer.deliveries.entrySet()) {
@@ -88,6 +91,7 @@ class MessagingRedisRestartTests {
 			await(WAIT, () -> consumer.handled.size() >= 100, () -> "consuming");
 			redis.restart();
 			assertThat(consumer.handled.size()).as("restarted mid-consumption").isLessThan(500);
+			consumer.restarted.countDown();
 			await(WAIT, () -> consumer.handled.size() == 500 && queued() == 0,
 					() -> consumer.handled.size() + " handled, " + queued() + " still queued");
 			for (Map.Entry<String, List<Long>> entry : consumer.handled.entrySet()) {
@@ -117,9 +121,15 @@ class MessagingRedisRestartTests {
 
 		final Map<String, List<Long>> deliveries = new ConcurrentHashMap<>();
 
+		// handlers hold their entries from the 200th on until Redis restarted, so the restart is mid-consumption
+		final CountDownLatch restarted = new CountDownLatch(1);
+
 		@StreamGroupListener(stream = "restart", group = "audit", concurrency = 2)
 		void audit(OrderPlaced order, Delivery delivery) throws InterruptedException {
 			this.deliveries.computeIfAbsent(order.id(), (id) -> new CopyOnWriteArrayList<>()).add(delivery.attempt());
+			if (this.deliveries.size() >= 200) {
+				this.restarted.await(30, TimeUnit.SECONDS);
+			}
 			Thread.sleep(2);
 		}
 
@@ -129,9 +139,15 @@ class MessagingRedisRestartTests {
 
 		final Map<String, List<Long>> handled = new ConcurrentHashMap<>();
 
+		// handlers hold their jobs from the 100th on until Redis restarted, so the restart is mid-consumption
+		final CountDownLatch restarted = new CountDownLatch(1);
+
 		@QueueListener(queue = "restart", concurrency = 2)
 		void work(OrderPlaced job, Delivery delivery) throws InterruptedException {
 			this.handled.computeIfAbsent(job.id(), (id) -> new CopyOnWriteArrayList<>()).add(delivery.attempt());
+			if (this.handled.size() >= 100) {
+				this.restarted.await(30, TimeUnit.SECONDS);
+			}
 			Thread.sleep(5);
 		}
 
