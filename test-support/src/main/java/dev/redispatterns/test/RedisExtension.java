@@ -49,6 +49,8 @@ public final class RedisExtension implements BeforeAllCallback, ParameterResolve
 
 	private static final String TOPOLOGY = "topology";
 
+	private static final String TOPOLOGIES_PROPERTY = "redis.topologies";
+
 	@Override
 	public boolean supportsClassTemplate(ExtensionContext context) {
 		return AnnotationSupport.isAnnotated(context.getRequiredTestClass(), RedisTopologies.class);
@@ -59,7 +61,26 @@ public final class RedisExtension implements BeforeAllCallback, ParameterResolve
 		RedisTopologies topologies = AnnotationSupport
 			.findAnnotation(context.getRequiredTestClass(), RedisTopologies.class)
 			.orElseThrow();
-		return Arrays.stream(topologies.value()).distinct().map(TopologyRun::new);
+		List<Topology> selected = selectedTopologies();
+		return Arrays.stream(topologies.value()).distinct().filter(selected::contains).map(TopologyRun::new);
+	}
+
+	@Override
+	public boolean mayReturnZeroClassTemplateInvocationContexts(ExtensionContext context) {
+		return System.getProperty(TOPOLOGIES_PROPERTY) != null;
+	}
+
+	/** {@code -Dredis.topologies=standalone,cluster} keeps {@link RedisTopologies} classes to those runs. */
+	private static List<Topology> selectedTopologies() {
+		String selected = System.getProperty(TOPOLOGIES_PROPERTY);
+		if (selected == null || selected.isBlank()) {
+			return List.of(Topology.values());
+		}
+		return Arrays.stream(selected.split(","))
+			.map(String::trim)
+			.filter((name) -> !name.isEmpty())
+			.map((name) -> Topology.valueOf(name.toUpperCase(Locale.ROOT)))
+			.toList();
 	}
 
 	@Override
@@ -213,6 +234,12 @@ public final class RedisExtension implements BeforeAllCallback, ParameterResolve
 			current = current.getParent().get();
 		}
 		return current;
+	}
+
+	/** A constructor parameter too is resolved in the test's context, so that it sees the current topology run. */
+	@Override
+	public ExtensionContextScope getTestInstantiationExtensionContextScope(ExtensionContext rootContext) {
+		return ExtensionContextScope.TEST_METHOD;
 	}
 
 	@Override

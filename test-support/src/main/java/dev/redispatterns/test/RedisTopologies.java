@@ -18,7 +18,7 @@ import dev.redispatterns.test.RedisDeployment.Topology;
  * shown as {@code [standalone]}, {@code [sentinel]}, {@code [cluster]}. Every run is a run of the whole
  * class ({@code @BeforeAll}, static state, instances), so a contract is written once and holds on every
  * topology. A test for one topology only is annotated {@link EnabledOnTopology}. Tagged {@code redis}, like
- * {@link RedisTest}.
+ * {@link RedisTest}. {@code -Dredis.topologies=standalone} (a comma list) keeps every such class to those runs.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -66,6 +66,12 @@ class RedisTopologiesTests {
 	@TestMethodOrder(MethodOrderer.MethodName.class)
 	static class Fixture {
 
+		private final RedisDeployment constructed;
+
+		Fixture(RedisDeployment redis) {
+			this.constructed = redis;
+		}
+
 		@BeforeAll
 		static void once() {
 			ran.add("beforeAll");
@@ -83,7 +89,7 @@ class RedisTopologiesTests {
 
 		@Test
 		void everyRun(RedisDeployment redis) {
-			assertThat(redis).isSameAs(classDeployments.get(redis.topology()));
+			assertThat(redis).isSameAs(classDeployments.get(redis.topology())).isSameAs(this.constructed);
 			assertThat(redis.command("SET", "seen", "x")).isEqualTo("OK");
 			ran.add(redis.topology() + " everyRun");
 		}
