@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.platform.engine.TestExecutionResult;
@@ -24,6 +25,7 @@ import static org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder.r
  * {@link RedisTopologies} runs a class once per topology, each run against a set-up of that topology, and
  * {@link EnabledOnTopology} keeps a test to the runs it names.
  */
+@Tag("redis")
 class RedisTopologiesTests {
 
 	static final Map<Topology, RedisDeployment> classDeployments = new ConcurrentHashMap<>();
