@@ -21,6 +21,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 
 import dev.redispatterns.test.RedisDeployment;
+import dev.redispatterns.test.RedisTopologies;
 
 import static dev.redispatterns.cache.RedisPatternsCacheContractTests.awaitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * but the cache must not keep it.
  */
 @Tag("portable")
-abstract class CacheCoherenceContractTests {
+@RedisTopologies
+class CacheCoherenceContractTests {
 
 	private static final CachePolicy POLICY = CachePolicy.builder()
 		.timeout(Duration.ofSeconds(3))

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.redispatterns.test.RedisDeployment;
+import dev.redispatterns.test.RedisTopologies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * by many callers at once, in one application instance or two sharing one Redis, runs the method once.
  */
 @Tag("portable")
-abstract class CacheSingleFlightContractTests {
+@RedisTopologies
+class CacheSingleFlightContractTests {
 
 	private final RedisDeployment redis;
 

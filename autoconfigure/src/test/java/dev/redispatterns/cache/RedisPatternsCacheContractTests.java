@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.example.app.AppValue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -21,22 +22,23 @@ import org.junit.jupiter.api.Test;
 import org.springframework.cache.Cache;
 import org.springframework.cache.interceptor.SimpleKey;
 
-import com.example.app.AppValue;
 import dev.redispatterns.core.JsonValueCodec;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.core.RedisPatternsThreads;
 import dev.redispatterns.test.RedisDeployment;
+import dev.redispatterns.test.RedisTopologies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The cache engine against a real Redis, without Spring; run against a single server and the cluster.
+ * The cache engine against a real Redis, without Spring; run against every topology.
  */
 @Tag("portable")
-abstract class RedisPatternsCacheContractTests {
+@RedisTopologies
+class RedisPatternsCacheContractTests {
 
 	private final RedisDeployment redis;
 

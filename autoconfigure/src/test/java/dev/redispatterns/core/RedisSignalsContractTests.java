@@ -2,6 +2,7 @@ package dev.redispatterns.core;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -12,13 +13,18 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
+import dev.redispatterns.test.EnabledOnTopology;
 import dev.redispatterns.test.RedisConnectionFactories;
 import dev.redispatterns.test.RedisDeployment;
+import dev.redispatterns.test.RedisDeployment.Topology;
+import dev.redispatterns.test.RedisServerProcess;
+import dev.redispatterns.test.RedisTopologies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 @Tag("portable")
-abstract class RedisSignalsContractTests {
+@RedisTopologies(process = Topology.STANDALONE)
+class RedisSignalsContractTests {
 
 	RedisConnectionFactory factory;
 
@@ -75,6 +81,31 @@ abstract class RedisSignalsContractTests {
 			this.signals.publish("rp:test:linger", bytes("back")).get(5, TimeUnit.SECONDS);
 			assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("back");
 		}
+	}
+
+	// standalone only
+
+	@Test
+	@EnabledOnTopology(Topology.STANDALONE)
+	void listenersAreResubscribedAfterTheConnectionIsKilled(RedisServerProcess redis) throws Exception {
+		connect(redis, Duration.ofSeconds(30));
+		BlockingQueue<String> received = new LinkedBlockingQueue<>();
+		try (RedisSignals.Subscription subscription = this.signals.subscribe("rp:test:kill",
+				(message) -> received.add(new String(message, StandardCharsets.UTF_8)))) {
+			assertThat(subscribers(redis)).isEqualTo(1L);
+			redis.command("CLIENT", "KILL", "TYPE", "pubsub");
+			assertThat(subscribers(redis)).isEqualTo(0L);
+			long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+			while (Long.valueOf(0L).equals(subscribers(redis)) && System.nanoTime() < deadline) {
+				Thread.sleep(20);
+			}
+			this.signals.publish("rp:test:kill", bytes("again")).get(5, TimeUnit.SECONDS);
+			assertThat(received.poll(5, TimeUnit.SECONDS)).as("re-subscribed after reconnect").isEqualTo("again");
+		}
+	}
+
+	private static long subscribers(RedisServerProcess redis) {
+		return ((Number) ((List<?>) redis.command("PUBSUB", "NUMSUB", "rp:test:kill")).get(1)).longValue();
 	}
 
 }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.redispatterns.test.RedisDeployment;
+import dev.redispatterns.test.RedisTopologies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code @DistributedLock} across two application instances sharing one Redis, for every topology.
  */
 @Tag("portable")
-abstract class DistributedLockInstancesContractTests {
+@RedisTopologies
+class DistributedLockInstancesContractTests {
 
 	private final ApplicationContextRunner runner;
 

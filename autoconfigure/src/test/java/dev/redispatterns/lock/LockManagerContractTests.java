@@ -14,10 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.springframework.data.redis.connection.ReturnType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -25,6 +22,7 @@ import org.junit.jupiter.api.TestInfo;
 
 import org.springframework.data.redis.connection.ClusterSlotHashUtil;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.ReturnType;
 
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
@@ -32,19 +30,26 @@ import dev.redispatterns.core.RedisPatternsConfigurationException;
 import dev.redispatterns.core.RedisSignals;
 import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.lock.LockNotAcquiredException.Reason;
+import dev.redispatterns.test.AfterTopology;
+import dev.redispatterns.test.BeforeTopology;
+import dev.redispatterns.test.EnabledOnTopology;
 import dev.redispatterns.test.RedisConnectionFactories;
 import dev.redispatterns.test.RedisDeployment;
+import dev.redispatterns.test.RedisDeployment.Topology;
+import dev.redispatterns.test.RedisSentinelProcesses;
+import dev.redispatterns.test.RedisTopologies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The lock engine's contract against a real Redis, run for every topology by the subclasses. Two managers
+ * The lock engine's contract against a real Redis, run for every topology. Two managers
  * with their own connections stand for two application instances.
  */
 @Tag("portable")
-abstract class LockManagerContractTests {
+@RedisTopologies
+class LockManagerContractTests {
 
 	static final RedisKeys KEYS = new RedisKeys("rp");
 
@@ -62,14 +67,14 @@ abstract class LockManagerContractTests {
 
 	String name;
 
-	@BeforeAll
+	@BeforeTopology
 	static void connect(RedisDeployment deployment) {
 		redis = deployment;
 		first = new Instance(deployment);
 		second = new Instance(deployment);
 	}
 
-	@AfterAll
+	@AfterTopology
 	static void disconnect() {
 		first.close();
 		second.close();
@@ -783,6 +788,63 @@ abstract class LockManagerContractTests {
 			return text.getBytes(StandardCharsets.UTF_8);
 		}
 
+	}
+
+	// cluster only
+
+	@Test
+	@EnabledOnTopology(Topology.CLUSTER)
+	void replicaConfirmationsAreAskedOfTheMasterOwningEachLock() {
+		assumeConfirmationsAvailable();
+		// the test cluster has no replicas: every master answers WAIT with 0, none with a MOVED redirect
+		RedisLockManager locks = manager(first, LockSettings.defaults().withReplicaAcks(1, Duration.ofMillis(50)));
+		for (int i = 0; i < 12; i++) {
+			String name = this.name + ":" + i;
+			assertThatThrownBy(() -> locks.lock(name, Duration.ZERO, Duration.ofSeconds(30)))
+				.isInstanceOfSatisfying(LockNotAcquiredException.class,
+						(ex) -> assertThat(ex.reason()).isEqualTo(Reason.REPLICAS));
+			Eventually.await("unconfirmed lock released", Duration.ofSeconds(5), () -> !first.exists(lockKey(name)));
+		}
+	}
+
+	// sentinel only: acquisitions confirmed by a replica ({@code WAIT})
+
+	@Test
+	@EnabledOnTopology(Topology.SENTINEL)
+	void confirmedAcquisitionsAreOnTheReplicaWhenTheyAreGranted(RedisSentinelProcesses sentinel) throws Exception {
+		assumeConfirmationsAvailable();
+		LockSettings confirmed = LockSettings.defaults().withReplicaAcks(1, Duration.ofSeconds(2));
+		RedisLockManager a = manager(first, confirmed);
+		RedisLockManager b = manager(second, confirmed);
+		RedisLockHandle held = (RedisLockHandle) a.lock(this.name, Duration.ZERO, Duration.ofSeconds(30));
+		assertThat(replicaValue(sentinel, lockKey(this.name))).startsWith(held.token + "|" + held.fencingToken());
+		assertThat(replicaValue(sentinel, lockKey(this.name) + ":fence")).isEqualTo(Long.toString(held.fencingToken()));
+
+		Future<LockHandle> waiting = java.util.concurrent.Executors.newSingleThreadExecutor()
+			.submit(() -> b.lock(this.name, LONG_WAIT, Duration.ofSeconds(30)));
+		Eventually.await("waiter queued", Duration.ofSeconds(10), () -> first.zcard(lockKey(this.name) + ":queue") == 1);
+		held.unlock();
+		RedisLockHandle handed = (RedisLockHandle) waiting.get(10, TimeUnit.SECONDS);
+		assertThat(replicaValue(sentinel, lockKey(this.name))).as("hand-over confirmed too")
+			.startsWith(handed.token + "|");
+		assertThat(handed.unlock()).isTrue();
+	}
+
+	@Test
+	@EnabledOnTopology(Topology.SENTINEL)
+	void tooFewReplicasFailClosedAndTheLockIsReleasedAgain() {
+		assumeConfirmationsAvailable();
+		RedisLockManager locks = manager(first,
+				LockSettings.defaults().withReplicaAcks(2, Duration.ofMillis(200)));
+		assertThatThrownBy(() -> locks.lock(this.name, Duration.ZERO, Duration.ofSeconds(30)))
+			.isInstanceOfSatisfying(LockNotAcquiredException.class,
+					(ex) -> assertThat(ex.reason()).isEqualTo(Reason.REPLICAS));
+		Eventually.await("unconfirmed lock released", Duration.ofSeconds(5), () -> !first.exists(lockKey(this.name)));
+	}
+
+	private static String replicaValue(RedisSentinelProcesses sentinel, String key) {
+		Object value = sentinel.initialReplica().command("GET", key);
+		return (value != null) ? value.toString() : "";
 	}
 
 }

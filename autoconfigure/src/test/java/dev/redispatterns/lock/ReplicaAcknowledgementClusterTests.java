@@ -12,6 +12,7 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
@@ -35,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * topology on its own, so only the redirects can lead it there; the nodes' error and command statistics show
  * that each redirect really happened.
  */
+@Tag("redis")
 class ReplicaAcknowledgementClusterTests {
 
 	private static final RedisKeys KEYS = new RedisKeys("rp");

@@ -28,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * every write ({@code appendfsync always}), as a production Redis holding messages would. On either client.
  */
 @Tag("portable")
+@Tag("redis")
 class MessagingRedisRestartTests {
 
 	static final Duration WAIT = Duration.ofSeconds(60);

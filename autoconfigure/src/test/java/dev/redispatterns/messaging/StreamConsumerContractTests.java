@@ -24,6 +24,7 @@ import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.test.RedisConnectionFactories;
 import dev.redispatterns.test.RedisDeployment;
+import dev.redispatterns.test.RedisTopologies;
 
 import static dev.redispatterns.messaging.MessagingTesting.await;
 import static dev.redispatterns.messaging.MessagingTesting.bytes;
@@ -36,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * sentinel, on either client. Redis state is read and changed with the harness's own client.
  */
 @Tag("portable")
-abstract class StreamConsumerContractTests {
+@RedisTopologies
+class StreamConsumerContractTests {
 
 	static final Duration WAIT = Duration.ofSeconds(20);
 

@@ -10,7 +10,8 @@ import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisPatternsThreads;
 import dev.redispatterns.test.RedisConnectionFactories;
 import dev.redispatterns.test.RedisDeployment;
-import dev.redispatterns.test.RedisTest;
+import dev.redispatterns.test.RedisDeployment.Topology;
+import dev.redispatterns.test.RedisTopologies;
 import dev.redispatterns.test.TestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The stream contract on Lettuce in portable mode ({@code redis.patterns.client=portable}): the blocking
  * reads through Spring Data Redis's Lettuce connection instead of a Lettuce connection of the consumer's own.
  */
-@RedisTest
+@RedisTopologies(Topology.STANDALONE)
 class StreamConsumerPortableLettuceTests extends StreamConsumerContractTests {
 
 	@Override

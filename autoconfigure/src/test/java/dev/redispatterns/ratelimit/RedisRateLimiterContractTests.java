@@ -11,8 +11,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,18 +20,24 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.test.AfterTopology;
+import dev.redispatterns.test.BeforeTopology;
+import dev.redispatterns.test.EnabledOnTopology;
 import dev.redispatterns.test.RedisConnectionFactories;
 import dev.redispatterns.test.RedisDeployment;
+import dev.redispatterns.test.RedisDeployment.Topology;
+import dev.redispatterns.test.RedisTopologies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * What every algorithm guarantees, run against every topology by the subclasses. Two engines with their
+ * What every algorithm guarantees, run against every topology. Two engines with their
  * own connections stand for two application instances.
  */
 @Tag("portable")
-abstract class RedisRateLimiterContractTests {
+@RedisTopologies
+class RedisRateLimiterContractTests {
 
 	static RedisDeployment redis;
 
@@ -47,7 +51,7 @@ abstract class RedisRateLimiterContractTests {
 
 	private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
-	@BeforeAll
+	@BeforeTopology
 	static void connect(RedisDeployment deployment) {
 		redis = deployment;
 		factoryA = RedisConnectionFactories.of(deployment);
@@ -56,7 +60,7 @@ abstract class RedisRateLimiterContractTests {
 		connectorB = new RedisConnector(factoryB, Duration.ofSeconds(5));
 	}
 
-	@AfterAll
+	@AfterTopology
 	static void disconnect() {
 		connectorA.destroy();
 		connectorB.destroy();
@@ -290,6 +294,20 @@ abstract class RedisRateLimiterContractTests {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	// cluster only
+
+	@Test
+	@EnabledOnTopology(Topology.CLUSTER)
+	void bucketsSpreadOverEveryMaster() {
+		RateLimitPolicy policy = policy(RateLimitAlgorithm.SLIDING_WINDOW, 5, Duration.ofMinutes(1));
+		RedisRateLimiter limiter = limiter(connectorA, policy);
+		for (int i = 0; i < 60; i++) {
+			assertThat(limiter.tryAcquire(policy.name(), "user-" + i).isAllowed()).isTrue();
+		}
+		List<Object> sizes = redis.onEveryMaster("DBSIZE");
+		assertThat(sizes).hasSizeGreaterThan(1).allMatch((size) -> ((Long) size) > 0);
 	}
 
 }

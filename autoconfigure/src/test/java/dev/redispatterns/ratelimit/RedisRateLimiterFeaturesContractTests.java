@@ -16,8 +16,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,19 +26,23 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.core.RedisSignals;
+import dev.redispatterns.test.AfterTopology;
+import dev.redispatterns.test.BeforeTopology;
 import dev.redispatterns.test.RedisConnectionFactories;
 import dev.redispatterns.test.RedisDeployment;
+import dev.redispatterns.test.RedisTopologies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Waiting for permits, tiers and run-time overrides, for every algorithm, run against every topology by
- * the subclasses. Two engines with their own connections stand for two application instances. Exact counts
+ * Waiting for permits, tiers and run-time overrides, for every algorithm, run against every topology. Two
+ * engines with their own connections stand for two application instances. Exact counts
  * of reservations use day-long windows, so no capacity returns while a test runs and no test sleeps.
  */
 @Tag("portable")
-abstract class RedisRateLimiterFeaturesContractTests {
+@RedisTopologies
+class RedisRateLimiterFeaturesContractTests {
 
 	static final Duration DAY = Duration.ofDays(1);
 
@@ -60,7 +62,7 @@ abstract class RedisRateLimiterFeaturesContractTests {
 
 	final List<RedisRateLimiter> limiters = Collections.synchronizedList(new ArrayList<>());
 
-	@BeforeAll
+	@BeforeTopology
 	static void connect(RedisDeployment deployment) {
 		redis = deployment;
 		factoryA = RedisConnectionFactories.of(deployment);
@@ -71,7 +73,7 @@ abstract class RedisRateLimiterFeaturesContractTests {
 		signalsB = new RedisSignals(connectorB, Duration.ofSeconds(1));
 	}
 
-	@AfterAll
+	@AfterTopology
 	static void disconnect() {
 		signalsA.destroy();
 		signalsB.destroy();

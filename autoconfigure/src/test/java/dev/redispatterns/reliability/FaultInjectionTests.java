@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 
@@ -35,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code target/reliability/faults.md} (copied into docs/operations.md).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("redis")
 class FaultInjectionTests {
 
 	static final Path REPORT = Path.of("target", "reliability", "faults.md");

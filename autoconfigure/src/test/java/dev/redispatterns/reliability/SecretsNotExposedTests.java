@@ -17,6 +17,7 @@ import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
@@ -81,6 +82,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * even set to show values.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@Tag("redis")
 class SecretsNotExposedTests {
 
 	private static final String PASSWORD = "Zx81-redis-password-never-printed";

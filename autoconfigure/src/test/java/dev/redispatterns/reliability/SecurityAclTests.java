@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -28,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * silently running with full rights.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("redis")
 class SecurityAclTests {
 
 	/** The commands the starter needs, as documented in the ACL line of docs/security.md. */

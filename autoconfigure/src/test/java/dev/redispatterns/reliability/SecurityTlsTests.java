@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -29,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * certificate is not trusted gets nothing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("redis")
 class SecurityTlsTests {
 
 	private RedisTlsServer redis;

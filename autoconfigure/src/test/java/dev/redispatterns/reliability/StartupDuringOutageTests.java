@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.Status;
@@ -30,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * included — works once Redis answers, without a restart. (Spring's pub/sub listener container is the
  * exception: it fails the start while Redis is down, so this application has no pub/sub listener.)
  */
+@Tag("redis")
 class StartupDuringOutageTests {
 
 	@Test

@@ -21,8 +21,12 @@ import org.springframework.session.events.SessionCreatedEvent;
 import org.springframework.session.events.SessionExpiredEvent;
 import org.springframework.test.web.servlet.MockMvc;
 
+import dev.redispatterns.autoconfigure.InvalidPropertyException;
 import dev.redispatterns.observability.SessionMetrics;
+import dev.redispatterns.test.EnabledOnTopology;
 import dev.redispatterns.test.RedisDeployment;
+import dev.redispatterns.test.RedisDeployment.Topology;
+import dev.redispatterns.test.RedisTopologies;
 import dev.redispatterns.test.TestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * every master holds one.
  */
 @Tag("portable")
-abstract class SessionEventsContractTests extends SessionContract {
+@RedisTopologies
+class SessionEventsContractTests extends SessionContract {
 
 	SessionEventsContractTests(RedisDeployment redis) {
 		super(redis, (runner) -> runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
@@ -163,6 +168,30 @@ abstract class SessionEventsContractTests extends SessionContract {
 			this.events.add(event);
 		}
 
+	}
+
+	// cluster only
+
+	@Test
+	@EnabledOnTopology(Topology.CLUSTER)
+	void eventsOnClusterInPortableModeFailTheStartNamingTheProperty() {
+		this.runner.withPropertyValues("redis.patterns.client=portable", "redis.patterns.session.events.enabled=true")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(InvalidPropertyException.class)
+					.hasMessageContaining("redis.patterns.session.events.enabled")
+					.hasMessageContaining("need Lettuce");
+			});
+		this.runner
+			.withPropertyValues("redis.patterns.client=portable", "spring.session.data.redis.repository-type=indexed")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(InvalidPropertyException.class)
+					.hasMessageContaining("spring.session.data.redis.repository-type")
+					.hasMessageContaining("need Lettuce");
+			});
 	}
 
 }

@@ -12,6 +12,8 @@ import org.springframework.test.web.servlet.MockMvc;
 
 import dev.redispatterns.test.RecordedLogs;
 import dev.redispatterns.test.RedisDeployment;
+import dev.redispatterns.test.RedisDeployment.Topology;
+import dev.redispatterns.test.RedisTopologies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(RecordedLogs.Extension.class)
 @Tag("portable")
-abstract class SessionKeyMigrationContractTests extends SessionContract {
+@RedisTopologies({ Topology.STANDALONE, Topology.CLUSTER })
+class SessionKeyMigrationContractTests extends SessionContract {
 
 	private static final String OTHER_SECRET = "another-secret-0123456789-abcdefghijklmn";
 

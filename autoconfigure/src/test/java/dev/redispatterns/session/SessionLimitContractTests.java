@@ -18,6 +18,7 @@ import org.springframework.test.web.servlet.MockMvc;
 
 import dev.redispatterns.observability.SessionMetrics;
 import dev.redispatterns.test.RedisDeployment;
+import dev.redispatterns.test.RedisTopologies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * sign-ins on two instances.
  */
 @Tag("portable")
-abstract class SessionLimitContractTests extends SessionContract {
+@RedisTopologies
+class SessionLimitContractTests extends SessionContract {
 
 	SessionLimitContractTests(RedisDeployment redis) {
 		super(redis, (runner) -> runner.withBean(MeterRegistry.class, SimpleMeterRegistry::new));

@@ -8,22 +8,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.session.FindByIndexNameSessionRepository;
 import org.springframework.test.web.servlet.MockMvc;
-import tools.jackson.databind.json.JsonMapper;
 
 import dev.redispatterns.core.RedisConnector;
-
+import dev.redispatterns.test.EnabledOnTopology;
 import dev.redispatterns.test.RecordedLogs;
 import dev.redispatterns.test.RedisDeployment;
+import dev.redispatterns.test.RedisDeployment.Topology;
+import dev.redispatterns.test.RedisTopologies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(RecordedLogs.Extension.class)
 @Tag("portable")
-abstract class SessionWebContractTests extends SessionContract {
+@RedisTopologies
+class SessionWebContractTests extends SessionContract {
 
 	SessionWebContractTests(RedisDeployment redis) {
 		super(redis, UnaryOperator.identity());
@@ -318,6 +320,32 @@ abstract class SessionWebContractTests extends SessionContract {
 			return raw;
 		}
 		return String.valueOf(reply).getBytes(StandardCharsets.UTF_8);
+	}
+
+	// cluster only
+
+	@Test
+	@EnabledOnTopology(Topology.CLUSTER)
+	void keysRenamedAcrossSlotsWhenASessionIdChangesKeepTheirTimeToLive() {
+		this.runner.run((context) -> {
+			RedisConnector connector = context.getBean(RedisConnector.class);
+			RedisPatternsSessionRepository.ClusterRenameTemplate template = new RedisPatternsSessionRepository.ClusterRenameTemplate(
+					connector);
+			template.setConnectionFactory(connector.connectionFactory());
+			template.afterPropertiesSet();
+			String from = "rp:session:sessions:from";
+			String to = "rp:session:sessions:to";
+			assertThat(this.redis.command("CLUSTER", "KEYSLOT", from)).as("different slots")
+				.isNotEqualTo(this.redis.command("CLUSTER", "KEYSLOT", to));
+			this.redis.command("HSET", from, "lastAccessedTime", "1");
+			this.redis.command("PEXPIRE", from, 60_000);
+			template.rename(from, to);
+			assertThat(this.redis.command("HGET", to, "lastAccessedTime")).isEqualTo("1");
+			assertThat((Long) this.redis.command("PTTL", to)).isBetween(50_000L, 60_000L);
+			assertThat(this.redis.command("EXISTS", from)).isEqualTo(0L);
+			template.rename("rp:session:sessions:gone", to);
+			assertThat(this.redis.command("EXISTS", to)).as("renaming a missing key changes nothing").isEqualTo(1L);
+		});
 	}
 
 }

@@ -19,8 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -30,17 +28,21 @@ import org.springframework.data.redis.connection.ReturnType;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.test.AfterTopology;
+import dev.redispatterns.test.BeforeTopology;
 import dev.redispatterns.test.RedisConnectionFactories;
 import dev.redispatterns.test.RedisDeployment;
+import dev.redispatterns.test.RedisTopologies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Contract of the data-structure services, run against every topology by the subclasses.
+ * Contract of the data-structure services, run against every topology.
  */
 @Tag("portable")
-abstract class StructuresContractTests {
+@RedisTopologies
+class StructuresContractTests {
 
 	/** Wednesday 7 May 2036, 22:30 UTC, ISO week 19: in the future, so expiry times are too. */
 	static final Instant NOW = Instant.parse("2036-05-07T22:30:00Z");
@@ -55,7 +57,7 @@ abstract class StructuresContractTests {
 
 	final RedisKeys keys = new RedisKeys("rp");
 
-	@BeforeAll
+	@BeforeTopology
 	static void connect(RedisDeployment deployment) {
 		redis = deployment;
 		factory = RedisConnectionFactories.of(deployment);
@@ -63,7 +65,7 @@ abstract class StructuresContractTests {
 		scripts = new ScriptExecutor(connector);
 	}
 
-	@AfterAll
+	@AfterTopology
 	static void disconnect() {
 		connector.destroy();
 		RedisConnectionFactories.destroy(factory);

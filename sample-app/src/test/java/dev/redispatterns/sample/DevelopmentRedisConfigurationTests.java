@@ -1,5 +1,6 @@
 package dev.redispatterns.sample;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -12,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The development Redis backs off as soon as any Redis connection property is given, so
  * {@code --spring.data.redis.port=6390} alone (host defaults to localhost) uses that Redis.
  */
+@Tag("redis")
 class DevelopmentRedisConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()

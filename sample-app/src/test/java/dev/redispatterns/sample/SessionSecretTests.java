@@ -1,5 +1,6 @@
 package dev.redispatterns.sample;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringApplication;
@@ -14,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 // Starts the application with a test-only configuration class, which the main application's AOT
 // processing cannot know; runs in the JVM build only (the AOT run covers the application's own start).
 @DisabledInAotMode
+@Tag("redis")
 class SessionSecretTests {
 
 	@Test

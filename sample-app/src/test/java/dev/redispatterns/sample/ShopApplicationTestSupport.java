@@ -1,5 +1,7 @@
 package dev.redispatterns.sample;
 
+import org.junit.jupiter.api.Tag;
+
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
@@ -18,6 +20,7 @@ import org.springframework.context.annotation.Import;
 				"shop.jobs.daily-report.cron=-",
 				"redis.patterns.structures.write-behind-counters.product-views.flush-interval=300ms" })
 @Import({ DevelopmentRedisConfiguration.class, ShopTestConfiguration.class })
+@Tag("redis")
 abstract class ShopApplicationTestSupport {
 
 	@Value("${local.server.port}")

@@ -7,6 +7,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.redispatterns.test.RedisDeployment.Topology;
@@ -21,12 +22,14 @@ import dev.redispatterns.test.RedisDeployment.Topology;
  * Sentinel replica too); with {@code process = true} a class gets its own cluster or Sentinel set-up,
  * which it may kill, pause or fail over. Standalone servers come from
  * Testcontainers when a Docker engine is reachable and {@code redis-server} processes otherwise;
- * {@code -Dredis.harness=process|docker} forces one.
+ * {@code -Dredis.harness=process|docker} forces one. To run a class on several topologies, use
+ * {@link RedisTopologies} instead. Tagged {@code redis}: {@code -DexcludedGroups=redis} leaves these classes out.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited
+@Tag("redis")
 @ExtendWith(RedisExtension.class)
 public @interface RedisTest {
 

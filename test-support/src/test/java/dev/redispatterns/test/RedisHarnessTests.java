@@ -2,11 +2,13 @@ package dev.redispatterns.test;
 
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@Tag("redis")
 class RedisHarnessTests {
 
 	@Test

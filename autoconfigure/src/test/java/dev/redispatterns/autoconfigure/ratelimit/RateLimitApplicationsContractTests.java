@@ -33,16 +33,18 @@ import dev.redispatterns.ratelimit.RateLimitOverrides;
 import dev.redispatterns.ratelimit.RateLimited;
 import dev.redispatterns.ratelimit.RedisRateLimiter;
 import dev.redispatterns.test.RedisDeployment;
+import dev.redispatterns.test.RedisTopologies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code @RateLimited} with waiting, tiers, overrides and outcome counting, in two application contexts
- * sharing one Redis (two instances of an application), for every algorithm and, by the subclasses, every
+ * sharing one Redis (two instances of an application), for every algorithm and every
  * topology. Limits per day keep the counts exact: no capacity returns while a test runs.
  */
-abstract class RateLimitApplicationsContractTests {
+@RedisTopologies
+class RateLimitApplicationsContractTests {
 
 	private final RedisDeployment redis;
 

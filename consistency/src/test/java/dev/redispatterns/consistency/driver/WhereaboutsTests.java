@@ -2,6 +2,7 @@ package dev.redispatterns.consistency.driver;
 
 import java.util.List;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import dev.redispatterns.test.RedisClusterProcesses;
@@ -9,6 +10,7 @@ import dev.redispatterns.test.RedisServerProcess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@Tag("redis")
 class WhereaboutsTests {
 
 	@Test

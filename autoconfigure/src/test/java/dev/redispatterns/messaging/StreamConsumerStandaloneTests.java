@@ -1,8 +1,0 @@
-package dev.redispatterns.messaging;
-
-import dev.redispatterns.test.RedisTest;
-
-@RedisTest
-class StreamConsumerStandaloneTests extends StreamConsumerContractTests {
-
-}

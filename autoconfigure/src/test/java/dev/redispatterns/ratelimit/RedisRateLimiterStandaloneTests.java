@@ -1,8 +1,0 @@
-package dev.redispatterns.ratelimit;
-
-import dev.redispatterns.test.RedisTest;
-
-@RedisTest
-class RedisRateLimiterStandaloneTests extends RedisRateLimiterContractTests {
-
-}

@@ -1,9 +1,0 @@
-package dev.redispatterns.structures;
-
-import dev.redispatterns.test.RedisDeployment.Topology;
-import dev.redispatterns.test.RedisTest;
-
-@RedisTest(topology = Topology.CLUSTER)
-class StructuresClusterTests extends StructuresContractTests {
-
-}

@@ -1,8 +1,0 @@
-package dev.redispatterns.structures;
-
-import dev.redispatterns.test.RedisTest;
-
-@RedisTest
-class StructuresStandaloneTests extends StructuresContractTests {
-
-}
