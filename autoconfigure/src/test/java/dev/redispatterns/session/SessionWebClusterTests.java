@@ -20,8 +20,7 @@ class SessionWebClusterTests extends SessionWebContractTests {
 	void keysRenamedAcrossSlotsWhenASessionIdChangesKeepTheirTimeToLive() {
 		this.runner.run((context) -> {
 			RedisConnector connector = context.getBean(RedisConnector.class);
-			RedisPatternsSessionRepository.ClusterRenameTemplate template = new RedisPatternsSessionRepository.ClusterRenameTemplate(
-					connector);
+			ClusterRenameTemplate template = new ClusterRenameTemplate(connector);
 			template.setConnectionFactory(connector.connectionFactory());
 			template.afterPropertiesSet();
 			String from = "rp:session:sessions:from";
