@@ -4,26 +4,38 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.DispatcherType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionMessage;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.boot.web.server.Cookie;
+import org.springframework.boot.web.servlet.DelegatingFilterProxyRegistrationBean;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
@@ -31,8 +43,12 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.PatternTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.data.redis.listener.Topic;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.session.IndexResolver;
 import org.springframework.session.Session;
@@ -40,6 +56,11 @@ import org.springframework.session.SessionIdGenerator;
 import org.springframework.session.SessionRepository;
 import org.springframework.session.config.annotation.web.http.SpringHttpSessionConfiguration;
 import org.springframework.session.data.redis.RedisIndexedSessionRepository;
+import org.springframework.session.data.redis.config.ConfigureNotifyKeyspaceEventsAction;
+import org.springframework.session.web.http.CookieHttpSessionIdResolver;
+import org.springframework.session.web.http.CookieSerializer;
+import org.springframework.session.web.http.DefaultCookieSerializer;
+import org.springframework.session.web.http.HttpSessionIdResolver;
 import org.springframework.session.web.http.SessionRepositoryFilter;
 
 import dev.redispatterns.autoconfigure.InvalidPropertyException;
@@ -55,7 +76,6 @@ import dev.redispatterns.observability.SessionMetrics;
 import dev.redispatterns.session.ClusterSessionEvents;
 import dev.redispatterns.session.RedisPatternsSessionRepository;
 import dev.redispatterns.session.SessionEventListener;
-import dev.redispatterns.session.SessionEventsSubscription;
 import dev.redispatterns.session.SessionIdHasher;
 import dev.redispatterns.session.SessionLimit;
 import dev.redispatterns.session.UserSessions;
@@ -226,11 +246,11 @@ public final class RedisPatternsSessionAutoConfiguration {
 			return container;
 		}
 
-		/** Subscribes, and sets the notification flags when asked to, when the context starts. */
 		@Bean
 		SessionEventsSubscription redisPatternsSessionEventsSubscription(RedisPatternsSessionProperties properties,
 				RedisPatternsSessionRepository repository, RedisConnector connector,
-				ObjectProvider<RedisMessageListenerContainer> containers, Environment environment) {
+				RedisConnectionFactory connectionFactory, ObjectProvider<RedisMessageListenerContainer> containers,
+				Environment environment) {
 			Binder binder = Binder.get(environment);
 			boolean configure = new SessionSettings(properties, binder, false).configureKeyspaceNotifications();
 			if (connector.isCluster()) {
@@ -238,13 +258,20 @@ public final class RedisPatternsSessionAutoConfiguration {
 					throw clusterEventsNeedLettuce(binder);
 				}
 				// keyspace notifications are per node: every master is subscribed (and configured)
-				return new SessionEventsSubscription(repository, connector, null, configure);
+				ClusterSessionEvents events = new ClusterSessionEvents(connector, repository, configure);
+				events.start();
+				return new SessionEventsSubscription(events);
+			}
+			if (configure) {
+				try (RedisConnection connection = connectionFactory.getConnection()) {
+					new ConfigureNotifyKeyspaceEventsAction().configure(connection);
+				}
 			}
 			RedisMessageListenerContainer container = containers.getIfUnique();
 			if (container == null) {
 				container = containers.getObject();
 			}
-			return new SessionEventsSubscription(repository, connector, container, configure);
+			return new SessionEventsSubscription(container, repository);
 		}
 
 	}
@@ -273,6 +300,64 @@ public final class RedisPatternsSessionAutoConfiguration {
 			ConditionMessage.Builder message = ConditionMessage.forCondition("Session events");
 			return enabled ? ConditionOutcome.match(message.because("enabled"))
 					: ConditionOutcome.noMatch(message.because("not enabled"));
+		}
+
+	}
+
+	/**
+	 * Keeps the repository subscribed to the session event channels for the context's lifetime. The cluster
+	 * subscriber is stopped with the other lifecycle beans when the context closes, so no event is handled
+	 * by a context that is shutting down.
+	 */
+	static final class SessionEventsSubscription implements DisposableBean, SmartLifecycle {
+
+		private final @Nullable RedisMessageListenerContainer container;
+
+		private final @Nullable RedisPatternsSessionRepository repository;
+
+		private final @Nullable ClusterSessionEvents clusterEvents;
+
+		SessionEventsSubscription(RedisMessageListenerContainer container, RedisPatternsSessionRepository repository) {
+			this.container = container;
+			this.repository = repository;
+			this.clusterEvents = null;
+			List<Topic> topics = new ArrayList<>();
+			repository.eventChannels().forEach((channel) -> topics.add(new ChannelTopic(channel)));
+			topics.add(new PatternTopic(repository.createdEventPattern()));
+			container.addMessageListener(repository, topics);
+		}
+
+		SessionEventsSubscription(ClusterSessionEvents clusterEvents) {
+			this.container = null;
+			this.repository = null;
+			this.clusterEvents = clusterEvents;
+		}
+
+		@Override
+		public void start() {
+			// subscribed when created
+		}
+
+		@Override
+		public void stop() {
+			if (this.clusterEvents != null) {
+				this.clusterEvents.close();
+			}
+		}
+
+		@Override
+		public boolean isRunning() {
+			return this.clusterEvents != null && this.clusterEvents.isRunning();
+		}
+
+		@Override
+		public void destroy() {
+			if (this.container != null && this.repository != null) {
+				this.container.removeMessageListener(this.repository);
+			}
+			if (this.clusterEvents != null) {
+				this.clusterEvents.close();
+			}
 		}
 
 	}
