@@ -73,6 +73,8 @@ public final class RedisRateLimitOverrides implements RateLimitOverrides, AutoCl
 
 	private volatile boolean closed;
 
+	private volatile boolean started;
+
 	/**
 	 * @param signals pub/sub for immediate refreshes; {@code null}: the poll alone
 	 * @param refreshInterval how often the version is polled
@@ -99,8 +101,16 @@ public final class RedisRateLimitOverrides implements RateLimitOverrides, AutoCl
 		this.scheduler = connector.threads().scheduler("rate-limit-overrides");
 	}
 
-	/** Reads the overrides once (so they apply from the first decision) and starts following changes. */
-	void start() {
+	/**
+	 * Reads the overrides once (so they apply from the first decision) and starts following changes. Runs
+	 * once: when the limiter is initialized, or for a limiter built by hand when its overrides are first
+	 * read.
+	 */
+	synchronized void start() {
+		if (this.started || this.closed) {
+			return;
+		}
+		this.started = true;
 		subscribe();
 		try {
 			refresh();
@@ -115,6 +125,9 @@ public final class RedisRateLimitOverrides implements RateLimitOverrides, AutoCl
 	}
 
 	OverrideSnapshot snapshot() {
+		if (!this.started) {
+			start();
+		}
 		return this.snapshot;
 	}
 
@@ -140,7 +153,7 @@ public final class RedisRateLimitOverrides implements RateLimitOverrides, AutoCl
 
 	@Override
 	public List<Entry> list() {
-		return this.snapshot.list();
+		return snapshot().list();
 	}
 
 	/**

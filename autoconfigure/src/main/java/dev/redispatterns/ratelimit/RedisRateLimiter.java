@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.data.redis.connection.ReturnType;
 import org.jspecify.annotations.Nullable;
 
@@ -36,7 +37,7 @@ import dev.redispatterns.core.ScriptExecutor;
  * instances, and a caller whose permits do not fit within its wait is refused at once. Tiers and
  * {@link #overrides() overrides} only change the script's arguments.
  */
-public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
+public final class RedisRateLimiter implements RateLimiter, InitializingBean, AutoCloseable {
 
 	/** Key area of the rate limiter. */
 	public static final String AREA = "rl";
@@ -77,7 +78,6 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 		if (builder.overridesRefresh != null) {
 			this.overrides = new RedisRateLimitOverrides(this.connector, this.executor, this.keys, builder.signals,
 					builder.overridesRefresh, builder.overridesMaxEntries, this::policy);
-			this.overrides.start();
 		}
 		else {
 			this.overrides = null;
@@ -108,6 +108,17 @@ public final class RedisRateLimiter implements RateLimiter, AutoCloseable {
 	 */
 	public @Nullable RedisRateLimitOverrides overrides() {
 		return this.overrides;
+	}
+
+	/**
+	 * Reads the run-time overrides and starts following their changes (a subscription, a poll). A limiter
+	 * built by hand does this when its overrides are first read, at the latest on its first decision.
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		if (this.overrides != null) {
+			this.overrides.start();
+		}
 	}
 
 	/** Stops following override changes. */

@@ -73,7 +73,7 @@ public final class RedisPatternsSession implements Session {
 
 	@Override
 	public String changeSessionId() {
-		if (this.repository.encryptsAttributes()) {
+		if (this.repository.attributes().encrypted()) {
 			// ciphertexts are bound to the storage id, which changes: reseal every readable attribute
 			Set<String> names = getAttributeNames();
 			Map<String, Object> values = new HashMap<>();
@@ -81,7 +81,7 @@ public final class RedisPatternsSession implements Session {
 			this.stored.getAttributeNames().forEach(this.stored::removeAttribute);
 			this.stored.changeSessionId();
 			values.forEach((name, value) -> this.stored.setAttribute(name,
-					this.repository.storable(this.stored.getId(), name, value)));
+					this.repository.attributes().storable(this.stored.getId(), name, value)));
 		}
 		else {
 			this.stored.changeSessionId();
@@ -97,13 +97,13 @@ public final class RedisPatternsSession implements Session {
 		Object value = this.opened.get(attributeName);
 		if (value == null) {
 			Object stored = this.stored.getAttribute(attributeName);
-			value = this.repository.readable(this.stored.getId(), attributeName, stored);
+			value = this.repository.attributes().readable(this.stored.getId(), attributeName, stored);
 			if (value != null) {
 				this.opened.put(attributeName, value);
-				if (this.repository.sealedWithRetiringKey(stored)) {
+				if (this.repository.attributes().sealedWithRetiringKey(stored)) {
 					// key rotation: live sessions move to the active key as they are used
 					this.stored.setAttribute(attributeName,
-							this.repository.storable(this.stored.getId(), attributeName, value));
+							this.repository.attributes().storable(this.stored.getId(), attributeName, value));
 					this.dirty = true;
 				}
 			}
@@ -129,14 +129,14 @@ public final class RedisPatternsSession implements Session {
 			removeAttribute(attributeName);
 			return;
 		}
-		Object storable = this.repository.storable(this.stored.getId(), attributeName, attributeValue);
+		Object storable = this.repository.attributes().storable(this.stored.getId(), attributeName, attributeValue);
 		Object previous = this.stored.getAttribute(attributeName);
 		Object previousOpened = this.opened.put(attributeName, attributeValue);
 		this.stored.setAttribute(attributeName, storable);
 		this.dirty = true;
 		if (RedisPatternsSessionRepository.isPrincipalAttribute(attributeName)) {
 			try {
-				this.repository.checkLimit(this);
+				this.repository.signIns().checkLimit(this);
 			}
 			catch (SessionLimitExceededException ex) {
 				if (previous != null) {

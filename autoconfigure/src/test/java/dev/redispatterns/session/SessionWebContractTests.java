@@ -329,8 +329,7 @@ class SessionWebContractTests extends SessionContract {
 	void keysRenamedAcrossSlotsWhenASessionIdChangesKeepTheirTimeToLive() {
 		this.runner.run((context) -> {
 			RedisConnector connector = context.getBean(RedisConnector.class);
-			RedisPatternsSessionRepository.ClusterRenameTemplate template = new RedisPatternsSessionRepository.ClusterRenameTemplate(
-					connector);
+			ClusterRenameTemplate template = new ClusterRenameTemplate(connector);
 			template.setConnectionFactory(connector.connectionFactory());
 			template.afterPropertiesSet();
 			String from = "rp:session:sessions:from";
