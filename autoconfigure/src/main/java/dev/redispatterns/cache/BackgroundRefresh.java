@@ -110,7 +110,7 @@ final class BackgroundRefresh {
 		}
 		catch (RejectedExecutionException ex) {
 			this.leases.releaseIfPending(lease, CacheMessage.SKIPPED);
-			this.scope.listener.refresh(this.scope.name, RefreshOutcome.REJECTED);
+			this.scope.listener.onRefresh(this.scope.name, RefreshOutcome.REJECTED);
 		}
 	}
 
@@ -145,8 +145,8 @@ final class BackgroundRefresh {
 		if (observation != null) {
 			PatternObservations.stop(observation, success ? "success" : "failure", CacheScope.unwrap(failure));
 		}
-		this.scope.listener.refresh(this.scope.name, success ? RefreshOutcome.SUCCESS : RefreshOutcome.FAILURE);
-		this.scope.listener.load(this.scope.name, System.nanoTime() - start, success);
+		this.scope.listener.onRefresh(this.scope.name, success ? RefreshOutcome.SUCCESS : RefreshOutcome.FAILURE);
+		this.scope.listener.onLoad(this.scope.name, System.nanoTime() - start, success);
 		this.leases.releaseIfPending(lease, success ? CacheMessage.SKIPPED : CacheMessage.RETRY);
 	}
 

@@ -128,7 +128,7 @@ final class CacheEntryCodec {
 				case NOT_AUTHENTIC -> CacheListener.DecodeFailure.NOT_AUTHENTIC;
 				default -> CacheListener.DecodeFailure.CORRUPT;
 			};
-			this.runtime.listener.decodeFailure(this.name, reason);
+			this.runtime.listener.onDecodeFailure(this.name, reason);
 			reportUnreadable(ex);
 			return null;
 		}

@@ -119,7 +119,7 @@ final class CacheLeases {
 
 	/** Called when the invocation that answered a miss ends: releases the lease if nothing was stored. */
 	void settle(CacheInvocation.Pending miss, boolean failed) {
-		this.scope.listener.load(this.scope.name, System.nanoTime() - miss.startedNanos(), !failed);
+		this.scope.listener.onLoad(this.scope.name, System.nanoTime() - miss.startedNanos(), !failed);
 		Observation observation = miss.observation();
 		if (observation != null) {
 			PatternObservations.stop(observation, failed ? "failure" : "success", null);
@@ -265,7 +265,7 @@ final class CacheLeases {
 
 	private Outcome waitEnded(boolean waited, long start, WaitOutcome outcome, Outcome result) {
 		if (waited) {
-			this.scope.listener.stampedeWait(this.scope.name, System.nanoTime() - start, outcome);
+			this.scope.listener.onStampedeWait(this.scope.name, System.nanoTime() - start, outcome);
 		}
 		return result;
 	}

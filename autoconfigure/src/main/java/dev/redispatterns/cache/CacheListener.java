@@ -78,33 +78,33 @@ public interface CacheListener {
 
 	}
 
-	default void request(String cache, Result result) {
+	default void onRequest(String cache, Result result) {
 	}
 
 	/** A value is being written (a put, or the result of a load); written or not, as Spring's caches count puts. */
-	default void put(String cache) {
+	default void onPut(String cache) {
 	}
 
 	/** The cache saw a value being loaded, with how long it took and whether it succeeded. */
-	default void load(String cache, long nanos, boolean success) {
+	default void onLoad(String cache, long nanos, boolean success) {
 	}
 
 	/** A caller waited for another caller's load. */
-	default void stampedeWait(String cache, long nanos, WaitOutcome outcome) {
+	default void onStampedeWait(String cache, long nanos, WaitOutcome outcome) {
 	}
 
-	default void refresh(String cache, RefreshOutcome outcome) {
+	default void onRefresh(String cache, RefreshOutcome outcome) {
 	}
 
 	/** An entry (or, with {@code all}, the whole cache) was evicted. */
-	default void eviction(String cache, boolean all) {
+	default void onEviction(String cache, boolean all) {
 	}
 
-	default void decodeFailure(String cache, DecodeFailure reason) {
+	default void onDecodeFailure(String cache, DecodeFailure reason) {
 	}
 
 	/** Redis could not be reached or did not answer in time; the cache fell back. */
-	default void unavailable(String cache, Operation operation) {
+	default void onUnavailable(String cache, Operation operation) {
 	}
 
 	/** One listener that forwards to all of {@code listeners}. */
@@ -119,43 +119,43 @@ public interface CacheListener {
 		return new CacheListener() {
 
 			@Override
-			public void request(String cache, Result result) {
-				all.forEach((listener) -> listener.request(cache, result));
+			public void onRequest(String cache, Result result) {
+				all.forEach((listener) -> listener.onRequest(cache, result));
 			}
 
 			@Override
-			public void put(String cache) {
-				all.forEach((listener) -> listener.put(cache));
+			public void onPut(String cache) {
+				all.forEach((listener) -> listener.onPut(cache));
 			}
 
 			@Override
-			public void load(String cache, long nanos, boolean success) {
-				all.forEach((listener) -> listener.load(cache, nanos, success));
+			public void onLoad(String cache, long nanos, boolean success) {
+				all.forEach((listener) -> listener.onLoad(cache, nanos, success));
 			}
 
 			@Override
-			public void stampedeWait(String cache, long nanos, WaitOutcome outcome) {
-				all.forEach((listener) -> listener.stampedeWait(cache, nanos, outcome));
+			public void onStampedeWait(String cache, long nanos, WaitOutcome outcome) {
+				all.forEach((listener) -> listener.onStampedeWait(cache, nanos, outcome));
 			}
 
 			@Override
-			public void refresh(String cache, RefreshOutcome outcome) {
-				all.forEach((listener) -> listener.refresh(cache, outcome));
+			public void onRefresh(String cache, RefreshOutcome outcome) {
+				all.forEach((listener) -> listener.onRefresh(cache, outcome));
 			}
 
 			@Override
-			public void eviction(String cache, boolean everything) {
-				all.forEach((listener) -> listener.eviction(cache, everything));
+			public void onEviction(String cache, boolean everything) {
+				all.forEach((listener) -> listener.onEviction(cache, everything));
 			}
 
 			@Override
-			public void decodeFailure(String cache, DecodeFailure reason) {
-				all.forEach((listener) -> listener.decodeFailure(cache, reason));
+			public void onDecodeFailure(String cache, DecodeFailure reason) {
+				all.forEach((listener) -> listener.onDecodeFailure(cache, reason));
 			}
 
 			@Override
-			public void unavailable(String cache, Operation operation) {
-				all.forEach((listener) -> listener.unavailable(cache, operation));
+			public void onUnavailable(String cache, Operation operation) {
+				all.forEach((listener) -> listener.onUnavailable(cache, operation));
 			}
 
 		};

@@ -101,7 +101,7 @@ final class CacheLoads {
 		if (observation != null) {
 			PatternObservations.stop(observation, (failure == null) ? "success" : "failure", failure);
 		}
-		this.scope.listener.load(this.scope.name, elapsed, failure == null);
+		this.scope.listener.onLoad(this.scope.name, elapsed, failure == null);
 		if (failure != null && lease != null) {
 			this.leases.releaseIfPending(lease, CacheMessage.RETRY);
 		}

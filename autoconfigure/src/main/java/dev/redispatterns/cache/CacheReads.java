@@ -63,7 +63,7 @@ final class CacheReads {
 
 	Lookup missBecauseUnavailable(@Nullable Throwable cause) {
 		this.scope.unavailable(Operation.READ, cause);
-		this.scope.listener.request(this.scope.name, Result.MISS);
+		this.scope.listener.onRequest(this.scope.name, Result.MISS);
 		return Lookup.UNAVAILABLE;
 	}
 
@@ -82,7 +82,7 @@ final class CacheReads {
 				this.scope.policy) != Freshness.FRESH) {
 			this.refresh.start(entryKey, entry.expiresAtMillis(), refresher(key, entryKey, invocation, callable, supplier));
 		}
-		this.scope.listener.request(this.scope.name, Result.NEAR_HIT);
+		this.scope.listener.onRequest(this.scope.name, Result.NEAR_HIT);
 		return Lookup.hit(entry.value());
 	}
 
@@ -91,7 +91,7 @@ final class CacheReads {
 			@Nullable Callable<?> callable, @Nullable Supplier<? extends CompletableFuture<?>> supplier) {
 		StoredValue stored = (raw != null) ? this.scope.entries.decode(entryKey, raw) : null;
 		if (stored == null) {
-			this.scope.listener.request(this.scope.name, Result.MISS);
+			this.scope.listener.onRequest(this.scope.name, Result.MISS);
 			return (raw != null) ? Lookup.UNREADABLE : Lookup.MISS;
 		}
 		long now = System.currentTimeMillis();
@@ -100,16 +100,16 @@ final class CacheReads {
 			Refresher refresher = refresher(key, entryKey, invocation, callable, supplier);
 			if (refresher == null && freshness == Freshness.STALE) {
 				// nobody here can recompute it: better a miss than serving stale data until it is gone
-				this.scope.listener.request(this.scope.name, Result.MISS);
+				this.scope.listener.onRequest(this.scope.name, Result.MISS);
 				return Lookup.UNREADABLE;
 			}
 			this.refresh.start(entryKey, stored.entry().expiresAtMillis(), refresher);
 		}
 		if (freshness == Freshness.STALE) {
-			this.scope.listener.request(this.scope.name, Result.STALE);
+			this.scope.listener.onRequest(this.scope.name, Result.STALE);
 			return Lookup.hit(stored.value());
 		}
-		this.scope.listener.request(this.scope.name, Result.HIT);
+		this.scope.listener.onRequest(this.scope.name, Result.HIT);
 		this.channel.fillNear(entryKey, stored.value(), stored.entry().expiresAtMillis(), stored.entry().loadMillis(),
 				now, mark);
 		return Lookup.hit(stored.value());

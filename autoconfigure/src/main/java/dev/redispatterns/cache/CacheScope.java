@@ -65,7 +65,7 @@ final class CacheScope {
 	}
 
 	void unavailable(Operation operation, @Nullable Throwable cause) {
-		this.listener.unavailable(this.name, operation);
+		this.listener.onUnavailable(this.name, operation);
 		this.runtime.logOutage(this.name, operation, unwrap(cause));
 	}
 

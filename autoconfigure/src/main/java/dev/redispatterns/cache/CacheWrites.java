@@ -85,7 +85,7 @@ final class CacheWrites {
 			this.leases.release(lease, CacheMessage.SKIPPED);
 			throw ex;
 		}
-		this.scope.listener.put(this.scope.name);
+		this.scope.listener.onPut(this.scope.name);
 		if (!this.scope.connected()) {
 			// nothing can be stored or evicted now: local waiters may as well have this load's value
 			this.scope.unavailable(Operation.WRITE, null);
@@ -136,7 +136,7 @@ final class CacheWrites {
 			return CompletableFuture.completedFuture(false);
 		}
 		byte[] entry = this.scope.entries.encode(key, entryKey, value, -1);
-		this.scope.listener.put(this.scope.name);
+		this.scope.listener.onPut(this.scope.name);
 		long mark = this.channel.beforeWrite(entryKey);
 		if (!this.scope.connected()) {
 			this.scope.unavailable(Operation.WRITE, null);
@@ -176,7 +176,7 @@ final class CacheWrites {
 	 */
 	@Nullable ValueWrapper putIfAbsent(Object key, String entryKey, @Nullable Object value) {
 		byte[] entry = this.scope.entries.encode(key, entryKey, value, -1);
-		this.scope.listener.put(this.scope.name);
+		this.scope.listener.onPut(this.scope.name);
 		long mark = this.channel.beforeWrite(entryKey);
 		if (!this.scope.connected()) {
 			this.scope.unavailable(Operation.WRITE, null);
@@ -256,7 +256,7 @@ final class CacheWrites {
 	 */
 	boolean clear() {
 		this.channel.clearNear();
-		this.scope.listener.eviction(this.scope.name, true);
+		this.scope.listener.onEviction(this.scope.name, true);
 		if (!this.scope.connected()) {
 			this.scope.unavailable(Operation.EVICT, null);
 			return false;

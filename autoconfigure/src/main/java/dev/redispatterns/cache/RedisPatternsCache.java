@@ -348,7 +348,7 @@ public final class RedisPatternsCache implements Cache {
 
 	/** Evicts {@code key}: the number of entries removed, or -1 when Redis could not be reached. */
 	long remove(Object key) {
-		this.scope.listener.eviction(this.scope.name, false);
+		this.scope.listener.onEviction(this.scope.name, false);
 		return this.writes.unlink(entryKey(key));
 	}
 

@@ -39,7 +39,7 @@ public final class DistributedLockAdvisor extends AbstractPointcutAdvisor {
 	 * @param placeholders resolves {@code ${...}} in duration attributes, or {@code null}
 	 */
 	public DistributedLockAdvisor(Supplier<LockManager> locks, KeyExpressionEvaluator evaluator,
-			LockPolicy.Lookup policies, @Nullable StringValueResolver placeholders) {
+			LockPolicies policies, @Nullable StringValueResolver placeholders) {
 		this(locks, () -> evaluator, () -> policies, placeholders);
 	}
 
@@ -52,7 +52,7 @@ public final class DistributedLockAdvisor extends AbstractPointcutAdvisor {
 	 * @param placeholders resolves {@code ${...}} in duration attributes, or {@code null}
 	 */
 	public DistributedLockAdvisor(Supplier<LockManager> locks, Supplier<KeyExpressionEvaluator> evaluator,
-			Supplier<LockPolicy.Lookup> policies, @Nullable StringValueResolver placeholders) {
+			Supplier<LockPolicies> policies, @Nullable StringValueResolver placeholders) {
 		DistributedLockOperationSource operations = new DistributedLockOperationSource(evaluator, policies,
 				placeholders);
 		this.interceptor = new DistributedLockInterceptor(operations, locks, evaluator);

@@ -38,7 +38,7 @@ final class DistributedLockOperation {
 
 	private final String fixedName;
 
-	final LockOptions options;
+	final LockRequest options;
 
 	final boolean skipIfLocked;
 
@@ -46,7 +46,7 @@ final class DistributedLockOperation {
 
 	final Kind kind;
 
-	DistributedLockOperation(Method method, String keyExpression, String fixedName, LockOptions options,
+	DistributedLockOperation(Method method, String keyExpression, String fixedName, LockRequest options,
 			boolean skipIfLocked, @Nullable Duration holdAtLeast, Kind kind) {
 		this.method = method;
 		this.keyExpression = keyExpression;

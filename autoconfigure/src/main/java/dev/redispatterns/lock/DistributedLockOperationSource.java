@@ -39,13 +39,13 @@ final class DistributedLockOperationSource {
 
 	private final SingletonSupplier<KeyExpressionEvaluator> evaluator;
 
-	private final SingletonSupplier<LockPolicy.Lookup> policies;
+	private final SingletonSupplier<LockPolicies> policies;
 
 	private final @Nullable StringValueResolver placeholders;
 
 	private final Map<MethodClassKey, DistributedLockOperation> operations = new ConcurrentHashMap<>();
 
-	DistributedLockOperationSource(Supplier<KeyExpressionEvaluator> evaluator, Supplier<LockPolicy.Lookup> policies,
+	DistributedLockOperationSource(Supplier<KeyExpressionEvaluator> evaluator, Supplier<LockPolicies> policies,
 			@Nullable StringValueResolver placeholders) {
 		this.evaluator = SingletonSupplier.of(evaluator);
 		this.policies = SingletonSupplier.of(policies);
@@ -118,7 +118,7 @@ final class DistributedLockOperationSource {
 			holdAtLeast = null;
 		}
 		return new DistributedLockOperation(method, key, fixedName,
-				new LockOptions(waitTime, leaseTime, name, policy.fairness()), skip, holdAtLeast, kind);
+				new LockRequest(waitTime, leaseTime, name, policy.fairness()), skip, holdAtLeast, kind);
 	}
 
 	private static Kind kind(Method method) {

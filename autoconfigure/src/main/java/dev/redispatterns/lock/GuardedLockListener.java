@@ -27,10 +27,10 @@ final class GuardedLockListener implements LockListener {
 
 	// one loop per event rather than a shared loop over a lambda: no capturing lambda allocated per event
 	@Override
-	public void acquisition(String name, LockType type, Outcome outcome, long waitNanos) {
+	public void onAcquisition(String name, LockType type, Outcome outcome, long waitNanos) {
 		for (LockListener listener : this.listeners) {
 			try {
-				listener.acquisition(name, type, outcome, waitNanos);
+				listener.onAcquisition(name, type, outcome, waitNanos);
 			}
 			catch (RuntimeException ex) {
 				failed(listener, ex);
@@ -39,10 +39,10 @@ final class GuardedLockListener implements LockListener {
 	}
 
 	@Override
-	public void released(String name, LockType type, long heldNanos) {
+	public void onReleased(String name, LockType type, long heldNanos) {
 		for (LockListener listener : this.listeners) {
 			try {
-				listener.released(name, type, heldNanos);
+				listener.onReleased(name, type, heldNanos);
 			}
 			catch (RuntimeException ex) {
 				failed(listener, ex);
@@ -51,23 +51,23 @@ final class GuardedLockListener implements LockListener {
 	}
 
 	@Override
-	public void releaseFailed(String name, LockType type, Throwable failure) {
-		each((listener) -> listener.releaseFailed(name, type, failure));
+	public void onReleaseFailed(String name, LockType type, Throwable failure) {
+		each((listener) -> listener.onReleaseFailed(name, type, failure));
 	}
 
 	@Override
-	public void renewed(String name, LockType type) {
-		each((listener) -> listener.renewed(name, type));
+	public void onRenewed(String name, LockType type) {
+		each((listener) -> listener.onRenewed(name, type));
 	}
 
 	@Override
-	public void renewalFailed(String name, LockType type, Throwable failure) {
-		each((listener) -> listener.renewalFailed(name, type, failure));
+	public void onRenewalFailed(String name, LockType type, Throwable failure) {
+		each((listener) -> listener.onRenewalFailed(name, type, failure));
 	}
 
 	@Override
-	public void lost(String name, LockType type) {
-		each((listener) -> listener.lost(name, type));
+	public void onLost(String name, LockType type) {
+		each((listener) -> listener.onLost(name, type));
 	}
 
 	private static void failed(LockListener listener, RuntimeException ex) {

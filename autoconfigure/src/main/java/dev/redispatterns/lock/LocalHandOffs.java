@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * or is acquiring wait here, in the JVM, instead of in Redis; a release passes the lock straight to the
  * first of them with one script run (a new fencing token, no wake-up through Redis). So only one thread
  * per lock name and instance waits in Redis, in the fair queue shared by all instances, and after
- * {@link LockSettings#LOCAL_HAND_OFFS} passes in a row the next release serves a waiter queued there.
+ * {@link LockManagerSettings#LOCAL_HAND_OFFS} passes in a row the next release serves a waiter queued there.
  * A gate exists only while a thread of this instance holds, acquires or waits for its lock.
  */
 final class LocalHandOffs {
@@ -90,7 +90,7 @@ final class LocalHandOffs {
 				return null;
 			}
 			next.state = CLAIMED;
-			return new Claim(next, gate.streak >= LockSettings.LOCAL_HAND_OFFS);
+			return new Claim(next, gate.streak >= LockManagerSettings.LOCAL_HAND_OFFS);
 		}
 	}
 

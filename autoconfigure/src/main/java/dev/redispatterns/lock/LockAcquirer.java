@@ -42,7 +42,7 @@ final class LockAcquirer {
 
 	private final @Nullable RedisSignals signals;
 
-	private final LockSettings settings;
+	private final LockManagerSettings settings;
 
 	private final LockListener listener;
 
@@ -68,7 +68,7 @@ final class LockAcquirer {
 	final byte[] fenceTtl;
 
 	LockAcquirer(RedisLockManager manager, RedisConnector connector, ScriptExecutor scripts,
-			@Nullable RedisSignals signals, LockSettings settings, LockListener listener,
+			@Nullable RedisSignals signals, LockManagerSettings settings, LockListener listener,
 			PatternObservations observations, @Nullable ReplicaAcknowledgement replicas, LocalHandOffs handOffs,
 			HeldLocks held) {
 		this.manager = manager;
@@ -92,7 +92,7 @@ final class LockAcquirer {
 	 * The acquisition loop. Returns the handle, or {@code null} (or throws when {@code raise}) when the lock
 	 * could not be had.
 	 */
-	@Nullable LockHandle acquire(LockTarget target, LockOptions options, boolean raise) {
+	@Nullable LockHandle acquire(LockTarget target, LockRequest options, boolean raise) {
 		if (!this.observations.isActive()) {
 			return acquire(target, options, raise, null);
 		}
@@ -110,7 +110,7 @@ final class LockAcquirer {
 		}
 	}
 
-	private @Nullable LockHandle acquire(LockTarget target, LockOptions options, boolean raise,
+	private @Nullable LockHandle acquire(LockTarget target, LockRequest options, boolean raise,
 			@Nullable Observation observation) {
 		long started = System.nanoTime();
 		if (Thread.currentThread().isInterrupted()) {
@@ -149,11 +149,11 @@ final class LockAcquirer {
 	}
 
 	/** Whether this acquisition passes through the instance's local hand-off (non-fair mode). */
-	private boolean nonFair(LockTarget target, LockOptions options) {
+	private boolean nonFair(LockTarget target, LockRequest options) {
 		// confirmed acquisitions (WAIT) stay on the fair path: a local pass is not confirmed by replicas
 		return target.type == LockType.EXCLUSIVE && this.replicas == null
-				&& (options.fairness() == LockOptions.Fairness.NON_FAIR
-						|| (options.fairness() == LockOptions.Fairness.DEFAULT && !this.settings.fair()));
+				&& (options.fairness() == LockRequest.Fairness.NON_FAIR
+						|| (options.fairness() == LockRequest.Fairness.DEFAULT && !this.settings.fair()));
 	}
 
 	/** One caller's way to a lock: a first attempt, then queueing up and waiting for a signal or a poll. */
@@ -161,7 +161,7 @@ final class LockAcquirer {
 
 		private final LockTarget target;
 
-		private final LockOptions options;
+		private final LockRequest options;
 
 		private final long started;
 
@@ -190,7 +190,7 @@ final class LockAcquirer {
 
 		private final @Nullable Observation observation;
 
-		Acquisition(LockTarget target, LockOptions options, long started, @Nullable Observation observation) {
+		Acquisition(LockTarget target, LockRequest options, long started, @Nullable Observation observation) {
 			this.observation = observation;
 			this.target = target;
 			this.options = options;
@@ -334,7 +334,7 @@ final class LockAcquirer {
 			}
 			handle.start(this.sent, grantedMillis);
 			LockAcquirer.this.held.add(handle);
-			LockAcquirer.this.listener.acquisition(this.options.metricName(), this.target.type, Outcome.ACQUIRED,
+			LockAcquirer.this.listener.onAcquisition(this.options.metricName(), this.target.type, Outcome.ACQUIRED,
 					System.nanoTime() - this.started);
 			if (this.observation != null) {
 				PatternObservations.stop(this.observation, Outcome.ACQUIRED.id(), null);
@@ -411,11 +411,11 @@ final class LockAcquirer {
 		return waiter;
 	}
 
-	private @Nullable LockHandle failed(@Nullable Observation observation, LockTarget target, LockOptions options,
+	private @Nullable LockHandle failed(@Nullable Observation observation, LockTarget target, LockRequest options,
 			Reason reason, long started, @Nullable Throwable cause, boolean raise) {
 		long waited = System.nanoTime() - started;
 		Outcome outcome = outcome(reason);
-		this.listener.acquisition(options.metricName(), target.type, outcome, waited);
+		this.listener.onAcquisition(options.metricName(), target.type, outcome, waited);
 		if (observation != null) {
 			PatternObservations.stop(observation, outcome.id(), null);
 		}

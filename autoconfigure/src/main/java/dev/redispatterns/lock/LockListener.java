@@ -4,7 +4,7 @@ package dev.redispatterns.lock;
  * Receives what happens to locks, for metrics and logs. Methods are called on the acquiring, releasing
  * or watchdog thread and must return quickly; on the watchdog's thread, in the context (MDC, trace) of the
  * caller that acquired the lock, as the application's {@code TaskDecorator} captured it. {@code name} is the acquisition's bounded metric name
- * ({@link LockOptions#metricName()}), never an evaluated key.
+ * ({@link LockRequest#metricName()}), never an evaluated key.
  */
 public interface LockListener {
 
@@ -36,27 +36,27 @@ public interface LockListener {
 	}
 
 	/** An acquisition ended, after waiting {@code waitNanos}. */
-	default void acquisition(String name, LockType type, Outcome outcome, long waitNanos) {
+	default void onAcquisition(String name, LockType type, Outcome outcome, long waitNanos) {
 	}
 
 	/** A lock was released (or set to run out) after being held for {@code heldNanos}. */
-	default void released(String name, LockType type, long heldNanos) {
+	default void onReleased(String name, LockType type, long heldNanos) {
 	}
 
 	/** A release could not be confirmed by Redis; the lease will run out by itself. */
-	default void releaseFailed(String name, LockType type, Throwable failure) {
+	default void onReleaseFailed(String name, LockType type, Throwable failure) {
 	}
 
 	/** The watchdog extended a lease. */
-	default void renewed(String name, LockType type) {
+	default void onRenewed(String name, LockType type) {
 	}
 
 	/** A renewal could not reach Redis; the watchdog retries while the lease lasts. */
-	default void renewalFailed(String name, LockType type, Throwable failure) {
+	default void onRenewalFailed(String name, LockType type, Throwable failure) {
 	}
 
 	/** A held lock was found lost: a renewal saw another owner or no key, or its lease ran out unrenewed. */
-	default void lost(String name, LockType type) {
+	default void onLost(String name, LockType type) {
 	}
 
 }

@@ -18,46 +18,46 @@ import org.jspecify.annotations.Nullable;
 public interface LockManager {
 
 	/** Acquires an exclusive lock; waiters are served in arrival order. */
-	Optional<LockHandle> tryLock(String name, LockOptions options);
+	Optional<LockHandle> tryLock(String name, LockRequest options);
 
 	/**
 	 * Acquires an exclusive lock or throws.
 	 * @throws LockNotAcquiredException if it could not be had within the wait time
 	 */
-	LockHandle lock(String name, LockOptions options);
+	LockHandle lock(String name, LockRequest options);
 
 	/** Acquires the shared side of the read-write lock {@code name}. */
-	Optional<LockHandle> tryReadLock(String name, LockOptions options);
+	Optional<LockHandle> tryReadLock(String name, LockRequest options);
 
 	/** @throws LockNotAcquiredException if it could not be had within the wait time */
-	LockHandle readLock(String name, LockOptions options);
+	LockHandle readLock(String name, LockRequest options);
 
 	/** Acquires the exclusive side of the read-write lock {@code name}. */
-	Optional<LockHandle> tryWriteLock(String name, LockOptions options);
+	Optional<LockHandle> tryWriteLock(String name, LockRequest options);
 
 	/** @throws LockNotAcquiredException if it could not be had within the wait time */
-	LockHandle writeLock(String name, LockOptions options);
+	LockHandle writeLock(String name, LockRequest options);
 
 	/**
 	 * Takes one of the {@code permits} permits of the semaphore {@code name}. Every user of a semaphore
 	 * must pass the same number of permits.
 	 */
-	Optional<LockHandle> tryAcquirePermit(String name, int permits, LockOptions options);
+	Optional<LockHandle> tryAcquirePermit(String name, int permits, LockRequest options);
 
 	/** @throws LockNotAcquiredException if no permit became free within the wait time */
-	LockHandle acquirePermit(String name, int permits, LockOptions options);
+	LockHandle acquirePermit(String name, int permits, LockRequest options);
 
 	/**
 	 * Acquires an exclusive lock with a fixed lease, or with watchdog renewal when {@code leaseTime} is
 	 * {@code null}.
 	 */
 	default Optional<LockHandle> tryLock(String name, Duration waitTime, @Nullable Duration leaseTime) {
-		return tryLock(name, new LockOptions(waitTime, leaseTime, LockOptions.UNNAMED));
+		return tryLock(name, new LockRequest(waitTime, leaseTime, LockRequest.UNNAMED));
 	}
 
 	/** @throws LockNotAcquiredException if it could not be had within the wait time */
 	default LockHandle lock(String name, Duration waitTime, @Nullable Duration leaseTime) {
-		return lock(name, new LockOptions(waitTime, leaseTime, LockOptions.UNNAMED));
+		return lock(name, new LockRequest(waitTime, leaseTime, LockRequest.UNNAMED));
 	}
 
 }

@@ -289,7 +289,7 @@ final class RedisLockHandle implements LockHandle {
 				this.manager.forget(this);
 				if (current == HELD) {
 					this.manager.listener()
-						.released(this.metricName, this.target.type, System.nanoTime() - this.acquiredAt);
+						.onReleased(this.metricName, this.target.type, System.nanoTime() - this.acquiredAt);
 				}
 				return true;
 			}
@@ -303,7 +303,7 @@ final class RedisLockHandle implements LockHandle {
 		if (logger.isDebugEnabled()) {
 			logger.debug("The lock that could not be released: '" + this.target.name + "'");
 		}
-		this.manager.listener().releaseFailed(this.metricName, this.target.type, failure);
+		this.manager.listener().onReleaseFailed(this.metricName, this.target.type, failure);
 	}
 
 	private void scheduleRenewal(long delayNanos) {
@@ -362,7 +362,7 @@ final class RedisLockHandle implements LockHandle {
 		else if (result != null && result == 1L) {
 			this.leaseDeadline = sent + TimeUnit.MILLISECONDS.toNanos(leaseMillis);
 			this.renewals++;
-			this.manager.listener().renewed(this.metricName, this.target.type);
+			this.manager.listener().onRenewed(this.metricName, this.target.type);
 			if (this.watchdog) {
 				scheduleRenewal(this.manager.watchdogIntervalNanos());
 			}
@@ -377,7 +377,7 @@ final class RedisLockHandle implements LockHandle {
 
 	/** Retries while the lease lasts, a few times per remaining lease; the next attempt declares the loss. */
 	private void renewalFailed(Throwable failure) {
-		this.manager.listener().renewalFailed(this.metricName, this.target.type, failure);
+		this.manager.listener().onRenewalFailed(this.metricName, this.target.type, failure);
 		long remaining = this.leaseDeadline - System.nanoTime();
 		long retry = Math.min(this.manager.watchdogIntervalNanos(),
 				Math.max(TimeUnit.MILLISECONDS.toNanos(50), remaining / 3));
@@ -412,7 +412,7 @@ final class RedisLockHandle implements LockHandle {
 		if (logger.isDebugEnabled()) {
 			logger.debug("The lock that was lost: '" + this.target.name + "'");
 		}
-		this.manager.listener().lost(this.metricName, this.target.type);
+		this.manager.listener().onLost(this.metricName, this.target.type);
 		Thread thread = this.boundThread;
 		if (thread != null && this.manager.interruptOnLoss()) {
 			thread.interrupt();

@@ -32,7 +32,7 @@ import dev.redispatterns.core.ScriptExecutor;
  * in arrival order and the waiter is told on the channel: it wakes up already holding the lock, without
  * another round trip and without a crowd of waiters racing for it. Read-write locks and semaphores wake
  * their waiters, who try again. Pub/sub can lose messages, so every waiter also asks Redis again at
- * least every {@link LockSettings#pollInterval()}, or sooner when the blocking lease is about to run out.
+ * least every {@link LockManagerSettings#pollInterval()}, or sooner when the blocking lease is about to run out.
  * <p>
  * <b>Failure.</b> When Redis is unreachable nothing is acquired ({@link LockNotAcquiredException} with
  * reason {@code UNAVAILABLE}, after at most one command timeout). An attempt whose reply was lost is
@@ -55,7 +55,7 @@ public final class RedisLockManager implements LockManager, DisposableBean, Auto
 
 	private final RedisKeys keys;
 
-	private final LockSettings settings;
+	private final LockManagerSettings settings;
 
 	private final LockListener listener;
 
@@ -78,7 +78,7 @@ public final class RedisLockManager implements LockManager, DisposableBean, Auto
 	 * @param signals the release channel's subscriptions, or {@code null} to wait by polling only
 	 */
 	public RedisLockManager(RedisConnector connector, ScriptExecutor scripts, @Nullable RedisSignals signals,
-			RedisKeys keys, LockSettings settings, LockListener listener) {
+			RedisKeys keys, LockManagerSettings settings, LockListener listener) {
 		this(connector, scripts, signals, keys, settings, listener, PatternObservations.NONE);
 	}
 
@@ -87,7 +87,7 @@ public final class RedisLockManager implements LockManager, DisposableBean, Auto
 	 * @param observations where acquisitions are observed (for traces)
 	 */
 	public RedisLockManager(RedisConnector connector, ScriptExecutor scripts, @Nullable RedisSignals signals,
-			RedisKeys keys, LockSettings settings, LockListener listener, PatternObservations observations) {
+			RedisKeys keys, LockManagerSettings settings, LockListener listener, PatternObservations observations) {
 		this.connector = connector;
 		this.scripts = scripts;
 		this.keys = keys;
@@ -114,12 +114,12 @@ public final class RedisLockManager implements LockManager, DisposableBean, Auto
 	}
 
 	@Override
-	public Optional<LockHandle> tryLock(String name, LockOptions options) {
+	public Optional<LockHandle> tryLock(String name, LockRequest options) {
 		return Optional.ofNullable(acquire(exclusive(name), options, false));
 	}
 
 	@Override
-	public LockHandle lock(String name, LockOptions options) {
+	public LockHandle lock(String name, LockRequest options) {
 		return required(acquire(exclusive(name), options, true));
 	}
 
@@ -141,36 +141,36 @@ public final class RedisLockManager implements LockManager, DisposableBean, Auto
 	}
 
 	@Override
-	public Optional<LockHandle> tryReadLock(String name, LockOptions options) {
+	public Optional<LockHandle> tryReadLock(String name, LockRequest options) {
 		return Optional.ofNullable(acquire(LockTarget.readWrite(this.keys, name, false), options, false));
 	}
 
 	@Override
-	public LockHandle readLock(String name, LockOptions options) {
+	public LockHandle readLock(String name, LockRequest options) {
 		return required(acquire(LockTarget.readWrite(this.keys, name, false), options, true));
 	}
 
 	@Override
-	public Optional<LockHandle> tryWriteLock(String name, LockOptions options) {
+	public Optional<LockHandle> tryWriteLock(String name, LockRequest options) {
 		return Optional.ofNullable(acquire(LockTarget.readWrite(this.keys, name, true), options, false));
 	}
 
 	@Override
-	public LockHandle writeLock(String name, LockOptions options) {
+	public LockHandle writeLock(String name, LockRequest options) {
 		return required(acquire(LockTarget.readWrite(this.keys, name, true), options, true));
 	}
 
 	@Override
-	public Optional<LockHandle> tryAcquirePermit(String name, int permits, LockOptions options) {
+	public Optional<LockHandle> tryAcquirePermit(String name, int permits, LockRequest options) {
 		return Optional.ofNullable(acquire(LockTarget.semaphore(this.keys, name, requirePermits(permits)), options, false));
 	}
 
 	@Override
-	public LockHandle acquirePermit(String name, int permits, LockOptions options) {
+	public LockHandle acquirePermit(String name, int permits, LockRequest options) {
 		return required(acquire(LockTarget.semaphore(this.keys, name, requirePermits(permits)), options, true));
 	}
 
-	public LockSettings settings() {
+	public LockManagerSettings settings() {
 		return this.settings;
 	}
 
@@ -227,7 +227,7 @@ public final class RedisLockManager implements LockManager, DisposableBean, Auto
 		return handle;
 	}
 
-	private @Nullable LockHandle acquire(LockTarget target, LockOptions options, boolean raise) {
+	private @Nullable LockHandle acquire(LockTarget target, LockRequest options, boolean raise) {
 		return this.acquirer.acquire(target, options, raise);
 	}
 

@@ -25,13 +25,13 @@ public final class PubSubPublisher {
 
 	private final boolean sharded;
 
-	private final MessagingObserver observer;
+	private final MessagingListener observer;
 
 	/**
 	 * @param sharded whether to use sharded pub/sub on Redis Cluster (ignored elsewhere); listeners must
 	 * agree, so it comes from one setting
 	 */
-	public PubSubPublisher(RedisConnector connector, ValueCodec codec, boolean sharded, MessagingObserver observer) {
+	public PubSubPublisher(RedisConnector connector, ValueCodec codec, boolean sharded, MessagingListener observer) {
 		this.connector = connector;
 		this.codec = codec;
 		this.sharded = sharded && connector.isCluster();
@@ -62,7 +62,7 @@ public final class PubSubPublisher {
 				: this.connector.commands().publish(name, message);
 		return sent.whenComplete((receivers, failure) -> {
 			if (failure == null) {
-				this.observer.pubSubPublished(channel);
+				this.observer.onPubSubPublished(channel);
 			}
 		}).exceptionallyCompose((failure) -> CompletableFuture.failedFuture(RedisConnector
 			.translate((failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()

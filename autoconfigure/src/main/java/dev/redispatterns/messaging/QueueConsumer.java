@@ -26,8 +26,8 @@ import static dev.redispatterns.messaging.ConsumerLoop.string;
  * One consumer of a reliable list queue: a reader thread with a dedicated connection for the blocking
  * {@code BLMOVE}, and {@code concurrency} handler threads. Runs without Spring:
  * <pre class="code">
- * QueueConsumer consumer = new QueueConsumer(connector, scripts, keys, QueueSettings.defaults("mails"),
- * 		ConsumerNames.next(), (payload, delivery) -&gt; send(payload), MessagingObserver.NONE);
+ * QueueConsumer consumer = new QueueConsumer(connector, scripts, keys, QueuePolicy.defaults("mails"),
+ * 		ConsumerNames.next(), (payload, delivery) -&gt; send(payload), MessagingListener.NONE);
  * consumer.start();
  * </pre>
  * <ul>
@@ -78,7 +78,7 @@ public final class QueueConsumer {
 
 	private final MessagingKeys keys;
 
-	private final QueueSettings settings;
+	private final QueuePolicy settings;
 
 	private final String name;
 
@@ -86,7 +86,7 @@ public final class QueueConsumer {
 
 	private final MessageHandler handler;
 
-	private final MessagingObserver observer;
+	private final MessagingListener observer;
 
 	private final byte[] ready;
 
@@ -130,8 +130,8 @@ public final class QueueConsumer {
 
 	private long nextStats;
 
-	public QueueConsumer(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, QueueSettings settings,
-			String consumerName, MessageHandler handler, MessagingObserver observer) {
+	public QueueConsumer(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, QueuePolicy settings,
+			String consumerName, MessageHandler handler, MessagingListener observer) {
 		this.connector = connector;
 		this.scripts = scripts;
 		this.keys = keys;
@@ -163,7 +163,7 @@ public final class QueueConsumer {
 		return this.consumerName;
 	}
 
-	public QueueSettings settings() {
+	public QueuePolicy settings() {
 		return this.settings;
 	}
 
@@ -281,10 +281,10 @@ public final class QueueConsumer {
 								? " and moved " + deadLettered + " to the dead-letter stream" : ""));
 			}
 			if (recovered > 0) {
-				this.observer.queueRecovered(this.name, recovered);
+				this.observer.onQueueRecovered(this.name, recovered);
 			}
 			for (int i = 0; i < deadLettered; i++) {
-				this.observer.queueDeadLettered(this.name);
+				this.observer.onQueueDeadLettered(this.name);
 			}
 		}
 		// jobs no handler holds: finished or failed ones whose outcome did not reach Redis (recorded now, never run
@@ -334,19 +334,19 @@ public final class QueueConsumer {
 		if (result != null && result == 1L) {
 			logger.info("Queue '" + this.name + "': put back a job whose delivery to consumer " + this.consumerName
 					+ " was lost with the connection (counted as an attempt)");
-			this.observer.queueRecovered(this.name, 1);
+			this.observer.onQueueRecovered(this.name, 1);
 		}
 		else if (result != null && result == 2L) {
 			logger.warn("Queue '" + this.name + "': moved a job whose delivery to consumer " + this.consumerName
 					+ " was lost with the connection to the dead-letter stream (no attempts left)");
-			this.observer.queueDeadLettered(this.name);
+			this.observer.onQueueDeadLettered(this.name);
 		}
 	}
 
 	private void sampleDepth() {
 		CompletableFuture<Long> readyCount = this.connector.commands().llen(this.ready);
 		CompletableFuture<Long> delayedCount = this.connector.commands().zcard(this.delayed);
-		this.observer.queueDepth(this.name, this.connector.await(readyCount), this.connector.await(delayedCount));
+		this.observer.onQueueDepth(this.name, this.connector.await(readyCount), this.connector.await(delayedCount));
 	}
 
 	private void dispatch(byte[] job) {
@@ -366,7 +366,7 @@ public final class QueueConsumer {
 				release(job);
 				return;
 			}
-			this.observer.queueReceived(this.name);
+			this.observer.onQueueReceived(this.name);
 			long start = System.nanoTime();
 			Throwable failure = null;
 			try {
@@ -382,7 +382,7 @@ public final class QueueConsumer {
 			catch (Throwable ex) {
 				failure = ex;
 			}
-			this.observer.queueHandled(this.name, System.nanoTime() - start, failure == null);
+			this.observer.onQueueHandled(this.name, System.nanoTime() - start, failure == null);
 			if (failure == null) {
 				holding = !complete(job);
 			}
@@ -467,10 +467,10 @@ public final class QueueConsumer {
 				bytes(current.id()), ScriptExecutor.arg(next.attempts()), bytes(error),
 				ScriptExecutor.arg(this.settings.deadLetterMaxLength()), current.payload(), this.consumerBytes);
 		if (result != null && result == 1L) {
-			this.observer.queueRetried(this.name);
+			this.observer.onQueueRetried(this.name);
 		}
 		else if (result != null && result == 2L) {
-			this.observer.queueDeadLettered(this.name);
+			this.observer.onQueueDeadLettered(this.name);
 		}
 	}
 

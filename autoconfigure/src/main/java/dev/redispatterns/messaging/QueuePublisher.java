@@ -48,16 +48,16 @@ public final class QueuePublisher {
 
 	private final ValueCodec codec;
 
-	private final Function<String, QueueSettings> settings;
+	private final Function<String, QueuePolicy> settings;
 
-	private final MessagingObserver observer;
+	private final MessagingListener observer;
 
 	private final PatternObservations observations;
 
 	private final byte[] remembered;
 
 	public QueuePublisher(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec,
-			Function<String, QueueSettings> settings, MessagingObserver observer) {
+			Function<String, QueuePolicy> settings, MessagingListener observer) {
 		this(connector, scripts, keys, codec, settings, observer, PatternObservations.NONE);
 	}
 
@@ -66,7 +66,7 @@ public final class QueuePublisher {
 	 * job
 	 */
 	public QueuePublisher(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec,
-			Function<String, QueueSettings> settings, MessagingObserver observer, PatternObservations observations) {
+			Function<String, QueuePolicy> settings, MessagingListener observer, PatternObservations observations) {
 		this.observations = observations;
 		this.connector = connector;
 		this.scripts = scripts;
@@ -140,7 +140,7 @@ public final class QueuePublisher {
 				if (result != null && result < 0) {
 					throw new QueueFullException(queue, maxLength);
 				}
-				this.observer.queuePublished(queue);
+				this.observer.onQueuePublished(queue);
 				return job.id();
 			});
 	}

@@ -48,7 +48,7 @@ public final class ShardedPubSubSubscriber implements AutoCloseable {
 
 	private final RedisConnector connector;
 
-	private final MessagingObserver observer;
+	private final MessagingListener observer;
 
 	private final Map<String, CopyOnWriteArrayList<Consumer<byte[]>>> listeners = new ConcurrentHashMap<>();
 
@@ -68,7 +68,7 @@ public final class ShardedPubSubSubscriber implements AutoCloseable {
 	 * @throws RedisPatternsConfigurationException in portable mode: Spring Data Redis cannot make sharded
 	 * subscriptions
 	 */
-	public ShardedPubSubSubscriber(RedisConnector connector, MessagingObserver observer) {
+	public ShardedPubSubSubscriber(RedisConnector connector, MessagingListener observer) {
 		if (!connector.isNative()) {
 			throw needsLettuce(connector, "Sharded pub/sub subscriptions");
 		}
@@ -178,7 +178,7 @@ public final class ShardedPubSubSubscriber implements AutoCloseable {
 				this.dispatcher.execute(() -> listener.accept(message));
 			}
 			catch (RejectedExecutionException ex) {
-				this.observer.pubSubDropped(channel);
+				this.observer.onPubSubDropped(channel);
 				if (!this.closed) {
 					logger.warn("Dropped a message on shard channel '" + channel
 							+ "': its listeners are slower than the messages arrive");

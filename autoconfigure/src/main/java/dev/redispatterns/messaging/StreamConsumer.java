@@ -27,8 +27,8 @@ import static dev.redispatterns.messaging.ConsumerLoop.string;
  * One consumer of a stream's consumer group: a reader thread with a dedicated connection for the blocking
  * {@code XREADGROUP}, and {@code concurrency} handler threads. Runs without Spring:
  * <pre class="code">
- * StreamConsumer consumer = new StreamConsumer(connector, scripts, keys, StreamSettings.defaults("orders"),
- * 		"billing", ConsumerNames.next(), (payload, delivery) -&gt; bill(payload), MessagingObserver.NONE);
+ * StreamConsumer consumer = new StreamConsumer(connector, scripts, keys, StreamPolicy.defaults("orders"),
+ * 		"billing", ConsumerNames.next(), (payload, delivery) -&gt; bill(payload), MessagingListener.NONE);
  * consumer.start();
  * </pre>
  * <ul>
@@ -40,7 +40,7 @@ import static dev.redispatterns.messaging.ConsumerLoop.string;
  * not mistaken for a dead one.</li>
  * <li>Dead letters: a failure on the last allowed delivery (or an entry claimed after that many
  * deliveries) moves the entry to the dead-letter stream and acknowledges it, atomically.</li>
- * <li>Bounded memory: the reader never holds more than {@link StreamSettings#capacity()} entries.</li>
+ * <li>Bounded memory: the reader never holds more than {@link StreamPolicy#capacity()} entries.</li>
  * <li>Graceful stop: reading stops, running handlers finish (up to the shutdown timeout), entries read but
  * not finished are handed back for others to claim at once.</li>
  * </ul>
@@ -65,7 +65,7 @@ public final class StreamConsumer {
 
 	private final ScriptExecutor scripts;
 
-	private final StreamSettings settings;
+	private final StreamPolicy settings;
 
 	private final String name;
 
@@ -75,7 +75,7 @@ public final class StreamConsumer {
 
 	private final MessageHandler handler;
 
-	private final MessagingObserver observer;
+	private final MessagingListener observer;
 
 	private final byte[] key;
 
@@ -112,8 +112,8 @@ public final class StreamConsumer {
 
 	private long nextPrune;
 
-	public StreamConsumer(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, StreamSettings settings,
-			String group, String consumerName, MessageHandler handler, MessagingObserver observer) {
+	public StreamConsumer(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, StreamPolicy settings,
+			String group, String consumerName, MessageHandler handler, MessagingListener observer) {
 		this.connector = connector;
 		this.scripts = scripts;
 		this.settings = settings;
@@ -142,7 +142,7 @@ public final class StreamConsumer {
 		return this.consumerName;
 	}
 
-	public StreamSettings settings() {
+	public StreamPolicy settings() {
 		return this.settings;
 	}
 
@@ -319,7 +319,7 @@ public final class StreamConsumer {
 						deliveries);
 			}
 			if (reclaimed > 0) {
-				this.observer.streamReclaimed(this.name, this.group, reclaimed);
+				this.observer.onStreamReclaimed(this.name, this.group, reclaimed);
 			}
 		}
 		finally {
@@ -329,7 +329,7 @@ public final class StreamConsumer {
 
 	/** Pending entries found deleted from the stream, by another client: this starter's trimming keeps them. */
 	private void deleted(List<?> ids, String consequence) {
-		this.observer.streamDeleted(this.name, this.group, ids.size());
+		this.observer.onStreamDeleted(this.name, this.group, ids.size());
 		List<String> shown = ids.stream().limit(10).map(ConsumerLoop::string).toList();
 		logger.warn(ids.size() + " entries pending for group '" + this.group + "' of stream '" + this.name
 				+ "' were deleted from the stream by another client " + consequence + ": " + shown
@@ -352,7 +352,7 @@ public final class StreamConsumer {
 				this.unstarted.add(id);
 				return;
 			}
-			this.observer.streamReceived(this.name, this.group);
+			this.observer.onStreamReceived(this.name, this.group);
 			long start = System.nanoTime();
 			Throwable failure = null;
 			try {
@@ -369,7 +369,7 @@ public final class StreamConsumer {
 			catch (Throwable ex) {
 				failure = ex;
 			}
-			this.observer.streamHandled(this.name, this.group, System.nanoTime() - start, failure == null);
+			this.observer.onStreamHandled(this.name, this.group, System.nanoTime() - start, failure == null);
 			if (failure == null) {
 				this.acknowledgements.acknowledge(id);
 			}
@@ -422,7 +422,7 @@ public final class StreamConsumer {
 			Long moved = this.scripts.call(DEAD_LETTER, ReturnType.INTEGER,
 					new byte[][] { this.key, this.deadLetterKey }, args);
 			if (moved != null && moved == 1L) {
-				this.observer.streamDeadLettered(this.name, this.group);
+				this.observer.onStreamDeadLettered(this.name, this.group);
 			}
 		}
 		catch (RuntimeException ex) {
@@ -432,7 +432,7 @@ public final class StreamConsumer {
 	}
 
 	private void ensureGroup() {
-		String offset = (this.settings.start() == StreamSettings.Start.EARLIEST) ? "0" : "$";
+		String offset = (this.settings.start() == StreamPolicy.Start.EARLIEST) ? "0" : "$";
 		this.scripts.call(GROUP, ReturnType.INTEGER, new byte[][] { this.key }, this.groupBytes, bytes(offset));
 	}
 
@@ -442,7 +442,7 @@ public final class StreamConsumer {
 			if (this.group.equals(string(info.get("name")))) {
 				long pending = (info.get("pending") instanceof Number number) ? number.longValue() : 0;
 				long lag = (info.get("lag") instanceof Number number) ? number.longValue() : -1;
-				this.observer.streamGroupState(this.name, this.group, pending, lag);
+				this.observer.onStreamGroupState(this.name, this.group, pending, lag);
 				return;
 			}
 		}

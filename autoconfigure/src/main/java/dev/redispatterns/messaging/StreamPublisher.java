@@ -75,9 +75,9 @@ public final class StreamPublisher {
 
 	private final ValueCodec codec;
 
-	private final Function<String, StreamSettings> settings;
+	private final Function<String, StreamPolicy> settings;
 
-	private final MessagingObserver observer;
+	private final MessagingListener observer;
 
 	private final PatternObservations observations;
 
@@ -88,7 +88,7 @@ public final class StreamPublisher {
 	private final byte[] remembered;
 
 	public StreamPublisher(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec,
-			Function<String, StreamSettings> settings, MessagingObserver observer) {
+			Function<String, StreamPolicy> settings, MessagingListener observer) {
 		this(connector, scripts, keys, codec, settings, observer, PatternObservations.NONE);
 	}
 
@@ -97,7 +97,7 @@ public final class StreamPublisher {
 	 * entry
 	 */
 	public StreamPublisher(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec,
-			Function<String, StreamSettings> settings, MessagingObserver observer, PatternObservations observations) {
+			Function<String, StreamPolicy> settings, MessagingListener observer, PatternObservations observations) {
 		this.observations = observations;
 		this.connector = connector;
 		this.scripts = scripts;
@@ -191,11 +191,11 @@ public final class StreamPublisher {
 		long count = ((Number) reply.get(1)).longValue();
 		String group = text(reply.get(2));
 		if (id.isEmpty()) {
-			this.observer.streamPublishRefused(stream);
+			this.observer.onStreamPublishRefused(stream);
 			return CompletableFuture
 				.failedFuture(new StreamBacklogFullException(stream, group, count, target.settings.maxBacklog()));
 		}
-		this.observer.streamPublished(stream);
+		this.observer.onStreamPublished(stream);
 		if (count < 0) {
 			// the bounds were not looked at: whatever was last seen of them still holds
 			return CompletableFuture.completedFuture(id);
@@ -213,7 +213,7 @@ public final class StreamPublisher {
 	}
 
 	private void held(String stream, Target target, long length, String group, String neededFrom) {
-		this.observer.streamTrimBlocked(stream);
+		this.observer.onStreamTrimBlocked(stream);
 		if (!this.warnings.containsKey(stream) && this.warnings.size() >= MAX_CACHED_TARGETS) {
 			return;
 		}
@@ -259,7 +259,7 @@ public final class StreamPublisher {
 		/** Sorted set of those publish ids by when they are forgotten. */
 		final byte[] publishedExpiry;
 
-		final StreamSettings settings;
+		final StreamPolicy settings;
 
 		final byte[] maxLength;
 
@@ -277,7 +277,7 @@ public final class StreamPublisher {
 		private final AtomicLong adds = new AtomicLong();
 
 		/** A target not kept between adds cannot count them: each of its adds runs the script. */
-		Target(String key, String published, String publishedExpiry, StreamSettings settings, boolean cached) {
+		Target(String key, String published, String publishedExpiry, StreamPolicy settings, boolean cached) {
 			this.key = key.getBytes(StandardCharsets.UTF_8);
 			this.published = published.getBytes(StandardCharsets.UTF_8);
 			this.publishedExpiry = publishedExpiry.getBytes(StandardCharsets.UTF_8);

@@ -48,39 +48,39 @@ public class CacheMetrics implements CacheListener {
 	}
 
 	@Override
-	public void request(String cache, Result result) {
+	public void onRequest(String cache, Result result) {
 		meters(cache).requests[result.ordinal()].increment();
 	}
 
 	@Override
-	public void load(String cache, long nanos, boolean success) {
+	public void onLoad(String cache, long nanos, boolean success) {
 		Meters meters = meters(cache);
 		(success ? meters.loadSuccess : meters.loadFailure).record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 	@Override
-	public void stampedeWait(String cache, long nanos, WaitOutcome outcome) {
+	public void onStampedeWait(String cache, long nanos, WaitOutcome outcome) {
 		meters(cache).waits[outcome.ordinal()].record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 	@Override
-	public void refresh(String cache, RefreshOutcome outcome) {
+	public void onRefresh(String cache, RefreshOutcome outcome) {
 		meters(cache).refreshes[outcome.ordinal()].increment();
 	}
 
 	@Override
-	public void eviction(String cache, boolean all) {
+	public void onEviction(String cache, boolean all) {
 		Meters meters = meters(cache);
 		(all ? meters.evictAll : meters.evictKey).increment();
 	}
 
 	@Override
-	public void decodeFailure(String cache, DecodeFailure reason) {
+	public void onDecodeFailure(String cache, DecodeFailure reason) {
 		meters(cache).decodeFailures[reason.ordinal()].increment();
 	}
 
 	@Override
-	public void unavailable(String cache, Operation operation) {
+	public void onUnavailable(String cache, Operation operation) {
 		meters(cache).unavailable[operation.ordinal()].increment();
 	}
 

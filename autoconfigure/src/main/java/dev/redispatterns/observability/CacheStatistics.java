@@ -16,18 +16,18 @@ public class CacheStatistics implements CacheListener {
 	private final Map<String, Counts> byCache = new ConcurrentHashMap<>();
 
 	@Override
-	public void request(String cache, Result result) {
+	public void onRequest(String cache, Result result) {
 		Counts counts = counts(cache);
 		(result == Result.MISS ? counts.misses : counts.hits).increment();
 	}
 
 	@Override
-	public void put(String cache) {
+	public void onPut(String cache) {
 		counts(cache).puts.increment();
 	}
 
 	@Override
-	public void eviction(String cache, boolean all) {
+	public void onEviction(String cache, boolean all) {
 		counts(cache).evictions.increment();
 	}
 

@@ -24,7 +24,7 @@ import dev.redispatterns.lock.RedisLockManager;
 
 /**
  * Micrometer meters of the distributed locks. Tags: {@code name} (the bounded lock name of the annotation
- * or {@link dev.redispatterns.lock.LockOptions#metricName()}, never an evaluated key), {@code type}
+ * or {@link dev.redispatterns.lock.LockRequest#metricName()}, never an evaluated key), {@code type}
  * ({@code exclusive}, {@code read}, {@code write}, {@code permit}) and, where it applies, {@code outcome}.
  */
 public final class LockMetrics implements LockListener {
@@ -99,7 +99,7 @@ public final class LockMetrics implements LockListener {
 	}
 
 	@Override
-	public void acquisition(String name, LockType type, Outcome outcome, long waitNanos) {
+	public void onAcquisition(String name, LockType type, Outcome outcome, long waitNanos) {
 		Counter counter = meter(ACQUISITIONS, name, type, outcome.id());
 		if (counter != null) {
 			counter.increment();
@@ -108,7 +108,7 @@ public final class LockMetrics implements LockListener {
 	}
 
 	@Override
-	public void released(String name, LockType type, long heldNanos) {
+	public void onReleased(String name, LockType type, long heldNanos) {
 		Timer timer = meter(HELD, name, type, null);
 		if (timer != null) {
 			timer.record(heldNanos, TimeUnit.NANOSECONDS);
@@ -116,22 +116,22 @@ public final class LockMetrics implements LockListener {
 	}
 
 	@Override
-	public void releaseFailed(String name, LockType type, Throwable failure) {
+	public void onReleaseFailed(String name, LockType type, Throwable failure) {
 		increment(RELEASE_FAILURES, name, type, null);
 	}
 
 	@Override
-	public void renewed(String name, LockType type) {
+	public void onRenewed(String name, LockType type) {
 		increment(RENEWALS, name, type, "renewed");
 	}
 
 	@Override
-	public void renewalFailed(String name, LockType type, Throwable failure) {
+	public void onRenewalFailed(String name, LockType type, Throwable failure) {
 		increment(RENEWALS, name, type, "failed");
 	}
 
 	@Override
-	public void lost(String name, LockType type) {
+	public void onLost(String name, LockType type) {
 		increment(LOST, name, type, null);
 	}
 

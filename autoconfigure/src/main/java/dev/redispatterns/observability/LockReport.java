@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.lock.HeldLock;
 import dev.redispatterns.lock.LockPolicy;
-import dev.redispatterns.lock.LockSettings;
+import dev.redispatterns.lock.LockManagerSettings;
 import dev.redispatterns.lock.RedisLockManager;
 
 import static dev.redispatterns.observability.EndpointValues.duration;
@@ -47,7 +47,7 @@ final class LockReport {
 		Map<String, Object> byName = new TreeMap<>();
 		policies.forEach((name, policy) -> byName.put(name, policy(policy)));
 		report.put("locks", byName);
-		LockSettings settings = manager.settings();
+		LockManagerSettings settings = manager.settings();
 		report.put("watchdog", Map.of("lease", duration(settings.watchdogLease()), "interval",
 				duration(settings.watchdogInterval()), "interruptHolder", settings.interruptOnLoss()));
 		report.put("pollInterval", duration(settings.pollInterval()));

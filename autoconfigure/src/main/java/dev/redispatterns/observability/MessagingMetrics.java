@@ -11,7 +11,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-import dev.redispatterns.messaging.MessagingObserver;
+import dev.redispatterns.messaging.MessagingListener;
 
 /**
  * Micrometer meters for pub/sub, streams and queues. Tags carry channel, pattern, stream, group and queue
@@ -19,7 +19,7 @@ import dev.redispatterns.messaging.MessagingObserver;
  * from data, only the first {@value #MAX_NAMES} distinct names per tag get their own meters and the rest
  * share the tag value {@value #OTHER}, so the number of meters stays bounded.
  */
-public final class MessagingMetrics implements MessagingObserver {
+public final class MessagingMetrics implements MessagingListener {
 
 	public static final String PUBSUB_PUBLISHED = "redis.patterns.messaging.pubsub.published";
 
@@ -93,75 +93,75 @@ public final class MessagingMetrics implements MessagingObserver {
 	}
 
 	@Override
-	public void pubSubPublished(String channel) {
+	public void onPubSubPublished(String channel) {
 		counter(PUBSUB_PUBLISHED, "Messages published on pub/sub channels", "channel", channel).increment();
 	}
 
 	@Override
-	public void pubSubReceived(String channel) {
+	public void onPubSubReceived(String channel) {
 		counter(PUBSUB_RECEIVED, "Pub/sub messages handed to listeners", "channel", channel).increment();
 	}
 
 	@Override
-	public void pubSubHandled(String channel, long nanos, boolean success) {
+	public void onPubSubHandled(String channel, long nanos, boolean success) {
 		timer(PUBSUB_HANDLER, "Time pub/sub listeners took", "channel", channel, "outcome", outcome(success))
 			.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 	@Override
-	public void pubSubDropped(String channel) {
+	public void onPubSubDropped(String channel) {
 		counter(PUBSUB_DROPPED, "Pub/sub messages dropped: unreadable, or listeners too slow", "channel", channel)
 			.increment();
 	}
 
 	@Override
-	public void streamPublished(String stream) {
+	public void onStreamPublished(String stream) {
 		counter(STREAM_PUBLISHED, "Entries added to streams", "stream", stream).increment();
 	}
 
 	@Override
-	public void streamPublishRefused(String stream) {
+	public void onStreamPublishRefused(String stream) {
 		counter(STREAM_REFUSED, REFUSED_DESCRIPTION, "stream", stream).increment();
 	}
 
 	@Override
-	public void streamTrimBlocked(String stream) {
+	public void onStreamTrimBlocked(String stream) {
 		counter(STREAM_TRIM_BLOCKED, TRIM_BLOCKED_DESCRIPTION, "stream", stream).increment();
 	}
 
 	@Override
-	public void streamDeleted(String stream, String group, int count) {
+	public void onStreamDeleted(String stream, String group, int count) {
 		counter(STREAM_DELETED, DELETED_DESCRIPTION, "stream", stream, "group", group).increment(count);
 	}
 
 	@Override
-	public void streamReceived(String stream, String group) {
+	public void onStreamReceived(String stream, String group) {
 		counter(STREAM_RECEIVED, "Stream entries handed to handlers", "stream", stream, "group", group).increment();
 	}
 
 	@Override
-	public void streamHandled(String stream, String group, long nanos, boolean success) {
+	public void onStreamHandled(String stream, String group, long nanos, boolean success) {
 		timer(STREAM_HANDLER, "Time stream handlers took", "stream", stream, "group", group, "outcome",
 				outcome(success))
 			.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 	@Override
-	public void streamReclaimed(String stream, String group, int count) {
+	public void onStreamReclaimed(String stream, String group, int count) {
 		counter(STREAM_RECLAIMED, "Stream entries claimed from consumers that stopped renewing them", "stream", stream,
 				"group", group)
 			.increment(count);
 	}
 
 	@Override
-	public void streamDeadLettered(String stream, String group) {
+	public void onStreamDeadLettered(String stream, String group) {
 		counter(STREAM_DEAD_LETTERED, "Stream entries moved to the dead-letter stream", "stream", stream, "group",
 				group)
 			.increment();
 	}
 
 	@Override
-	public void streamGroupState(String stream, String group, long pending, long lag) {
+	public void onStreamGroupState(String stream, String group, long pending, long lag) {
 		gauge(STREAM_PENDING, "Entries delivered to the group and not yet acknowledged", "stream", stream, "group",
 				group)
 			.set(pending);
@@ -171,39 +171,39 @@ public final class MessagingMetrics implements MessagingObserver {
 	}
 
 	@Override
-	public void queuePublished(String queue) {
+	public void onQueuePublished(String queue) {
 		counter(QUEUE_PUBLISHED, "Jobs added to queues", "queue", queue).increment();
 	}
 
 	@Override
-	public void queueReceived(String queue) {
+	public void onQueueReceived(String queue) {
 		counter(QUEUE_RECEIVED, "Jobs handed to handlers", "queue", queue).increment();
 	}
 
 	@Override
-	public void queueHandled(String queue, long nanos, boolean success) {
+	public void onQueueHandled(String queue, long nanos, boolean success) {
 		timer(QUEUE_HANDLER, "Time queue handlers took", "queue", queue, "outcome", outcome(success))
 			.record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 	@Override
-	public void queueRetried(String queue) {
+	public void onQueueRetried(String queue) {
 		counter(QUEUE_RETRIED, "Failed jobs scheduled for another attempt", "queue", queue).increment();
 	}
 
 	@Override
-	public void queueRecovered(String queue, int count) {
+	public void onQueueRecovered(String queue, int count) {
 		counter(QUEUE_RECOVERED, "Jobs put back after their consumer died or their delivery was lost", "queue", queue)
 			.increment(count);
 	}
 
 	@Override
-	public void queueDeadLettered(String queue) {
+	public void onQueueDeadLettered(String queue) {
 		counter(QUEUE_DEAD_LETTERED, "Jobs moved to the dead-letter stream", "queue", queue).increment();
 	}
 
 	@Override
-	public void queueDepth(String queue, long ready, long delayed) {
+	public void onQueueDepth(String queue, long ready, long delayed) {
 		gauge(QUEUE_DEPTH, "Jobs waiting in the queue", "queue", queue, "state", "ready").set(ready);
 		gauge(QUEUE_DEPTH, "Jobs waiting in the queue", "queue", queue, "state", "delayed").set(delayed);
 	}

@@ -15,11 +15,11 @@ import org.jspecify.annotations.Nullable;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisPatternsException;
 import dev.redispatterns.messaging.MessagingKeys;
-import dev.redispatterns.messaging.MessagingListenerLifecycle;
+import dev.redispatterns.messaging.AnnotatedListenerLifecycle;
 import dev.redispatterns.messaging.QueueConsumer;
-import dev.redispatterns.messaging.QueueSettings;
+import dev.redispatterns.messaging.QueuePolicy;
 import dev.redispatterns.messaging.StreamConsumer;
-import dev.redispatterns.messaging.StreamSettings;
+import dev.redispatterns.messaging.StreamPolicy;
 
 import static dev.redispatterns.observability.EndpointValues.bytes;
 import static dev.redispatterns.observability.EndpointValues.duration;
@@ -42,16 +42,16 @@ final class MessagingReport {
 	}
 
 	Map<String, Object> streams(MessagingKeys keys) {
-		Map<String, StreamSettings> streams = new TreeMap<>();
+		Map<String, StreamPolicy> streams = new TreeMap<>();
 		Map<String, TreeSet<String>> consumedBy = new TreeMap<>();
-		MessagingListenerLifecycle listeners = this.sources.listeners();
+		AnnotatedListenerLifecycle listeners = this.sources.listeners();
 		if (listeners != null) {
 			for (StreamConsumer consumer : listeners.streamConsumers()) {
 				streams.put(consumer.settings().name(), consumer.settings());
 				consumedBy.computeIfAbsent(consumer.settings().name(), (name) -> new TreeSet<>()).add(consumer.group());
 			}
 		}
-		Function<String, StreamSettings> settings = this.sources.streamSettings();
+		Function<String, StreamPolicy> settings = this.sources.streamSettings();
 		if (settings != null) {
 			for (String name : this.sources.configuredStreams()) {
 				streams.putIfAbsent(name, settings.apply(name));
@@ -103,16 +103,16 @@ final class MessagingReport {
 	}
 
 	Map<String, Object> queues(MessagingKeys keys) {
-		Map<String, QueueSettings> queues = new TreeMap<>();
+		Map<String, QueuePolicy> queues = new TreeMap<>();
 		Map<String, Integer> consumers = new TreeMap<>();
-		MessagingListenerLifecycle listeners = this.sources.listeners();
+		AnnotatedListenerLifecycle listeners = this.sources.listeners();
 		if (listeners != null) {
 			for (QueueConsumer consumer : listeners.queueConsumers()) {
 				queues.put(consumer.settings().name(), consumer.settings());
 				consumers.merge(consumer.settings().name(), 1, Integer::sum);
 			}
 		}
-		Function<String, QueueSettings> settings = this.sources.queueSettings();
+		Function<String, QueuePolicy> settings = this.sources.queueSettings();
 		if (settings != null) {
 			for (String name : this.sources.configuredQueues()) {
 				queues.putIfAbsent(name, settings.apply(name));
@@ -139,7 +139,7 @@ final class MessagingReport {
 		return report;
 	}
 
-	private static Map<String, Object> streamSettings(StreamSettings settings) {
+	private static Map<String, Object> streamSettings(StreamPolicy settings) {
 		Map<String, Object> report = new LinkedHashMap<>();
 		report.put("maxLength", settings.maxLength());
 		Duration maxAge = settings.maxAge();
@@ -155,7 +155,7 @@ final class MessagingReport {
 		return report;
 	}
 
-	private static Map<String, Object> queueSettings(QueueSettings settings) {
+	private static Map<String, Object> queueSettings(QueuePolicy settings) {
 		Map<String, Object> report = new LinkedHashMap<>();
 		report.put("maxLength", settings.maxLength());
 		report.put("concurrency", settings.concurrency());

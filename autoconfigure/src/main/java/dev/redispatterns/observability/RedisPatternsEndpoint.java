@@ -20,9 +20,9 @@ import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.lock.LockPolicy;
 import dev.redispatterns.lock.RedisLockManager;
 import dev.redispatterns.messaging.MessagingKeys;
-import dev.redispatterns.messaging.MessagingListenerLifecycle;
-import dev.redispatterns.messaging.QueueSettings;
-import dev.redispatterns.messaging.StreamSettings;
+import dev.redispatterns.messaging.AnnotatedListenerLifecycle;
+import dev.redispatterns.messaging.QueuePolicy;
+import dev.redispatterns.messaging.StreamPolicy;
 import dev.redispatterns.ratelimit.RateLimitOverrides;
 import dev.redispatterns.ratelimit.RateLimiter;
 import dev.redispatterns.ratelimit.RedisRateLimiter;
@@ -92,8 +92,8 @@ public class RedisPatternsEndpoint {
 	public record Sources(@Nullable RedisPatternsCacheManager cacheManager, @Nullable RateLimiter rateLimiter,
 			@Nullable RedisLockManager lockManager, @Nullable LockPolicy lockDefaults,
 			Map<String, LockPolicy> lockPolicies, @Nullable MessagingKeys messagingKeys,
-			@Nullable MessagingListenerLifecycle listeners, @Nullable Function<String, StreamSettings> streamSettings,
-			@Nullable Function<String, QueueSettings> queueSettings, Collection<String> configuredStreams,
+			@Nullable AnnotatedListenerLifecycle listeners, @Nullable Function<String, StreamPolicy> streamSettings,
+			@Nullable Function<String, QueuePolicy> queueSettings, Collection<String> configuredStreams,
 			Collection<String> configuredQueues) {
 
 		/** Nothing to read from (every feature switched off). */

@@ -9,7 +9,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import dev.redispatterns.session.SessionEventListener;
+import dev.redispatterns.session.SessionListener;
 
 /**
  * Micrometer meters for sessions. No meter carries a session id or a user name.
@@ -25,7 +25,7 @@ import dev.redispatterns.session.SessionEventListener;
  * {@code limit}, {@code not_authentic}): stored sessions or attributes ignored and sign-ins refused.</li>
  * </ul>
  */
-public class SessionMetrics implements SessionEventListener {
+public class SessionMetrics implements SessionListener {
 
 	public static final String ACTIVE = "redis.patterns.session.active";
 
@@ -80,22 +80,22 @@ public class SessionMetrics implements SessionEventListener {
 	}
 
 	@Override
-	public void sessionCreated() {
+	public void onSessionCreated() {
 		this.creations.increment();
 	}
 
 	@Override
-	public void sessionExpired() {
+	public void onSessionExpired() {
 		this.expirations.increment();
 	}
 
 	@Override
-	public void sessionsRevoked(Revocation reason, int count) {
+	public void onSessionsRevoked(Revocation reason, int count) {
 		this.revocations.get(reason).increment(count);
 	}
 
 	@Override
-	public void sessionRefused(Refusal reason) {
+	public void onSessionRefused(Refusal reason) {
 		this.refusals.get(reason).increment();
 	}
 

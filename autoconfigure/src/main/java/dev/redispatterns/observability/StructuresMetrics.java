@@ -53,13 +53,13 @@ public class StructuresMetrics implements StructuresListener {
 	}
 
 	@Override
-	public void operation(Structure structure, String name, String operation, long nanos, boolean failed) {
+	public void onOperation(Structure structure, String name, String operation, long nanos, boolean failed) {
 		TimerKey key = new TimerKey(structure, bounded(structure, name), operation, failed);
 		this.timers.computeIfAbsent(key, this::timer).record(nanos, TimeUnit.NANOSECONDS);
 	}
 
 	@Override
-	public void flushed(String counter, int entries, long nanos, boolean failed) {
+	public void onFlushed(String counter, int entries, long nanos, boolean failed) {
 		String name = bounded(Structure.WRITE_BEHIND, counter);
 		Timer.builder(FLUSH)
 			.description("Write-behind batches handed to their sinks")

@@ -68,7 +68,7 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 
 	private final PrincipalIndex index;
 
-	private final SessionEventListener listener;
+	private final SessionListener listener;
 
 	private final SessionAttributes attributes;
 
@@ -121,7 +121,7 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 	public RedisPatternsSession createSession() {
 		RedisIndexedSessionRepository.RedisSession stored = this.store.delegate().createSession();
 		String id = this.idGenerator.takeGenerated();
-		this.listener.sessionCreated();
+		this.listener.onSessionCreated();
 		return new RedisPatternsSession(this, stored, id, null, true);
 	}
 
@@ -197,7 +197,7 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 		if (session.indexedPrincipal != null) {
 			this.index.unbind(session.indexedPrincipal, Objects.requireNonNull(session.indexedStorageId));
 		}
-		this.listener.sessionsRevoked(SessionEventListener.Revocation.INVALIDATED, 1);
+		this.listener.onSessionsRevoked(SessionListener.Revocation.INVALIDATED, 1);
 	}
 
 	/**
@@ -305,7 +305,7 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 
 		private IndexResolver<Session> indexResolver = new DelegatingIndexResolver<>(new PrincipalNameIndexResolver<>());
 
-		private SessionEventListener listener = SessionEventListener.NONE;
+		private SessionListener listener = SessionListener.NONE;
 
 		private ApplicationEventPublisher eventPublisher = (event) -> {
 		};
@@ -364,7 +364,7 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 			return this;
 		}
 
-		public Builder listener(SessionEventListener listener) {
+		public Builder listener(SessionListener listener) {
 			this.listener = listener;
 			return this;
 		}

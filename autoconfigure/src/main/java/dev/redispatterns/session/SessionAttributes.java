@@ -33,12 +33,12 @@ final class SessionAttributes {
 
 	private final boolean encryptAttributes;
 
-	private final SessionEventListener listener;
+	private final SessionListener listener;
 
 	private final AtomicLong lastRefusalWarning = new AtomicLong();
 
 	SessionAttributes(ValueCodec codec, @Nullable EncryptingValueCodec encryption, boolean encryptAttributes,
-			SessionEventListener listener) {
+			SessionListener listener) {
 		this.codec = codec;
 		this.encryption = encryption;
 		this.encryptAttributes = encryptAttributes;
@@ -117,7 +117,7 @@ final class SessionAttributes {
 
 	/** Stored data can be tampered with in bulk: WARN at most once a minute, else DEBUG; never the session id. */
 	private void refuse(String attributeName, String why) {
-		this.listener.sessionRefused(SessionEventListener.Refusal.NOT_AUTHENTIC);
+		this.listener.onSessionRefused(SessionListener.Refusal.NOT_AUTHENTIC);
 		String message = "Ignoring session attribute '" + StoredSessionMapper.printable(attributeName) + "': " + why;
 		long now = System.nanoTime();
 		long last = this.lastRefusalWarning.get();

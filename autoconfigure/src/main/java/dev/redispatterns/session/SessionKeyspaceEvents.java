@@ -30,14 +30,14 @@ final class SessionKeyspaceEvents implements MessageListener {
 
 	private final RedisKeys keys;
 
-	private final SessionEventListener listener;
+	private final SessionListener listener;
 
 	private final byte[] expiredChannel;
 
 	private final byte[] expiresKeyPrefix;
 
 	SessionKeyspaceEvents(RedisIndexedSessionRepository delegate, RedisConnector connector, RedisKeys keys,
-			String namespace, SessionEventListener listener) {
+			String namespace, SessionListener listener) {
 		this.delegate = delegate;
 		this.connector = connector;
 		this.keys = keys;
@@ -66,7 +66,7 @@ final class SessionKeyspaceEvents implements MessageListener {
 		try {
 			if (this.connector.await(
 					this.connector.commands().setIfAbsent(marker, new byte[0], PrincipalIndex.GRACE.toMillis()))) {
-				this.listener.sessionExpired();
+				this.listener.onSessionExpired();
 			}
 		}
 		catch (RuntimeException ex) {

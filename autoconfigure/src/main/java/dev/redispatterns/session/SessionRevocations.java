@@ -16,11 +16,11 @@ final class SessionRevocations {
 
 	private final PrincipalIndex index;
 
-	private final SessionEventListener listener;
+	private final SessionListener listener;
 
 	private final StoredSessions store;
 
-	SessionRevocations(PrincipalIndex index, SessionEventListener listener, StoredSessions store) {
+	SessionRevocations(PrincipalIndex index, SessionListener listener, StoredSessions store) {
 		this.index = index;
 		this.listener = listener;
 		this.store = store;
@@ -32,7 +32,7 @@ final class SessionRevocations {
 	 * @return how many live sessions ended
 	 * @throws SessionRevocationException if a session could not be ended
 	 */
-	int revoke(String principal, List<String> handles, SessionEventListener.Revocation reason) {
+	int revoke(String principal, List<String> handles, SessionListener.Revocation reason) {
 		List<String> ended = new ArrayList<>(handles.size());
 		int revoked = 0;
 		RuntimeException failure = null;
@@ -49,7 +49,7 @@ final class SessionRevocations {
 			}
 		}
 		if (revoked > 0) {
-			this.listener.sessionsRevoked(reason, revoked);
+			this.listener.onSessionsRevoked(reason, revoked);
 		}
 		try {
 			this.index.removeAll(principal, ended);

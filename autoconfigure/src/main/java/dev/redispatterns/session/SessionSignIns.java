@@ -25,12 +25,12 @@ final class SessionSignIns {
 
 	private final SessionLimit limit;
 
-	private final SessionEventListener listener;
+	private final SessionListener listener;
 
 	private final StoredSessions store;
 
 	SessionSignIns(PrincipalIndex index, IndexResolver<Session> indexResolver, SessionLimit limit,
-			SessionEventListener listener, StoredSessions store) {
+			SessionListener listener, StoredSessions store) {
 		this.index = index;
 		this.indexResolver = indexResolver;
 		this.limit = limit;
@@ -57,7 +57,7 @@ final class SessionSignIns {
 				this.store.delete(session.storedId);
 			}
 			this.store.delete(storageId);
-			this.listener.sessionRefused(SessionEventListener.Refusal.LIMIT);
+			this.listener.onSessionRefused(SessionListener.Refusal.LIMIT);
 			if (logger.isDebugEnabled()) {
 				logger.debug("Ended a session signing in: its user reached the maximum of " + this.limit.maxSessions()
 						+ " concurrent sessions (redis.patterns.session.max-sessions-per-user)");
@@ -68,7 +68,7 @@ final class SessionSignIns {
 			this.store.delete(victim);
 		}
 		if (!evicted.isEmpty()) {
-			this.listener.sessionsRevoked(SessionEventListener.Revocation.LIMIT, evicted.size());
+			this.listener.onSessionsRevoked(SessionListener.Revocation.LIMIT, evicted.size());
 		}
 		return true;
 	}
@@ -83,7 +83,7 @@ final class SessionSignIns {
 			return;
 		}
 		if (this.index.liveOthers(principal, session.handle()) >= this.limit.maxSessions()) {
-			this.listener.sessionRefused(SessionEventListener.Refusal.LIMIT);
+			this.listener.onSessionRefused(SessionListener.Refusal.LIMIT);
 			throw new SessionLimitExceededException(this.limit.maxSessions());
 		}
 	}

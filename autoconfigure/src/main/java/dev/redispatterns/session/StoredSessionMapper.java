@@ -37,11 +37,11 @@ final class StoredSessionMapper implements BiFunction<String, Map<String, Object
 
 	private static final int MAX_REPORTED = 100;
 
-	private final SessionEventListener listener;
+	private final SessionListener listener;
 
 	private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
-	StoredSessionMapper(SessionEventListener listener) {
+	StoredSessionMapper(SessionListener listener) {
 		this.listener = listener;
 	}
 
@@ -57,7 +57,7 @@ final class StoredSessionMapper implements BiFunction<String, Map<String, Object
 		Long lastAccessedTime = millis(entries.get(LAST_ACCESSED_TIME));
 		Long maxInactiveSeconds = millis(entries.get(MAX_INACTIVE_INTERVAL));
 		if (creationTime == null || lastAccessedTime == null || maxInactiveSeconds == null) {
-			this.listener.sessionRefused(SessionEventListener.Refusal.INCOMPLETE);
+			this.listener.onSessionRefused(SessionListener.Refusal.INCOMPLETE);
 			if (logger.isDebugEnabled()) {
 				logger.debug("Ignoring a stored session without its metadata (written after it was deleted)");
 			}
@@ -77,8 +77,8 @@ final class StoredSessionMapper implements BiFunction<String, Map<String, Object
 
 	private void refuse(String field, ValueDecodingException failure) {
 		boolean notAllowed = failure.reason() == ValueDecodingException.Reason.TYPE_NOT_ALLOWED;
-		this.listener.sessionRefused(
-				notAllowed ? SessionEventListener.Refusal.TYPE_NOT_ALLOWED : SessionEventListener.Refusal.CORRUPT);
+		this.listener.onSessionRefused(
+				notAllowed ? SessionListener.Refusal.TYPE_NOT_ALLOWED : SessionListener.Refusal.CORRUPT);
 		String what = notAllowed ? "names type " + printable(failure.typeName()) + ", which is not in the codec allow-list"
 				: "is not valid JSON of the session codec";
 		String message = "Ignoring a stored session: its field '" + printable(field) + "' " + what

@@ -81,7 +81,7 @@ final class StoredSessions {
 
 	/** What Spring Session's repository is configured with. */
 	record Settings(Duration timeout, FlushMode flushMode, SaveMode saveMode, SessionIdGenerator idGenerator,
-			SessionEventListener listener, String cleanupCron, ApplicationEventPublisher eventPublisher) {
+			SessionListener listener, String cleanupCron, ApplicationEventPublisher eventPublisher) {
 	}
 
 	RedisIndexedSessionRepository delegate() {

@@ -58,7 +58,7 @@ public final class UserSessions {
 		if (!this.repository.index().contains(principal, handle)) {
 			return false;
 		}
-		return this.repository.revocations().revoke(principal, List.of(handle), SessionEventListener.Revocation.REVOKED) > 0;
+		return this.repository.revocations().revoke(principal, List.of(handle), SessionListener.Revocation.REVOKED) > 0;
 	}
 
 	/**
@@ -85,7 +85,7 @@ public final class UserSessions {
 				: List.of();
 		List<String> handles = new ArrayList<>(this.repository.index().members(principal));
 		handles.removeAll(keep);
-		return this.repository.revocations().revoke(principal, handles, SessionEventListener.Revocation.EVERYWHERE);
+		return this.repository.revocations().revoke(principal, handles, SessionListener.Revocation.EVERYWHERE);
 	}
 
 	/**

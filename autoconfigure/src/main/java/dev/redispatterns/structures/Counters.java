@@ -31,14 +31,14 @@ public final class Counters {
 
 	private final RedisKeys keys;
 
-	private final Map<String, CounterSettings> counters;
+	private final Map<String, CounterPolicy> counters;
 
-	private final CounterSettings defaults;
+	private final CounterPolicy defaults;
 
 	private final StructuresListener listener;
 
-	public Counters(RedisConnector connector, ScriptExecutor scripts, RedisKeys keys, Map<String, CounterSettings> counters,
-			CounterSettings defaults, StructuresListener listener) {
+	public Counters(RedisConnector connector, ScriptExecutor scripts, RedisKeys keys, Map<String, CounterPolicy> counters,
+			CounterPolicy defaults, StructuresListener listener) {
 		this.connector = connector;
 		this.scripts = scripts;
 		this.keys = keys;
@@ -49,7 +49,7 @@ public final class Counters {
 
 	/** Default settings for every counter, no metrics. */
 	public Counters(RedisConnector connector, ScriptExecutor scripts, RedisKeys keys) {
-		this(connector, scripts, keys, Map.of(), CounterSettings.defaults(), StructuresListener.NONE);
+		this(connector, scripts, keys, Map.of(), CounterPolicy.defaults(), StructuresListener.NONE);
 	}
 
 	/** Adds one; returns the new value. */
@@ -83,12 +83,12 @@ public final class Counters {
 		return timed(name, "delete", () -> this.connector.await(this.connector.commands().unlink(key(name, id))) > 0);
 	}
 
-	public CounterSettings settings(String name) {
+	public CounterPolicy settings(String name) {
 		return this.counters.getOrDefault(name, this.defaults);
 	}
 
 	private CounterUpdate run(String name, String id, long delta, byte[] limit) {
-		CounterSettings settings = settings(name);
+		CounterPolicy settings = settings(name);
 		List<Long> reply = this.scripts.call(INCREMENT, ReturnType.MULTI, new byte[][] { key(name, id) },
 				ScriptExecutor.arg(delta), ScriptExecutor.arg(settings.timeToLive().toMillis()),
 				ScriptExecutor.arg(settings.sliding() ? "1" : "0"), limit);
@@ -109,7 +109,7 @@ public final class Counters {
 			return result;
 		}
 		finally {
-			this.listener.operation(Structure.COUNTER, name, operation, System.nanoTime() - start, failed);
+			this.listener.onOperation(Structure.COUNTER, name, operation, System.nanoTime() - start, failed);
 		}
 	}
 

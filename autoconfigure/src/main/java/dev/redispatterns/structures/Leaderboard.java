@@ -50,7 +50,7 @@ public final class Leaderboard {
 
 	private final byte[] keyBytes;
 
-	private final LeaderboardSettings settings;
+	private final LeaderboardPolicy settings;
 
 	private final @Nullable LocalDate periodStart;
 
@@ -60,7 +60,7 @@ public final class Leaderboard {
 
 	private final boolean negate;
 
-	Leaderboard(Leaderboards owner, String name, String key, LeaderboardSettings settings,
+	Leaderboard(Leaderboards owner, String name, String key, LeaderboardPolicy settings,
 			@Nullable LocalDate periodStart, long expireAt) {
 		this.owner = owner;
 		this.name = name;
@@ -70,7 +70,7 @@ public final class Leaderboard {
 		this.periodStart = periodStart;
 		this.expireAt = ScriptExecutor.arg(expireAt);
 		this.maxEntries = ScriptExecutor.arg(settings.maxEntries());
-		this.negate = settings.order() == LeaderboardSettings.Order.HIGHER_FIRST;
+		this.negate = settings.order() == LeaderboardPolicy.Order.HIGHER_FIRST;
 	}
 
 	public String name() {
@@ -87,7 +87,7 @@ public final class Leaderboard {
 		return Optional.ofNullable(this.periodStart);
 	}
 
-	public LeaderboardSettings settings() {
+	public LeaderboardPolicy settings() {
 		return this.settings;
 	}
 
@@ -245,7 +245,7 @@ public final class Leaderboard {
 			return result;
 		}
 		finally {
-			this.owner.listener.operation(Structure.LEADERBOARD, this.name, operation, System.nanoTime() - start,
+			this.owner.listener.onOperation(Structure.LEADERBOARD, this.name, operation, System.nanoTime() - start,
 					failed);
 		}
 	}

@@ -10,7 +10,7 @@ import dev.redispatterns.core.ScriptExecutor;
 
 /**
  * Leaderboards on Redis sorted sets, by name: {@code leaderboards.board("weekly-score").submitBest("ann", 42)}.
- * Each name has its {@link LeaderboardSettings} (configured ones, else the defaults); time-boxed boards
+ * Each name has its {@link LeaderboardPolicy} (configured ones, else the defaults); time-boxed boards
  * get one key per period, chosen with the clock (and its zone) given here.
  * <p>
  * Ordering rule: by score (higher or lower first, per board), then by member name in ascending byte
@@ -27,9 +27,9 @@ public final class Leaderboards {
 
 	private final RedisKeys keys;
 
-	private final Map<String, LeaderboardSettings> boards;
+	private final Map<String, LeaderboardPolicy> boards;
 
-	private final LeaderboardSettings defaults;
+	private final LeaderboardPolicy defaults;
 
 	private final Clock clock;
 
@@ -39,7 +39,7 @@ public final class Leaderboards {
 	 * @param clock decides the current period; its zone decides where days start
 	 */
 	public Leaderboards(RedisConnector connector, ScriptExecutor scripts, RedisKeys keys,
-			Map<String, LeaderboardSettings> boards, LeaderboardSettings defaults, Clock clock,
+			Map<String, LeaderboardPolicy> boards, LeaderboardPolicy defaults, Clock clock,
 			StructuresListener listener) {
 		this.connector = connector;
 		this.scripts = scripts;
@@ -52,7 +52,7 @@ public final class Leaderboards {
 
 	/** Default settings for every board, UTC days, no metrics. */
 	public Leaderboards(RedisConnector connector, ScriptExecutor scripts, RedisKeys keys) {
-		this(connector, scripts, keys, Map.of(), LeaderboardSettings.defaults(), Clock.systemUTC(),
+		this(connector, scripts, keys, Map.of(), LeaderboardPolicy.defaults(), Clock.systemUTC(),
 				StructuresListener.NONE);
 	}
 
@@ -64,7 +64,7 @@ public final class Leaderboards {
 	/** The board {@code name} for the period containing {@code day} (ignored by all-time boards). */
 	public Leaderboard board(String name, LocalDate day) {
 		StructureNames.check("leaderboard", name);
-		LeaderboardSettings settings = settings(name);
+		LeaderboardPolicy settings = settings(name);
 		Period period = settings.period();
 		if (period == Period.NONE) {
 			return new Leaderboard(this, name, this.keys.key("lb", name), settings, null, 0);
@@ -76,7 +76,7 @@ public final class Leaderboards {
 	}
 
 	/** The settings of board {@code name}. */
-	public LeaderboardSettings settings(String name) {
+	public LeaderboardPolicy settings(String name) {
 		return this.boards.getOrDefault(name, this.defaults);
 	}
 

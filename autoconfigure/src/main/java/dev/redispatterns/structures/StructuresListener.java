@@ -19,7 +19,7 @@ public interface StructuresListener {
 	 * @param nanos how long it took
 	 * @param failed whether it threw
 	 */
-	default void operation(Structure structure, String name, String operation, long nanos, boolean failed) {
+	default void onOperation(Structure structure, String name, String operation, long nanos, boolean failed) {
 	}
 
 	/**
@@ -29,7 +29,7 @@ public interface StructuresListener {
 	 * @param nanos how long the sink and the acknowledgement took
 	 * @param failed whether the sink threw (the batch is then retried)
 	 */
-	default void flushed(String counter, int entries, long nanos, boolean failed) {
+	default void onFlushed(String counter, int entries, long nanos, boolean failed) {
 	}
 
 	/** The services. */

@@ -38,9 +38,9 @@ public final class UniqueCounter {
 
 	private final RedisKeys.SlotGroup keys;
 
-	private final UniqueCounterSettings settings;
+	private final UniqueCounterPolicy settings;
 
-	UniqueCounter(UniqueCounters owner, String name, RedisKeys.SlotGroup keys, UniqueCounterSettings settings) {
+	UniqueCounter(UniqueCounters owner, String name, RedisKeys.SlotGroup keys, UniqueCounterPolicy settings) {
 		this.owner = owner;
 		this.name = name;
 		this.keys = keys;
@@ -51,7 +51,7 @@ public final class UniqueCounter {
 		return this.name;
 	}
 
-	public UniqueCounterSettings settings() {
+	public UniqueCounterPolicy settings() {
 		return this.settings;
 	}
 
@@ -194,7 +194,7 @@ public final class UniqueCounter {
 			return result;
 		}
 		finally {
-			this.owner.listener.operation(Structure.UNIQUE_COUNTER, this.name, operation, System.nanoTime() - start,
+			this.owner.listener.onOperation(Structure.UNIQUE_COUNTER, this.name, operation, System.nanoTime() - start,
 					failed);
 		}
 	}

@@ -26,9 +26,9 @@ public final class UniqueCounters {
 
 	private final RedisKeys keys;
 
-	private final Map<String, UniqueCounterSettings> counters;
+	private final Map<String, UniqueCounterPolicy> counters;
 
-	private final UniqueCounterSettings defaults;
+	private final UniqueCounterPolicy defaults;
 
 	/**
 	 * @param counters settings of named counters
@@ -36,7 +36,7 @@ public final class UniqueCounters {
 	 * @param clock decides the current period; its zone decides where days start
 	 */
 	public UniqueCounters(RedisConnector connector, ScriptExecutor scripts, RedisKeys keys,
-			Map<String, UniqueCounterSettings> counters, UniqueCounterSettings defaults, Clock clock,
+			Map<String, UniqueCounterPolicy> counters, UniqueCounterPolicy defaults, Clock clock,
 			StructuresListener listener) {
 		this.connector = connector;
 		this.scripts = scripts;
@@ -49,7 +49,7 @@ public final class UniqueCounters {
 
 	/** Default settings for every counter, UTC days, no metrics. */
 	public UniqueCounters(RedisConnector connector, ScriptExecutor scripts, RedisKeys keys) {
-		this(connector, scripts, keys, Map.of(), UniqueCounterSettings.defaults(), Clock.systemUTC(),
+		this(connector, scripts, keys, Map.of(), UniqueCounterPolicy.defaults(), Clock.systemUTC(),
 				StructuresListener.NONE);
 	}
 
@@ -59,7 +59,7 @@ public final class UniqueCounters {
 		return new UniqueCounter(this, name, this.keys.slotGroup("hll", name), settings(name));
 	}
 
-	public UniqueCounterSettings settings(String name) {
+	public UniqueCounterPolicy settings(String name) {
 		return this.counters.getOrDefault(name, this.defaults);
 	}
 

@@ -45,7 +45,7 @@ public final class WriteBehindCounter {
 
 	private final String name;
 
-	private final WriteBehindSettings settings;
+	private final WriteBehindPolicy settings;
 
 	private final CounterSink sink;
 
@@ -59,7 +59,7 @@ public final class WriteBehindCounter {
 
 	private final ReentrantLock flushLock = new ReentrantLock();
 
-	WriteBehindCounter(WriteBehindCounters owner, String name, RedisKeys.SlotGroup keys, WriteBehindSettings settings,
+	WriteBehindCounter(WriteBehindCounters owner, String name, RedisKeys.SlotGroup keys, WriteBehindPolicy settings,
 			CounterSink sink) {
 		this.owner = owner;
 		this.name = name;
@@ -75,7 +75,7 @@ public final class WriteBehindCounter {
 		return this.name;
 	}
 
-	public WriteBehindSettings settings() {
+	public WriteBehindPolicy settings() {
 		return this.settings;
 	}
 
@@ -141,7 +141,7 @@ public final class WriteBehindCounter {
 				this.sink.flush(new CounterBatch(this.name, batchId, attempt, deltas));
 			}
 			catch (Exception ex) {
-				this.owner.listener.flushed(this.name, deltas.size(), System.nanoTime() - start, true);
+				this.owner.listener.onFlushed(this.name, deltas.size(), System.nanoTime() - start, true);
 				logger.warn("Write-behind counter '" + this.name + "': the sink failed on batch " + batchId + " (attempt "
 						+ attempt + "); it stays in Redis and is retried", ex);
 				release(batchId);
@@ -150,7 +150,7 @@ public final class WriteBehindCounter {
 		}
 		this.owner.scripts.<Long>call(ACK, ReturnType.INTEGER, new byte[][] { this.inflight, this.batch },
 				bytes(batchId));
-		this.owner.listener.flushed(this.name, deltas.size(), System.nanoTime() - start, false);
+		this.owner.listener.onFlushed(this.name, deltas.size(), System.nanoTime() - start, false);
 		return FlushResult.FLUSHED;
 	}
 
@@ -186,7 +186,7 @@ public final class WriteBehindCounter {
 			return result;
 		}
 		finally {
-			this.owner.listener.operation(Structure.WRITE_BEHIND, this.name, operation, System.nanoTime() - start,
+			this.owner.listener.onOperation(Structure.WRITE_BEHIND, this.name, operation, System.nanoTime() - start,
 					failed);
 		}
 	}

@@ -50,9 +50,9 @@ public final class WriteBehindCounters implements SmartLifecycle {
 
 	private final RedisKeys keys;
 
-	private final Map<String, WriteBehindSettings> configured;
+	private final Map<String, WriteBehindPolicy> configured;
 
-	private final WriteBehindSettings defaults;
+	private final WriteBehindPolicy defaults;
 
 	private final Duration shutdownTimeout;
 
@@ -73,8 +73,8 @@ public final class WriteBehindCounters implements SmartLifecycle {
 	 * @param defaults settings of every other counter
 	 * @param shutdownTimeout longest time {@link #stop()} spends draining
 	 */
-	public WriteBehindCounters(ScriptExecutor scripts, RedisKeys keys, Map<String, WriteBehindSettings> configured,
-			WriteBehindSettings defaults, Duration shutdownTimeout, StructuresListener listener) {
+	public WriteBehindCounters(ScriptExecutor scripts, RedisKeys keys, Map<String, WriteBehindPolicy> configured,
+			WriteBehindPolicy defaults, Duration shutdownTimeout, StructuresListener listener) {
 		this(scripts, keys, configured, defaults, shutdownTimeout, listener, RedisPatternsThreads.platform());
 	}
 
@@ -84,8 +84,8 @@ public final class WriteBehindCounters implements SmartLifecycle {
 	 * @param shutdownTimeout longest time {@link #stop()} spends draining
 	 * @param threads where the flushing thread comes from
 	 */
-	public WriteBehindCounters(ScriptExecutor scripts, RedisKeys keys, Map<String, WriteBehindSettings> configured,
-			WriteBehindSettings defaults, Duration shutdownTimeout, StructuresListener listener,
+	public WriteBehindCounters(ScriptExecutor scripts, RedisKeys keys, Map<String, WriteBehindPolicy> configured,
+			WriteBehindPolicy defaults, Duration shutdownTimeout, StructuresListener listener,
 			RedisPatternsThreads threads) {
 		this.threads = threads;
 		this.scripts = scripts;
@@ -98,7 +98,7 @@ public final class WriteBehindCounters implements SmartLifecycle {
 
 	/** Default settings for every counter, 30 seconds to drain on stop, no metrics. */
 	public WriteBehindCounters(ScriptExecutor scripts, RedisKeys keys) {
-		this(scripts, keys, Map.of(), WriteBehindSettings.defaults(), Duration.ofSeconds(30), StructuresListener.NONE);
+		this(scripts, keys, Map.of(), WriteBehindPolicy.defaults(), Duration.ofSeconds(30), StructuresListener.NONE);
 	}
 
 	/**

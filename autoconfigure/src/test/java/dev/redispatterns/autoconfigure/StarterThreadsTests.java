@@ -257,7 +257,7 @@ class StarterThreadsTests {
 		final List<RefreshOutcome> refreshes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
 		@Override
-		public void refresh(String cacheName, RefreshOutcome outcome) {
+		public void onRefresh(String cacheName, RefreshOutcome outcome) {
 			this.refreshes.add(outcome);
 		}
 

@@ -37,38 +37,38 @@ public class RecordingCacheListener implements CacheListener {
 	}
 
 	@Override
-	public void request(String cache, Result result) {
+	public void onRequest(String cache, Result result) {
 		add("request." + result);
 		this.onRequest.accept(result);
 	}
 
 	@Override
-	public void load(String cache, long nanos, boolean success) {
+	public void onLoad(String cache, long nanos, boolean success) {
 		add(success ? "load.success" : "load.failure");
 	}
 
 	@Override
-	public void stampedeWait(String cache, long nanos, WaitOutcome outcome) {
+	public void onStampedeWait(String cache, long nanos, WaitOutcome outcome) {
 		add("wait." + outcome);
 	}
 
 	@Override
-	public void refresh(String cache, RefreshOutcome outcome) {
+	public void onRefresh(String cache, RefreshOutcome outcome) {
 		add("refresh." + outcome);
 	}
 
 	@Override
-	public void eviction(String cache, boolean all) {
+	public void onEviction(String cache, boolean all) {
 		add(all ? "eviction.all" : "eviction.key");
 	}
 
 	@Override
-	public void decodeFailure(String cache, DecodeFailure reason) {
+	public void onDecodeFailure(String cache, DecodeFailure reason) {
 		add("decode." + reason);
 	}
 
 	@Override
-	public void unavailable(String cache, Operation operation) {
+	public void onUnavailable(String cache, Operation operation) {
 		add("unavailable." + operation);
 	}
 

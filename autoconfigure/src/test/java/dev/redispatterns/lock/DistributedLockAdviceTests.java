@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @RedisTest
 class DistributedLockAdviceTests {
 
-	private static final LockOptions NOW = new LockOptions(Duration.ZERO, Duration.ofSeconds(30), "test");
+	private static final LockRequest NOW = new LockRequest(Duration.ZERO, Duration.ofSeconds(30), "test");
 
 	private final ApplicationContextRunner runner;
 

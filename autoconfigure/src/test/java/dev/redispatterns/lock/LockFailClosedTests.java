@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @RedisTest(process = true)
 class LockFailClosedTests {
 
-	private static final LockOptions NOW = new LockOptions(Duration.ZERO, Duration.ofSeconds(30), "test");
+	private static final LockRequest NOW = new LockRequest(Duration.ZERO, Duration.ofSeconds(30), "test");
 
 	private static final Duration BOUND = Duration.ofSeconds(1 + 2);
 
@@ -59,7 +59,7 @@ class LockFailClosedTests {
 				assertThat(LockedService.FENCES).as("method did not run").hasSize(runs);
 				start = System.nanoTime();
 				assertThat(locks.tryLock("down", NOW)).isEmpty();
-				assertThatThrownBy(() -> locks.lock("down", new LockOptions(Duration.ofSeconds(2), null, "test")))
+				assertThatThrownBy(() -> locks.lock("down", new LockRequest(Duration.ofSeconds(2), null, "test")))
 					.isInstanceOf(LockNotAcquiredException.class);
 				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(BOUND.multipliedBy(2));
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
@@ -85,7 +85,7 @@ class LockFailClosedTests {
 				AtomicBoolean interruptKept = new AtomicBoolean();
 				Thread caller = new Thread(() -> {
 					try {
-						locks.lock("paused", new LockOptions(Duration.ofSeconds(2), null, "test"));
+						locks.lock("paused", new LockRequest(Duration.ofSeconds(2), null, "test"));
 						outcome.complete(null);
 					}
 					catch (Throwable ex) {

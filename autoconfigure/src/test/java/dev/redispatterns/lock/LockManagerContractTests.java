@@ -92,24 +92,24 @@ class LockManagerContractTests {
 		this.managers.forEach(RedisLockManager::destroy);
 	}
 
-	RedisLockManager manager(Instance instance, LockSettings settings) {
+	RedisLockManager manager(Instance instance, LockManagerSettings settings) {
 		return manager(instance, settings, LockListener.NONE);
 	}
 
-	RedisLockManager manager(Instance instance, LockSettings settings, LockListener listener) {
+	RedisLockManager manager(Instance instance, LockManagerSettings settings, LockListener listener) {
 		RedisLockManager manager = new RedisLockManager(instance.connector, instance.scripts, instance.signals, KEYS,
 				settings, listener);
 		this.managers.add(manager);
 		return manager;
 	}
 
-	static LockOptions waitFor(Duration wait, Duration lease) {
-		return new LockOptions(wait, lease, "test");
+	static LockRequest waitFor(Duration wait, Duration lease) {
+		return new LockRequest(wait, lease, "test");
 	}
 
 	@Test
 	void uncontendedAcquireAndReleaseAreOneScriptRunEach() {
-		RedisLockManager locks = manager(first, LockSettings.defaults());
+		RedisLockManager locks = manager(first, LockManagerSettings.defaults());
 		locks.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(10)).orElseThrow().unlock();
 		long scripts = commandCalls("evalsha");
 		long publishes = commandCalls("publish");
@@ -122,7 +122,7 @@ class LockManagerContractTests {
 
 	@Test
 	void uncontendedCycleRunsSevenCommandsInRedis() {
-		RedisLockManager locks = manager(first, LockSettings.defaults());
+		RedisLockManager locks = manager(first, LockManagerSettings.defaults());
 		locks.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(10)).orElseThrow().unlock();
 		long before = dataCommandCalls();
 		LockHandle handle = locks.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(10)).orElseThrow();
@@ -133,7 +133,7 @@ class LockManagerContractTests {
 
 	@Test
 	void mutualExclusionUnderContentionFromTwoInstances() throws Exception {
-		RedisLockManager[] locks = { manager(first, LockSettings.defaults()), manager(second, LockSettings.defaults()) };
+		RedisLockManager[] locks = { manager(first, LockManagerSettings.defaults()), manager(second, LockManagerSettings.defaults()) };
 		int[] counter = new int[1];
 		AtomicInteger inside = new AtomicInteger();
 		AtomicInteger overlaps = new AtomicInteger();
@@ -166,7 +166,7 @@ class LockManagerContractTests {
 
 	@Test
 	void fencingTokensStrictlyIncreaseInAcquisitionOrder() throws Exception {
-		RedisLockManager[] locks = { manager(first, LockSettings.defaults()), manager(second, LockSettings.defaults()) };
+		RedisLockManager[] locks = { manager(first, LockManagerSettings.defaults()), manager(second, LockManagerSettings.defaults()) };
 		List<Long> tokens = Collections.synchronizedList(new ArrayList<>());
 		List<Future<?>> futures = new ArrayList<>();
 		for (int t = 0; t < 6; t++) {
@@ -191,7 +191,7 @@ class LockManagerContractTests {
 
 	@Test
 	void fencingTokensKeepIncreasingAfterTheLockAndItsCounterExpired() {
-		RedisLockManager locks = manager(first, LockSettings.defaults().withFencingCounterTtl(Duration.ofMillis(300)));
+		RedisLockManager locks = manager(first, LockManagerSettings.defaults().withFencingCounterTtl(Duration.ofMillis(300)));
 		long before = locks.tryLock(this.name, Duration.ZERO, Duration.ofMillis(200)).orElseThrow().fencingToken();
 		String counter = lockKey(this.name) + ":fence";
 		Eventually.await("lock and counter expired", Duration.ofSeconds(5),
@@ -212,8 +212,8 @@ class LockManagerContractTests {
 
 	@Test
 	void releaseByAFormerOwnerDoesNotFreeTheNewHoldersLock() {
-		RedisLockManager a = manager(first, LockSettings.defaults());
-		RedisLockManager b = manager(second, LockSettings.defaults());
+		RedisLockManager a = manager(first, LockManagerSettings.defaults());
+		RedisLockManager b = manager(second, LockManagerSettings.defaults());
 		LockHandle stale = a.tryLock(this.name, Duration.ZERO, Duration.ofMillis(300)).orElseThrow();
 		Eventually.await("lease ran out", Duration.ofSeconds(5), () -> !first.exists(lockKey(this.name)));
 		assertThat(stale.isHeld()).isFalse();
@@ -233,7 +233,7 @@ class LockManagerContractTests {
 
 	@Test
 	void watchdogKeepsTheLockWhileHeldAndLetsItExpireAfterAbandonment() {
-		LockSettings settings = LockSettings.defaults().withWatchdogLease(WATCHDOG_LEASE);
+		LockManagerSettings settings = LockManagerSettings.defaults().withWatchdogLease(WATCHDOG_LEASE);
 		RedisLockManager holder = manager(first, settings);
 		LockHandle handle = holder.lock(this.name, Duration.ZERO, null);
 		Eventually.holdsFor("lock kept alive well past its 3 s lease", Duration.ofSeconds(5),
@@ -251,10 +251,10 @@ class LockManagerContractTests {
 
 	@Test
 	void watchdogKeepsReadLocksAndPermitsAlive() {
-		RedisLockManager holder = manager(first, LockSettings.defaults().withWatchdogLease(WATCHDOG_LEASE));
-		RedisLockManager other = manager(second, LockSettings.defaults());
-		LockOptions watchdog = new LockOptions(Duration.ZERO, null, "test");
-		LockOptions now = waitFor(Duration.ZERO, Duration.ofSeconds(5));
+		RedisLockManager holder = manager(first, LockManagerSettings.defaults().withWatchdogLease(WATCHDOG_LEASE));
+		RedisLockManager other = manager(second, LockManagerSettings.defaults());
+		LockRequest watchdog = new LockRequest(Duration.ZERO, null, "test");
+		LockRequest now = waitFor(Duration.ZERO, Duration.ofSeconds(5));
 		LockHandle reader = holder.readLock(this.name, watchdog);
 		LockHandle permit = holder.acquirePermit(this.name, 1, watchdog);
 		Eventually.holdsFor("read lock and permit kept past their 3 s lease", Duration.ofSeconds(5),
@@ -272,11 +272,11 @@ class LockManagerContractTests {
 		AtomicInteger lostEvents = new AtomicInteger();
 		LockListener listener = new LockListener() {
 			@Override
-			public void lost(String name, LockType type) {
+			public void onLost(String name, LockType type) {
 				lostEvents.incrementAndGet();
 			}
 		};
-		RedisLockManager locks = manager(first, LockSettings.defaults().withWatchdogLease(WATCHDOG_LEASE), listener);
+		RedisLockManager locks = manager(first, LockManagerSettings.defaults().withWatchdogLease(WATCHDOG_LEASE), listener);
 		LockHandle handle = locks.lock(this.name, Duration.ZERO, null);
 		CompletableFuture<LockHandle> lost = new CompletableFuture<>();
 		handle.onLost(lost::complete);
@@ -292,8 +292,8 @@ class LockManagerContractTests {
 	@Test
 	void waitersAreWokenPromptlyOnRelease() throws Exception {
 		Duration poll = Duration.ofSeconds(2);
-		RedisLockManager holder = manager(first, LockSettings.defaults().withPollInterval(poll));
-		RedisLockManager waiter = manager(second, LockSettings.defaults().withPollInterval(poll));
+		RedisLockManager holder = manager(first, LockManagerSettings.defaults().withPollInterval(poll));
+		RedisLockManager waiter = manager(second, LockManagerSettings.defaults().withPollInterval(poll));
 		List<Long> latencies = new ArrayList<>();
 		for (int round = 0; round < 8; round++) {
 			LockHandle held = holder.lock(this.name, Duration.ZERO, Duration.ofSeconds(30));
@@ -318,8 +318,8 @@ class LockManagerContractTests {
 
 	@Test
 	void waitTimeIsHonoured() {
-		RedisLockManager a = manager(first, LockSettings.defaults());
-		RedisLockManager b = manager(second, LockSettings.defaults());
+		RedisLockManager a = manager(first, LockManagerSettings.defaults());
+		RedisLockManager b = manager(second, LockManagerSettings.defaults());
 		a.lock(this.name, Duration.ZERO, Duration.ofSeconds(30));
 		long start = System.nanoTime();
 		assertThatThrownBy(() -> b.lock(this.name, waitFor(Duration.ofMillis(700), Duration.ofSeconds(5))))
@@ -334,8 +334,8 @@ class LockManagerContractTests {
 
 	@Test
 	void waitersAreServedInArrivalOrder() throws Exception {
-		RedisLockManager a = manager(first, LockSettings.defaults());
-		RedisLockManager b = manager(second, LockSettings.defaults());
+		RedisLockManager a = manager(first, LockManagerSettings.defaults());
+		RedisLockManager b = manager(second, LockManagerSettings.defaults());
 		LockHandle held = a.lock(this.name, Duration.ZERO, Duration.ofSeconds(30));
 		List<Integer> order = new CopyOnWriteArrayList<>();
 		List<Future<?>> futures = new ArrayList<>();
@@ -360,7 +360,7 @@ class LockManagerContractTests {
 
 	@Test
 	void nonFairReleasePassesTheLockToAWaiterOfTheSameInstanceFirst() throws Exception {
-		LockSettings nonFair = LockSettings.defaults().withFair(false);
+		LockManagerSettings nonFair = LockManagerSettings.defaults().withFair(false);
 		RedisLockManager a = manager(first, nonFair);
 		RedisLockManager b = manager(second, nonFair);
 		String queue = lockKey(this.name) + ":queue";
@@ -388,8 +388,8 @@ class LockManagerContractTests {
 
 	@Test
 	void nonFairModeServesAnotherInstanceAfterABoundedRunOfLocalHandOffs() throws Exception {
-		RedisLockManager a = manager(first, LockSettings.defaults().withFair(false));
-		RedisLockManager b = manager(second, LockSettings.defaults());
+		RedisLockManager a = manager(first, LockManagerSettings.defaults().withFair(false));
+		RedisLockManager b = manager(second, LockManagerSettings.defaults());
 		AtomicInteger localAcquisitions = new AtomicInteger();
 		java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
 		List<Long> fences = Collections.synchronizedList(new ArrayList<>());
@@ -419,14 +419,14 @@ class LockManagerContractTests {
 			loop.get(30, TimeUnit.SECONDS);
 		}
 		assertThat(meanwhile).as("hand-offs inside the instance while the other one waited")
-			.isLessThanOrEqualTo(LockSettings.LOCAL_HAND_OFFS + 3);
+			.isLessThanOrEqualTo(LockManagerSettings.LOCAL_HAND_OFFS + 3);
 		assertThat(fences).as("fencing tokens in acquisition order").isSorted().doesNotHaveDuplicates();
 		assertThat(a.openGates()).isZero();
 	}
 
 	@Test
 	void aHandleCanBeReleasedFromAnotherThread() throws Exception {
-		RedisLockManager locks = manager(first, LockSettings.defaults());
+		RedisLockManager locks = manager(first, LockManagerSettings.defaults());
 		LockHandle handle = locks.lock(this.name, Duration.ZERO, null);
 		assertThat(CompletableFuture.supplyAsync(handle::unlock, this.pool).get(10, TimeUnit.SECONDS)).isTrue();
 		assertThat(handle.isHeld()).isFalse();
@@ -435,7 +435,7 @@ class LockManagerContractTests {
 
 	@Test
 	void acquireAndReleaseAreIdempotentUnderADuplicateRun() {
-		RedisLockManager locks = manager(first, LockSettings.defaults());
+		RedisLockManager locks = manager(first, LockManagerSettings.defaults());
 		LockTarget target = LockTarget.exclusive(KEYS, this.name);
 		byte[] token = LockTarget.bytes("replayed-token");
 		long fence = locks.attempt(target, token, 10_000, 0);
@@ -458,9 +458,9 @@ class LockManagerContractTests {
 
 	@Test
 	void readWriteLockAllowsManyReadersOrOneWriter() {
-		RedisLockManager a = manager(first, LockSettings.defaults());
-		RedisLockManager b = manager(second, LockSettings.defaults());
-		LockOptions now = waitFor(Duration.ZERO, Duration.ofSeconds(30));
+		RedisLockManager a = manager(first, LockManagerSettings.defaults());
+		RedisLockManager b = manager(second, LockManagerSettings.defaults());
+		LockRequest now = waitFor(Duration.ZERO, Duration.ofSeconds(30));
 		LockHandle reader1 = a.readLock(this.name, now);
 		LockHandle reader2 = b.readLock(this.name, now);
 		assertThat(reader2.fencingToken()).isGreaterThan(reader1.fencingToken());
@@ -478,9 +478,9 @@ class LockManagerContractTests {
 
 	@Test
 	void aWaitingWriterIsServedBeforeNewReadersAndWokenByTheLastReader() throws Exception {
-		RedisLockManager a = manager(first, LockSettings.defaults().withPollInterval(Duration.ofSeconds(5)));
-		RedisLockManager b = manager(second, LockSettings.defaults().withPollInterval(Duration.ofSeconds(5)));
-		LockOptions now = waitFor(Duration.ZERO, Duration.ofSeconds(30));
+		RedisLockManager a = manager(first, LockManagerSettings.defaults().withPollInterval(Duration.ofSeconds(5)));
+		RedisLockManager b = manager(second, LockManagerSettings.defaults().withPollInterval(Duration.ofSeconds(5)));
+		LockRequest now = waitFor(Duration.ZERO, Duration.ofSeconds(30));
 		LockHandle reader = a.readLock(this.name, now);
 		Future<LockHandle> writer = this.pool.submit(() -> b.writeLock(this.name, waitFor(LONG_WAIT, Duration.ofSeconds(30))));
 		String base = KEYS.slotGroup("rwlock", this.name).key();
@@ -498,10 +498,10 @@ class LockManagerContractTests {
 	@Test
 	void aWriterInterruptedWhileWaitingLeavesNoIntentThatRefusesReaders() throws Exception {
 		// a long poll interval keeps a writer's intent alive for 2 x 10 s + the command timeout
-		LockSettings settings = LockSettings.defaults().withPollInterval(Duration.ofSeconds(10));
+		LockManagerSettings settings = LockManagerSettings.defaults().withPollInterval(Duration.ofSeconds(10));
 		RedisLockManager a = manager(first, settings);
 		RedisLockManager b = manager(second, settings);
-		LockOptions now = waitFor(Duration.ZERO, Duration.ofSeconds(30));
+		LockRequest now = waitFor(Duration.ZERO, Duration.ofSeconds(30));
 		LockHandle reader = a.readLock(this.name, now);
 		CompletableFuture<Throwable> outcome = new CompletableFuture<>();
 		Thread writer = new Thread(() -> {
@@ -527,9 +527,9 @@ class LockManagerContractTests {
 
 	@Test
 	void aWriterGivingUpWhileAnotherWriterHoldsLeavesNoIntentThatRefusesReaders() {
-		RedisLockManager a = manager(first, LockSettings.defaults());
-		RedisLockManager b = manager(second, LockSettings.defaults());
-		LockOptions now = waitFor(Duration.ZERO, Duration.ofSeconds(30));
+		RedisLockManager a = manager(first, LockManagerSettings.defaults());
+		RedisLockManager b = manager(second, LockManagerSettings.defaults());
+		LockRequest now = waitFor(Duration.ZERO, Duration.ofSeconds(30));
 		LockTarget write = LockTarget.readWrite(KEYS, this.name, true);
 		byte[] waiting = LockTarget.bytes("waiting-writer");
 		String intent = KEYS.slotGroup("rwlock", this.name).key() + ":intent";
@@ -553,7 +553,7 @@ class LockManagerContractTests {
 	@Test
 	void confirmedAcquisitionsFailTheStartInPortableMode() {
 		assumeTrue(!first.connector.isNative(), "portable mode only");
-		assertThatThrownBy(() -> manager(first, LockSettings.defaults().withReplicaAcks(1, Duration.ofMillis(50))))
+		assertThatThrownBy(() -> manager(first, LockManagerSettings.defaults().withReplicaAcks(1, Duration.ofMillis(50))))
 			.isInstanceOf(RedisPatternsConfigurationException.class)
 			.hasMessageContaining("need Lettuce");
 	}
@@ -563,7 +563,7 @@ class LockManagerContractTests {
 		assumeConfirmationsAvailable();
 		// no set-up here has two replicas: every WAIT 2 runs for its whole timeout, longer than the
 		// command timeout (2 s), so an attempt pipelined behind it would time out before Redis ran it
-		RedisLockManager locks = manager(first, LockSettings.defaults().withReplicaAcks(2, Duration.ofSeconds(5)));
+		RedisLockManager locks = manager(first, LockManagerSettings.defaults().withReplicaAcks(2, Duration.ofSeconds(5)));
 		String other = nameOnTheSameMaster(this.name);
 		long blocked = blockedClients();
 		Future<Reason> one = this.pool.submit(() -> refusal(() -> locks.lock(this.name, Duration.ZERO, Duration.ofSeconds(60))));
@@ -584,7 +584,7 @@ class LockManagerContractTests {
 	@Test
 	void aConfirmedAttemptWhoseReplyTimedOutIsReleasedOnceRedisRunsIt() {
 		assumeConfirmationsAvailable();
-		RedisLockManager locks = manager(first, LockSettings.defaults().withReplicaAcks(1, Duration.ofMillis(200)));
+		RedisLockManager locks = manager(first, LockManagerSettings.defaults().withReplicaAcks(1, Duration.ofMillis(200)));
 		// a first acquisition on the same master opens the confirming connection and loads the script there
 		refusal(() -> locks.lock(nameOnTheSameMaster(this.name), Duration.ZERO, Duration.ofSeconds(60)));
 		// writes (scripts too) wait 3 s in Redis, longer than the command timeout (2 s): the reply is lost,
@@ -652,7 +652,7 @@ class LockManagerContractTests {
 
 	@Test
 	void semaphoreHandsOutAtMostItsPermits() throws Exception {
-		RedisLockManager[] locks = { manager(first, LockSettings.defaults()), manager(second, LockSettings.defaults()) };
+		RedisLockManager[] locks = { manager(first, LockManagerSettings.defaults()), manager(second, LockManagerSettings.defaults()) };
 		AtomicInteger inside = new AtomicInteger();
 		AtomicInteger most = new AtomicInteger();
 		List<Future<?>> futures = new ArrayList<>();
@@ -673,7 +673,7 @@ class LockManagerContractTests {
 			future.get(2, TimeUnit.MINUTES);
 		}
 		assertThat(most.get()).isBetween(1, 3);
-		LockOptions now = waitFor(Duration.ZERO, Duration.ofSeconds(30));
+		LockRequest now = waitFor(Duration.ZERO, Duration.ofSeconds(30));
 		List<LockHandle> held = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
 			held.add(locks[i % 2].acquirePermit(this.name, 3, now));
@@ -685,8 +685,8 @@ class LockManagerContractTests {
 
 	@Test
 	void anExpiredPermitIsFreeAgain() {
-		RedisLockManager a = manager(first, LockSettings.defaults());
-		RedisLockManager b = manager(second, LockSettings.defaults());
+		RedisLockManager a = manager(first, LockManagerSettings.defaults());
+		RedisLockManager b = manager(second, LockManagerSettings.defaults());
 		LockHandle stale = a.acquirePermit(this.name, 1, waitFor(Duration.ZERO, Duration.ofMillis(300)));
 		LockHandle next = b.acquirePermit(this.name, 1, waitFor(Duration.ofSeconds(10), Duration.ofSeconds(30)));
 		assertThat(stale.isHeld()).isFalse();
@@ -797,7 +797,7 @@ class LockManagerContractTests {
 	void replicaConfirmationsAreAskedOfTheMasterOwningEachLock() {
 		assumeConfirmationsAvailable();
 		// the test cluster has no replicas: every master answers WAIT with 0, none with a MOVED redirect
-		RedisLockManager locks = manager(first, LockSettings.defaults().withReplicaAcks(1, Duration.ofMillis(50)));
+		RedisLockManager locks = manager(first, LockManagerSettings.defaults().withReplicaAcks(1, Duration.ofMillis(50)));
 		for (int i = 0; i < 12; i++) {
 			String name = this.name + ":" + i;
 			assertThatThrownBy(() -> locks.lock(name, Duration.ZERO, Duration.ofSeconds(30)))
@@ -813,7 +813,7 @@ class LockManagerContractTests {
 	@EnabledOnTopology(Topology.SENTINEL)
 	void confirmedAcquisitionsAreOnTheReplicaWhenTheyAreGranted(RedisSentinelProcesses sentinel) throws Exception {
 		assumeConfirmationsAvailable();
-		LockSettings confirmed = LockSettings.defaults().withReplicaAcks(1, Duration.ofSeconds(2));
+		LockManagerSettings confirmed = LockManagerSettings.defaults().withReplicaAcks(1, Duration.ofSeconds(2));
 		RedisLockManager a = manager(first, confirmed);
 		RedisLockManager b = manager(second, confirmed);
 		RedisLockHandle held = (RedisLockHandle) a.lock(this.name, Duration.ZERO, Duration.ofSeconds(30));
@@ -835,7 +835,7 @@ class LockManagerContractTests {
 	void tooFewReplicasFailClosedAndTheLockIsReleasedAgain() {
 		assumeConfirmationsAvailable();
 		RedisLockManager locks = manager(first,
-				LockSettings.defaults().withReplicaAcks(2, Duration.ofMillis(200)));
+				LockManagerSettings.defaults().withReplicaAcks(2, Duration.ofMillis(200)));
 		assertThatThrownBy(() -> locks.lock(this.name, Duration.ZERO, Duration.ofSeconds(30)))
 			.isInstanceOfSatisfying(LockNotAcquiredException.class,
 					(ex) -> assertThat(ex.reason()).isEqualTo(Reason.REPLICAS));

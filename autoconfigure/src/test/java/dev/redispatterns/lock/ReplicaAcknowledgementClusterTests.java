@@ -65,7 +65,7 @@ class ReplicaAcknowledgementClusterTests {
 		RedisConnector connector = new RedisConnector(factory, COMMAND_TIMEOUT);
 		signals = new RedisSignals(connector, Duration.ofSeconds(30));
 		locks = new RedisLockManager(connector, new ScriptExecutor(connector), signals, KEYS,
-				LockSettings.defaults().withReplicaAcks(1, Duration.ofSeconds(2)), LockListener.NONE);
+				LockManagerSettings.defaults().withReplicaAcks(1, Duration.ofSeconds(2)), LockListener.NONE);
 	}
 
 	@AfterAll

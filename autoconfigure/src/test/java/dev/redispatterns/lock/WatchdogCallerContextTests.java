@@ -63,9 +63,9 @@ class WatchdogCallerContextTests {
 			LockManager locks = context.getBean(LockManager.class);
 			Recorder recorder = context.getBean(Recorder.class);
 			MDC.put("request", "request-1");
-			LockHandle first = locks.lock("report-1", new LockOptions(Duration.ZERO, null, "first"));
+			LockHandle first = locks.lock("report-1", new LockRequest(Duration.ZERO, null, "first"));
 			MDC.put("request", "request-2");
-			LockHandle second = locks.lock("report-2", new LockOptions(Duration.ZERO, null, "second"));
+			LockHandle second = locks.lock("report-2", new LockRequest(Duration.ZERO, null, "second"));
 			MDC.clear();
 			CompletableFuture<String> lostCallback = new CompletableFuture<>();
 			first.onLost((handle) -> lostCallback.complete(String.valueOf(MDC.get("request"))));
@@ -124,12 +124,12 @@ class WatchdogCallerContextTests {
 		}
 
 		@Override
-		public void renewed(String name, LockType type) {
+		public void onRenewed(String name, LockType type) {
 			renewed(name).complete(String.valueOf(MDC.get("request")));
 		}
 
 		@Override
-		public void lost(String name, LockType type) {
+		public void onLost(String name, LockType type) {
 			lost(name).complete(String.valueOf(MDC.get("request")));
 		}
 

@@ -56,15 +56,15 @@ class MessagingSentinelTests {
 
 	@Test
 	void streamEntriesAreConsumedThroughSentinel() {
-		StreamSettings settings = StreamSettings.defaults("sentinel-stream").withPollTimeout(Duration.ofMillis(200));
+		StreamPolicy settings = StreamPolicy.defaults("sentinel-stream").withPollTimeout(Duration.ofMillis(200));
 		StreamPublisher publisher = new StreamPublisher(this.connector, this.scripts, this.keys,
-				MessagingTesting.codec(), (name) -> settings, MessagingObserver.NONE);
+				MessagingTesting.codec(), (name) -> settings, MessagingListener.NONE);
 		Map<String, List<Long>> handled = new ConcurrentHashMap<>();
 		StreamConsumer consumer = new StreamConsumer(this.connector, this.scripts, this.keys, settings, "g",
 				ConsumerNames.next(), (payload, delivery) -> handled
 					.computeIfAbsent(text(payload), (id) -> new CopyOnWriteArrayList<>())
 					.add(delivery.attempt()),
-				MessagingObserver.NONE);
+				MessagingListener.NONE);
 		consumer.start();
 		try {
 			for (int i = 0; i < 50; i++) {
@@ -83,15 +83,15 @@ class MessagingSentinelTests {
 
 	@Test
 	void queueJobsAreConsumedThroughSentinel() {
-		QueueSettings settings = QueueSettings.defaults("sentinel-queue").withPollTimeout(Duration.ofMillis(200));
+		QueuePolicy settings = QueuePolicy.defaults("sentinel-queue").withPollTimeout(Duration.ofMillis(200));
 		QueuePublisher publisher = new QueuePublisher(this.connector, this.scripts, this.keys,
-				MessagingTesting.codec(), (name) -> settings, MessagingObserver.NONE);
+				MessagingTesting.codec(), (name) -> settings, MessagingListener.NONE);
 		Map<String, List<Long>> handled = new ConcurrentHashMap<>();
 		QueueConsumer consumer = new QueueConsumer(this.connector, this.scripts, this.keys, settings,
 				ConsumerNames.next(), (payload, delivery) -> handled
 					.computeIfAbsent(text(payload), (id) -> new CopyOnWriteArrayList<>())
 					.add(delivery.attempt()),
-				MessagingObserver.NONE);
+				MessagingListener.NONE);
 		consumer.start();
 		try {
 			for (int i = 0; i < 50; i++) {

@@ -119,7 +119,7 @@ class PublishResendTests {
 		String key = this.keys.stream("resent");
 		throughBrokenReply((connector) -> {
 			StreamPublisher publisher = new StreamPublisher(connector, new ScriptExecutor(connector), this.keys,
-					MessagingTesting.codec(), (name) -> StreamSettings.defaults(name).withMaxLength(1000), MessagingObserver.NONE);
+					MessagingTesting.codec(), (name) -> StreamPolicy.defaults(name).withMaxLength(1000), MessagingListener.NONE);
 			publisher.publish("resent", bytes("warm-up"));
 			return new Publish(() -> publisher.publishAsync("resent", bytes("once")),
 					() -> MessagingTesting.number(this.redis, "XLEN", key) == 2);
@@ -136,7 +136,7 @@ class PublishResendTests {
 		String ready = this.keys.queueReady("resent");
 		throughBrokenReply((connector) -> {
 			QueuePublisher publisher = new QueuePublisher(connector, new ScriptExecutor(connector), this.keys,
-					MessagingTesting.codec(), QueueSettings::defaults, MessagingObserver.NONE);
+					MessagingTesting.codec(), QueuePolicy::defaults, MessagingListener.NONE);
 			publisher.enqueue("resent", bytes("warm-up"));
 			return new Publish(() -> publisher.enqueueAsync("resent", bytes("once")),
 					() -> MessagingTesting.number(this.redis, "LLEN", ready) == 2);

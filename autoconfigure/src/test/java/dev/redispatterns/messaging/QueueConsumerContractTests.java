@@ -60,7 +60,7 @@ class QueueConsumerContractTests {
 
 	final List<QueueConsumer> consumers = new CopyOnWriteArrayList<>();
 
-	void connect(RedisDeployment redis, QueueSettings settings) {
+	void connect(RedisDeployment redis, QueuePolicy settings) {
 		this.redis = redis;
 		this.factory = factory(redis);
 		this.connector = connector(this.factory);
@@ -68,7 +68,7 @@ class QueueConsumerContractTests {
 		this.keys = new MessagingKeys(new RedisKeys("rp"));
 		this.queue = settings.name();
 		this.publisher = new QueuePublisher(this.connector, this.scripts, this.keys, MessagingTesting.codec(),
-				(name) -> settings, MessagingObserver.NONE);
+				(name) -> settings, MessagingListener.NONE);
 	}
 
 	RedisConnectionFactory factory(RedisDeployment redis) {
@@ -79,17 +79,17 @@ class QueueConsumerContractTests {
 		return new RedisConnector(factory, Duration.ofSeconds(2));
 	}
 
-	static QueueSettings settings(TestInfo test) {
-		return QueueSettings.defaults(test.getTestMethod().get().getName())
+	static QueuePolicy settings(TestInfo test) {
+		return QueuePolicy.defaults(test.getTestMethod().get().getName())
 			.withPollTimeout(Duration.ofMillis(200))
 			.withRetryDelay(Duration.ofMillis(100))
 			.withConsumerTimeout(Duration.ofSeconds(1))
 			.withShutdownTimeout(Duration.ofSeconds(2));
 	}
 
-	QueueConsumer consumer(QueueSettings settings, MessageHandler handler) {
+	QueueConsumer consumer(QueuePolicy settings, MessageHandler handler) {
 		QueueConsumer consumer = new QueueConsumer(this.connector, this.scripts, this.keys, settings,
-				ConsumerNames.next(), handler, MessagingObserver.NONE);
+				ConsumerNames.next(), handler, MessagingListener.NONE);
 		this.consumers.add(consumer);
 		consumer.start();
 		return consumer;
@@ -128,7 +128,7 @@ class QueueConsumerContractTests {
 
 	@Test
 	void jobsAreHandledOnceAndRemoved(RedisDeployment redis, TestInfo test) {
-		QueueSettings settings = settings(test).withConcurrency(3);
+		QueuePolicy settings = settings(test).withConcurrency(3);
 		connect(redis, settings);
 		Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
 		QueueConsumer consumer = consumer(settings, (payload, delivery) -> {
@@ -149,7 +149,7 @@ class QueueConsumerContractTests {
 
 	@Test
 	void aFailedJobIsRetriedAndDeadLetteredAfterMaxDeliveries(RedisDeployment redis, TestInfo test) {
-		QueueSettings settings = settings(test).withMaxDeliveries(3);
+		QueuePolicy settings = settings(test).withMaxDeliveries(3);
 		connect(redis, settings);
 		List<Long> attempts = new CopyOnWriteArrayList<>();
 		consumer(settings, (payload, delivery) -> {
@@ -169,7 +169,7 @@ class QueueConsumerContractTests {
 
 	@Test
 	void aJobOfAConsumerKilledMidJobIsRecoveredAndProcessed(RedisDeployment redis, TestInfo test) {
-		QueueSettings settings = settings(test);
+		QueuePolicy settings = settings(test);
 		connect(redis, settings);
 		String id = this.publisher.enqueue(this.queue, bytes("crash-me"));
 		// a consumer that took the job, recorded one heartbeat and died
@@ -187,7 +187,7 @@ class QueueConsumerContractTests {
 
 	@Test
 	void aLiveConsumersJobsAreNotRecovered(RedisDeployment redis, TestInfo test) {
-		QueueSettings settings = settings(test);
+		QueuePolicy settings = settings(test);
 		connect(redis, settings);
 		Set<String> started = ConcurrentHashMap.newKeySet();
 		AtomicInteger calls = new AtomicInteger();
@@ -211,7 +211,7 @@ class QueueConsumerContractTests {
 
 	@Test
 	void delayedJobsRunNoEarlierThanDue(RedisDeployment redis, TestInfo test) {
-		QueueSettings settings = settings(test);
+		QueuePolicy settings = settings(test);
 		connect(redis, settings);
 		Map<String, Long> handledAt = new ConcurrentHashMap<>();
 		consumer(settings, (payload, delivery) -> handledAt.put(text(payload), redisMillis()));
@@ -229,7 +229,7 @@ class QueueConsumerContractTests {
 
 	@Test
 	void aFullQueueRefusesJobs(RedisDeployment redis, TestInfo test) {
-		QueueSettings settings = settings(test).withMaxLength(3);
+		QueuePolicy settings = settings(test).withMaxLength(3);
 		connect(redis, settings);
 		this.publisher.enqueue(this.queue, bytes("1"));
 		this.publisher.enqueue(this.queue, bytes("2"));
@@ -242,7 +242,7 @@ class QueueConsumerContractTests {
 
 	@Test
 	void deadLetterMaxLengthBoundsTheDeadLetterStream(RedisDeployment redis, TestInfo test) {
-		QueueSettings settings = settings(test).withMaxDeliveries(1).withDeadLetterMaxLength(10).withConcurrency(4);
+		QueuePolicy settings = settings(test).withMaxDeliveries(1).withDeadLetterMaxLength(10).withConcurrency(4);
 		connect(redis, settings);
 		AtomicInteger failed = new AtomicInteger();
 		consumer(settings, (payload, delivery) -> {
@@ -265,7 +265,7 @@ class QueueConsumerContractTests {
 
 	@Test
 	void stopLetsTheRunningJobFinishAndLeavesTheRegistry(RedisDeployment redis, TestInfo test) throws Exception {
-		QueueSettings settings = settings(test);
+		QueuePolicy settings = settings(test);
 		connect(redis, settings);
 		java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
 		java.util.concurrent.CountDownLatch proceed = new java.util.concurrent.CountDownLatch(1);
@@ -296,7 +296,7 @@ class QueueConsumerContractTests {
 	@EnabledOnTopology(Topology.STANDALONE)
 	void aFinishedJobWhoseRemovalFailedIsRemovedLaterAndNotRunAgain(RedisDeployment redis, TestInfo test)
 			throws InterruptedException {
-		QueueSettings settings = settings(test);
+		QueuePolicy settings = settings(test);
 		connect(redis, settings);
 		List<Long> attempts = new CopyOnWriteArrayList<>();
 		CountDownLatch running = new CountDownLatch(1);
@@ -320,7 +320,7 @@ class QueueConsumerContractTests {
 	@EnabledOnTopology(Topology.STANDALONE)
 	void aFailedAttemptWhoseRetryFailedIsRecordedLaterAndCounted(RedisDeployment redis, TestInfo test)
 			throws InterruptedException {
-		QueueSettings settings = settings(test);
+		QueuePolicy settings = settings(test);
 		connect(redis, settings);
 		List<Long> attempts = new CopyOnWriteArrayList<>();
 		CountDownLatch running = new CountDownLatch(1);
@@ -345,7 +345,7 @@ class QueueConsumerContractTests {
 	@Test
 	@EnabledOnTopology(Topology.STANDALONE)
 	void aJobWhoseDeliveryWasLostIsPutBackAsANewAttempt(RedisDeployment redis, TestInfo test) {
-		QueueSettings settings = settings(test);
+		QueuePolicy settings = settings(test);
 		connect(redis, settings);
 		List<String> handled = new CopyOnWriteArrayList<>();
 		QueueConsumer consumer = consumer(settings,

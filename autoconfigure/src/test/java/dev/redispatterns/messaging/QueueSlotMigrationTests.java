@@ -69,7 +69,7 @@ class QueueSlotMigrationTests {
 
 	@Test
 	void everyJobIsHandledOnceWhileTheQueuesSlotMovesStepByStep(RedisClusterProcesses cluster) throws Exception {
-		QueueSettings settings = QueueSettings.defaults(QUEUE)
+		QueuePolicy settings = QueuePolicy.defaults(QUEUE)
 			.withConcurrency(1)
 			.withPollTimeout(Duration.ofSeconds(2))
 			.withConsumerTimeout(Duration.ofSeconds(20))
@@ -80,10 +80,10 @@ class QueueSlotMigrationTests {
 			ScriptExecutor scripts = new ScriptExecutor(connector);
 			if (publisher == null) {
 				publisher = new QueuePublisher(connector, scripts, this.keys, MessagingTesting.codec(), (name) -> settings,
-						MessagingObserver.NONE);
+						MessagingListener.NONE);
 			}
 			QueueConsumer consumer = new QueueConsumer(connector, scripts, this.keys, settings, ConsumerNames.next(),
-					this::handle, MessagingObserver.NONE);
+					this::handle, MessagingListener.NONE);
 			this.consumers.add(consumer);
 			consumer.start();
 		}
@@ -133,7 +133,7 @@ class QueueSlotMigrationTests {
 	 */
 	@Test
 	void aPushWhileOnlyTheOldOwnerKnowsOfTheMoveIsKeptOrRefused(RedisClusterProcesses cluster) throws Exception {
-		QueueSettings settings = QueueSettings.defaults(QUEUE)
+		QueuePolicy settings = QueuePolicy.defaults(QUEUE)
 			.withConcurrency(1)
 			.withPollTimeout(Duration.ofSeconds(2))
 			.withConsumerTimeout(Duration.ofSeconds(20))
@@ -144,10 +144,10 @@ class QueueSlotMigrationTests {
 			ScriptExecutor scripts = new ScriptExecutor(connector);
 			if (publisher == null) {
 				publisher = new QueuePublisher(connector, scripts, this.keys, MessagingTesting.codec(), (name) -> settings,
-						MessagingObserver.NONE);
+						MessagingListener.NONE);
 			}
 			QueueConsumer consumer = new QueueConsumer(connector, scripts, this.keys, settings, ConsumerNames.next(),
-					this::handle, MessagingObserver.NONE);
+					this::handle, MessagingListener.NONE);
 			this.consumers.add(consumer);
 			consumer.start();
 		}

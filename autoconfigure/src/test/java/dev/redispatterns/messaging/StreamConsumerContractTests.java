@@ -60,7 +60,7 @@ class StreamConsumerContractTests {
 
 	String stream;
 
-	void connect(RedisDeployment redis, TestInfo test, StreamSettings settings) {
+	void connect(RedisDeployment redis, TestInfo test, StreamPolicy settings) {
 		this.redis = redis;
 		this.factory = factory(redis);
 		this.connector = connector(this.factory);
@@ -79,14 +79,14 @@ class StreamConsumerContractTests {
 		return new RedisConnector(factory, Duration.ofSeconds(2));
 	}
 
-	static StreamSettings settings(TestInfo test) {
-		return StreamSettings.defaults(test.getTestMethod().get().getName())
+	static StreamPolicy settings(TestInfo test) {
+		return StreamPolicy.defaults(test.getTestMethod().get().getName())
 			.withReclaimAfter(Duration.ofMillis(600))
 			.withPollTimeout(Duration.ofMillis(200))
 			.withShutdownTimeout(Duration.ofSeconds(2));
 	}
 
-	StreamConsumer consumer(StreamSettings settings, String group, MessageHandler handler) {
+	StreamConsumer consumer(StreamPolicy settings, String group, MessageHandler handler) {
 		StreamConsumer consumer = new StreamConsumer(this.connector, this.scripts, this.keys, settings, group,
 				ConsumerNames.next(), handler, this.events);
 		this.consumers.add(consumer);
@@ -129,7 +129,7 @@ class StreamConsumerContractTests {
 
 	@Test
 	void entriesAreHandledOnceAndAcknowledged(RedisDeployment redis, TestInfo test) {
-		StreamSettings settings = settings(test).withConcurrency(3).withBatchSize(20);
+		StreamPolicy settings = settings(test).withConcurrency(3).withBatchSize(20);
 		connect(redis, test, settings);
 		Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
 		consumer(settings, "workers", (payload, delivery) -> {
@@ -146,7 +146,7 @@ class StreamConsumerContractTests {
 
 	@Test
 	void aFailingHandlerLeavesTheEntryPendingAndItIsDeliveredAgain(RedisDeployment redis, TestInfo test) {
-		StreamSettings settings = settings(test);
+		StreamPolicy settings = settings(test);
 		connect(redis, test, settings);
 		List<Long> attempts = new CopyOnWriteArrayList<>();
 		CountDownLatch failedOnce = new CountDownLatch(1);
@@ -167,7 +167,7 @@ class StreamConsumerContractTests {
 
 	@Test
 	void poisonEntriesEndInTheDeadLetterStreamAfterMaxDeliveries(RedisDeployment redis, TestInfo test) {
-		StreamSettings settings = settings(test).withMaxDeliveries(3);
+		StreamPolicy settings = settings(test).withMaxDeliveries(3);
 		connect(redis, test, settings);
 		AtomicInteger calls = new AtomicInteger();
 		consumer(settings, "g", (payload, delivery) -> {
@@ -189,7 +189,7 @@ class StreamConsumerContractTests {
 
 	@Test
 	void aPoisonMessageExceptionDeadLettersAtOnce(RedisDeployment redis, TestInfo test) {
-		StreamSettings settings = settings(test).withMaxDeliveries(5);
+		StreamPolicy settings = settings(test).withMaxDeliveries(5);
 		connect(redis, test, settings);
 		AtomicInteger calls = new AtomicInteger();
 		consumer(settings, "g", (payload, delivery) -> {
@@ -204,7 +204,7 @@ class StreamConsumerContractTests {
 
 	@Test
 	void entriesOfAConsumerThatDiedAreReclaimedByALiveOne(RedisDeployment redis, TestInfo test) {
-		StreamSettings settings = settings(test);
+		StreamPolicy settings = settings(test);
 		connect(redis, test, settings);
 		for (int i = 0; i < 5; i++) {
 			this.publisher.publish(this.stream, bytes("job" + i));
@@ -222,7 +222,7 @@ class StreamConsumerContractTests {
 
 	@Test
 	void aSlowHandlerKeepsItsEntriesWhileOthersReclaim(RedisDeployment redis, TestInfo test) {
-		StreamSettings settings = settings(test).withConcurrency(2);
+		StreamPolicy settings = settings(test).withConcurrency(2);
 		connect(redis, test, settings);
 		Map<String, AtomicInteger> handled = new ConcurrentHashMap<>();
 		MessageHandler slow = (payload, delivery) -> {
@@ -240,7 +240,7 @@ class StreamConsumerContractTests {
 
 	@Test
 	void aSlowHandlerBoundsWhatTheReaderHoldsInMemory(RedisDeployment redis, TestInfo test) throws Exception {
-		StreamSettings settings = settings(test).withConcurrency(2).withBatchSize(5);
+		StreamPolicy settings = settings(test).withConcurrency(2).withBatchSize(5);
 		connect(redis, test, settings);
 		CountDownLatch release = new CountDownLatch(1);
 		AtomicInteger started = new AtomicInteger();
@@ -266,7 +266,7 @@ class StreamConsumerContractTests {
 	@Test
 	void stopFinishesRunningHandlersAndHandsUnstartedEntriesBack(RedisDeployment redis, TestInfo test)
 			throws Exception {
-		StreamSettings settings = settings(test).withConcurrency(1).withBatchSize(5)
+		StreamPolicy settings = settings(test).withConcurrency(1).withBatchSize(5)
 			.withReclaimAfter(Duration.ofSeconds(20));
 		connect(redis, test, settings);
 		CountDownLatch running = new CountDownLatch(1);
@@ -300,7 +300,7 @@ class StreamConsumerContractTests {
 
 	@Test
 	void trimmingByLengthKeepsTheStreamBounded(RedisDeployment redis, TestInfo test) {
-		StreamSettings settings = settings(test).withMaxLength(100);
+		StreamPolicy settings = settings(test).withMaxLength(100);
 		connect(redis, test, settings);
 		List<java.util.concurrent.CompletableFuture<String>> added = new ArrayList<>();
 		for (int i = 0; i < 3000; i++) {
@@ -313,7 +313,7 @@ class StreamConsumerContractTests {
 
 	@Test
 	void trimmingByAgeDropsOldEntries(RedisDeployment redis, TestInfo test) {
-		StreamSettings settings = settings(test).withMaxLength(0).withMaxAge(Duration.ofSeconds(2));
+		StreamPolicy settings = settings(test).withMaxLength(0).withMaxAge(Duration.ofSeconds(2));
 		connect(redis, test, settings);
 		for (int i = 0; i < 300; i++) {
 			this.publisher.publish(this.stream, bytes("old-" + i));
@@ -328,7 +328,7 @@ class StreamConsumerContractTests {
 
 	@Test
 	void theGroupIsCreatedWithTheStreamWhenMissing(RedisDeployment redis, TestInfo test) {
-		StreamSettings settings = settings(test);
+		StreamPolicy settings = settings(test);
 		connect(redis, test, settings);
 		StreamConsumer consumer = consumer(settings, "created", (payload, delivery) -> {
 		});
@@ -343,7 +343,7 @@ class StreamConsumerContractTests {
 
 	@Test
 	void theGroupsPendingCountAndLagAreSampled(RedisDeployment redis, TestInfo test) {
-		StreamSettings settings = settings(test);
+		StreamPolicy settings = settings(test);
 		connect(redis, test, settings);
 		createGroup("g", "0");
 		publishAll(3, "s");
@@ -357,7 +357,7 @@ class StreamConsumerContractTests {
 
 	@Test
 	void aStreamLostWithItsGroupIsCreatedAgainAndConsumptionContinues(RedisDeployment redis, TestInfo test) {
-		StreamSettings settings = settings(test);
+		StreamPolicy settings = settings(test);
 		connect(redis, test, settings);
 		Set<String> handled = ConcurrentHashMap.newKeySet();
 		consumer(settings, "g", (payload, delivery) -> handled.add(text(payload)));
@@ -372,7 +372,7 @@ class StreamConsumerContractTests {
 
 	@Test
 	void aGroupThatIsDownKeepsItsWholeBacklogBeyondMaxLength(RedisDeployment redis, TestInfo test) {
-		StreamSettings settings = settings(test).withMaxLength(100);
+		StreamPolicy settings = settings(test).withMaxLength(100);
 		connect(redis, test, settings);
 		createGroup("down", "0");
 		List<String> ids = publishAll(1000, "e");
@@ -398,7 +398,7 @@ class StreamConsumerContractTests {
 
 	@Test
 	void aSlowGroupKeepsItsPendingAndUnreadEntriesWhileAnotherGroupIsDone(RedisDeployment redis, TestInfo test) {
-		StreamSettings settings = settings(test).withMaxLength(50);
+		StreamPolicy settings = settings(test).withMaxLength(50);
 		connect(redis, test, settings);
 		createGroup("slow", "0");
 		createGroup("fast", "0");
@@ -424,7 +424,7 @@ class StreamConsumerContractTests {
 
 	@Test
 	void pendingEntriesDeletedFromTheStreamAreDeadLetteredAsLost(RedisDeployment redis, TestInfo test) {
-		StreamSettings settings = settings(test);
+		StreamPolicy settings = settings(test);
 		connect(redis, test, settings);
 		createGroup("g", "0");
 		String lost = this.publisher.publish(this.stream, bytes("lost"));
@@ -447,7 +447,7 @@ class StreamConsumerContractTests {
 	@Test
 	void anEntryDeletedWhileItsHandlerRunsIsDeadLetteredWithItsPayloadWhenTheHandlerFails(RedisDeployment redis,
 			TestInfo test) throws Exception {
-		StreamSettings settings = settings(test);
+		StreamPolicy settings = settings(test);
 		connect(redis, test, settings);
 		CountDownLatch started = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
@@ -474,12 +474,12 @@ class StreamConsumerContractTests {
 
 	@Test
 	void backPressureRefusesEntriesWhileAGroupHasMaxBacklogUnacknowledged(RedisDeployment redis, TestInfo test) {
-		StreamSettings settings = settings(test).withMaxBacklog(10);
+		StreamPolicy settings = settings(test).withMaxBacklog(10);
 		connect(redis, test, settings);
 		publishAll(15, "history");
 		assertThat(length(key())).as("without a group nothing is held back").isEqualTo(15);
 		// a group created by a listener starting from the latest entry, which then stops
-		consumer(settings.withStart(StreamSettings.Start.LATEST), "g", (payload, delivery) -> {
+		consumer(settings.withStart(StreamPolicy.Start.LATEST), "g", (payload, delivery) -> {
 		}).stop();
 		List<String> ids = publishAll(10, "e");
 		assertThatThrownBy(() -> this.publisher.publish(this.stream, bytes("refused")))
@@ -505,7 +505,7 @@ class StreamConsumerContractTests {
 
 	@Test
 	void trimmingByAgeKeepsWhatAGroupHasNotAcknowledged(RedisDeployment redis, TestInfo test) {
-		StreamSettings settings = settings(test).withMaxLength(0)
+		StreamPolicy settings = settings(test).withMaxLength(0)
 			.withMaxAge(Duration.ofSeconds(2))
 			.withReclaimAfter(Duration.ofMinutes(1));
 		connect(redis, test, settings);
@@ -532,12 +532,12 @@ class StreamConsumerContractTests {
 
 	@Test
 	void aGroupStartingFromLatestSkipsWhatWasAddedBefore(RedisDeployment redis, TestInfo test) {
-		StreamSettings settings = settings(test);
+		StreamPolicy settings = settings(test);
 		connect(redis, test, settings);
 		this.publisher.publish(this.stream, bytes("before"));
 		Set<String> late = ConcurrentHashMap.newKeySet();
 		Set<String> early = ConcurrentHashMap.newKeySet();
-		consumer(settings.withStart(StreamSettings.Start.LATEST), "late", (payload, delivery) -> late.add(text(payload)));
+		consumer(settings.withStart(StreamPolicy.Start.LATEST), "late", (payload, delivery) -> late.add(text(payload)));
 		consumer(settings, "early", (payload, delivery) -> early.add(text(payload)));
 		this.publisher.publish(this.stream, bytes("after"));
 		// entries are delivered in order: once 'after' is handled, 'before' would have been
@@ -550,7 +550,7 @@ class StreamConsumerContractTests {
 	@Test
 	void consumersOwningNothingAreRemovedOnceIdleForTheStaleTimeout(RedisDeployment redis, TestInfo test) {
 		Duration stale = Duration.ofSeconds(5);
-		StreamSettings settings = settings(test).withStaleConsumerTimeout(stale).withReclaimAfter(Duration.ofMinutes(1));
+		StreamPolicy settings = settings(test).withStaleConsumerTimeout(stale).withReclaimAfter(Duration.ofMinutes(1));
 		connect(redis, test, settings);
 		createGroup("g", "0");
 		this.publisher.publish(this.stream, bytes("owned"));
@@ -570,7 +570,7 @@ class StreamConsumerContractTests {
 
 	@Test
 	void deadLetterMaxLengthBoundsTheDeadLetterStream(RedisDeployment redis, TestInfo test) {
-		StreamSettings settings = settings(test).withDeadLetterMaxLength(10).withBatchSize(50);
+		StreamPolicy settings = settings(test).withDeadLetterMaxLength(10).withBatchSize(50);
 		connect(redis, test, settings);
 		consumer(settings, "g", (payload, delivery) -> {
 			throw new PoisonMessageException("poison " + text(payload));
@@ -641,7 +641,7 @@ class StreamConsumerContractTests {
 	}
 
 	/** What the engines reported. */
-	static final class Events implements MessagingObserver {
+	static final class Events implements MessagingListener {
 
 		final AtomicInteger trimBlocked = new AtomicInteger();
 
@@ -653,22 +653,22 @@ class StreamConsumerContractTests {
 		final Map<String, long[]> groupStates = new ConcurrentHashMap<>();
 
 		@Override
-		public void streamGroupState(String stream, String group, long pending, long lag) {
+		public void onStreamGroupState(String stream, String group, long pending, long lag) {
 			this.groupStates.put(group, new long[] { pending, lag });
 		}
 
 		@Override
-		public void streamTrimBlocked(String stream) {
+		public void onStreamTrimBlocked(String stream) {
 			this.trimBlocked.incrementAndGet();
 		}
 
 		@Override
-		public void streamPublishRefused(String stream) {
+		public void onStreamPublishRefused(String stream) {
 			this.refused.incrementAndGet();
 		}
 
 		@Override
-		public void streamDeleted(String stream, String group, int count) {
+		public void onStreamDeleted(String stream, String group, int count) {
 			this.deleted.merge(group, count, Integer::sum);
 		}
 

@@ -22,11 +22,11 @@ class CacheMetricsTests {
 
 	@Test
 	void requestsAreCountedByResult() {
-		this.metrics.request("products", Result.HIT);
-		this.metrics.request("products", Result.HIT);
-		this.metrics.request("products", Result.NEAR_HIT);
-		this.metrics.request("products", Result.STALE);
-		this.metrics.request("products", Result.MISS);
+		this.metrics.onRequest("products", Result.HIT);
+		this.metrics.onRequest("products", Result.HIT);
+		this.metrics.onRequest("products", Result.NEAR_HIT);
+		this.metrics.onRequest("products", Result.STALE);
+		this.metrics.onRequest("products", Result.MISS);
 		assertThat(count(CacheMetrics.REQUESTS, "result", "hit")).isEqualTo(2);
 		assertThat(count(CacheMetrics.REQUESTS, "result", "near_hit")).isEqualTo(1);
 		assertThat(count(CacheMetrics.REQUESTS, "result", "stale")).isEqualTo(1);
@@ -35,10 +35,10 @@ class CacheMetricsTests {
 
 	@Test
 	void loadsAndWaitsAreTimedByOutcome() {
-		this.metrics.load("products", TimeUnit.MILLISECONDS.toNanos(40), true);
-		this.metrics.load("products", TimeUnit.MILLISECONDS.toNanos(10), false);
-		this.metrics.stampedeWait("products", TimeUnit.MILLISECONDS.toNanos(45), WaitOutcome.VALUE);
-		this.metrics.stampedeWait("products", TimeUnit.MILLISECONDS.toNanos(5), WaitOutcome.TIMED_OUT);
+		this.metrics.onLoad("products", TimeUnit.MILLISECONDS.toNanos(40), true);
+		this.metrics.onLoad("products", TimeUnit.MILLISECONDS.toNanos(10), false);
+		this.metrics.onStampedeWait("products", TimeUnit.MILLISECONDS.toNanos(45), WaitOutcome.VALUE);
+		this.metrics.onStampedeWait("products", TimeUnit.MILLISECONDS.toNanos(5), WaitOutcome.TIMED_OUT);
 		assertThat(this.registry.get(CacheMetrics.LOADS).tag("cache", "products").tag("outcome", "success").timer()
 			.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(40);
 		assertThat(this.registry.get(CacheMetrics.LOADS).tag("outcome", "failure").timer().count()).isEqualTo(1);
@@ -50,12 +50,12 @@ class CacheMetricsTests {
 
 	@Test
 	void refreshesEvictionsDecodeFailuresAndOutagesAreCounted() {
-		this.metrics.refresh("products", RefreshOutcome.SUCCESS);
-		this.metrics.refresh("products", RefreshOutcome.REJECTED);
-		this.metrics.eviction("products", false);
-		this.metrics.eviction("products", true);
-		this.metrics.decodeFailure("products", DecodeFailure.TYPE_NOT_ALLOWED);
-		this.metrics.unavailable("products", Operation.READ);
+		this.metrics.onRefresh("products", RefreshOutcome.SUCCESS);
+		this.metrics.onRefresh("products", RefreshOutcome.REJECTED);
+		this.metrics.onEviction("products", false);
+		this.metrics.onEviction("products", true);
+		this.metrics.onDecodeFailure("products", DecodeFailure.TYPE_NOT_ALLOWED);
+		this.metrics.onUnavailable("products", Operation.READ);
 		assertThat(count(CacheMetrics.REFRESHES, "outcome", "success")).isEqualTo(1);
 		assertThat(count(CacheMetrics.REFRESHES, "outcome", "rejected")).isEqualTo(1);
 		assertThat(count(CacheMetrics.EVICTIONS, "scope", "key")).isEqualTo(1);
@@ -66,8 +66,8 @@ class CacheMetricsTests {
 
 	@Test
 	void metersAreTaggedWithTheCacheNameOnlyAndNamedUnderTheStartersPrefix() {
-		this.metrics.request("a", Result.HIT);
-		this.metrics.request("b", Result.MISS);
+		this.metrics.onRequest("a", Result.HIT);
+		this.metrics.onRequest("b", Result.MISS);
 		assertThat(count(CacheMetrics.REQUESTS, "result", "hit", "a")).isEqualTo(1);
 		assertThat(count(CacheMetrics.REQUESTS, "result", "miss", "b")).isEqualTo(1);
 		for (Meter meter : this.registry.getMeters()) {

@@ -13,13 +13,13 @@ class MessagingMetricsTests {
 
 	@Test
 	void countersTimersAndGaugesAreTaggedWithNames() {
-		this.metrics.streamReceived("orders", "billing");
-		this.metrics.streamReceived("orders", "billing");
-		this.metrics.streamHandled("orders", "billing", 1_000_000, true);
-		this.metrics.streamHandled("orders", "billing", 2_000_000, false);
-		this.metrics.streamGroupState("orders", "billing", 7, 3);
-		this.metrics.streamGroupState("orders", "billing", 4, 0);
-		this.metrics.queueDepth("mails", 10, 2);
+		this.metrics.onStreamReceived("orders", "billing");
+		this.metrics.onStreamReceived("orders", "billing");
+		this.metrics.onStreamHandled("orders", "billing", 1_000_000, true);
+		this.metrics.onStreamHandled("orders", "billing", 2_000_000, false);
+		this.metrics.onStreamGroupState("orders", "billing", 7, 3);
+		this.metrics.onStreamGroupState("orders", "billing", 4, 0);
+		this.metrics.onQueueDepth("mails", 10, 2);
 		assertThat(this.registry.get(MessagingMetrics.STREAM_RECEIVED)
 			.tag("stream", "orders")
 			.tag("group", "billing")
@@ -38,7 +38,7 @@ class MessagingMetricsTests {
 	@Test
 	void theNumberOfDistinctNamesIsBounded() {
 		for (int i = 0; i < MessagingMetrics.MAX_NAMES + 50; i++) {
-			this.metrics.pubSubPublished("user:" + i);
+			this.metrics.onPubSubPublished("user:" + i);
 		}
 		assertThat(this.registry.find(MessagingMetrics.PUBSUB_PUBLISHED).counters())
 			.hasSize(MessagingMetrics.MAX_NAMES + 1);
@@ -46,7 +46,7 @@ class MessagingMetricsTests {
 			.tag("channel", MessagingMetrics.OTHER)
 			.counter()
 			.count()).isEqualTo(50);
-		this.metrics.pubSubPublished("user:0");
+		this.metrics.onPubSubPublished("user:0");
 		assertThat(this.registry.get(MessagingMetrics.PUBSUB_PUBLISHED).tag("channel", "user:0").counter().count())
 			.isEqualTo(2);
 	}

@@ -27,7 +27,7 @@ import org.springframework.session.SessionRepository;
 
 import dev.redispatterns.lock.LockHandle;
 import dev.redispatterns.lock.LockManager;
-import dev.redispatterns.lock.LockOptions;
+import dev.redispatterns.lock.LockRequest;
 import dev.redispatterns.lock.LockType;
 import dev.redispatterns.lock.RedisLockManager;
 import dev.redispatterns.messaging.PubSubPublisher;
@@ -36,8 +36,8 @@ import dev.redispatterns.messaging.StreamPublisher;
 import dev.redispatterns.observability.MeterCatalogue.MeterDescriptor;
 import dev.redispatterns.observability.MeterCatalogue.TagDescriptor;
 import dev.redispatterns.ratelimit.RateLimiter;
-import dev.redispatterns.session.SessionEventListener.Refusal;
-import dev.redispatterns.session.SessionEventListener.Revocation;
+import dev.redispatterns.session.SessionListener.Refusal;
+import dev.redispatterns.session.SessionListener.Revocation;
 import dev.redispatterns.session.UserSessions;
 import dev.redispatterns.structures.Counters;
 import dev.redispatterns.structures.Leaderboards;
@@ -100,10 +100,10 @@ class MeterCatalogueTests {
 		catalog.product("1");
 		context.getBean(RateLimiter.class).tryAcquire("api", "user-1");
 		LockManager locks = context.getBean(LockManager.class);
-		try (LockHandle lock = locks.lock("order:1", LockOptions.waitFor(Duration.ofSeconds(1)).withMetricName("checkout"))) {
+		try (LockHandle lock = locks.lock("order:1", LockRequest.waitFor(Duration.ofSeconds(1)).withMetricName("checkout"))) {
 			assertThat(lock.isHeld()).isTrue();
 		}
-		LockHandle stuck = locks.lock("order:2", LockOptions.waitFor(Duration.ofSeconds(1)).withMetricName("checkout"));
+		LockHandle stuck = locks.lock("order:2", LockRequest.waitFor(Duration.ofSeconds(1)).withMetricName("checkout"));
 		((RedisLockManager) locks).forceRelease("order:2");
 		assertThat(stuck.isHeld()).isFalse();
 		ObservedShop.Listeners listeners = context.getBean(ObservedShop.Listeners.class);
@@ -136,28 +136,28 @@ class MeterCatalogueTests {
 	 */
 	private static void reportTheRest() {
 		LockMetrics lockMetrics = context.getBean(LockMetrics.class);
-		lockMetrics.renewed("checkout", LockType.EXCLUSIVE);
-		lockMetrics.renewalFailed("checkout", LockType.EXCLUSIVE, new IllegalStateException("down"));
-		lockMetrics.releaseFailed("checkout", LockType.EXCLUSIVE, new IllegalStateException("down"));
+		lockMetrics.onRenewed("checkout", LockType.EXCLUSIVE);
+		lockMetrics.onRenewalFailed("checkout", LockType.EXCLUSIVE, new IllegalStateException("down"));
+		lockMetrics.onReleaseFailed("checkout", LockType.EXCLUSIVE, new IllegalStateException("down"));
 		MessagingMetrics messaging = context.getBean(MessagingMetrics.class);
-		messaging.pubSubDropped("prices");
-		messaging.streamReclaimed("orders", "billing", 1);
-		messaging.streamDeadLettered("orders", "billing");
-		messaging.streamPublishRefused("orders");
-		messaging.streamTrimBlocked("orders");
-		messaging.streamDeleted("orders", "billing", 1);
-		messaging.streamGroupState("orders", "billing", 0, 0);
-		messaging.queueRetried("mails");
-		messaging.queueRecovered("mails", 1);
-		messaging.queueDeadLettered("mails");
-		messaging.queueDepth("mails", 0, 0);
+		messaging.onPubSubDropped("prices");
+		messaging.onStreamReclaimed("orders", "billing", 1);
+		messaging.onStreamDeadLettered("orders", "billing");
+		messaging.onStreamPublishRefused("orders");
+		messaging.onStreamTrimBlocked("orders");
+		messaging.onStreamDeleted("orders", "billing", 1);
+		messaging.onStreamGroupState("orders", "billing", 0, 0);
+		messaging.onQueueRetried("mails");
+		messaging.onQueueRecovered("mails", 1);
+		messaging.onQueueDeadLettered("mails");
+		messaging.onQueueDepth("mails", 0, 0);
 		SessionMetrics sessions = context.getBean(SessionMetrics.class);
-		sessions.sessionExpired();
+		sessions.onSessionExpired();
 		for (Revocation reason : Revocation.values()) {
-			sessions.sessionsRevoked(reason, 1);
+			sessions.onSessionsRevoked(reason, 1);
 		}
 		for (Refusal reason : Refusal.values()) {
-			sessions.sessionRefused(reason);
+			sessions.onSessionRefused(reason);
 		}
 	}
 

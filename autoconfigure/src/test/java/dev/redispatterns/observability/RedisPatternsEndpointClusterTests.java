@@ -17,7 +17,7 @@ import dev.redispatterns.autoconfigure.observability.RedisPatternsEndpointAutoCo
 import dev.redispatterns.autoconfigure.ratelimit.RedisPatternsRateLimitAutoConfiguration;
 import dev.redispatterns.lock.LockHandle;
 import dev.redispatterns.lock.LockManager;
-import dev.redispatterns.lock.LockOptions;
+import dev.redispatterns.lock.LockRequest;
 import dev.redispatterns.messaging.StreamPublisher;
 import dev.redispatterns.ratelimit.RateLimiter;
 import dev.redispatterns.test.RedisDeployment;
@@ -52,7 +52,7 @@ class RedisPatternsEndpointClusterTests {
 				context.getBean(RateLimiter.class).tryAcquire("api", "user-1");
 				context.getBean(StreamPublisher.class).publish("orders", "order-1");
 				try (LockHandle lock = context.getBean(LockManager.class)
-					.lock("order:1", LockOptions.waitFor(Duration.ofSeconds(1)))) {
+					.lock("order:1", LockRequest.waitFor(Duration.ofSeconds(1)))) {
 					Map<String, Object> report = endpoint.describe();
 					assertThat(report).containsEntry("topology", "cluster");
 					Map<String, Object> orders = (Map<String, Object>) ((Map<String, Object>) report.get("streams"))

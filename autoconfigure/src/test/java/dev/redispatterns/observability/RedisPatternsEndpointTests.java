@@ -15,7 +15,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.lock.LockHandle;
 import dev.redispatterns.lock.LockManager;
-import dev.redispatterns.lock.LockOptions;
+import dev.redispatterns.lock.LockRequest;
 import dev.redispatterns.messaging.QueuePublisher;
 import dev.redispatterns.messaging.StreamPublisher;
 import dev.redispatterns.ratelimit.RateLimiter;
@@ -121,7 +121,7 @@ class RedisPatternsEndpointTests {
 	@Test
 	void showsTheLocksThisInstanceHoldsWithoutTheirOwnerTokens() throws Exception {
 		LockManager locks = context.getBean(LockManager.class);
-		try (LockHandle lock = locks.lock("order:42", LockOptions.waitFor(Duration.ofSeconds(1)).withMetricName("checkout"))) {
+		try (LockHandle lock = locks.lock("order:42", LockRequest.waitFor(Duration.ofSeconds(1)).withMetricName("checkout"))) {
 			JsonNode held = read("/actuator/redispatterns").path("locks").path("held");
 			assertThat(held).hasSize(1);
 			JsonNode entry = held.get(0);

@@ -19,7 +19,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.redispatterns.lock.LockHandle;
 import dev.redispatterns.lock.LockManager;
-import dev.redispatterns.lock.LockOptions;
+import dev.redispatterns.lock.LockRequest;
 import dev.redispatterns.ratelimit.RateLimitOverrides;
 import dev.redispatterns.ratelimit.RateLimiter;
 import dev.redispatterns.ratelimit.RedisRateLimiter;
@@ -84,14 +84,14 @@ class RedisPatternsEndpointWriteOperationsTests {
 	@Test
 	void forceReleasesALockSoTheNextCallerGetsItAndAuditsIt(RecordedLogs output) throws Exception {
 		LockManager locks = context.getBean(LockManager.class);
-		LockHandle stuck = locks.lock("report:daily", LockOptions.waitFor(Duration.ofSeconds(1)));
-		assertThat(locks.tryLock("report:daily", LockOptions.immediate())).as("held").isEmpty();
+		LockHandle stuck = locks.lock("report:daily", LockRequest.waitFor(Duration.ofSeconds(1)));
+		assertThat(locks.tryLock("report:daily", LockRequest.immediate())).as("held").isEmpty();
 		Instant before = Instant.now().minusSeconds(1);
 		HttpResponse<String> response = ShopRunner.send(context, "DELETE", "/actuator/redispatterns/locks/report:daily", OPERATOR);
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
 		assertThat(JSON.readTree(response.body()).path("released").asBoolean()).isTrue();
 		assertThat(stuck.isHeld()).as("the holder here learns at once that it lost the lock").isFalse();
-		Optional<LockHandle> next = locks.tryLock("report:daily", LockOptions.immediate());
+		Optional<LockHandle> next = locks.tryLock("report:daily", LockRequest.immediate());
 		assertThat(next).isPresent();
 		assertThat(next.get().fencingToken()).isGreaterThan(stuck.fencingToken());
 		next.get().unlock();
@@ -154,7 +154,7 @@ class RedisPatternsEndpointWriteOperationsTests {
 				"/actuator/redispatterns/ratelimit/api/anonymous-target");
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(403);
 		assertThat(limiter.tryAcquire("api", "anonymous-target").isAllowed()).as("nothing was reset").isFalse();
-		LockHandle held = context.getBean(LockManager.class).lock("anonymous:lock", LockOptions.waitFor(Duration.ofSeconds(1)));
+		LockHandle held = context.getBean(LockManager.class).lock("anonymous:lock", LockRequest.waitFor(Duration.ofSeconds(1)));
 		try {
 			assertThat(ShopRunner.send(context, "DELETE", "/actuator/redispatterns/locks/anonymous:lock").statusCode())
 				.isEqualTo(403);

@@ -37,7 +37,7 @@ import dev.redispatterns.core.RedisPatternsReceiverContext;
 import dev.redispatterns.core.RedisPatternsSenderContext;
 import dev.redispatterns.lock.LockHandle;
 import dev.redispatterns.lock.LockManager;
-import dev.redispatterns.lock.LockOptions;
+import dev.redispatterns.lock.LockRequest;
 import dev.redispatterns.messaging.QueueListener;
 import dev.redispatterns.messaging.QueuePublisher;
 import dev.redispatterns.messaging.StreamGroupListener;
@@ -151,7 +151,7 @@ class RedisPatternsObservationTests {
 	void lockAcquisitionsAreObservedWithTheBoundedLockName() {
 		this.runner.run((context) -> {
 			LockManager locks = context.getBean(LockManager.class);
-			LockOptions options = LockOptions.immediate().withMetricName("checkout");
+			LockRequest options = LockRequest.immediate().withMetricName("checkout");
 			try (LockHandle held = locks.lock("order:42", options)) {
 				Optional<LockHandle> second = locks.tryLock("order:42", options);
 				assertThat(second).isEmpty();

@@ -76,7 +76,7 @@ class ClusterSlotMigrationTests {
 		properties[4] = "redis.patterns.rate-limit.policies.tight.limit=" + TIGHT_LIMIT;
 		properties[5] = "redis.patterns.rate-limit.policies.tight.window=1h";
 		try (ConfigurableApplicationContext app = ReliabilityApplication.start(properties)) {
-			FaultCatalog catalog = app.getBean(FaultCatalog.class);
+			CatalogService catalog = app.getBean(CatalogService.class);
 			RateLimiter limiter = app.getBean(RateLimiter.class);
 			LockManager locks = app.getBean(LockManager.class);
 			StreamPublisher publisher = app.getBean(StreamPublisher.class);

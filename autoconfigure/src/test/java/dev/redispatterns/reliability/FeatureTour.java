@@ -18,7 +18,7 @@ import org.springframework.session.FindByIndexNameSessionRepository;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.lock.LockHandle;
 import dev.redispatterns.lock.LockManager;
-import dev.redispatterns.lock.LockOptions;
+import dev.redispatterns.lock.LockRequest;
 import dev.redispatterns.messaging.IdempotencyGuard;
 import dev.redispatterns.messaging.PubSubPublisher;
 import dev.redispatterns.messaging.QueuePublisher;
@@ -91,7 +91,7 @@ final class FeatureTour {
 	}
 
 	void cache(String tag) throws Exception {
-		FaultCatalog catalog = this.context.getBean(FaultCatalog.class);
+		CatalogService catalog = this.context.getBean(CatalogService.class);
 		assertThat(catalog.value(tag)).isEqualTo("value-" + tag);
 		int calls = catalog.calls();
 		assertThat(catalog.value(tag)).isEqualTo("value-" + tag);
@@ -152,14 +152,14 @@ final class FeatureTour {
 		first.unlock();
 		assertThat(waiter.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("handed over with a higher token")
 			.isGreaterThan(first.fencingToken());
-		try (LockHandle read = locks.readLock(name, LockOptions.waitFor(Duration.ofSeconds(2)));
-				LockHandle alsoRead = locks.readLock(name, LockOptions.waitFor(Duration.ofSeconds(2)))) {
+		try (LockHandle read = locks.readLock(name, LockRequest.waitFor(Duration.ofSeconds(2)));
+				LockHandle alsoRead = locks.readLock(name, LockRequest.waitFor(Duration.ofSeconds(2)))) {
 			assertThat(read.isHeld() && alsoRead.isHeld()).isTrue();
-			assertThat(locks.tryWriteLock(name, LockOptions.immediate())).isEmpty();
+			assertThat(locks.tryWriteLock(name, LockRequest.immediate())).isEmpty();
 		}
-		locks.writeLock(name, LockOptions.waitFor(Duration.ofSeconds(2))).unlock();
-		try (LockHandle permit = locks.acquirePermit(name, 1, LockOptions.waitFor(Duration.ofSeconds(2)))) {
-			assertThat(locks.tryAcquirePermit(name, 1, LockOptions.immediate())).isEmpty();
+		locks.writeLock(name, LockRequest.waitFor(Duration.ofSeconds(2))).unlock();
+		try (LockHandle permit = locks.acquirePermit(name, 1, LockRequest.waitFor(Duration.ofSeconds(2)))) {
+			assertThat(locks.tryAcquirePermit(name, 1, LockRequest.immediate())).isEmpty();
 		}
 	}
 

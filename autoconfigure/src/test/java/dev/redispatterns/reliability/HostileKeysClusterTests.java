@@ -40,7 +40,7 @@ class HostileKeysClusterTests {
 		try (ConfigurableApplicationContext context = ReliabilityApplication.start(redis.springProperties())) {
 			LockManager locks = context.getBean(LockManager.class);
 			RateLimiter limiter = context.getBean(RateLimiter.class);
-			FaultCatalog catalog = context.getBean(FaultCatalog.class);
+			CatalogService catalog = context.getBean(CatalogService.class);
 			IdempotencyGuard guard = context.getBean(IdempotencyGuard.class);
 			Counters counters = context.getBean(Counters.class);
 			RedisPatternsSessionRepository sessions = context.getBean(RedisPatternsSessionRepository.class);

@@ -21,7 +21,7 @@ import dev.redispatterns.lock.LockHandle;
 import dev.redispatterns.lock.LockManager;
 import dev.redispatterns.lock.LockNotAcquiredException;
 import dev.redispatterns.lock.LockNotAcquiredException.Reason;
-import dev.redispatterns.lock.LockOptions;
+import dev.redispatterns.lock.LockRequest;
 import dev.redispatterns.ratelimit.RateLimitOutcome;
 import dev.redispatterns.ratelimit.RateLimiter;
 import dev.redispatterns.test.RedisDeployment.Topology;
@@ -53,7 +53,7 @@ class LockFailoverTests {
 
 	private static final String LOCK = "order-42";
 
-	private static final LockOptions HOLD = new LockOptions(Duration.ofSeconds(2), Duration.ofSeconds(60), "failover");
+	private static final LockRequest HOLD = new LockRequest(Duration.ofSeconds(2), Duration.ofSeconds(60), "failover");
 
 	private static final int SAMPLES = 1000;
 
@@ -160,7 +160,7 @@ class LockFailoverTests {
 		replica.pause();
 		long start = System.nanoTime();
 		try {
-			assertThatThrownBy(() -> locks(this.confirming).lock(LOCK, LockOptions.immediate()))
+			assertThatThrownBy(() -> locks(this.confirming).lock(LOCK, LockRequest.immediate()))
 				.isInstanceOfSatisfying(LockNotAcquiredException.class,
 						(ex) -> assertThat(ex.reason()).isEqualTo(Reason.REPLICAS));
 		}
@@ -213,12 +213,12 @@ class LockFailoverTests {
 
 	private String cost(String label, LockManager locks) {
 		for (int i = 0; i < 200; i++) {
-			locks.lock("cost", LockOptions.immediate()).unlock();
+			locks.lock("cost", LockRequest.immediate()).unlock();
 		}
 		long[] nanos = new long[SAMPLES];
 		for (int i = 0; i < SAMPLES; i++) {
 			long start = System.nanoTime();
-			LockHandle handle = locks.lock("cost", LockOptions.immediate());
+			LockHandle handle = locks.lock("cost", LockRequest.immediate());
 			assertThat(handle.unlock()).isTrue();
 			nanos[i] = System.nanoTime() - start;
 		}

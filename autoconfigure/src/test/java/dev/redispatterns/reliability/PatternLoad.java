@@ -21,7 +21,7 @@ import dev.redispatterns.core.RedisUnavailableException;
 import dev.redispatterns.lock.LockHandle;
 import dev.redispatterns.lock.LockManager;
 import dev.redispatterns.lock.LockNotAcquiredException;
-import dev.redispatterns.lock.LockOptions;
+import dev.redispatterns.lock.LockRequest;
 import dev.redispatterns.messaging.StreamPublisher;
 import dev.redispatterns.ratelimit.RateLimitDecision;
 import dev.redispatterns.ratelimit.RateLimitOutcome;
@@ -103,7 +103,7 @@ abstract class PatternLoad {
 
 		static final int KEYS = 5;
 
-		private final FaultCatalog catalog;
+		private final CatalogService catalog;
 
 		private final Duration bound;
 
@@ -113,7 +113,7 @@ abstract class PatternLoad {
 
 		Cache(ApplicationContext context, Duration cacheTimeout) {
 			super("cache", 1);
-			this.catalog = context.getBean(FaultCatalog.class);
+			this.catalog = context.getBean(CatalogService.class);
 			// a miss may wait for the read, the lease and the write: three timeouts at most
 			this.bound = cacheTimeout.multipliedBy(3).plus(margin());
 		}
@@ -218,7 +218,7 @@ abstract class PatternLoad {
 
 		private final LockManager locks;
 
-		private final LockOptions options;
+		private final LockRequest options;
 
 		private final Duration bound;
 
@@ -237,7 +237,7 @@ abstract class PatternLoad {
 		Lock(ApplicationContext context, Duration commandTimeout) {
 			super("lock", 2);
 			this.locks = context.getBean(LockManager.class);
-			this.options = new LockOptions(Duration.ofMillis(200), null, "fault");
+			this.options = new LockRequest(Duration.ofMillis(200), null, "fault");
 			this.bound = this.options.waitTime().plus(commandTimeout).plus(margin());
 		}
 
@@ -319,7 +319,7 @@ abstract class PatternLoad {
 
 		@Override
 		boolean recovered() {
-			return this.locks.tryLock("probe-lock", LockOptions.immediate()).map(LockHandle::unlock).orElse(false);
+			return this.locks.tryLock("probe-lock", LockRequest.immediate()).map(LockHandle::unlock).orElse(false);
 		}
 
 		@Override

@@ -66,8 +66,8 @@ public class ReliabilityApplication {
 			"redis.patterns.cache.caches.catalog-near.near-cache.enabled=true" };
 
 	@Bean
-	FaultCatalog faultCatalog() {
-		return new FaultCatalog();
+	CatalogService faultCatalog() {
+		return new CatalogService();
 	}
 
 	@Bean

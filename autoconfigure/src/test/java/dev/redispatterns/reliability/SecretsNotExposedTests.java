@@ -64,7 +64,7 @@ import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.lock.LockHandle;
 import dev.redispatterns.lock.LockManager;
 import dev.redispatterns.lock.LockNotAcquiredException;
-import dev.redispatterns.lock.LockOptions;
+import dev.redispatterns.lock.LockRequest;
 import dev.redispatterns.observability.RedisPatternsHealthIndicator;
 import dev.redispatterns.ratelimit.RateLimiter;
 import dev.redispatterns.session.UserSessions;
@@ -140,14 +140,14 @@ class SecretsNotExposedTests {
 				redis.command("HSET", tampered, "sessionAttr:note", "{\"@class\":\"gadget.Gadget\"}");
 				assertThat(browsers.get(2).get(mvc, "/note")).as("tampered session ignored").isEqualTo("none");
 
-				context.getBean(FaultCatalog.class).value("x");
+				context.getBean(CatalogService.class).value("x");
 				context.getBean(RateLimiter.class).tryAcquire("open", "ann");
 				context.getBean(LockManager.class).tryLock("ann", Duration.ofSeconds(1), null).ifPresent(LockHandle::unlock);
 				proxy.refuse();
-				context.getBean(FaultCatalog.class).value("y");
+				context.getBean(CatalogService.class).value("y");
 				context.getBean(RateLimiter.class).tryAcquire("closed", "ann");
 				try {
-					context.getBean(LockManager.class).lock("ann", new LockOptions(Duration.ZERO, null, "x"));
+					context.getBean(LockManager.class).lock("ann", new LockRequest(Duration.ZERO, null, "x"));
 				}
 				catch (LockNotAcquiredException ex) {
 					// fails closed, as it should
@@ -264,8 +264,8 @@ class SecretsNotExposedTests {
 		}
 
 		@Bean
-		FaultCatalog faultCatalog() {
-			return new FaultCatalog();
+		CatalogService faultCatalog() {
+			return new CatalogService();
 		}
 
 		@Bean

@@ -54,7 +54,7 @@ class SecurityAclClusterTests {
 						+ redis.onEveryMaster("ACL", "LOG", "10"), ex);
 			}
 			assertThat(redis.onEveryMaster("ACL", "LOG", "10")).as("nothing was denied").containsOnly(List.of());
-			assertThatThrownBy(() -> context.getBean(FaultCatalog.class).clear())
+			assertThatThrownBy(() -> context.getBean(CatalogService.class).clear())
 				.as("Redis Cluster has database 0 only: whole-cache clears need +scan and a cluster of one's own")
 				.isInstanceOf(IllegalStateException.class)
 				.hasMessageContaining("SCAN");

@@ -157,7 +157,7 @@ class SecurityAclTests {
 			assertThatThrownBy(() -> connector.execute((c) -> c.keyCommands().scan(ScanOptions.NONE).hasNext())).hasMessageContaining("NOPERM");
 			assertThatThrownBy(() -> connector.execute((c) -> c.serverCommands().info("keyspace"))).hasMessageContaining("NOPERM");
 			assertThatThrownBy(() -> connector.execute((c) -> c.serverCommands().info())).hasMessageContaining("NOPERM");
-			assertThatThrownBy(() -> context.getBean(FaultCatalog.class).clear())
+			assertThatThrownBy(() -> context.getBean(CatalogService.class).clear())
 				.as("a clear that cannot SCAN fails instead of clearing nothing")
 				.isInstanceOf(IllegalStateException.class)
 				.hasMessageContaining("SCAN");

@@ -15,7 +15,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.lock.LockManager;
 import dev.redispatterns.lock.LockNotAcquiredException;
-import dev.redispatterns.lock.LockOptions;
+import dev.redispatterns.lock.LockRequest;
 import dev.redispatterns.ratelimit.RateLimitOutcome;
 import dev.redispatterns.ratelimit.RateLimiter;
 import dev.redispatterns.test.RedisTlsServer;
@@ -76,7 +76,7 @@ class SecurityTlsTests {
 			assertThat(context.getBean(RateLimiter.class).tryAcquire("closed", "u").outcome())
 				.isEqualTo(RateLimitOutcome.ERROR_CLOSED);
 			assertThatThrownBy(() -> context.getBean(LockManager.class)
-				.lock("tls", new LockOptions(Duration.ZERO, Duration.ofSeconds(5), "tls")))
+				.lock("tls", new LockRequest(Duration.ZERO, Duration.ofSeconds(5), "tls")))
 				.isInstanceOfSatisfying(LockNotAcquiredException.class,
 						(ex) -> assertThat(ex.reason()).isEqualTo(LockNotAcquiredException.Reason.UNAVAILABLE));
 		}

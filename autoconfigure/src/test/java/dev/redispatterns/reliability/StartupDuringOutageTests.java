@@ -14,7 +14,7 @@ import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisUnavailableException;
 import dev.redispatterns.lock.LockManager;
 import dev.redispatterns.lock.LockNotAcquiredException;
-import dev.redispatterns.lock.LockOptions;
+import dev.redispatterns.lock.LockRequest;
 import dev.redispatterns.messaging.StreamPublisher;
 import dev.redispatterns.observability.RedisPatternsHealthIndicator;
 import dev.redispatterns.ratelimit.RateLimitOutcome;
@@ -47,11 +47,11 @@ class StartupDuringOutageTests {
 				assertThat(Duration.ofNanos(System.nanoTime() - start)).as("start-up is not held up by Redis")
 					.isLessThan(Duration.ofSeconds(30));
 				assertThat(context.getBean(RedisConnector.class).isConnected()).isFalse();
-				assertThat(context.getBean(FaultCatalog.class).value("down")).isEqualTo("value-down");
+				assertThat(context.getBean(CatalogService.class).value("down")).isEqualTo("value-down");
 				assertThat(context.getBean(RateLimiter.class).tryAcquire("open", "u").outcome())
 					.isEqualTo(RateLimitOutcome.ERROR_OPEN);
 				assertThatThrownBy(() -> context.getBean(LockManager.class)
-					.lock("down", new LockOptions(Duration.ZERO, Duration.ofSeconds(5), "down")))
+					.lock("down", new LockRequest(Duration.ZERO, Duration.ofSeconds(5), "down")))
 					.isInstanceOf(LockNotAcquiredException.class);
 				assertThatThrownBy(() -> context.getBean(StreamPublisher.class)
 					.publish(StreamRecorder.STREAM, new FaultEvent("down")))

@@ -35,7 +35,7 @@ class ValueSizeLimitTests {
 		List<String> properties = new ArrayList<>(List.of(redis.springProperties()));
 		properties.add("redis.patterns.codec.max-value-size=2KB");
 		try (ConfigurableApplicationContext context = ReliabilityApplication.start(properties.toArray(String[]::new))) {
-			FaultCatalog catalog = context.getBean(FaultCatalog.class);
+			CatalogService catalog = context.getBean(CatalogService.class);
 			assertRefused(() -> catalog.update("big", BIG));
 			assertThat(catalog.value("big")).as("nothing was cached under the key").isEqualTo("value-big");
 			catalog.update("small", "fits");

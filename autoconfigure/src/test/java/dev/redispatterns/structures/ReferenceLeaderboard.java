@@ -21,8 +21,8 @@ final class ReferenceLeaderboard {
 
 	private final int maxEntries;
 
-	ReferenceLeaderboard(LeaderboardSettings.Order order, int maxEntries) {
-		this.higherFirst = order == LeaderboardSettings.Order.HIGHER_FIRST;
+	ReferenceLeaderboard(LeaderboardPolicy.Order order, int maxEntries) {
+		this.higherFirst = order == LeaderboardPolicy.Order.HIGHER_FIRST;
 		this.maxEntries = maxEntries;
 	}
 

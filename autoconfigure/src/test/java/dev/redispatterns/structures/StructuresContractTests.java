@@ -71,22 +71,22 @@ class StructuresContractTests {
 		RedisConnectionFactories.destroy(factory);
 	}
 
-	Leaderboards leaderboards(Map<String, LeaderboardSettings> boards) {
-		return new Leaderboards(connector, scripts, this.keys, boards, LeaderboardSettings.defaults(),
+	Leaderboards leaderboards(Map<String, LeaderboardPolicy> boards) {
+		return new Leaderboards(connector, scripts, this.keys, boards, LeaderboardPolicy.defaults(),
 				Clock.fixed(NOW, ZoneOffset.UTC), StructuresListener.NONE);
 	}
 
 	@Test
 	void leaderboardMatchesAReferenceImplementationOnARandomizedWorkload() {
-		LeaderboardSettings capped = new LeaderboardSettings(LeaderboardSettings.Order.LOWER_FIRST, Period.NONE,
+		LeaderboardPolicy capped = new LeaderboardPolicy(LeaderboardPolicy.Order.LOWER_FIRST, Period.NONE,
 				Duration.ZERO, 40);
 		Leaderboards boards = leaderboards(Map.of("random-capped", capped));
 		Leaderboard high = boards.board("random-high");
 		Leaderboard low = boards.board("random-capped");
 		high.clear();
 		low.clear();
-		ReferenceLeaderboard highReference = new ReferenceLeaderboard(LeaderboardSettings.Order.HIGHER_FIRST, 0);
-		ReferenceLeaderboard lowReference = new ReferenceLeaderboard(LeaderboardSettings.Order.LOWER_FIRST, 40);
+		ReferenceLeaderboard highReference = new ReferenceLeaderboard(LeaderboardPolicy.Order.HIGHER_FIRST, 0);
+		ReferenceLeaderboard lowReference = new ReferenceLeaderboard(LeaderboardPolicy.Order.LOWER_FIRST, 40);
 		List<String> members = members();
 		Random random = new Random(20260506L);
 		int queries = 0;
@@ -194,9 +194,9 @@ class StructuresContractTests {
 
 	@Test
 	void timeBoxedBoardsHaveOneKeyPerPeriodThatExpiresAfterTheRetention() {
-		LeaderboardSettings daily = new LeaderboardSettings(LeaderboardSettings.Order.HIGHER_FIRST, Period.DAILY,
+		LeaderboardPolicy daily = new LeaderboardPolicy(LeaderboardPolicy.Order.HIGHER_FIRST, Period.DAILY,
 				Duration.ofDays(2), 0);
-		LeaderboardSettings weekly = new LeaderboardSettings(LeaderboardSettings.Order.HIGHER_FIRST, Period.WEEKLY,
+		LeaderboardPolicy weekly = new LeaderboardPolicy(LeaderboardPolicy.Order.HIGHER_FIRST, Period.WEEKLY,
 				Duration.ofDays(7), 0);
 		Leaderboards boards = leaderboards(Map.of("daily", daily, "weekly", weekly));
 		Leaderboard today = boards.board("daily");
@@ -222,7 +222,7 @@ class StructuresContractTests {
 	@Test
 	void uniqueCounterEstimatesWithinTwoPercentOnOneHundredThousandItems() {
 		UniqueCounter visitors = new UniqueCounters(connector, scripts, this.keys, Map.of(),
-				new UniqueCounterSettings(Period.NONE, Duration.ZERO), Clock.fixed(NOW, ZoneOffset.UTC),
+				new UniqueCounterPolicy(Period.NONE, Duration.ZERO), Clock.fixed(NOW, ZoneOffset.UTC),
 				StructuresListener.NONE)
 			.counter("visitors-100k");
 		connector.await(connector.commands().unlink(this.keys.slotGroup("hll", "visitors-100k").key().getBytes()));
@@ -240,7 +240,7 @@ class StructuresContractTests {
 	@Test
 	void uniqueCounterCountsAndMergesDaysIntoAWeek() {
 		UniqueCounters counters = new UniqueCounters(connector, scripts, this.keys, Map.of(),
-				UniqueCounterSettings.defaults(), Clock.fixed(NOW, ZoneOffset.UTC), StructuresListener.NONE);
+				UniqueCounterPolicy.defaults(), Clock.fixed(NOW, ZoneOffset.UTC), StructuresListener.NONE);
 		UniqueCounter visitors = counters.counter("visitors-week");
 		LocalDate monday = LocalDate.of(2036, 5, 5);
 		List<String> mondayItems = new ArrayList<>();
@@ -266,9 +266,9 @@ class StructuresContractTests {
 	@Test
 	void countersIncrementAtomicallyAndExpire() throws Exception {
 		Counters counters = new Counters(connector, scripts, this.keys,
-				Map.of("views", new CounterSettings(Duration.ofMinutes(10), false), "idle",
-						new CounterSettings(Duration.ofMinutes(10), true)),
-				CounterSettings.defaults(), StructuresListener.NONE);
+				Map.of("views", new CounterPolicy(Duration.ofMinutes(10), false), "idle",
+						new CounterPolicy(Duration.ofMinutes(10), true)),
+				CounterPolicy.defaults(), StructuresListener.NONE);
 		counters.delete("views", "page-1");
 		assertThat(counters.increment("views", "page-1")).isEqualTo(1);
 		assertThat(counters.increment("views", "page-1", 4)).isEqualTo(5);
@@ -394,7 +394,7 @@ class StructuresContractTests {
 
 	@Test
 	void writeBehindBatchOfADeadFlusherIsTakenOverAfterItsLease() throws Exception {
-		WriteBehindSettings shortLease = new WriteBehindSettings(Duration.ofSeconds(10), Duration.ofMillis(300),
+		WriteBehindPolicy shortLease = new WriteBehindPolicy(Duration.ofSeconds(10), Duration.ofMillis(300),
 				Duration.ofDays(1));
 		CountDownLatch inSink = new CountDownLatch(1);
 		CountDownLatch never = new CountDownLatch(1);

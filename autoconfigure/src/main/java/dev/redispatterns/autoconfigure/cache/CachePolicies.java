@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.util.ClassUtils;
 
 import dev.redispatterns.autoconfigure.InvalidPropertyException;
-import dev.redispatterns.autoconfigure.cache.RedisPatternsCacheProperties.CacheSettings;
+import dev.redispatterns.autoconfigure.cache.RedisPatternsCacheProperties.CachePolicyProperties;
 import dev.redispatterns.cache.CachePolicy;
 import dev.redispatterns.core.RedisKeys;
 
@@ -140,7 +140,7 @@ final class CachePolicies {
 		}
 	}
 
-	private static CachePolicy resolve(String name, CacheSettings settings, CachePolicy defaults) {
+	private static CachePolicy resolve(String name, CachePolicyProperties settings, CachePolicy defaults) {
 		String prefix = PREFIX + "caches." + name + ".";
 		CachePolicy.Builder builder = defaults.toBuilder();
 		if (settings.getTtl() != null) {

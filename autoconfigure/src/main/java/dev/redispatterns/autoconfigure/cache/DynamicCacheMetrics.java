@@ -39,12 +39,12 @@ final class DynamicCacheMetrics implements CacheListener {
 	}
 
 	@Override
-	public void request(String cache, Result result) {
+	public void onRequest(String cache, Result result) {
 		bind(cache);
 	}
 
 	@Override
-	public void put(String cache) {
+	public void onPut(String cache) {
 		bind(cache);
 	}
 

@@ -89,7 +89,7 @@ public class RedisPatternsCacheProperties {
 	/**
 	 * Settings per cache name. Every setting left out falls back to the defaults above.
 	 */
-	private Map<String, CacheSettings> caches = new LinkedHashMap<>();
+	private Map<String, CachePolicyProperties> caches = new LinkedHashMap<>();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -191,11 +191,11 @@ public class RedisPatternsCacheProperties {
 		return this.stampede;
 	}
 
-	public Map<String, CacheSettings> getCaches() {
+	public Map<String, CachePolicyProperties> getCaches() {
 		return this.caches;
 	}
 
-	public void setCaches(Map<String, CacheSettings> caches) {
+	public void setCaches(Map<String, CachePolicyProperties> caches) {
 		this.caches = caches;
 	}
 
@@ -331,7 +331,7 @@ public class RedisPatternsCacheProperties {
 	/**
 	 * Settings of one cache name; anything left out comes from the defaults.
 	 */
-	public static class CacheSettings {
+	public static class CachePolicyProperties {
 
 		/**
 		 * Time to live of this cache's entries.

@@ -33,9 +33,10 @@ import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.lock.DistributedLockAdvisor;
 import dev.redispatterns.lock.LockListener;
 import dev.redispatterns.lock.LockManager;
-import dev.redispatterns.lock.LockOptions;
+import dev.redispatterns.lock.LockRequest;
+import dev.redispatterns.lock.LockPolicies;
 import dev.redispatterns.lock.LockPolicy;
-import dev.redispatterns.lock.LockSettings;
+import dev.redispatterns.lock.LockManagerSettings;
 import dev.redispatterns.lock.RedisLockManager;
 import dev.redispatterns.observability.LockMetrics;
 
@@ -80,7 +81,7 @@ public final class RedisPatternsLockAutoConfiguration {
 				() -> policies(properties.getObject()), new EmbeddedValueResolver(beanFactory));
 	}
 
-	static LockSettings settings(RedisPatternsLockProperties properties) {
+	static LockManagerSettings settings(RedisPatternsLockProperties properties) {
 		Duration lease = positive("watchdog.lease", properties.getWatchdog().getLease());
 		Duration interval = properties.getWatchdog().getInterval();
 		if (interval == null) {
@@ -98,12 +99,12 @@ public final class RedisPatternsLockAutoConfiguration {
 			throw new InvalidPropertyException(PREFIX + "replica-acks", properties.getReplicaAcks(),
 					"must not be negative");
 		}
-		return new LockSettings(lease, interval, properties.getPollInterval(), properties.getFencingCounterTtl(),
+		return new LockManagerSettings(lease, interval, properties.getPollInterval(), properties.getFencingCounterTtl(),
 				properties.getReplicaAcks(), properties.getReplicaAckTimeout(),
 				properties.getWatchdog().isInterruptHolder(), properties.isFair());
 	}
 
-	static LockPolicy.Lookup policies(RedisPatternsLockProperties properties) {
+	static LockPolicies policies(RedisPatternsLockProperties properties) {
 		Duration waitTime = notNegative("default-wait-time", properties.getDefaultWaitTime());
 		Duration leaseTime = properties.getDefaultLeaseTime();
 		if (leaseTime != null) {
@@ -120,12 +121,12 @@ public final class RedisPatternsLockAutoConfiguration {
 			if (lease != null) {
 				positive("locks." + name + ".lease-time", lease);
 			}
-			LockOptions.Fairness fairness = (lock.getFair() == null) ? LockOptions.Fairness.DEFAULT
-					: lock.getFair() ? LockOptions.Fairness.FAIR : LockOptions.Fairness.NON_FAIR;
+			LockRequest.Fairness fairness = (lock.getFair() == null) ? LockRequest.Fairness.DEFAULT
+					: lock.getFair() ? LockRequest.Fairness.FAIR : LockRequest.Fairness.NON_FAIR;
 			byName.put(name,
 					new LockPolicy((wait != null) ? wait : waitTime, (lease != null) ? lease : leaseTime, fairness));
 		});
-		return LockPolicy.Lookup.of(defaults, byName);
+		return LockPolicies.of(defaults, byName);
 	}
 
 	private static Duration positive(String property, @Nullable Duration value) {

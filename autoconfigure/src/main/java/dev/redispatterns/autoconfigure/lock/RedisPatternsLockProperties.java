@@ -70,7 +70,7 @@ public class RedisPatternsLockProperties {
 	 * Settings per lock name (the name attribute of @DistributedLock, or its key expression), overriding
 	 * the defaults.
 	 */
-	private Map<String, Lock> locks = new LinkedHashMap<>();
+	private Map<String, LockPolicyProperties> locks = new LinkedHashMap<>();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -140,11 +140,11 @@ public class RedisPatternsLockProperties {
 		return this.watchdog;
 	}
 
-	public Map<String, Lock> getLocks() {
+	public Map<String, LockPolicyProperties> getLocks() {
 		return this.locks;
 	}
 
-	public void setLocks(Map<String, Lock> locks) {
+	public void setLocks(Map<String, LockPolicyProperties> locks) {
 		this.locks = locks;
 	}
 
@@ -199,7 +199,7 @@ public class RedisPatternsLockProperties {
 	/**
 	 * Settings of one named lock.
 	 */
-	public static class Lock {
+	public static class LockPolicyProperties {
 
 		/**
 		 * Longest time to wait for this lock; unset means the default wait time.

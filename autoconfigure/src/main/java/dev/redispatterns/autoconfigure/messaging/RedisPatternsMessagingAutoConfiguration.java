@@ -28,9 +28,9 @@ import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.core.ValueCodec;
 import dev.redispatterns.messaging.IdempotencyGuard;
 import dev.redispatterns.messaging.MessagingKeys;
-import dev.redispatterns.messaging.MessagingListenerAnnotationProcessor;
-import dev.redispatterns.messaging.MessagingListenerLifecycle;
-import dev.redispatterns.messaging.MessagingObserver;
+import dev.redispatterns.messaging.AnnotatedListenerProcessor;
+import dev.redispatterns.messaging.AnnotatedListenerLifecycle;
+import dev.redispatterns.messaging.MessagingListener;
 import dev.redispatterns.messaging.PubSubPublisher;
 import dev.redispatterns.messaging.QueuePublisher;
 import dev.redispatterns.messaging.ShardedPubSubSubscriber;
@@ -59,11 +59,11 @@ public final class RedisPatternsMessagingAutoConfiguration {
 
 	private final RedisPatternsMessagingProperties properties;
 
-	private final MessagingSettingsResolver settings;
+	private final MessagingPolicies settings;
 
 	RedisPatternsMessagingAutoConfiguration(RedisPatternsMessagingProperties properties) {
 		this.properties = properties;
-		this.settings = new MessagingSettingsResolver(properties);
+		this.settings = new MessagingPolicies(properties);
 	}
 
 	@Bean
@@ -75,14 +75,14 @@ public final class RedisPatternsMessagingAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PubSubPublisher redisPatternsPubSubPublisher(RedisConnector connector, ValueCodec codec,
-			ObjectProvider<MessagingObserver> observers) {
+			ObjectProvider<MessagingListener> observers) {
 		return new PubSubPublisher(connector, codec, this.properties.getPubSub().isSharded(), observer(observers));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	StreamPublisher redisPatternsStreamPublisher(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys,
-			ValueCodec codec, ObjectProvider<MessagingObserver> observers,
+			ValueCodec codec, ObjectProvider<MessagingListener> observers,
 			ObjectProvider<PatternObservations> observations) {
 		return new StreamPublisher(connector, scripts, keys, codec, this.settings::stream, observer(observers),
 				observations.getIfAvailable(() -> PatternObservations.NONE));
@@ -91,7 +91,7 @@ public final class RedisPatternsMessagingAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	QueuePublisher redisPatternsQueuePublisher(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys,
-			ValueCodec codec, ObjectProvider<MessagingObserver> observers,
+			ValueCodec codec, ObjectProvider<MessagingListener> observers,
 			ObjectProvider<PatternObservations> observations) {
 		return new QueuePublisher(connector, scripts, keys, codec, this.settings::queue, observer(observers),
 				observations.getIfAvailable(() -> PatternObservations.NONE));
@@ -120,18 +120,18 @@ public final class RedisPatternsMessagingAutoConfiguration {
 	@Bean
 	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
 	@ConditionalOnMissingBean
-	static MessagingListenerAnnotationProcessor redisPatternsMessagingListenerAnnotationProcessor() {
-		return new MessagingListenerAnnotationProcessor();
+	static AnnotatedListenerProcessor redisPatternsMessagingListenerAnnotationProcessor() {
+		return new AnnotatedListenerProcessor();
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	MessagingListenerLifecycle redisPatternsMessagingListenerLifecycle(MessagingListenerAnnotationProcessor processor,
+	AnnotatedListenerLifecycle redisPatternsMessagingListenerLifecycle(AnnotatedListenerProcessor processor,
 			RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec,
-			ObjectProvider<MessagingObserver> observers, BeanFactory beanFactory,
+			ObjectProvider<MessagingListener> observers, BeanFactory beanFactory,
 			ObjectProvider<PatternObservations> observations) {
-		MessagingObserver observer = observer(observers);
-		return new MessagingListenerLifecycle(processor, connector, scripts, keys, codec, this.settings::stream,
+		MessagingListener observer = observer(observers);
+		return new AnnotatedListenerLifecycle(processor, connector, scripts, keys, codec, this.settings::stream,
 				this.settings::queue, observer, this.properties.getPubSub().isSharded(),
 				() -> beanFactory.containsBean(LISTENER_CONTAINER_BEAN_NAME)
 						? beanFactory.getBean(LISTENER_CONTAINER_BEAN_NAME, RedisMessageListenerContainer.class) : null,
@@ -139,8 +139,8 @@ public final class RedisPatternsMessagingAutoConfiguration {
 				observations.getIfAvailable(() -> PatternObservations.NONE));
 	}
 
-	private static MessagingObserver observer(ObjectProvider<MessagingObserver> observers) {
-		return MessagingObserver.composite(observers.orderedStream().toList());
+	private static MessagingListener observer(ObjectProvider<MessagingListener> observers) {
+		return MessagingListener.composite(observers.orderedStream().toList());
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-import dev.redispatterns.messaging.StreamSettings;
+import dev.redispatterns.messaging.StreamPolicy;
 
 /**
  * Messaging settings: pub/sub, streams and queues. Streams and queues have shared defaults
@@ -36,14 +36,14 @@ public class RedisPatternsMessagingProperties {
 	/**
 	 * Per-stream overrides of the 'stream' defaults, by stream name.
 	 */
-	private final Map<String, StreamOverrides> streams = new LinkedHashMap<>();
+	private final Map<String, StreamPolicyProperties> streams = new LinkedHashMap<>();
 
 	private final Queue queue = new Queue();
 
 	/**
 	 * Per-queue overrides of the 'queue' defaults, by queue name.
 	 */
-	private final Map<String, QueueOverrides> queues = new LinkedHashMap<>();
+	private final Map<String, QueuePolicyProperties> queues = new LinkedHashMap<>();
 
 	private final Idempotency idempotency = new Idempotency();
 
@@ -71,7 +71,7 @@ public class RedisPatternsMessagingProperties {
 		return this.stream;
 	}
 
-	public Map<String, StreamOverrides> getStreams() {
+	public Map<String, StreamPolicyProperties> getStreams() {
 		return this.streams;
 	}
 
@@ -79,7 +79,7 @@ public class RedisPatternsMessagingProperties {
 		return this.queue;
 	}
 
-	public Map<String, QueueOverrides> getQueues() {
+	public Map<String, QueuePolicyProperties> getQueues() {
 		return this.queues;
 	}
 
@@ -173,7 +173,7 @@ public class RedisPatternsMessagingProperties {
 		 * Where a consumer group created by a listener starts: 'earliest' also delivers entries added before
 		 * the group existed, 'latest' only new ones.
 		 */
-		private StreamSettings.Start startFrom = StreamSettings.Start.EARLIEST;
+		private StreamPolicy.Start startFrom = StreamPolicy.Start.EARLIEST;
 
 		/**
 		 * Consumers that own no pending entries and have been idle this long are removed from the group
@@ -253,11 +253,11 @@ public class RedisPatternsMessagingProperties {
 			this.deadLetterMaxLength = deadLetterMaxLength;
 		}
 
-		public StreamSettings.Start getStartFrom() {
+		public StreamPolicy.Start getStartFrom() {
 			return this.startFrom;
 		}
 
-		public void setStartFrom(StreamSettings.Start startFrom) {
+		public void setStartFrom(StreamPolicy.Start startFrom) {
 			this.startFrom = startFrom;
 		}
 
@@ -274,7 +274,7 @@ public class RedisPatternsMessagingProperties {
 	/**
 	 * Settings of one stream; unset values come from the 'stream' defaults.
 	 */
-	public static class StreamOverrides {
+	public static class StreamPolicyProperties {
 
 		/**
 		 * Approximate upper bound on the number of acknowledged entries kept; 0 for no length bound.
@@ -324,7 +324,7 @@ public class RedisPatternsMessagingProperties {
 		/**
 		 * Where a consumer group created by a listener starts.
 		 */
-		private StreamSettings.@Nullable Start startFrom;
+		private StreamPolicy.@Nullable Start startFrom;
 
 		/**
 		 * Idle consumers without pending entries are removed after this long.
@@ -403,11 +403,11 @@ public class RedisPatternsMessagingProperties {
 			this.deadLetterMaxLength = deadLetterMaxLength;
 		}
 
-		public StreamSettings.@Nullable Start getStartFrom() {
+		public StreamPolicy.@Nullable Start getStartFrom() {
 			return this.startFrom;
 		}
 
-		public void setStartFrom(StreamSettings.@Nullable Start startFrom) {
+		public void setStartFrom(StreamPolicy.@Nullable Start startFrom) {
 			this.startFrom = startFrom;
 		}
 
@@ -525,7 +525,7 @@ public class RedisPatternsMessagingProperties {
 	/**
 	 * Settings of one queue; unset values come from the 'queue' defaults.
 	 */
-	public static class QueueOverrides {
+	public static class QueuePolicyProperties {
 
 		/**
 		 * Most jobs the queue holds; 0 for no bound.

@@ -24,7 +24,7 @@ import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
 import dev.redispatterns.autoconfigure.cache.RedisPatternsCacheAutoConfiguration;
 import dev.redispatterns.autoconfigure.lock.RedisPatternsLockAutoConfiguration;
 import dev.redispatterns.autoconfigure.lock.RedisPatternsLockProperties;
-import dev.redispatterns.autoconfigure.messaging.MessagingSettingsResolver;
+import dev.redispatterns.autoconfigure.messaging.MessagingPolicies;
 import dev.redispatterns.autoconfigure.messaging.RedisPatternsMessagingAutoConfiguration;
 import dev.redispatterns.autoconfigure.messaging.RedisPatternsMessagingProperties;
 import dev.redispatterns.autoconfigure.ratelimit.RedisPatternsRateLimitAutoConfiguration;
@@ -33,9 +33,9 @@ import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.lock.LockPolicy;
 import dev.redispatterns.lock.RedisLockManager;
 import dev.redispatterns.messaging.MessagingKeys;
-import dev.redispatterns.messaging.MessagingListenerLifecycle;
-import dev.redispatterns.messaging.QueueSettings;
-import dev.redispatterns.messaging.StreamSettings;
+import dev.redispatterns.messaging.AnnotatedListenerLifecycle;
+import dev.redispatterns.messaging.QueuePolicy;
+import dev.redispatterns.messaging.StreamPolicy;
 import dev.redispatterns.observability.RedisPatternsEndpoint;
 import dev.redispatterns.observability.RedisPatternsWritableEndpoint;
 import dev.redispatterns.ratelimit.RateLimiter;
@@ -79,7 +79,7 @@ public final class RedisPatternsEndpointAutoConfiguration {
 	SourcesFactory redisPatternsEndpointSources(ObjectProvider<RedisPatternsCacheManager> caches,
 			ObjectProvider<RateLimiter> rateLimiter, ObjectProvider<RedisLockManager> locks,
 			ObjectProvider<RedisPatternsLockProperties> lockProperties, ObjectProvider<MessagingKeys> messagingKeys,
-			ObjectProvider<MessagingListenerLifecycle> listeners,
+			ObjectProvider<AnnotatedListenerLifecycle> listeners,
 			ObjectProvider<RedisPatternsMessagingProperties> messagingProperties) {
 		return new SourcesFactory(caches, rateLimiter, locks, lockProperties, messagingKeys, listeners,
 				messagingProperties);
@@ -98,13 +98,13 @@ public final class RedisPatternsEndpointAutoConfiguration {
 
 		private final ObjectProvider<MessagingKeys> messagingKeys;
 
-		private final ObjectProvider<MessagingListenerLifecycle> listeners;
+		private final ObjectProvider<AnnotatedListenerLifecycle> listeners;
 
 		private final ObjectProvider<RedisPatternsMessagingProperties> messagingProperties;
 
 		SourcesFactory(ObjectProvider<RedisPatternsCacheManager> caches, ObjectProvider<RateLimiter> rateLimiter,
 				ObjectProvider<RedisLockManager> locks, ObjectProvider<RedisPatternsLockProperties> lockProperties,
-				ObjectProvider<MessagingKeys> messagingKeys, ObjectProvider<MessagingListenerLifecycle> listeners,
+				ObjectProvider<MessagingKeys> messagingKeys, ObjectProvider<AnnotatedListenerLifecycle> listeners,
 				ObjectProvider<RedisPatternsMessagingProperties> messagingProperties) {
 			this.caches = caches;
 			this.rateLimiter = rateLimiter;
@@ -121,7 +121,7 @@ public final class RedisPatternsEndpointAutoConfiguration {
 			Map<String, LockPolicy> lockPolicies = new LinkedHashMap<>();
 			if (lockConfig != null) {
 				lockDefaults = new LockPolicy(lockConfig.getDefaultWaitTime(), lockConfig.getDefaultLeaseTime());
-				for (Map.Entry<String, RedisPatternsLockProperties.Lock> entry : lockConfig.getLocks().entrySet()) {
+				for (Map.Entry<String, RedisPatternsLockProperties.LockPolicyProperties> entry : lockConfig.getLocks().entrySet()) {
 					Duration wait = entry.getValue().getWaitTime();
 					Duration lease = entry.getValue().getLeaseTime();
 					lockPolicies.put(entry.getKey(), new LockPolicy((wait != null) ? wait : lockDefaults.waitTime(),
@@ -129,9 +129,9 @@ public final class RedisPatternsEndpointAutoConfiguration {
 				}
 			}
 			RedisPatternsMessagingProperties messaging = this.messagingProperties.getIfUnique();
-			@Nullable MessagingSettingsResolver resolver = (messaging != null) ? new MessagingSettingsResolver(messaging) : null;
-			@Nullable Function<String, StreamSettings> streams = (resolver != null) ? resolver::stream : null;
-			@Nullable Function<String, QueueSettings> queues = (resolver != null) ? resolver::queue : null;
+			@Nullable MessagingPolicies resolver = (messaging != null) ? new MessagingPolicies(messaging) : null;
+			@Nullable Function<String, StreamPolicy> streams = (resolver != null) ? resolver::stream : null;
+			@Nullable Function<String, QueuePolicy> queues = (resolver != null) ? resolver::queue : null;
 			return new RedisPatternsEndpoint.Sources(this.caches.getIfUnique(), this.rateLimiter.getIfUnique(),
 					this.locks.getIfUnique(), lockDefaults, lockPolicies, this.messagingKeys.getIfUnique(),
 					this.listeners.getIfUnique(), streams, queues,

@@ -47,7 +47,7 @@ final class RateLimitPolicies {
 					"must be at least 1");
 		}
 		List<RateLimitPolicy> policies = new ArrayList<>();
-		for (Map.Entry<String, RedisPatternsRateLimitProperties.Policy> entry : properties.getPolicies().entrySet()) {
+		for (Map.Entry<String, RedisPatternsRateLimitProperties.RateLimitPolicyProperties> entry : properties.getPolicies().entrySet()) {
 			policies.add(resolve(entry.getKey(), entry.getValue(), properties));
 		}
 		return policies;
@@ -58,13 +58,13 @@ final class RateLimitPolicies {
 		return policy.withFailOpen(properties.isFailOpen()).withLocalFallback(properties.getFallback().isEnabled());
 	}
 
-	private static RateLimitPolicy resolve(String name, RedisPatternsRateLimitProperties.Policy policy,
+	private static RateLimitPolicy resolve(String name, RedisPatternsRateLimitProperties.RateLimitPolicyProperties policy,
 			RedisPatternsRateLimitProperties properties) {
 		String prefix = PREFIX + ".policies." + name;
 		RateLimitPolicy resolved = resolve(name, prefix, policy, properties);
-		for (Map.Entry<String, RedisPatternsRateLimitProperties.Policy> entry : policy.getTiers().entrySet()) {
+		for (Map.Entry<String, RedisPatternsRateLimitProperties.RateLimitPolicyProperties> entry : policy.getTiers().entrySet()) {
 			String tierPrefix = prefix + ".tiers." + entry.getKey();
-			RedisPatternsRateLimitProperties.Policy tier = entry.getValue();
+			RedisPatternsRateLimitProperties.RateLimitPolicyProperties tier = entry.getValue();
 			if (!tier.getTiers().isEmpty()) {
 				throw new InvalidPropertyException(tierPrefix + ".tiers", tier.getTiers().keySet(),
 						"a tier cannot have tiers itself");
@@ -76,9 +76,9 @@ final class RateLimitPolicies {
 	}
 
 	/** A tier's settings, the unset ones taken from its policy (those of another algorithm only when it keeps it). */
-	private static RedisPatternsRateLimitProperties.Policy merge(RedisPatternsRateLimitProperties.Policy tier,
-			RedisPatternsRateLimitProperties.Policy policy, RateLimitAlgorithm policyAlgorithm) {
-		RedisPatternsRateLimitProperties.Policy merged = new RedisPatternsRateLimitProperties.Policy();
+	private static RedisPatternsRateLimitProperties.RateLimitPolicyProperties merge(RedisPatternsRateLimitProperties.RateLimitPolicyProperties tier,
+			RedisPatternsRateLimitProperties.RateLimitPolicyProperties policy, RateLimitAlgorithm policyAlgorithm) {
+		RedisPatternsRateLimitProperties.RateLimitPolicyProperties merged = new RedisPatternsRateLimitProperties.RateLimitPolicyProperties();
 		RateLimitAlgorithm algorithm = (tier.getAlgorithm() != null) ? tier.getAlgorithm() : policyAlgorithm;
 		merged.setAlgorithm(algorithm);
 		boolean bucket = algorithm == RateLimitAlgorithm.TOKEN_BUCKET;
@@ -96,7 +96,7 @@ final class RateLimitPolicies {
 		return (value != null) ? value : fallback;
 	}
 
-	private static RateLimitPolicy resolve(String name, String prefix, RedisPatternsRateLimitProperties.Policy policy,
+	private static RateLimitPolicy resolve(String name, String prefix, RedisPatternsRateLimitProperties.RateLimitPolicyProperties policy,
 			RedisPatternsRateLimitProperties properties) {
 		RateLimitAlgorithm algorithm = policy.getAlgorithm();
 		if (algorithm == null) {

@@ -34,7 +34,7 @@ public class RedisPatternsRateLimitProperties {
 	 * Rate-limit policies by name, referenced by @RateLimited("name"), the programmatic RateLimiter and the
 	 * web filter rules.
 	 */
-	private Map<String, Policy> policies = new LinkedHashMap<>();
+	private Map<String, RateLimitPolicyProperties> policies = new LinkedHashMap<>();
 
 	private final Fallback fallback = new Fallback();
 
@@ -60,11 +60,11 @@ public class RedisPatternsRateLimitProperties {
 		this.failOpen = failOpen;
 	}
 
-	public Map<String, Policy> getPolicies() {
+	public Map<String, RateLimitPolicyProperties> getPolicies() {
 		return this.policies;
 	}
 
-	public void setPolicies(Map<String, Policy> policies) {
+	public void setPolicies(Map<String, RateLimitPolicyProperties> policies) {
 		this.policies = policies;
 	}
 
@@ -87,7 +87,7 @@ public class RedisPatternsRateLimitProperties {
 	/**
 	 * One named policy.
 	 */
-	public static class Policy {
+	public static class RateLimitPolicyProperties {
 
 		/**
 		 * Algorithm: fixed-window, sliding-window, sliding-log, token-bucket or gcra.
@@ -130,7 +130,7 @@ public class RedisPatternsRateLimitProperties {
 		 * Tiers by name (for example the plans of an API product), chosen per call by @RateLimited(tier =
 		 * "<SpEL>"); each takes any of the policy's settings, unset ones are the policy's own.
 		 */
-		private Map<String, Policy> tiers = new LinkedHashMap<>();
+		private Map<String, RateLimitPolicyProperties> tiers = new LinkedHashMap<>();
 
 		public @Nullable RateLimitAlgorithm getAlgorithm() {
 			return this.algorithm;
@@ -188,11 +188,11 @@ public class RedisPatternsRateLimitProperties {
 			this.localFallback = localFallback;
 		}
 
-		public Map<String, Policy> getTiers() {
+		public Map<String, RateLimitPolicyProperties> getTiers() {
 			return this.tiers;
 		}
 
-		public void setTiers(Map<String, Policy> tiers) {
+		public void setTiers(Map<String, RateLimitPolicyProperties> tiers) {
 			this.tiers = tiers;
 		}
 

@@ -75,7 +75,7 @@ import dev.redispatterns.core.ValueCodec;
 import dev.redispatterns.observability.SessionMetrics;
 import dev.redispatterns.session.ClusterSessionEvents;
 import dev.redispatterns.session.RedisPatternsSessionRepository;
-import dev.redispatterns.session.SessionEventListener;
+import dev.redispatterns.session.SessionListener;
 import dev.redispatterns.session.SessionIdHasher;
 import dev.redispatterns.session.SessionLimit;
 import dev.redispatterns.session.UserSessions;
@@ -118,7 +118,7 @@ public final class RedisPatternsSessionAutoConfiguration {
 	RedisPatternsSessionRepository sessionRepository(RedisPatternsSessionProperties properties,
 			RedisConnector connector, ScriptExecutor scripts, RedisKeys keys, ValueCodec codec, Environment environment,
 			ApplicationEventPublisher eventPublisher, ObjectProvider<SessionIdGenerator> idGenerator,
-			ObjectProvider<IndexResolver<Session>> indexResolver, ObjectProvider<SessionEventListener> listeners,
+			ObjectProvider<IndexResolver<Session>> indexResolver, ObjectProvider<SessionListener> listeners,
 			ObjectProvider<ValueCipher> cipher, ObjectProvider<IdentityHasher> identities) {
 		Binder binder = Binder.get(environment);
 		SessionSettings settings = new SessionSettings(properties, binder, false);
@@ -131,7 +131,7 @@ public final class RedisPatternsSessionAutoConfiguration {
 			.flushMode(settings.flushMode())
 			.saveMode(settings.saveMode())
 			.eventPublisher(eventPublisher)
-			.listener(SessionEventListener.composite(listeners.orderedStream().toList()));
+			.listener(SessionListener.composite(listeners.orderedStream().toList()));
 		ValueCipher encryptionKeys = cipher.getIfUnique();
 		if (properties.isEncryptAttributes()) {
 			if (encryptionKeys == null) {
@@ -369,11 +369,11 @@ public final class RedisPatternsSessionAutoConfiguration {
 		/** Created when the context has a meter registry, whatever the order of auto-configurations. */
 		@Bean
 		@ConditionalOnMissingBean(SessionMetrics.class)
-		SessionEventListener redisPatternsSessionMetrics(ObjectProvider<MeterRegistry> registry,
+		SessionListener redisPatternsSessionMetrics(ObjectProvider<MeterRegistry> registry,
 				ObjectProvider<RedisPatternsSessionRepository> repository) {
 			MeterRegistry meterRegistry = registry.getIfUnique();
 			if (meterRegistry == null) {
-				return SessionEventListener.NONE;
+				return SessionListener.NONE;
 			}
 			return new SessionMetrics(meterRegistry, () -> repository.getObject().activeSessions());
 		}

@@ -26,15 +26,15 @@ import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.observability.StructuresMetrics;
-import dev.redispatterns.structures.CounterSettings;
+import dev.redispatterns.structures.CounterPolicy;
 import dev.redispatterns.structures.Counters;
-import dev.redispatterns.structures.LeaderboardSettings;
+import dev.redispatterns.structures.LeaderboardPolicy;
 import dev.redispatterns.structures.Leaderboards;
 import dev.redispatterns.structures.StructuresListener;
-import dev.redispatterns.structures.UniqueCounterSettings;
+import dev.redispatterns.structures.UniqueCounterPolicy;
 import dev.redispatterns.structures.UniqueCounters;
 import dev.redispatterns.structures.WriteBehindCounters;
-import dev.redispatterns.structures.WriteBehindSettings;
+import dev.redispatterns.structures.WriteBehindPolicy;
 
 /**
  * The data-structure services: {@link Leaderboards}, {@link UniqueCounters}, {@link Counters} and
@@ -53,13 +53,13 @@ public final class RedisPatternsStructuresAutoConfiguration {
 	Leaderboards redisPatternsLeaderboards(RedisPatternsStructuresProperties properties, RedisConnector connector,
 			ScriptExecutor scripts, RedisKeys keys, ObjectProvider<StructuresListener> listeners) {
 		RedisPatternsStructuresProperties.Leaderboard shared = properties.getLeaderboard();
-		LeaderboardSettings defaults = new LeaderboardSettings(shared.getOrder(), shared.getPeriod(),
+		LeaderboardPolicy defaults = new LeaderboardPolicy(shared.getOrder(), shared.getPeriod(),
 				notNegative(PREFIX + "leaderboard.retention", shared.getRetention()),
 				notNegative(PREFIX + "leaderboard.max-entries", shared.getMaxEntries()));
-		Map<String, LeaderboardSettings> boards = new LinkedHashMap<>();
+		Map<String, LeaderboardPolicy> boards = new LinkedHashMap<>();
 		properties.getLeaderboards().forEach((name, overrides) -> {
 			String property = PREFIX + "leaderboards." + name;
-			boards.put(name, new LeaderboardSettings(or(overrides.getOrder(), defaults.order()),
+			boards.put(name, new LeaderboardPolicy(or(overrides.getOrder(), defaults.order()),
 					or(overrides.getPeriod(), defaults.period()),
 					notNegative(property + ".retention", or(overrides.getRetention(), defaults.retention())),
 					notNegative(property + ".max-entries", or(overrides.getMaxEntries(), defaults.maxEntries()))));
@@ -72,11 +72,11 @@ public final class RedisPatternsStructuresAutoConfiguration {
 	UniqueCounters redisPatternsUniqueCounters(RedisPatternsStructuresProperties properties, RedisConnector connector,
 			ScriptExecutor scripts, RedisKeys keys, ObjectProvider<StructuresListener> listeners) {
 		RedisPatternsStructuresProperties.UniqueCounter shared = properties.getUniqueCounter();
-		UniqueCounterSettings defaults = new UniqueCounterSettings(shared.getPeriod(),
+		UniqueCounterPolicy defaults = new UniqueCounterPolicy(shared.getPeriod(),
 				notNegative(PREFIX + "unique-counter.retention", shared.getRetention()));
-		Map<String, UniqueCounterSettings> counters = new LinkedHashMap<>();
+		Map<String, UniqueCounterPolicy> counters = new LinkedHashMap<>();
 		properties.getUniqueCounters().forEach((name, overrides) -> counters.put(name,
-				new UniqueCounterSettings(or(overrides.getPeriod(), defaults.period()),
+				new UniqueCounterPolicy(or(overrides.getPeriod(), defaults.period()),
 						notNegative(PREFIX + "unique-counters." + name + ".retention",
 								or(overrides.getRetention(), defaults.retention())))));
 		return new UniqueCounters(connector, scripts, keys, counters, defaults, clock(properties), listener(listeners));
@@ -87,11 +87,11 @@ public final class RedisPatternsStructuresAutoConfiguration {
 	Counters redisPatternsCounters(RedisPatternsStructuresProperties properties, RedisConnector connector,
 			ScriptExecutor scripts, RedisKeys keys, ObjectProvider<StructuresListener> listeners) {
 		RedisPatternsStructuresProperties.Counter shared = properties.getCounter();
-		CounterSettings defaults = new CounterSettings(
+		CounterPolicy defaults = new CounterPolicy(
 				notNegative(PREFIX + "counter.time-to-live", shared.getTimeToLive()), shared.isSliding());
-		Map<String, CounterSettings> counters = new LinkedHashMap<>();
+		Map<String, CounterPolicy> counters = new LinkedHashMap<>();
 		properties.getCounters().forEach((name, overrides) -> counters.put(name,
-				new CounterSettings(notNegative(PREFIX + "counters." + name + ".time-to-live",
+				new CounterPolicy(notNegative(PREFIX + "counters." + name + ".time-to-live",
 						or(overrides.getTimeToLive(), defaults.timeToLive())), or(overrides.getSliding(), defaults.sliding()))));
 		return new Counters(connector, scripts, keys, counters, defaults, listener(listeners));
 	}
@@ -102,9 +102,9 @@ public final class RedisPatternsStructuresAutoConfiguration {
 			ScriptExecutor scripts, RedisKeys keys, ObjectProvider<StructuresListener> listeners,
 			RedisConnector connector) {
 		RedisPatternsStructuresProperties.WriteBehind shared = properties.getWriteBehind();
-		WriteBehindSettings defaults = writeBehind(PREFIX + "write-behind", shared.getFlushInterval(),
+		WriteBehindPolicy defaults = writeBehind(PREFIX + "write-behind", shared.getFlushInterval(),
 				shared.getLeaseTime(), shared.getRetention());
-		Map<String, WriteBehindSettings> counters = new LinkedHashMap<>();
+		Map<String, WriteBehindPolicy> counters = new LinkedHashMap<>();
 		properties.getWriteBehindCounters().forEach((name, overrides) -> counters.put(name,
 				writeBehind(PREFIX + "write-behind-counters." + name, or(overrides.getFlushInterval(), defaults.flushInterval()),
 						or(overrides.getLeaseTime(), defaults.leaseTime()), or(overrides.getRetention(), defaults.retention()))));
@@ -113,14 +113,14 @@ public final class RedisPatternsStructuresAutoConfiguration {
 				connector.threads());
 	}
 
-	private static WriteBehindSettings writeBehind(String property, Duration flushInterval, Duration leaseTime,
+	private static WriteBehindPolicy writeBehind(String property, Duration flushInterval, Duration leaseTime,
 			Duration retention) {
 		positive(property + ".flush-interval", flushInterval);
 		positive(property + ".lease-time", leaseTime);
 		if (retention.compareTo(leaseTime) <= 0) {
 			throw new InvalidPropertyException(property + ".retention", retention, "must be longer than the lease time");
 		}
-		return new WriteBehindSettings(flushInterval, leaseTime, retention);
+		return new WriteBehindPolicy(flushInterval, leaseTime, retention);
 	}
 
 	private static Duration positive(String property, Duration value) {
@@ -164,13 +164,13 @@ public final class RedisPatternsStructuresAutoConfiguration {
 		return new StructuresListener() {
 
 			@Override
-			public void operation(Structure structure, String name, String operation, long nanos, boolean failed) {
-				all.forEach((listener) -> listener.operation(structure, name, operation, nanos, failed));
+			public void onOperation(Structure structure, String name, String operation, long nanos, boolean failed) {
+				all.forEach((listener) -> listener.onOperation(structure, name, operation, nanos, failed));
 			}
 
 			@Override
-			public void flushed(String counter, int entries, long nanos, boolean failed) {
-				all.forEach((listener) -> listener.flushed(counter, entries, nanos, failed));
+			public void onFlushed(String counter, int entries, long nanos, boolean failed) {
+				all.forEach((listener) -> listener.onFlushed(counter, entries, nanos, failed));
 			}
 
 		};

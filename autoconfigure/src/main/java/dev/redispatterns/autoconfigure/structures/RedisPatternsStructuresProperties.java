@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-import dev.redispatterns.structures.LeaderboardSettings;
+import dev.redispatterns.structures.LeaderboardPolicy;
 import dev.redispatterns.structures.Period;
 
 /**
@@ -35,28 +35,28 @@ public class RedisPatternsStructuresProperties {
 	/**
 	 * Per-board overrides of the leaderboard settings, by board name.
 	 */
-	private Map<String, LeaderboardOverrides> leaderboards = new LinkedHashMap<>();
+	private Map<String, LeaderboardPolicyProperties> leaderboards = new LinkedHashMap<>();
 
 	private final UniqueCounter uniqueCounter = new UniqueCounter();
 
 	/**
 	 * Per-counter overrides of the unique counter settings, by counter name.
 	 */
-	private Map<String, UniqueCounterOverrides> uniqueCounters = new LinkedHashMap<>();
+	private Map<String, UniqueCounterPolicyProperties> uniqueCounters = new LinkedHashMap<>();
 
 	private final Counter counter = new Counter();
 
 	/**
 	 * Per-counter overrides of the counter settings, by counter name.
 	 */
-	private Map<String, CounterOverrides> counters = new LinkedHashMap<>();
+	private Map<String, CounterPolicyProperties> counters = new LinkedHashMap<>();
 
 	private final WriteBehind writeBehind = new WriteBehind();
 
 	/**
 	 * Per-counter overrides of the write-behind settings, by counter name.
 	 */
-	private Map<String, WriteBehindOverrides> writeBehindCounters = new LinkedHashMap<>();
+	private Map<String, WriteBehindPolicyProperties> writeBehindCounters = new LinkedHashMap<>();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -78,11 +78,11 @@ public class RedisPatternsStructuresProperties {
 		return this.leaderboard;
 	}
 
-	public Map<String, LeaderboardOverrides> getLeaderboards() {
+	public Map<String, LeaderboardPolicyProperties> getLeaderboards() {
 		return this.leaderboards;
 	}
 
-	public void setLeaderboards(Map<String, LeaderboardOverrides> leaderboards) {
+	public void setLeaderboards(Map<String, LeaderboardPolicyProperties> leaderboards) {
 		this.leaderboards = leaderboards;
 	}
 
@@ -90,11 +90,11 @@ public class RedisPatternsStructuresProperties {
 		return this.uniqueCounter;
 	}
 
-	public Map<String, UniqueCounterOverrides> getUniqueCounters() {
+	public Map<String, UniqueCounterPolicyProperties> getUniqueCounters() {
 		return this.uniqueCounters;
 	}
 
-	public void setUniqueCounters(Map<String, UniqueCounterOverrides> uniqueCounters) {
+	public void setUniqueCounters(Map<String, UniqueCounterPolicyProperties> uniqueCounters) {
 		this.uniqueCounters = uniqueCounters;
 	}
 
@@ -102,11 +102,11 @@ public class RedisPatternsStructuresProperties {
 		return this.counter;
 	}
 
-	public Map<String, CounterOverrides> getCounters() {
+	public Map<String, CounterPolicyProperties> getCounters() {
 		return this.counters;
 	}
 
-	public void setCounters(Map<String, CounterOverrides> counters) {
+	public void setCounters(Map<String, CounterPolicyProperties> counters) {
 		this.counters = counters;
 	}
 
@@ -114,11 +114,11 @@ public class RedisPatternsStructuresProperties {
 		return this.writeBehind;
 	}
 
-	public Map<String, WriteBehindOverrides> getWriteBehindCounters() {
+	public Map<String, WriteBehindPolicyProperties> getWriteBehindCounters() {
 		return this.writeBehindCounters;
 	}
 
-	public void setWriteBehindCounters(Map<String, WriteBehindOverrides> writeBehindCounters) {
+	public void setWriteBehindCounters(Map<String, WriteBehindPolicyProperties> writeBehindCounters) {
 		this.writeBehindCounters = writeBehindCounters;
 	}
 
@@ -131,7 +131,7 @@ public class RedisPatternsStructuresProperties {
 		 * Which scores rank first: 'higher-first' (points) or 'lower-first' (times). Equal scores are
 		 * ordered by member name.
 		 */
-		private LeaderboardSettings.Order order = LeaderboardSettings.Order.HIGHER_FIRST;
+		private LeaderboardPolicy.Order order = LeaderboardPolicy.Order.HIGHER_FIRST;
 
 		/**
 		 * One board for all time ('none') or one per 'daily', 'weekly' (ISO) or 'monthly' period.
@@ -148,11 +148,11 @@ public class RedisPatternsStructuresProperties {
 		 */
 		private int maxEntries = 0;
 
-		public LeaderboardSettings.Order getOrder() {
+		public LeaderboardPolicy.Order getOrder() {
 			return this.order;
 		}
 
-		public void setOrder(LeaderboardSettings.Order order) {
+		public void setOrder(LeaderboardPolicy.Order order) {
 			this.order = order;
 		}
 
@@ -185,12 +185,12 @@ public class RedisPatternsStructuresProperties {
 	/**
 	 * Settings of one leaderboard; unset ones come from 'redis.patterns.structures.leaderboard'.
 	 */
-	public static class LeaderboardOverrides {
+	public static class LeaderboardPolicyProperties {
 
 		/**
 		 * Which scores rank first: 'higher-first' or 'lower-first'.
 		 */
-		private LeaderboardSettings.@Nullable Order order;
+		private LeaderboardPolicy.@Nullable Order order;
 
 		/**
 		 * One board for all time ('none') or one per 'daily', 'weekly' or 'monthly' period.
@@ -207,11 +207,11 @@ public class RedisPatternsStructuresProperties {
 		 */
 		private @Nullable Integer maxEntries;
 
-		public LeaderboardSettings.@Nullable Order getOrder() {
+		public LeaderboardPolicy.@Nullable Order getOrder() {
 			return this.order;
 		}
 
-		public void setOrder(LeaderboardSettings.@Nullable Order order) {
+		public void setOrder(LeaderboardPolicy.@Nullable Order order) {
 			this.order = order;
 		}
 
@@ -277,7 +277,7 @@ public class RedisPatternsStructuresProperties {
 	/**
 	 * Settings of one unique counter; unset ones come from 'redis.patterns.structures.unique-counter'.
 	 */
-	public static class UniqueCounterOverrides {
+	public static class UniqueCounterPolicyProperties {
 
 		/**
 		 * One HyperLogLog for all time ('none') or one per 'daily', 'weekly' or 'monthly' period.
@@ -344,7 +344,7 @@ public class RedisPatternsStructuresProperties {
 	/**
 	 * Settings of one counter family; unset ones come from 'redis.patterns.structures.counter'.
 	 */
-	public static class CounterOverrides {
+	public static class CounterPolicyProperties {
 
 		/**
 		 * How long a counter lives; 0 keeps it until deleted.
@@ -437,7 +437,7 @@ public class RedisPatternsStructuresProperties {
 	/**
 	 * Settings of one write-behind counter; unset ones come from 'redis.patterns.structures.write-behind'.
 	 */
-	public static class WriteBehindOverrides {
+	public static class WriteBehindPolicyProperties {
 
 		/**
 		 * Time between flushes into the sink.

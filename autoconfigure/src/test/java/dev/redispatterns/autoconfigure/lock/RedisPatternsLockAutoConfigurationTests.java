@@ -20,9 +20,10 @@ import dev.redispatterns.lock.DistributedLockAdvisor;
 import dev.redispatterns.lock.LockHandle;
 import dev.redispatterns.lock.LockListener;
 import dev.redispatterns.lock.LockManager;
-import dev.redispatterns.lock.LockOptions;
+import dev.redispatterns.lock.LockRequest;
+import dev.redispatterns.lock.LockPolicies;
 import dev.redispatterns.lock.LockPolicy;
-import dev.redispatterns.lock.LockSettings;
+import dev.redispatterns.lock.LockManagerSettings;
 import dev.redispatterns.lock.LockType;
 import dev.redispatterns.lock.RedisLockManager;
 import dev.redispatterns.observability.LockMetrics;
@@ -50,7 +51,7 @@ class RedisPatternsLockAutoConfigurationTests {
 			assertThat(context).hasSingleBean(LockManager.class)
 				.hasSingleBean(DistributedLockAdvisor.class)
 				.hasSingleBean(LockMetrics.class);
-			LockSettings settings = context.getBean(RedisLockManager.class).settings();
+			LockManagerSettings settings = context.getBean(RedisLockManager.class).settings();
 			assertThat(settings.watchdogLease()).isEqualTo(Duration.ofSeconds(30));
 			assertThat(settings.watchdogInterval()).isEqualTo(Duration.ofSeconds(10));
 			assertThat(settings.pollInterval()).isEqualTo(Duration.ofSeconds(1));
@@ -71,8 +72,8 @@ class RedisPatternsLockAutoConfigurationTests {
 					"redis.patterns.lock.fencing-counter-ttl=2h", "redis.patterns.lock.replica-acks=1",
 					"redis.patterns.lock.replica-ack-timeout=50ms")
 			.run((context) -> {
-				LockSettings settings = context.getBean(RedisLockManager.class).settings();
-				assertThat(settings).isEqualTo(new LockSettings(Duration.ofSeconds(9), Duration.ofSeconds(2),
+				LockManagerSettings settings = context.getBean(RedisLockManager.class).settings();
+				assertThat(settings).isEqualTo(new LockManagerSettings(Duration.ofSeconds(9), Duration.ofSeconds(2),
 						Duration.ofMillis(300), Duration.ofHours(2), 1, Duration.ofMillis(50), true));
 			});
 		this.runner.withPropertyValues("redis.patterns.lock.watchdog.lease=9s")
@@ -87,10 +88,10 @@ class RedisPatternsLockAutoConfigurationTests {
 		this.runner.withPropertyValues("redis.patterns.lock.fair=false", "redis.patterns.lock.locks.audit.fair=true")
 			.run((context) -> {
 				assertThat(context.getBean(RedisLockManager.class).settings().fair()).isFalse();
-				LockPolicy.Lookup policies = RedisPatternsLockAutoConfiguration
+				LockPolicies policies = RedisPatternsLockAutoConfiguration
 					.policies(context.getBean(RedisPatternsLockProperties.class));
-				assertThat(policies.policy("audit").fairness()).isEqualTo(LockOptions.Fairness.FAIR);
-				assertThat(policies.policy("other").fairness()).isEqualTo(LockOptions.Fairness.DEFAULT);
+				assertThat(policies.policy("audit").fairness()).isEqualTo(LockRequest.Fairness.FAIR);
+				assertThat(policies.policy("other").fairness()).isEqualTo(LockRequest.Fairness.DEFAULT);
 			});
 	}
 
@@ -123,11 +124,11 @@ class RedisPatternsLockAutoConfigurationTests {
 	void metricsAreRecordedInTheApplicationsMeterRegistry() {
 		this.runner.withBean(SimpleMeterRegistry.class).run((context) -> {
 			LockManager locks = context.getBean(LockManager.class);
-			locks.lock("metered", new LockOptions(Duration.ZERO, Duration.ofSeconds(5), "checkout")).unlock();
-			locks.tryLock("metered", new LockOptions(Duration.ZERO, Duration.ofSeconds(5), "checkout"))
+			locks.lock("metered", new LockRequest(Duration.ZERO, Duration.ofSeconds(5), "checkout")).unlock();
+			locks.tryLock("metered", new LockRequest(Duration.ZERO, Duration.ofSeconds(5), "checkout"))
 				.orElseThrow();
 			Optional<LockHandle> busy = locks.tryLock("metered",
-					new LockOptions(Duration.ZERO, Duration.ofSeconds(5), "checkout"));
+					new LockRequest(Duration.ZERO, Duration.ofSeconds(5), "checkout"));
 			assertThat(busy).isEmpty();
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(registry.get(LockMetrics.ACQUISITIONS).tag("name", "checkout").tag("outcome", "acquired")
@@ -215,7 +216,7 @@ class RedisPatternsLockAutoConfigurationTests {
 		int acquired;
 
 		@Override
-		public void acquisition(String name, LockType type, Outcome outcome, long waitNanos) {
+		public void onAcquisition(String name, LockType type, Outcome outcome, long waitNanos) {
 			if (outcome == Outcome.ACQUIRED) {
 				this.acquired++;
 			}

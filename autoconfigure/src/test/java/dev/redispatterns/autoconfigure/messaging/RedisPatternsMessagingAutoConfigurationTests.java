@@ -21,13 +21,13 @@ import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.messaging.IdempotencyGuard;
 import dev.redispatterns.messaging.MessagingKeys;
-import dev.redispatterns.messaging.MessagingListenerAnnotationProcessor;
-import dev.redispatterns.messaging.MessagingListenerLifecycle;
+import dev.redispatterns.messaging.AnnotatedListenerProcessor;
+import dev.redispatterns.messaging.AnnotatedListenerLifecycle;
 import dev.redispatterns.messaging.PubSubPublisher;
 import dev.redispatterns.messaging.QueuePublisher;
-import dev.redispatterns.messaging.QueueSettings;
+import dev.redispatterns.messaging.QueuePolicy;
 import dev.redispatterns.messaging.StreamPublisher;
-import dev.redispatterns.messaging.StreamSettings;
+import dev.redispatterns.messaging.StreamPolicy;
 import dev.redispatterns.observability.MessagingMetrics;
 import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTest;
@@ -53,8 +53,8 @@ class RedisPatternsMessagingAutoConfigurationTests {
 			.hasSingleBean(QueuePublisher.class)
 			.hasSingleBean(IdempotencyGuard.class)
 			.hasSingleBean(MessagingKeys.class)
-			.hasSingleBean(MessagingListenerAnnotationProcessor.class)
-			.hasSingleBean(MessagingListenerLifecycle.class)
+			.hasSingleBean(AnnotatedListenerProcessor.class)
+			.hasSingleBean(AnnotatedListenerLifecycle.class)
 			.doesNotHaveBean(MessagingMetrics.class));
 	}
 
@@ -66,7 +66,7 @@ class RedisPatternsMessagingAutoConfigurationTests {
 				.doesNotHaveBean(PubSubPublisher.class)
 				.doesNotHaveBean(StreamPublisher.class)
 				.doesNotHaveBean(QueuePublisher.class)
-				.doesNotHaveBean(MessagingListenerLifecycle.class));
+				.doesNotHaveBean(AnnotatedListenerLifecycle.class));
 	}
 
 	@Test
@@ -130,19 +130,19 @@ class RedisPatternsMessagingAutoConfigurationTests {
 					"redis.patterns.messaging.queues.mails.retry-delay=2s",
 					"redis.patterns.messaging.shutdown-timeout=3s")
 			.run((context) -> {
-				MessagingSettingsResolver resolver = new MessagingSettingsResolver(
+				MessagingPolicies resolver = new MessagingPolicies(
 						context.getBean(RedisPatternsMessagingProperties.class));
-				StreamSettings orders = resolver.stream("orders");
+				StreamPolicy orders = resolver.stream("orders");
 				assertThat(orders.batchSize()).as("per-stream value wins").isEqualTo(5);
 				assertThat(orders.reclaimAfter()).as("unset per stream: shared default").isEqualTo(Duration.ofSeconds(10));
-				assertThat(orders.start()).isEqualTo(StreamSettings.Start.LATEST);
+				assertThat(orders.start()).isEqualTo(StreamPolicy.Start.LATEST);
 				assertThat(orders.maxBacklog()).isEqualTo(10);
 				assertThat(orders.shutdownTimeout()).isEqualTo(Duration.ofSeconds(3));
-				StreamSettings other = resolver.stream("other");
+				StreamPolicy other = resolver.stream("other");
 				assertThat(other.batchSize()).isEqualTo(50);
-				assertThat(other.start()).isEqualTo(StreamSettings.Start.EARLIEST);
+				assertThat(other.start()).isEqualTo(StreamPolicy.Start.EARLIEST);
 				assertThat(other.maxBacklog()).isEqualTo(1000);
-				QueueSettings mails = resolver.queue("mails");
+				QueuePolicy mails = resolver.queue("mails");
 				assertThat(mails.retryDelay()).isEqualTo(Duration.ofSeconds(2));
 				assertThat(mails.maxDeliveries()).isEqualTo(7);
 				assertThat(resolver.queue("jobs").retryDelay()).isEqualTo(Duration.ofSeconds(5));
@@ -200,8 +200,8 @@ class RedisPatternsMessagingAutoConfigurationTests {
 		StreamPublisher customStreamPublisher(RedisConnector connector) {
 			this.publisher = new StreamPublisher(connector, new dev.redispatterns.core.ScriptExecutor(connector),
 					new MessagingKeys(new dev.redispatterns.core.RedisKeys("custom")),
-					dev.redispatterns.core.JsonValueCodec.forPackages(), StreamSettings::defaults,
-					dev.redispatterns.messaging.MessagingObserver.NONE);
+					dev.redispatterns.core.JsonValueCodec.forPackages(), StreamPolicy::defaults,
+					dev.redispatterns.messaging.MessagingListener.NONE);
 			return this.publisher;
 		}
 

@@ -17,16 +17,16 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
 import dev.redispatterns.observability.StructuresMetrics;
-import dev.redispatterns.structures.CounterSettings;
+import dev.redispatterns.structures.CounterPolicy;
 import dev.redispatterns.structures.Counters;
-import dev.redispatterns.structures.LeaderboardSettings;
+import dev.redispatterns.structures.LeaderboardPolicy;
 import dev.redispatterns.structures.Leaderboards;
 import dev.redispatterns.structures.Period;
-import dev.redispatterns.structures.UniqueCounterSettings;
+import dev.redispatterns.structures.UniqueCounterPolicy;
 import dev.redispatterns.structures.UniqueCounters;
 import dev.redispatterns.structures.WriteBehindCounter;
 import dev.redispatterns.structures.WriteBehindCounters;
-import dev.redispatterns.structures.WriteBehindSettings;
+import dev.redispatterns.structures.WriteBehindPolicy;
 import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTest;
 
@@ -59,9 +59,9 @@ class RedisPatternsStructuresAutoConfigurationTests {
 				.hasSingleBean(UniqueCounters.class)
 				.hasSingleBean(Counters.class)
 				.hasSingleBean(WriteBehindCounters.class);
-			assertThat(context.getBean(Leaderboards.class).settings("any")).isEqualTo(LeaderboardSettings.defaults());
-			assertThat(context.getBean(UniqueCounters.class).settings("any")).isEqualTo(UniqueCounterSettings.defaults());
-			assertThat(context.getBean(Counters.class).settings("any")).isEqualTo(CounterSettings.defaults());
+			assertThat(context.getBean(Leaderboards.class).settings("any")).isEqualTo(LeaderboardPolicy.defaults());
+			assertThat(context.getBean(UniqueCounters.class).settings("any")).isEqualTo(UniqueCounterPolicy.defaults());
+			assertThat(context.getBean(Counters.class).settings("any")).isEqualTo(CounterPolicy.defaults());
 			assertThat(context.getBean(Leaderboards.class).board("score").submit("ann", 3).entry().rank()).isEqualTo(1);
 		});
 	}
@@ -97,18 +97,18 @@ class RedisPatternsStructuresAutoConfigurationTests {
 					"redis.patterns.structures.write-behind-counters.views.lease-time=1m")
 			.run((context) -> {
 				Leaderboards boards = context.getBean(Leaderboards.class);
-				assertThat(boards.settings("laps")).isEqualTo(new LeaderboardSettings(
-						LeaderboardSettings.Order.LOWER_FIRST, Period.WEEKLY, Duration.ofDays(3), 100));
-				assertThat(boards.settings("other")).isEqualTo(new LeaderboardSettings(
-						LeaderboardSettings.Order.HIGHER_FIRST, Period.NONE, Duration.ofDays(3), 0));
+				assertThat(boards.settings("laps")).isEqualTo(new LeaderboardPolicy(
+						LeaderboardPolicy.Order.LOWER_FIRST, Period.WEEKLY, Duration.ofDays(3), 100));
+				assertThat(boards.settings("other")).isEqualTo(new LeaderboardPolicy(
+						LeaderboardPolicy.Order.HIGHER_FIRST, Period.NONE, Duration.ofDays(3), 0));
 				assertThat(context.getBean(UniqueCounters.class).settings("forever"))
-					.isEqualTo(new UniqueCounterSettings(Period.NONE, Duration.ofDays(10)));
+					.isEqualTo(new UniqueCounterPolicy(Period.NONE, Duration.ofDays(10)));
 				assertThat(context.getBean(Counters.class).settings("idle"))
-					.isEqualTo(new CounterSettings(Duration.ofHours(1), true));
+					.isEqualTo(new CounterPolicy(Duration.ofHours(1), true));
 				WriteBehindCounters writeBehind = context.getBean(WriteBehindCounters.class);
 				assertThat(writeBehind.register("views", (batch) -> {
 				}).settings()).isEqualTo(
-						new WriteBehindSettings(Duration.ofSeconds(2), Duration.ofMinutes(1), Duration.ofDays(7)));
+						new WriteBehindPolicy(Duration.ofSeconds(2), Duration.ofMinutes(1), Duration.ofDays(7)));
 				assertThat(writeBehind.register("other", (batch) -> {
 				}).settings().leaseTime()).isEqualTo(Duration.ofSeconds(30));
 			});

@@ -37,7 +37,7 @@ import dev.redispatterns.benchmarks.cache.SpringCacheSubject;
 import dev.redispatterns.benchmarks.ratelimit.RateLimitWorkload;
 import dev.redispatterns.lock.LockHandle;
 import dev.redispatterns.lock.LockManager;
-import dev.redispatterns.lock.LockOptions;
+import dev.redispatterns.lock.LockRequest;
 import dev.redispatterns.ratelimit.RateLimiter;
 
 /**
@@ -72,8 +72,8 @@ public class AdviceBenchmark {
 	private LockManager locks;
 
 	/** What the advice passes for {@code @DistributedLock(leaseTime = "30s")}: default wait 5 s. */
-	private final LockOptions lockOptions = new LockOptions(Duration.ofSeconds(5), Duration.ofSeconds(30),
-			LockOptions.UNNAMED);
+	private final LockRequest lockOptions = new LockRequest(Duration.ofSeconds(5), Duration.ofSeconds(30),
+			LockRequest.UNNAMED);
 
 	private final String lockName = "order:" + ID;
 

@@ -8,8 +8,8 @@ import dev.redispatterns.benchmarks.harness.CellContext;
 import dev.redispatterns.benchmarks.harness.StarterCore;
 import dev.redispatterns.lock.LockHandle;
 import dev.redispatterns.lock.LockListener;
-import dev.redispatterns.lock.LockOptions;
-import dev.redispatterns.lock.LockSettings;
+import dev.redispatterns.lock.LockRequest;
+import dev.redispatterns.lock.LockManagerSettings;
 import dev.redispatterns.lock.RedisLockManager;
 
 /**
@@ -27,7 +27,7 @@ public final class StarterLock implements LockSubject {
 
 	private final RedisLockManager locks;
 
-	private volatile LockOptions options;
+	private volatile LockRequest options;
 
 	public StarterLock(CellContext context) {
 		this(context, LEASE, true);
@@ -41,13 +41,13 @@ public final class StarterLock implements LockSubject {
 	public StarterLock(CellContext context, @Nullable Duration lease, boolean fair) {
 		this.core = new StarterCore(context);
 		this.locks = new RedisLockManager(this.core.connector(), this.core.scripts(), this.core.signals(),
-				this.core.keys(), LockSettings.defaults().withFair(fair), LockListener.NONE);
-		this.options = new LockOptions(Duration.ZERO, lease, "bench");
+				this.core.keys(), LockManagerSettings.defaults().withFair(fair), LockListener.NONE);
+		this.options = new LockRequest(Duration.ZERO, lease, "bench");
 	}
 
 	@Override
 	public @Nullable Object acquire(String name, Duration maxWait) {
-		LockOptions current = this.options;
+		LockRequest current = this.options;
 		if (!current.waitTime().equals(maxWait)) {
 			// the workloads use one wait time each: built once, then reused
 			current = current.withWaitTime(maxWait);

@@ -9,9 +9,9 @@ import dev.redispatterns.benchmarks.harness.StarterCore;
 import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.messaging.ConsumerNames;
 import dev.redispatterns.messaging.MessagingKeys;
-import dev.redispatterns.messaging.MessagingObserver;
+import dev.redispatterns.messaging.MessagingListener;
 import dev.redispatterns.messaging.StreamConsumer;
-import dev.redispatterns.messaging.StreamSettings;
+import dev.redispatterns.messaging.StreamPolicy;
 
 /**
  * This starter's {@link StreamConsumer} (what {@code @StreamGroupListener} runs), one per consumer of the
@@ -41,13 +41,13 @@ public final class StarterStreamConsumer implements StreamSubject {
 
 	@Override
 	public void start(String stream, String group, int count, Sink sink) {
-		StreamSettings settings = StreamSettings.defaults(stream)
+		StreamPolicy settings = StreamPolicy.defaults(stream)
 			.withBatchSize(64)
 			.withPollTimeout(Duration.ofMillis(100));
 		for (int i = 0; i < count; i++) {
 			StreamConsumer consumer = new StreamConsumer(this.core.connector(), this.core.scripts(), this.keys, settings,
 					group, ConsumerNames.next(), (payload, delivery) -> sink.acknowledged(StreamSubject.sentAt(payload)),
-					MessagingObserver.NONE);
+					MessagingListener.NONE);
 			this.consumers.add(consumer);
 			consumer.start();
 		}

@@ -11,7 +11,7 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.redispatterns.lock.LockHandle;
 import dev.redispatterns.lock.LockManager;
 import dev.redispatterns.lock.LockNotAcquiredException;
-import dev.redispatterns.lock.LockOptions;
+import dev.redispatterns.lock.LockRequest;
 
 /**
  * One critical section under a {@code LockManager} lock: claim the fenced register with the handle's
@@ -39,7 +39,7 @@ public class LockController {
 	@PostMapping("/lock")
 	public String criticalSection(@RequestParam String name, @RequestParam long op, @RequestParam long hold,
 			@RequestParam(defaultValue = "0") long lease) throws InterruptedException {
-		LockOptions options = LockOptions.waitFor(Duration.ofSeconds(1))
+		LockRequest options = LockRequest.waitFor(Duration.ofSeconds(1))
 			.withLeaseTime((lease > 0) ? Duration.ofMillis(lease) : null);
 		LockHandle handle;
 		try {

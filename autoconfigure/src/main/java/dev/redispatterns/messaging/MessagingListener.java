@@ -7,53 +7,53 @@ import java.util.List;
  * group and queue names, never payloads or ids. Methods are called on hot paths and must be cheap and
  * must not throw.
  */
-public interface MessagingObserver {
+public interface MessagingListener {
 
 	/** Observes nothing. */
-	MessagingObserver NONE = new MessagingObserver() {
+	MessagingListener NONE = new MessagingListener() {
 	};
 
 	/** A message was published on a pub/sub channel. */
-	default void pubSubPublished(String channel) {
+	default void onPubSubPublished(String channel) {
 	}
 
 	/** A pub/sub message reached a listener subscribed to {@code channel} (a channel or a pattern). */
-	default void pubSubReceived(String channel) {
+	default void onPubSubReceived(String channel) {
 	}
 
 	/** A pub/sub listener returned ({@code success}) or threw. */
-	default void pubSubHandled(String channel, long nanos, boolean success) {
+	default void onPubSubHandled(String channel, long nanos, boolean success) {
 	}
 
 	/** A pub/sub message was dropped: unreadable payload, or the dispatch buffer was full. */
-	default void pubSubDropped(String channel) {
+	default void onPubSubDropped(String channel) {
 	}
 
 	/** An entry was added to a stream. */
-	default void streamPublished(String stream) {
+	default void onStreamPublished(String stream) {
 	}
 
 	/** Back-pressure refused an entry: a group of the stream had {@code max-backlog} unacknowledged entries. */
-	default void streamPublishRefused(String stream) {
+	default void onStreamPublishRefused(String stream) {
 	}
 
 	/**
 	 * A trim (run with some adds) left the stream beyond {@code max-length} or {@code max-age}: a group has not
 	 * acknowledged its oldest entries, which are never trimmed.
 	 */
-	default void streamTrimBlocked(String stream) {
+	default void onStreamTrimBlocked(String stream) {
 	}
 
 	/** An entry was delivered to a handler of {@code group}. */
-	default void streamReceived(String stream, String group) {
+	default void onStreamReceived(String stream, String group) {
 	}
 
 	/** A stream handler returned ({@code success}, then the entry was acknowledged) or threw. */
-	default void streamHandled(String stream, String group, long nanos, boolean success) {
+	default void onStreamHandled(String stream, String group, long nanos, boolean success) {
 	}
 
 	/** Entries pending too long at a dead consumer were claimed by a live one. */
-	default void streamReclaimed(String stream, String group, int count) {
+	default void onStreamReclaimed(String stream, String group, int count) {
 	}
 
 	/**
@@ -61,60 +61,60 @@ public interface MessagingObserver {
 	 * not trim them). Each is recorded in the dead-letter stream: without payload when a reclaim finds it, with
 	 * its payload when it was deleted while its handler ran and the handler then failed.
 	 */
-	default void streamDeleted(String stream, String group, int count) {
+	default void onStreamDeleted(String stream, String group, int count) {
 	}
 
 	/** An entry was moved to the dead-letter stream and acknowledged in its source. */
-	default void streamDeadLettered(String stream, String group) {
+	default void onStreamDeadLettered(String stream, String group) {
 	}
 
 	/**
 	 * A sample of the group's state: entries delivered but not acknowledged, and entries not yet
 	 * delivered to the group ({@code -1} when Redis cannot tell).
 	 */
-	default void streamGroupState(String stream, String group, long pending, long lag) {
+	default void onStreamGroupState(String stream, String group, long pending, long lag) {
 	}
 
 	/** A job was added to a queue (ready or delayed). */
-	default void queuePublished(String queue) {
+	default void onQueuePublished(String queue) {
 	}
 
 	/** A job was taken by a handler. */
-	default void queueReceived(String queue) {
+	default void onQueueReceived(String queue) {
 	}
 
 	/** A queue handler returned ({@code success}, then the job was removed) or threw. */
-	default void queueHandled(String queue, long nanos, boolean success) {
+	default void onQueueHandled(String queue, long nanos, boolean success) {
 	}
 
 	/** A failed job was scheduled for another attempt. */
-	default void queueRetried(String queue) {
+	default void onQueueRetried(String queue) {
 	}
 
 	/**
 	 * Jobs left in the processing list of a dead consumer, or a job whose delivery to a live consumer was lost
 	 * with the connection, were put back to be processed again (counting an attempt).
 	 */
-	default void queueRecovered(String queue, int count) {
+	default void onQueueRecovered(String queue, int count) {
 	}
 
 	/** A job was moved to the queue's dead-letter stream. */
-	default void queueDeadLettered(String queue) {
+	default void onQueueDeadLettered(String queue) {
 	}
 
 	/** A sample of the queue's size: jobs ready to run and jobs waiting for their due time. */
-	default void queueDepth(String queue, long ready, long delayed) {
+	default void onQueueDepth(String queue, long ready, long delayed) {
 	}
 
 	/** One observer that forwards to all of {@code observers}, or {@link #NONE} when there are none. */
-	static MessagingObserver composite(List<? extends MessagingObserver> observers) {
+	static MessagingListener composite(List<? extends MessagingListener> observers) {
 		if (observers.isEmpty()) {
 			return NONE;
 		}
 		if (observers.size() == 1) {
 			return observers.get(0);
 		}
-		return new CompositeMessagingObserver(List.copyOf(observers));
+		return new CompositeMessagingListener(List.copyOf(observers));
 	}
 
 }

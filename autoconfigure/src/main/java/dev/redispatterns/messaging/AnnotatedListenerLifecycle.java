@@ -30,10 +30,10 @@ import dev.redispatterns.core.RedisPatternsThreads;
 import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.core.ValueCodec;
 import dev.redispatterns.core.ValueDecodingException;
-import dev.redispatterns.messaging.MessagingListenerAnnotationProcessor.Endpoint;
-import dev.redispatterns.messaging.MessagingListenerAnnotationProcessor.PubSubEndpoint;
-import dev.redispatterns.messaging.MessagingListenerAnnotationProcessor.QueueEndpoint;
-import dev.redispatterns.messaging.MessagingListenerAnnotationProcessor.StreamEndpoint;
+import dev.redispatterns.messaging.AnnotatedListenerProcessor.Endpoint;
+import dev.redispatterns.messaging.AnnotatedListenerProcessor.PubSubEndpoint;
+import dev.redispatterns.messaging.AnnotatedListenerProcessor.QueueEndpoint;
+import dev.redispatterns.messaging.AnnotatedListenerProcessor.StreamEndpoint;
 
 /**
  * Connects the annotated listener methods to Redis. Classic pub/sub listeners are added to Spring Boot's
@@ -42,14 +42,14 @@ import dev.redispatterns.messaging.MessagingListenerAnnotationProcessor.StreamEn
  * listeners get a {@link StreamConsumer} or {@link QueueConsumer} each, started with the context and stopped
  * gracefully, all in parallel, when it closes.
  */
-public final class MessagingListenerLifecycle implements SmartLifecycle, SmartInitializingSingleton {
+public final class AnnotatedListenerLifecycle implements SmartLifecycle, SmartInitializingSingleton {
 
-	private static final Log logger = LogFactory.getLog(MessagingListenerLifecycle.class);
+	private static final Log logger = LogFactory.getLog(AnnotatedListenerLifecycle.class);
 
 	/** Starts late and stops early, together with the web server's graceful shutdown. */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1024;
 
-	private final MessagingListenerAnnotationProcessor processor;
+	private final AnnotatedListenerProcessor processor;
 
 	private final RedisConnector connector;
 
@@ -59,11 +59,11 @@ public final class MessagingListenerLifecycle implements SmartLifecycle, SmartIn
 
 	private final ValueCodec codec;
 
-	private final Function<String, StreamSettings> streamSettings;
+	private final Function<String, StreamPolicy> streamSettings;
 
-	private final Function<String, QueueSettings> queueSettings;
+	private final Function<String, QueuePolicy> queueSettings;
 
-	private final MessagingObserver observer;
+	private final MessagingListener observer;
 
 	private final boolean sharded;
 
@@ -85,9 +85,9 @@ public final class MessagingListenerLifecycle implements SmartLifecycle, SmartIn
 	 * @param sharded whether pub/sub on Redis Cluster is sharded (ignored elsewhere)
 	 * @param container Spring Boot's listener container, or {@code null} when there is none
 	 */
-	public MessagingListenerLifecycle(MessagingListenerAnnotationProcessor processor, RedisConnector connector,
-			ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec, Function<String, StreamSettings> streamSettings,
-			Function<String, QueueSettings> queueSettings, MessagingObserver observer, boolean sharded,
+	public AnnotatedListenerLifecycle(AnnotatedListenerProcessor processor, RedisConnector connector,
+			ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec, Function<String, StreamPolicy> streamSettings,
+			Function<String, QueuePolicy> queueSettings, MessagingListener observer, boolean sharded,
 			Supplier<@Nullable RedisMessageListenerContainer> container,
 			Supplier<ShardedPubSubSubscriber> shardedSubscriber) {
 		this(processor, connector, scripts, keys, codec, streamSettings, queueSettings, observer, sharded, container,
@@ -99,9 +99,9 @@ public final class MessagingListenerLifecycle implements SmartLifecycle, SmartIn
 	 * @param container Spring Boot's listener container, or {@code null} when there is none
 	 * @param observations where stream entries and queue jobs handled by listeners are observed
 	 */
-	public MessagingListenerLifecycle(MessagingListenerAnnotationProcessor processor, RedisConnector connector,
-			ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec, Function<String, StreamSettings> streamSettings,
-			Function<String, QueueSettings> queueSettings, MessagingObserver observer, boolean sharded,
+	public AnnotatedListenerLifecycle(AnnotatedListenerProcessor processor, RedisConnector connector,
+			ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec, Function<String, StreamPolicy> streamSettings,
+			Function<String, QueuePolicy> queueSettings, MessagingListener observer, boolean sharded,
 			Supplier<@Nullable RedisMessageListenerContainer> container,
 			Supplier<ShardedPubSubSubscriber> shardedSubscriber, PatternObservations observations) {
 		this.observations = observations;
@@ -183,7 +183,7 @@ public final class MessagingListenerLifecycle implements SmartLifecycle, SmartIn
 			}
 		}
 		for (StreamEndpoint endpoint : endpoints(StreamEndpoint.class)) {
-			StreamSettings settings = this.streamSettings.apply(endpoint.stream());
+			StreamPolicy settings = this.streamSettings.apply(endpoint.stream());
 			if (endpoint.concurrency() > 0) {
 				settings = settings.withConcurrency(endpoint.concurrency());
 			}
@@ -194,7 +194,7 @@ public final class MessagingListenerLifecycle implements SmartLifecycle, SmartIn
 			consumer.start();
 		}
 		for (QueueEndpoint endpoint : endpoints(QueueEndpoint.class)) {
-			QueueSettings settings = this.queueSettings.apply(endpoint.queue());
+			QueuePolicy settings = this.queueSettings.apply(endpoint.queue());
 			if (endpoint.concurrency() > 0) {
 				settings = settings.withConcurrency(endpoint.concurrency());
 			}
@@ -286,13 +286,13 @@ public final class MessagingListenerLifecycle implements SmartLifecycle, SmartIn
 
 	/** Decodes and hands one pub/sub message to its method; failures are logged and counted, never thrown. */
 	private void deliver(ListenerMethod method, String topic, String channel, byte[] body) {
-		this.observer.pubSubReceived(topic);
+		this.observer.onPubSubReceived(topic);
 		Object payload;
 		try {
 			payload = method.decode(body, this.codec);
 		}
 		catch (ValueDecodingException ex) {
-			this.observer.pubSubDropped(topic);
+			this.observer.onPubSubDropped(topic);
 			logger.warn("Dropped a message on '" + channel + "' that " + method.description() + " cannot read as "
 					+ method.payloadType().getName() + ": " + ex.getMessage());
 			return;
@@ -313,7 +313,7 @@ public final class MessagingListenerLifecycle implements SmartLifecycle, SmartIn
 			logger.error(method.description() + " failed on a message from '" + channel + "'", ex);
 		}
 		finally {
-			this.observer.pubSubHandled(topic, System.nanoTime() - start, success);
+			this.observer.onPubSubHandled(topic, System.nanoTime() - start, success);
 			if (observation != null) {
 				PatternObservations.stop(observation, success ? "success" : "failure", failure);
 			}

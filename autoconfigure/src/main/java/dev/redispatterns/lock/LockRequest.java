@@ -15,9 +15,9 @@ import org.jspecify.annotations.Nullable;
  * @param metricName bounded name for metrics (a lock "kind" such as {@code checkout}), never an evaluated
  * key such as {@code order:4711}
  * @param fairness how an exclusive lock is handed over when released; {@link Fairness#DEFAULT} follows
- * {@link LockSettings#fair()}
+ * {@link LockManagerSettings#fair()}
  */
-public record LockOptions(Duration waitTime, @Nullable Duration leaseTime, String metricName, Fairness fairness) {
+public record LockRequest(Duration waitTime, @Nullable Duration leaseTime, String metricName, Fairness fairness) {
 
 	/** Metric name of acquisitions that did not name one. */
 	public static final String UNNAMED = "unnamed";
@@ -32,7 +32,7 @@ public record LockOptions(Duration waitTime, @Nullable Duration leaseTime, Strin
 		FAIR,
 
 		/**
-		 * A waiter of the releasing instance first, in one round trip ({@link LockSettings#LOCAL_HAND_OFFS}
+		 * A waiter of the releasing instance first, in one round trip ({@link LockManagerSettings#LOCAL_HAND_OFFS}
 		 * times in a row at most while other instances' waiters are queued); faster under contention from
 		 * several threads of each instance, but not in arrival order.
 		 */
@@ -41,11 +41,11 @@ public record LockOptions(Duration waitTime, @Nullable Duration leaseTime, Strin
 	}
 
 	/** Options that follow the manager's fairness. */
-	public LockOptions(Duration waitTime, @Nullable Duration leaseTime, String metricName) {
+	public LockRequest(Duration waitTime, @Nullable Duration leaseTime, String metricName) {
 		this(waitTime, leaseTime, metricName, Fairness.DEFAULT);
 	}
 
-	public LockOptions {
+	public LockRequest {
 		Objects.requireNonNull(waitTime, "waitTime");
 		Objects.requireNonNull(metricName, "metricName");
 		Objects.requireNonNull(fairness, "fairness");
@@ -58,29 +58,29 @@ public record LockOptions(Duration waitTime, @Nullable Duration leaseTime, Strin
 	}
 
 	/** Tries once, watchdog lease, unnamed metrics. */
-	public static LockOptions immediate() {
-		return new LockOptions(Duration.ZERO, null, UNNAMED);
+	public static LockRequest immediate() {
+		return new LockRequest(Duration.ZERO, null, UNNAMED);
 	}
 
-	public static LockOptions waitFor(Duration waitTime) {
-		return new LockOptions(waitTime, null, UNNAMED);
+	public static LockRequest waitFor(Duration waitTime) {
+		return new LockRequest(waitTime, null, UNNAMED);
 	}
 
-	public LockOptions withWaitTime(Duration waitTime) {
-		return new LockOptions(waitTime, this.leaseTime, this.metricName, this.fairness);
+	public LockRequest withWaitTime(Duration waitTime) {
+		return new LockRequest(waitTime, this.leaseTime, this.metricName, this.fairness);
 	}
 
 	/** A fixed lease, or {@code null} for watchdog renewal. */
-	public LockOptions withLeaseTime(@Nullable Duration leaseTime) {
-		return new LockOptions(this.waitTime, leaseTime, this.metricName, this.fairness);
+	public LockRequest withLeaseTime(@Nullable Duration leaseTime) {
+		return new LockRequest(this.waitTime, leaseTime, this.metricName, this.fairness);
 	}
 
-	public LockOptions withMetricName(String metricName) {
-		return new LockOptions(this.waitTime, this.leaseTime, metricName, this.fairness);
+	public LockRequest withMetricName(String metricName) {
+		return new LockRequest(this.waitTime, this.leaseTime, metricName, this.fairness);
 	}
 
-	public LockOptions withFairness(Fairness fairness) {
-		return new LockOptions(this.waitTime, this.leaseTime, this.metricName, fairness);
+	public LockRequest withFairness(Fairness fairness) {
+		return new LockRequest(this.waitTime, this.leaseTime, this.metricName, fairness);
 	}
 
 }

@@ -2,8 +2,8 @@ package dev.redispatterns.messaging;
 
 import java.time.Duration;
 
-import static dev.redispatterns.messaging.StreamSettings.isPositive;
-import static dev.redispatterns.messaging.StreamSettings.require;
+import static dev.redispatterns.messaging.StreamPolicy.isPositive;
+import static dev.redispatterns.messaging.StreamPolicy.require;
 
 /**
  * How one reliable queue is written and consumed, resolved once at start-up.
@@ -18,10 +18,10 @@ import static dev.redispatterns.messaging.StreamSettings.require;
  * @param deadLetterMaxLength approximate upper bound on the dead-letter stream's length
  * @param shutdownTimeout longest wait for running handlers on shutdown
  */
-public record QueueSettings(String name, long maxLength, int concurrency, Duration pollTimeout, int maxDeliveries,
+public record QueuePolicy(String name, long maxLength, int concurrency, Duration pollTimeout, int maxDeliveries,
 		Duration retryDelay, Duration consumerTimeout, long deadLetterMaxLength, Duration shutdownTimeout) {
 
-	public QueueSettings {
+	public QueuePolicy {
 		require(maxLength >= 0, "maxLength must not be negative");
 		require(concurrency > 0, "concurrency must be positive");
 		require(isPositive(pollTimeout), "pollTimeout must be positive");
@@ -33,53 +33,53 @@ public record QueueSettings(String name, long maxLength, int concurrency, Durati
 	}
 
 	/** The starter's defaults for queue {@code name}. */
-	public static QueueSettings defaults(String name) {
-		return new QueueSettings(name, 1_000_000, 1, Duration.ofSeconds(1), 5, Duration.ofSeconds(5),
+	public static QueuePolicy defaults(String name) {
+		return new QueuePolicy(name, 1_000_000, 1, Duration.ofSeconds(1), 5, Duration.ofSeconds(5),
 				Duration.ofSeconds(30), 10_000, Duration.ofSeconds(10));
 	}
 
-	public QueueSettings withName(String name) {
-		return new QueueSettings(name, this.maxLength, this.concurrency, this.pollTimeout, this.maxDeliveries,
+	public QueuePolicy withName(String name) {
+		return new QueuePolicy(name, this.maxLength, this.concurrency, this.pollTimeout, this.maxDeliveries,
 				this.retryDelay, this.consumerTimeout, this.deadLetterMaxLength, this.shutdownTimeout);
 	}
 
-	public QueueSettings withMaxLength(long maxLength) {
-		return new QueueSettings(this.name, maxLength, this.concurrency, this.pollTimeout, this.maxDeliveries,
+	public QueuePolicy withMaxLength(long maxLength) {
+		return new QueuePolicy(this.name, maxLength, this.concurrency, this.pollTimeout, this.maxDeliveries,
 				this.retryDelay, this.consumerTimeout, this.deadLetterMaxLength, this.shutdownTimeout);
 	}
 
-	public QueueSettings withConcurrency(int concurrency) {
-		return new QueueSettings(this.name, this.maxLength, concurrency, this.pollTimeout, this.maxDeliveries,
+	public QueuePolicy withConcurrency(int concurrency) {
+		return new QueuePolicy(this.name, this.maxLength, concurrency, this.pollTimeout, this.maxDeliveries,
 				this.retryDelay, this.consumerTimeout, this.deadLetterMaxLength, this.shutdownTimeout);
 	}
 
-	public QueueSettings withPollTimeout(Duration pollTimeout) {
-		return new QueueSettings(this.name, this.maxLength, this.concurrency, pollTimeout, this.maxDeliveries,
+	public QueuePolicy withPollTimeout(Duration pollTimeout) {
+		return new QueuePolicy(this.name, this.maxLength, this.concurrency, pollTimeout, this.maxDeliveries,
 				this.retryDelay, this.consumerTimeout, this.deadLetterMaxLength, this.shutdownTimeout);
 	}
 
-	public QueueSettings withMaxDeliveries(int maxDeliveries) {
-		return new QueueSettings(this.name, this.maxLength, this.concurrency, this.pollTimeout, maxDeliveries,
+	public QueuePolicy withMaxDeliveries(int maxDeliveries) {
+		return new QueuePolicy(this.name, this.maxLength, this.concurrency, this.pollTimeout, maxDeliveries,
 				this.retryDelay, this.consumerTimeout, this.deadLetterMaxLength, this.shutdownTimeout);
 	}
 
-	public QueueSettings withRetryDelay(Duration retryDelay) {
-		return new QueueSettings(this.name, this.maxLength, this.concurrency, this.pollTimeout, this.maxDeliveries,
+	public QueuePolicy withRetryDelay(Duration retryDelay) {
+		return new QueuePolicy(this.name, this.maxLength, this.concurrency, this.pollTimeout, this.maxDeliveries,
 				retryDelay, this.consumerTimeout, this.deadLetterMaxLength, this.shutdownTimeout);
 	}
 
-	public QueueSettings withConsumerTimeout(Duration consumerTimeout) {
-		return new QueueSettings(this.name, this.maxLength, this.concurrency, this.pollTimeout, this.maxDeliveries,
+	public QueuePolicy withConsumerTimeout(Duration consumerTimeout) {
+		return new QueuePolicy(this.name, this.maxLength, this.concurrency, this.pollTimeout, this.maxDeliveries,
 				this.retryDelay, consumerTimeout, this.deadLetterMaxLength, this.shutdownTimeout);
 	}
 
-	public QueueSettings withDeadLetterMaxLength(long deadLetterMaxLength) {
-		return new QueueSettings(this.name, this.maxLength, this.concurrency, this.pollTimeout, this.maxDeliveries,
+	public QueuePolicy withDeadLetterMaxLength(long deadLetterMaxLength) {
+		return new QueuePolicy(this.name, this.maxLength, this.concurrency, this.pollTimeout, this.maxDeliveries,
 				this.retryDelay, this.consumerTimeout, deadLetterMaxLength, this.shutdownTimeout);
 	}
 
-	public QueueSettings withShutdownTimeout(Duration shutdownTimeout) {
-		return new QueueSettings(this.name, this.maxLength, this.concurrency, this.pollTimeout, this.maxDeliveries,
+	public QueuePolicy withShutdownTimeout(Duration shutdownTimeout) {
+		return new QueuePolicy(this.name, this.maxLength, this.concurrency, this.pollTimeout, this.maxDeliveries,
 				this.retryDelay, this.consumerTimeout, this.deadLetterMaxLength, shutdownTimeout);
 	}
 

@@ -9,17 +9,17 @@ import java.time.Duration;
  * @param sliding {@code false}: the time to live starts when the counter is created (a fixed window, as
  * for a daily quota); {@code true}: every increment restarts it (an idle timeout)
  */
-public record CounterSettings(Duration timeToLive, boolean sliding) {
+public record CounterPolicy(Duration timeToLive, boolean sliding) {
 
-	public CounterSettings {
+	public CounterPolicy {
 		if (timeToLive.isNegative()) {
 			throw new IllegalArgumentException("timeToLive must not be negative");
 		}
 	}
 
 	/** One day from the first increment. */
-	public static CounterSettings defaults() {
-		return new CounterSettings(Duration.ofDays(1), false);
+	public static CounterPolicy defaults() {
+		return new CounterPolicy(Duration.ofDays(1), false);
 	}
 
 }

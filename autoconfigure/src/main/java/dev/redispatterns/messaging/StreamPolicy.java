@@ -24,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param shutdownTimeout longest wait for running handlers on shutdown
  * @param staleConsumerTimeout consumers without pending entries idle this long are removed from the group
  */
-public record StreamSettings(String name, long maxLength, @Nullable Duration maxAge, long maxBacklog, int concurrency,
+public record StreamPolicy(String name, long maxLength, @Nullable Duration maxAge, long maxBacklog, int concurrency,
 		int batchSize,
 		Duration pollTimeout, Duration reclaimAfter, int maxDeliveries, long deadLetterMaxLength, Start start,
 		Duration shutdownTimeout, Duration staleConsumerTimeout) {
@@ -40,7 +40,7 @@ public record StreamSettings(String name, long maxLength, @Nullable Duration max
 
 	}
 
-	public StreamSettings {
+	public StreamPolicy {
 		require(maxLength >= 0, "maxLength must not be negative");
 		require(maxAge == null || (!maxAge.isNegative() && !maxAge.isZero()), "maxAge must be positive");
 		require(maxBacklog >= 0, "maxBacklog must not be negative");
@@ -55,8 +55,8 @@ public record StreamSettings(String name, long maxLength, @Nullable Duration max
 	}
 
 	/** The starter's defaults for stream {@code name}. */
-	public static StreamSettings defaults(String name) {
-		return new StreamSettings(name, 100_000, null, 0, 1, 10, Duration.ofSeconds(1), Duration.ofSeconds(30), 5, 10_000,
+	public static StreamPolicy defaults(String name) {
+		return new StreamPolicy(name, 100_000, null, 0, 1, 10, Duration.ofSeconds(1), Duration.ofSeconds(30), 5, 10_000,
 				Start.EARLIEST, Duration.ofSeconds(10), Duration.ofHours(1));
 	}
 
@@ -65,80 +65,80 @@ public record StreamSettings(String name, long maxLength, @Nullable Duration max
 		return this.batchSize + this.concurrency;
 	}
 
-	public StreamSettings withName(String name) {
-		return new StreamSettings(name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency, this.batchSize,
+	public StreamPolicy withName(String name) {
+		return new StreamPolicy(name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency, this.batchSize,
 				this.pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start,
 				this.shutdownTimeout, this.staleConsumerTimeout);
 	}
 
-	public StreamSettings withMaxLength(long maxLength) {
-		return new StreamSettings(this.name, maxLength, this.maxAge, this.maxBacklog, this.concurrency, this.batchSize,
+	public StreamPolicy withMaxLength(long maxLength) {
+		return new StreamPolicy(this.name, maxLength, this.maxAge, this.maxBacklog, this.concurrency, this.batchSize,
 				this.pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start,
 				this.shutdownTimeout, this.staleConsumerTimeout);
 	}
 
-	public StreamSettings withMaxAge(@Nullable Duration maxAge) {
-		return new StreamSettings(this.name, this.maxLength, maxAge, this.maxBacklog, this.concurrency, this.batchSize,
+	public StreamPolicy withMaxAge(@Nullable Duration maxAge) {
+		return new StreamPolicy(this.name, this.maxLength, maxAge, this.maxBacklog, this.concurrency, this.batchSize,
 				this.pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start,
 				this.shutdownTimeout, this.staleConsumerTimeout);
 	}
 
-	public StreamSettings withMaxBacklog(long maxBacklog) {
-		return new StreamSettings(this.name, this.maxLength, this.maxAge, maxBacklog, this.concurrency, this.batchSize,
+	public StreamPolicy withMaxBacklog(long maxBacklog) {
+		return new StreamPolicy(this.name, this.maxLength, this.maxAge, maxBacklog, this.concurrency, this.batchSize,
 				this.pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start,
 				this.shutdownTimeout, this.staleConsumerTimeout);
 	}
 
-	public StreamSettings withConcurrency(int concurrency) {
-		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.maxBacklog, concurrency, this.batchSize,
+	public StreamPolicy withConcurrency(int concurrency) {
+		return new StreamPolicy(this.name, this.maxLength, this.maxAge, this.maxBacklog, concurrency, this.batchSize,
 				this.pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start,
 				this.shutdownTimeout, this.staleConsumerTimeout);
 	}
 
-	public StreamSettings withBatchSize(int batchSize) {
-		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency, batchSize,
+	public StreamPolicy withBatchSize(int batchSize) {
+		return new StreamPolicy(this.name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency, batchSize,
 				this.pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength, this.start,
 				this.shutdownTimeout, this.staleConsumerTimeout);
 	}
 
-	public StreamSettings withPollTimeout(Duration pollTimeout) {
-		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency,
+	public StreamPolicy withPollTimeout(Duration pollTimeout) {
+		return new StreamPolicy(this.name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency,
 				this.batchSize, pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength,
 				this.start, this.shutdownTimeout, this.staleConsumerTimeout);
 	}
 
-	public StreamSettings withReclaimAfter(Duration reclaimAfter) {
-		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency,
+	public StreamPolicy withReclaimAfter(Duration reclaimAfter) {
+		return new StreamPolicy(this.name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency,
 				this.batchSize, this.pollTimeout, reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength,
 				this.start, this.shutdownTimeout, this.staleConsumerTimeout);
 	}
 
-	public StreamSettings withMaxDeliveries(int maxDeliveries) {
-		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency,
+	public StreamPolicy withMaxDeliveries(int maxDeliveries) {
+		return new StreamPolicy(this.name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency,
 				this.batchSize, this.pollTimeout, this.reclaimAfter, maxDeliveries, this.deadLetterMaxLength,
 				this.start, this.shutdownTimeout, this.staleConsumerTimeout);
 	}
 
-	public StreamSettings withDeadLetterMaxLength(long deadLetterMaxLength) {
-		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency,
+	public StreamPolicy withDeadLetterMaxLength(long deadLetterMaxLength) {
+		return new StreamPolicy(this.name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency,
 				this.batchSize, this.pollTimeout, this.reclaimAfter, this.maxDeliveries, deadLetterMaxLength,
 				this.start, this.shutdownTimeout, this.staleConsumerTimeout);
 	}
 
-	public StreamSettings withStart(Start start) {
-		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency,
+	public StreamPolicy withStart(Start start) {
+		return new StreamPolicy(this.name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency,
 				this.batchSize, this.pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength,
 				start, this.shutdownTimeout, this.staleConsumerTimeout);
 	}
 
-	public StreamSettings withShutdownTimeout(Duration shutdownTimeout) {
-		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency,
+	public StreamPolicy withShutdownTimeout(Duration shutdownTimeout) {
+		return new StreamPolicy(this.name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency,
 				this.batchSize, this.pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength,
 				this.start, shutdownTimeout, this.staleConsumerTimeout);
 	}
 
-	public StreamSettings withStaleConsumerTimeout(Duration staleConsumerTimeout) {
-		return new StreamSettings(this.name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency,
+	public StreamPolicy withStaleConsumerTimeout(Duration staleConsumerTimeout) {
+		return new StreamPolicy(this.name, this.maxLength, this.maxAge, this.maxBacklog, this.concurrency,
 				this.batchSize, this.pollTimeout, this.reclaimAfter, this.maxDeliveries, this.deadLetterMaxLength,
 				this.start, this.shutdownTimeout, staleConsumerTimeout);
 	}

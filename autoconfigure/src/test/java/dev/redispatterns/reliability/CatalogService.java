@@ -7,7 +7,7 @@ import org.springframework.cache.annotation.CachePut;
 import org.springframework.cache.annotation.Cacheable;
 
 /** A cached service as applications write it; counts how often its bodies run. */
-public class FaultCatalog {
+public class CatalogService {
 
 	private final AtomicInteger calls = new AtomicInteger();
 

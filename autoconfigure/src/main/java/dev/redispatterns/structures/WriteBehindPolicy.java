@@ -9,9 +9,9 @@ import java.time.Duration;
  * instance died mid-flush) is handed to another instance. Keep it well above the sink's worst duration.
  * @param retention how long pending deltas survive when no instance flushes them at all
  */
-public record WriteBehindSettings(Duration flushInterval, Duration leaseTime, Duration retention) {
+public record WriteBehindPolicy(Duration flushInterval, Duration leaseTime, Duration retention) {
 
-	public WriteBehindSettings {
+	public WriteBehindPolicy {
 		if (flushInterval.isNegative() || flushInterval.isZero()) {
 			throw new IllegalArgumentException("flushInterval must be positive");
 		}
@@ -24,8 +24,8 @@ public record WriteBehindSettings(Duration flushInterval, Duration leaseTime, Du
 	}
 
 	/** Flush every 10 seconds, 30-second leases, pending deltas kept for 7 days. */
-	public static WriteBehindSettings defaults() {
-		return new WriteBehindSettings(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofDays(7));
+	public static WriteBehindPolicy defaults() {
+		return new WriteBehindPolicy(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofDays(7));
 	}
 
 }

@@ -7,17 +7,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.autoconfigure.InvalidPropertyException;
-import dev.redispatterns.autoconfigure.messaging.RedisPatternsMessagingProperties.QueueOverrides;
-import dev.redispatterns.autoconfigure.messaging.RedisPatternsMessagingProperties.StreamOverrides;
-import dev.redispatterns.messaging.QueueSettings;
-import dev.redispatterns.messaging.StreamSettings;
+import dev.redispatterns.autoconfigure.messaging.RedisPatternsMessagingProperties.QueuePolicyProperties;
+import dev.redispatterns.autoconfigure.messaging.RedisPatternsMessagingProperties.StreamPolicyProperties;
+import dev.redispatterns.messaging.QueuePolicy;
+import dev.redispatterns.messaging.StreamPolicy;
 
 /**
  * Merges the shared stream and queue defaults with the per-name overrides into immutable settings. Every
  * configured value is checked once at start-up; a wrong one fails the start naming the full property.
  * Names without overrides get the defaults.
  */
-public final class MessagingSettingsResolver {
+public final class MessagingPolicies {
 
 	private static final String PREFIX = "redis.patterns.messaging.";
 
@@ -25,11 +25,11 @@ public final class MessagingSettingsResolver {
 
 	private final RedisPatternsMessagingProperties properties;
 
-	private final Map<String, StreamSettings> streams = new ConcurrentHashMap<>();
+	private final Map<String, StreamPolicy> streams = new ConcurrentHashMap<>();
 
-	private final Map<String, QueueSettings> queues = new ConcurrentHashMap<>();
+	private final Map<String, QueuePolicy> queues = new ConcurrentHashMap<>();
 
-	public MessagingSettingsResolver(RedisPatternsMessagingProperties properties) {
+	public MessagingPolicies(RedisPatternsMessagingProperties properties) {
 		this.properties = properties;
 		nonNegative(PREFIX + "shutdown-timeout", properties.getShutdownTimeout());
 		positive(PREFIX + "idempotency.lease", properties.getIdempotency().getLease());
@@ -44,8 +44,8 @@ public final class MessagingSettingsResolver {
 	}
 
 	/** The settings of stream {@code name}: its overrides merged over the shared defaults. */
-	public StreamSettings stream(String name) {
-		StreamSettings settings = this.streams.get(name);
+	public StreamPolicy stream(String name) {
+		StreamPolicy settings = this.streams.get(name);
 		if (settings == null) {
 			settings = resolveStream(name, null, PREFIX + "stream.");
 			if (this.streams.size() < MAX_CACHED) {
@@ -56,8 +56,8 @@ public final class MessagingSettingsResolver {
 	}
 
 	/** The settings of queue {@code name}: its overrides merged over the shared defaults. */
-	public QueueSettings queue(String name) {
-		QueueSettings settings = this.queues.get(name);
+	public QueuePolicy queue(String name) {
+		QueuePolicy settings = this.queues.get(name);
 		if (settings == null) {
 			settings = resolveQueue(name, null, PREFIX + "queue.");
 			if (this.queues.size() < MAX_CACHED) {
@@ -67,7 +67,7 @@ public final class MessagingSettingsResolver {
 		return settings;
 	}
 
-	private StreamSettings resolveStream(String name, @Nullable StreamOverrides overrides, String prefix) {
+	private StreamPolicy resolveStream(String name, @Nullable StreamPolicyProperties overrides, String prefix) {
 		RedisPatternsMessagingProperties.Stream defaults = this.properties.getStream();
 		boolean own = overrides != null;
 		String at = own ? prefix : PREFIX + "stream.";
@@ -81,7 +81,7 @@ public final class MessagingSettingsResolver {
 		int maxDeliveries = pick(own ? overrides.getMaxDeliveries() : null, defaults.getMaxDeliveries());
 		long deadLetterMaxLength = pick(own ? overrides.getDeadLetterMaxLength() : null,
 				defaults.getDeadLetterMaxLength());
-		StreamSettings.Start start = pick(own ? overrides.getStartFrom() : null, defaults.getStartFrom());
+		StreamPolicy.Start start = pick(own ? overrides.getStartFrom() : null, defaults.getStartFrom());
 		Duration stale = pick(own ? overrides.getStaleConsumerTimeout() : null, defaults.getStaleConsumerTimeout());
 		check(maxLength >= 0, at + "max-length", maxLength, "must not be negative");
 		check(maxAge == null || isPositive(maxAge), at + "max-age", maxAge, "must be positive");
@@ -93,13 +93,13 @@ public final class MessagingSettingsResolver {
 		check(maxDeliveries > 0, at + "max-deliveries", maxDeliveries, "must be positive");
 		check(deadLetterMaxLength > 0, at + "dead-letter-max-length", deadLetterMaxLength, "must be positive");
 		positive(at + "stale-consumer-timeout", stale);
-		return new StreamSettings(name.isEmpty() ? "default" : name, maxLength, maxAge, maxBacklog, concurrency,
+		return new StreamPolicy(name.isEmpty() ? "default" : name, maxLength, maxAge, maxBacklog, concurrency,
 				batchSize,
 				pollTimeout, reclaimAfter, maxDeliveries, deadLetterMaxLength, start,
 				this.properties.getShutdownTimeout(), stale);
 	}
 
-	private QueueSettings resolveQueue(String name, @Nullable QueueOverrides overrides, String prefix) {
+	private QueuePolicy resolveQueue(String name, @Nullable QueuePolicyProperties overrides, String prefix) {
 		RedisPatternsMessagingProperties.Queue defaults = this.properties.getQueue();
 		boolean own = overrides != null;
 		String at = own ? prefix : PREFIX + "queue.";
@@ -118,7 +118,7 @@ public final class MessagingSettingsResolver {
 		nonNegative(at + "retry-delay", retryDelay);
 		positive(at + "consumer-timeout", consumerTimeout);
 		check(deadLetterMaxLength > 0, at + "dead-letter-max-length", deadLetterMaxLength, "must be positive");
-		return new QueueSettings(name.isEmpty() ? "default" : name, maxLength, concurrency, pollTimeout,
+		return new QueuePolicy(name.isEmpty() ? "default" : name, maxLength, concurrency, pollTimeout,
 				maxDeliveries, retryDelay, consumerTimeout, deadLetterMaxLength, this.properties.getShutdownTimeout());
 	}
 

@@ -18,7 +18,7 @@ import java.util.Objects;
  * when not, a release hands the lock to a waiter of the same instance first, in one round trip, at most
  * {@link #LOCAL_HAND_OFFS} times in a row while waiters of other instances are queued
  */
-public record LockSettings(Duration watchdogLease, Duration watchdogInterval, Duration pollInterval,
+public record LockManagerSettings(Duration watchdogLease, Duration watchdogInterval, Duration pollInterval,
 		Duration fencingCounterTtl, int replicaAcks, Duration replicaAckTimeout, boolean interruptOnLoss,
 		boolean fair) {
 
@@ -29,13 +29,13 @@ public record LockSettings(Duration watchdogLease, Duration watchdogInterval, Du
 	public static final int LOCAL_HAND_OFFS = 16;
 
 	/** Fair settings, as before the fairness setting existed. */
-	public LockSettings(Duration watchdogLease, Duration watchdogInterval, Duration pollInterval,
+	public LockManagerSettings(Duration watchdogLease, Duration watchdogInterval, Duration pollInterval,
 			Duration fencingCounterTtl, int replicaAcks, Duration replicaAckTimeout, boolean interruptOnLoss) {
 		this(watchdogLease, watchdogInterval, pollInterval, fencingCounterTtl, replicaAcks, replicaAckTimeout,
 				interruptOnLoss, true);
 	}
 
-	public LockSettings {
+	public LockManagerSettings {
 		Objects.requireNonNull(watchdogLease, "watchdogLease");
 		Objects.requireNonNull(watchdogInterval, "watchdogInterval");
 		Objects.requireNonNull(pollInterval, "pollInterval");
@@ -56,45 +56,45 @@ public record LockSettings(Duration watchdogLease, Duration watchdogInterval, Du
 	}
 
 	/** 30 s watchdog lease renewed every 10 s, 1 s fallback poll, 1 h fencing counters, no replica acks. */
-	public static LockSettings defaults() {
-		return new LockSettings(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(1),
+	public static LockManagerSettings defaults() {
+		return new LockManagerSettings(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(1),
 				Duration.ofHours(1), 0, Duration.ofMillis(500), false, true);
 	}
 
 	/** A new watchdog lease, renewed at a third of it. */
-	public LockSettings withWatchdogLease(Duration lease) {
-		return new LockSettings(lease, lease.dividedBy(3), this.pollInterval, this.fencingCounterTtl, this.replicaAcks,
+	public LockManagerSettings withWatchdogLease(Duration lease) {
+		return new LockManagerSettings(lease, lease.dividedBy(3), this.pollInterval, this.fencingCounterTtl, this.replicaAcks,
 				this.replicaAckTimeout, this.interruptOnLoss, this.fair);
 	}
 
-	public LockSettings withWatchdogInterval(Duration interval) {
-		return new LockSettings(this.watchdogLease, interval, this.pollInterval, this.fencingCounterTtl,
+	public LockManagerSettings withWatchdogInterval(Duration interval) {
+		return new LockManagerSettings(this.watchdogLease, interval, this.pollInterval, this.fencingCounterTtl,
 				this.replicaAcks, this.replicaAckTimeout, this.interruptOnLoss, this.fair);
 	}
 
-	public LockSettings withPollInterval(Duration pollInterval) {
-		return new LockSettings(this.watchdogLease, this.watchdogInterval, pollInterval, this.fencingCounterTtl,
+	public LockManagerSettings withPollInterval(Duration pollInterval) {
+		return new LockManagerSettings(this.watchdogLease, this.watchdogInterval, pollInterval, this.fencingCounterTtl,
 				this.replicaAcks, this.replicaAckTimeout, this.interruptOnLoss, this.fair);
 	}
 
-	public LockSettings withFencingCounterTtl(Duration ttl) {
-		return new LockSettings(this.watchdogLease, this.watchdogInterval, this.pollInterval, ttl, this.replicaAcks,
+	public LockManagerSettings withFencingCounterTtl(Duration ttl) {
+		return new LockManagerSettings(this.watchdogLease, this.watchdogInterval, this.pollInterval, ttl, this.replicaAcks,
 				this.replicaAckTimeout, this.interruptOnLoss, this.fair);
 	}
 
-	public LockSettings withReplicaAcks(int replicas, Duration timeout) {
-		return new LockSettings(this.watchdogLease, this.watchdogInterval, this.pollInterval, this.fencingCounterTtl,
+	public LockManagerSettings withReplicaAcks(int replicas, Duration timeout) {
+		return new LockManagerSettings(this.watchdogLease, this.watchdogInterval, this.pollInterval, this.fencingCounterTtl,
 				replicas, timeout, this.interruptOnLoss, this.fair);
 	}
 
-	public LockSettings withInterruptOnLoss(boolean interrupt) {
-		return new LockSettings(this.watchdogLease, this.watchdogInterval, this.pollInterval, this.fencingCounterTtl,
+	public LockManagerSettings withInterruptOnLoss(boolean interrupt) {
+		return new LockManagerSettings(this.watchdogLease, this.watchdogInterval, this.pollInterval, this.fencingCounterTtl,
 				this.replicaAcks, this.replicaAckTimeout, interrupt, this.fair);
 	}
 
 	/** Fair (the default) or non-fair hand-off of exclusive locks; see {@link #fair()}. */
-	public LockSettings withFair(boolean fair) {
-		return new LockSettings(this.watchdogLease, this.watchdogInterval, this.pollInterval, this.fencingCounterTtl,
+	public LockManagerSettings withFair(boolean fair) {
+		return new LockManagerSettings(this.watchdogLease, this.watchdogInterval, this.pollInterval, this.fencingCounterTtl,
 				this.replicaAcks, this.replicaAckTimeout, this.interruptOnLoss, fair);
 	}
 

@@ -9,9 +9,9 @@ import java.time.Duration;
  * @param retention how long a finished period's board stays readable before it expires
  * @param maxEntries most members kept (the worst are dropped on each write); {@code 0} keeps every member
  */
-public record LeaderboardSettings(Order order, Period period, Duration retention, int maxEntries) {
+public record LeaderboardPolicy(Order order, Period period, Duration retention, int maxEntries) {
 
-	public LeaderboardSettings {
+	public LeaderboardPolicy {
 		if (retention.isNegative()) {
 			throw new IllegalArgumentException("retention must not be negative");
 		}
@@ -21,8 +21,8 @@ public record LeaderboardSettings(Order order, Period period, Duration retention
 	}
 
 	/** Higher scores first, one board for all time, every member kept. */
-	public static LeaderboardSettings defaults() {
-		return new LeaderboardSettings(Order.HIGHER_FIRST, Period.NONE, Duration.ofDays(7), 0);
+	public static LeaderboardPolicy defaults() {
+		return new LeaderboardPolicy(Order.HIGHER_FIRST, Period.NONE, Duration.ofDays(7), 0);
 	}
 
 	/** Which scores rank first. Equal scores are ordered by member name either way. */

@@ -25,9 +25,9 @@ import dev.redispatterns.core.RedisPatternsConfigurationException;
 /**
  * Finds {@link PubSubListener}, {@link StreamGroupListener} and {@link QueueListener} methods on beans,
  * checks their signatures and names at start-up (a wrong listener fails the start, naming the method), and
- * collects them for {@link MessagingListenerLifecycle}, which subscribes and starts the consumers.
+ * collects them for {@link AnnotatedListenerLifecycle}, which subscribes and starts the consumers.
  */
-public final class MessagingListenerAnnotationProcessor implements BeanPostProcessor, EmbeddedValueResolverAware {
+public final class AnnotatedListenerProcessor implements BeanPostProcessor, EmbeddedValueResolverAware {
 
 	private static final List<Class<? extends java.lang.annotation.Annotation>> ANNOTATIONS = List
 		.of(PubSubListener.class, StreamGroupListener.class, QueueListener.class);

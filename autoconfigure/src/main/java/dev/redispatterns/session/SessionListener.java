@@ -7,60 +7,60 @@ import java.util.List;
  * may reach logs, metrics or health. Methods have no-op defaults, and are called on request threads, so
  * implementations must be quick and must not throw.
  */
-public interface SessionEventListener {
+public interface SessionListener {
 
 	/** A listener that does nothing. */
-	SessionEventListener NONE = new SessionEventListener() {
+	SessionListener NONE = new SessionListener() {
 	};
 
 	/** A new session was created by this instance. */
-	default void sessionCreated() {
+	default void onSessionCreated() {
 	}
 
 	/**
 	 * A session expired. Only reported with {@code redis.patterns.session.events.enabled}, and by one
 	 * instance per session.
 	 */
-	default void sessionExpired() {
+	default void onSessionExpired() {
 	}
 
 	/** Sessions were ended before they expired. */
-	default void sessionsRevoked(Revocation reason, int count) {
+	default void onSessionsRevoked(Revocation reason, int count) {
 	}
 
 	/** A stored session was ignored, or a sign-in was refused. */
-	default void sessionRefused(Refusal reason) {
+	default void onSessionRefused(Refusal reason) {
 	}
 
 	/** Calls every listener in order. */
-	static SessionEventListener composite(List<SessionEventListener> listeners) {
+	static SessionListener composite(List<SessionListener> listeners) {
 		if (listeners.isEmpty()) {
 			return NONE;
 		}
 		if (listeners.size() == 1) {
 			return listeners.get(0);
 		}
-		List<SessionEventListener> all = List.copyOf(listeners);
-		return new SessionEventListener() {
+		List<SessionListener> all = List.copyOf(listeners);
+		return new SessionListener() {
 
 			@Override
-			public void sessionCreated() {
-				all.forEach(SessionEventListener::sessionCreated);
+			public void onSessionCreated() {
+				all.forEach(SessionListener::onSessionCreated);
 			}
 
 			@Override
-			public void sessionExpired() {
-				all.forEach(SessionEventListener::sessionExpired);
+			public void onSessionExpired() {
+				all.forEach(SessionListener::onSessionExpired);
 			}
 
 			@Override
-			public void sessionsRevoked(Revocation reason, int count) {
-				all.forEach((listener) -> listener.sessionsRevoked(reason, count));
+			public void onSessionsRevoked(Revocation reason, int count) {
+				all.forEach((listener) -> listener.onSessionsRevoked(reason, count));
 			}
 
 			@Override
-			public void sessionRefused(Refusal reason) {
-				all.forEach((listener) -> listener.sessionRefused(reason));
+			public void onSessionRefused(Refusal reason) {
+				all.forEach((listener) -> listener.onSessionRefused(reason));
 			}
 
 		};
