@@ -1,6 +1,7 @@
 package dev.redispatterns.ratelimit;
 
 import java.time.Duration;
+import java.util.List;
 
 import dev.redispatterns.core.RedisUnavailableException;
 
@@ -13,6 +14,37 @@ public interface RateLimitListener {
 	/** Does nothing. */
 	RateLimitListener NONE = new RateLimitListener() {
 	};
+
+	/** One listener that forwards to all of {@code listeners}. */
+	static RateLimitListener composite(List<? extends RateLimitListener> listeners) {
+		if (listeners.isEmpty()) {
+			return NONE;
+		}
+		if (listeners.size() == 1) {
+			return listeners.get(0);
+		}
+		List<RateLimitListener> all = List.copyOf(listeners);
+		return new RateLimitListener() {
+
+			@Override
+			public void onDecision(RateLimitDecision decision, long nanos) {
+				for (RateLimitListener listener : all) {
+					listener.onDecision(decision, nanos);
+				}
+			}
+
+			@Override
+			public void onDegraded(RedisUnavailableException cause) {
+				all.forEach((listener) -> listener.onDegraded(cause));
+			}
+
+			@Override
+			public void onRecovered(Duration degradedFor) {
+				all.forEach((listener) -> listener.onRecovered(degradedFor));
+			}
+
+		};
+	}
 
 	/** A decision was made, taking {@code nanos} including the Redis round trip. */
 	default void onDecision(RateLimitDecision decision, long nanos) {

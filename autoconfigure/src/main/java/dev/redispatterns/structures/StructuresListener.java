@@ -1,5 +1,7 @@
 package dev.redispatterns.structures;
 
+import java.util.List;
+
 /**
  * What the data-structure services report, for metrics: one call per operation with its duration. Names
  * are the board and counter names the application chose, never members, items or ids. Methods have no-op
@@ -10,6 +12,30 @@ public interface StructuresListener {
 	/** A listener that does nothing. */
 	StructuresListener NONE = new StructuresListener() {
 	};
+
+	/** One listener that forwards to all of {@code listeners}. */
+	static StructuresListener composite(List<? extends StructuresListener> listeners) {
+		if (listeners.isEmpty()) {
+			return NONE;
+		}
+		if (listeners.size() == 1) {
+			return listeners.get(0);
+		}
+		List<StructuresListener> all = List.copyOf(listeners);
+		return new StructuresListener() {
+
+			@Override
+			public void onOperation(Structure structure, String name, String operation, long nanos, boolean failed) {
+				all.forEach((listener) -> listener.onOperation(structure, name, operation, nanos, failed));
+			}
+
+			@Override
+			public void onFlushed(String counter, int entries, long nanos, boolean failed) {
+				all.forEach((listener) -> listener.onFlushed(counter, entries, nanos, failed));
+			}
+
+		};
+	}
 
 	/**
 	 * One operation finished.

@@ -68,7 +68,7 @@ public final class RedisPatternsRateLimitAutoConfiguration {
 				.executor(executor)
 				.keys(keys)
 				.policies(policies)
-				.listener(new CompositeRateLimitListener(listeners.orderedStream().toList()))
+				.listener(RateLimitListener.composite(listeners.orderedStream().toList()))
 				.localFallback(properties.getFallback().getInstances(), properties.getFallback().getMaxKeys())
 				.localRejections(properties.getLocalRejections().isEnabled()
 						? properties.getLocalRejections().getMaxKeys() : 0)

@@ -5,7 +5,6 @@ import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -64,7 +63,7 @@ public final class RedisPatternsStructuresAutoConfiguration {
 					notNegative(property + ".retention", or(overrides.getRetention(), defaults.retention())),
 					notNegative(property + ".max-entries", or(overrides.getMaxEntries(), defaults.maxEntries()))));
 		});
-		return new Leaderboards(connector, scripts, keys, boards, defaults, clock(properties), listener(listeners));
+		return new Leaderboards(connector, scripts, keys, boards, defaults, clock(properties), StructuresListener.composite(listeners.orderedStream().toList()));
 	}
 
 	@Bean
@@ -79,7 +78,7 @@ public final class RedisPatternsStructuresAutoConfiguration {
 				new UniqueCounterPolicy(or(overrides.getPeriod(), defaults.period()),
 						notNegative(PREFIX + "unique-counters." + name + ".retention",
 								or(overrides.getRetention(), defaults.retention())))));
-		return new UniqueCounters(connector, scripts, keys, counters, defaults, clock(properties), listener(listeners));
+		return new UniqueCounters(connector, scripts, keys, counters, defaults, clock(properties), StructuresListener.composite(listeners.orderedStream().toList()));
 	}
 
 	@Bean
@@ -93,7 +92,7 @@ public final class RedisPatternsStructuresAutoConfiguration {
 		properties.getCounters().forEach((name, overrides) -> counters.put(name,
 				new CounterPolicy(notNegative(PREFIX + "counters." + name + ".time-to-live",
 						or(overrides.getTimeToLive(), defaults.timeToLive())), or(overrides.getSliding(), defaults.sliding()))));
-		return new Counters(connector, scripts, keys, counters, defaults, listener(listeners));
+		return new Counters(connector, scripts, keys, counters, defaults, StructuresListener.composite(listeners.orderedStream().toList()));
 	}
 
 	@Bean
@@ -109,7 +108,7 @@ public final class RedisPatternsStructuresAutoConfiguration {
 				writeBehind(PREFIX + "write-behind-counters." + name, or(overrides.getFlushInterval(), defaults.flushInterval()),
 						or(overrides.getLeaseTime(), defaults.leaseTime()), or(overrides.getRetention(), defaults.retention()))));
 		Duration shutdownTimeout = notNegative(PREFIX + "write-behind.shutdown-timeout", shared.getShutdownTimeout());
-		return new WriteBehindCounters(scripts, keys, counters, defaults, shutdownTimeout, listener(listeners),
+		return new WriteBehindCounters(scripts, keys, counters, defaults, shutdownTimeout, StructuresListener.composite(listeners.orderedStream().toList()),
 				connector.threads());
 	}
 
@@ -151,29 +150,6 @@ public final class RedisPatternsStructuresAutoConfiguration {
 		catch (DateTimeException ex) {
 			throw new InvalidPropertyException(PREFIX + "zone", properties.getZone(), "not a time zone id");
 		}
-	}
-
-	private static StructuresListener listener(ObjectProvider<StructuresListener> listeners) {
-		List<StructuresListener> all = listeners.orderedStream().toList();
-		if (all.isEmpty()) {
-			return StructuresListener.NONE;
-		}
-		if (all.size() == 1) {
-			return all.get(0);
-		}
-		return new StructuresListener() {
-
-			@Override
-			public void onOperation(Structure structure, String name, String operation, long nanos, boolean failed) {
-				all.forEach((listener) -> listener.onOperation(structure, name, operation, nanos, failed));
-			}
-
-			@Override
-			public void onFlushed(String counter, int entries, long nanos, boolean failed) {
-				all.forEach((listener) -> listener.onFlushed(counter, entries, nanos, failed));
-			}
-
-		};
 	}
 
 	private static <T> T or(T value, T fallback) {
