@@ -16,7 +16,7 @@ final class GuardedLockListener implements LockListener {
 
 	private final LockListener[] listeners;
 
-	GuardedLockListener(List<LockListener> listeners) {
+	GuardedLockListener(List<? extends LockListener> listeners) {
 		this.listeners = listeners.toArray(new LockListener[0]);
 	}
 

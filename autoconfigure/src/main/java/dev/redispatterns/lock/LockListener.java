@@ -13,7 +13,7 @@ public interface LockListener {
 	};
 
 	/** Calls {@code listeners} in order; one that throws is logged and does not stop the others. */
-	static LockListener composite(java.util.List<LockListener> listeners) {
+	static LockListener composite(java.util.List<? extends LockListener> listeners) {
 		return switch (listeners.size()) {
 			case 0 -> NONE;
 			case 1 -> GuardedLockListener.of(listeners.get(0));

@@ -9,7 +9,7 @@ import java.util.List;
  */
 public interface MessagingListener {
 
-	/** Observes nothing. */
+	/** Does nothing. */
 	MessagingListener NONE = new MessagingListener() {
 	};
 
@@ -106,15 +106,15 @@ public interface MessagingListener {
 	default void onQueueDepth(String queue, long ready, long delayed) {
 	}
 
-	/** One observer that forwards to all of {@code observers}, or {@link #NONE} when there are none. */
-	static MessagingListener composite(List<? extends MessagingListener> observers) {
-		if (observers.isEmpty()) {
+	/** One listener that forwards to all of {@code listeners}, or {@link #NONE} when there are none. */
+	static MessagingListener composite(List<? extends MessagingListener> listeners) {
+		if (listeners.isEmpty()) {
 			return NONE;
 		}
-		if (observers.size() == 1) {
-			return observers.get(0);
+		if (listeners.size() == 1) {
+			return listeners.get(0);
 		}
-		return new CompositeMessagingListener(List.copyOf(observers));
+		return new CompositeMessagingListener(List.copyOf(listeners));
 	}
 
 }

@@ -33,7 +33,7 @@ public interface SessionListener {
 	}
 
 	/** Calls every listener in order. */
-	static SessionListener composite(List<SessionListener> listeners) {
+	static SessionListener composite(List<? extends SessionListener> listeners) {
 		if (listeners.isEmpty()) {
 			return NONE;
 		}
