@@ -10,7 +10,7 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
-import dev.redispatterns.core.BackgroundWork;
+import dev.redispatterns.core.internal.BackgroundWork;
 
 /**
  * Ends the starter's background work, then closes its own connections when the context closes, in the

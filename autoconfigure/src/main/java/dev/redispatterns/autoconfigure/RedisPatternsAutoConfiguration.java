@@ -46,21 +46,21 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
-import dev.redispatterns.core.BackgroundWork;
-import dev.redispatterns.core.IdentityHasher;
 import dev.redispatterns.core.JsonValueCodec;
-import dev.redispatterns.core.KeyExpressionEvaluator;
-import dev.redispatterns.core.RedisChannels;
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.core.RedisPatternsConfigurationException;
-import dev.redispatterns.core.RedisPatternsThreads;
-import dev.redispatterns.core.RedisSignals;
-import dev.redispatterns.core.ScriptExecutor;
-import dev.redispatterns.core.SentinelFailoverFollower;
 import dev.redispatterns.core.TypeAllowList;
 import dev.redispatterns.core.ValueCipher;
 import dev.redispatterns.core.ValueCodec;
+import dev.redispatterns.core.internal.BackgroundWork;
+import dev.redispatterns.core.internal.IdentityHasher;
+import dev.redispatterns.core.internal.KeyExpressionEvaluator;
+import dev.redispatterns.core.internal.RedisChannels;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.RedisPatternsThreads;
+import dev.redispatterns.core.internal.RedisSignals;
+import dev.redispatterns.core.internal.ScriptExecutor;
+import dev.redispatterns.core.internal.SentinelFailoverFollower;
 
 /**
  * Core of the starter: access to Redis through Lettuce or any connection factory, key naming, Lua script execution, the JSON value codec and

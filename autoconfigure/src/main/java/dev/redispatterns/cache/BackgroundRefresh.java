@@ -13,9 +13,9 @@ import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.cache.CacheListener.Operation;
 import dev.redispatterns.cache.CacheListener.RefreshOutcome;
-import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisPatternsObservation;
-import dev.redispatterns.core.RedisPatternsThreads;
+import dev.redispatterns.core.internal.PatternObservations;
+import dev.redispatterns.core.internal.RedisPatternsThreads;
 
 /**
  * Recomputes entries of one cache in the background (refresh-ahead and stale-while-revalidate), one

@@ -10,7 +10,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.cache.Flights.Signal;
-import dev.redispatterns.core.RedisSignals;
+import dev.redispatterns.core.internal.RedisSignals;
 
 /**
  * A cache's channel and its near cache. One subscription per cache name carries the wake-ups of waiting

@@ -8,10 +8,10 @@ import java.util.concurrent.CompletableFuture;
 import org.springframework.data.redis.connection.ReturnType;
 import org.jspecify.annotations.Nullable;
 
-import dev.redispatterns.core.LuaScript;
-import dev.redispatterns.core.PatternCommands;
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.LuaScript;
+import dev.redispatterns.core.internal.PatternCommands;
+import dev.redispatterns.core.internal.ScriptExecutor;
 
 /**
  * The Redis side of the caches: one {@code GET} per read, one script per lease, fill, put, release or

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.cache.interceptor.SimpleKey;
 
-import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.internal.RedisKeys;
 
 /**
  * The Redis key of an entry, <code>prefix:cache:{name:key}</code>, built so that two different cache

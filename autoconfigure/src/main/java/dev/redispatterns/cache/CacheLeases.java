@@ -15,8 +15,8 @@ import dev.redispatterns.cache.CacheListener.Operation;
 import dev.redispatterns.cache.CacheListener.WaitOutcome;
 import dev.redispatterns.cache.Flights.Flight;
 import dev.redispatterns.cache.Flights.Signal;
-import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisPatternsException;
+import dev.redispatterns.core.internal.PatternObservations;
 
 /**
  * Single-flight loading of one cache and the right of loads to store: the loads in flight in this instance

@@ -9,8 +9,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.cache.Cache.ValueRetrievalException;
 
-import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisPatternsObservation;
+import dev.redispatterns.core.internal.PatternObservations;
 
 /**
  * Runs one cache's value loaders, blocking or not, observes and reports each load, and stores the value

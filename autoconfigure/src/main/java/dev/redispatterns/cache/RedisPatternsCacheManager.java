@@ -20,15 +20,15 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
 
-import dev.redispatterns.core.BackgroundWork;
 import dev.redispatterns.core.EncryptingValueCodec;
-import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
-import dev.redispatterns.core.RedisPatternsThreads;
-import dev.redispatterns.core.RedisSignals;
-import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.core.ValueCodec;
+import dev.redispatterns.core.internal.BackgroundWork;
+import dev.redispatterns.core.internal.PatternObservations;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.RedisPatternsThreads;
+import dev.redispatterns.core.internal.RedisSignals;
+import dev.redispatterns.core.internal.ScriptExecutor;
 
 /**
  * Spring {@link CacheManager} whose caches live in Redis, each with its own {@link CachePolicy}. Caches

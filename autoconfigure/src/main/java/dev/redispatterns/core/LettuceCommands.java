@@ -27,6 +27,8 @@ import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import dev.redispatterns.core.internal.PatternCommands;
+
 /**
  * {@link PatternCommands} on the Lettuce connection that Spring Boot's {@link LettuceConnectionFactory}
  * shares: asynchronous, so the hot paths (one {@code EVALSHA}, one {@code GET}) pay for nothing but the

@@ -2,6 +2,9 @@ package dev.redispatterns.core;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.redispatterns.core.internal.RedisPatternsReceiverContext;
+import dev.redispatterns.core.internal.RedisPatternsSenderContext;
+
 /**
  * What every observation of the starter tells, whatever its context type: {@link RedisPatternsObservationContext}
  * for operations inside the application, {@link RedisPatternsSenderContext} and {@link RedisPatternsReceiverContext}

@@ -26,6 +26,8 @@ import org.springframework.data.redis.core.Cursor;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.types.Expiration;
 
+import dev.redispatterns.core.internal.PatternCommands;
+
 /**
  * {@link PatternCommands} through Spring Data Redis, on any {@link RedisConnectionFactory}: Jedis,
  * Lettuce, and factories that wrap or decorate one. Each command runs on the calling thread on a

@@ -26,6 +26,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.util.ClassUtils;
 
+import dev.redispatterns.core.internal.PatternCommands;
+import dev.redispatterns.core.internal.RedisPatternsThreads;
+
 /**
  * The pattern engine's access to Redis: {@link #commands()} for every command, scripts included, and the
  * connection factory for what needs a connection of its own. With Spring Boot's

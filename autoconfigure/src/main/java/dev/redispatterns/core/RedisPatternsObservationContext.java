@@ -3,6 +3,9 @@ package dev.redispatterns.core;
 import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
 
+import dev.redispatterns.core.internal.RedisPatternsReceiverContext;
+import dev.redispatterns.core.internal.RedisPatternsSenderContext;
+
 /**
  * What one {@link RedisPatternsObservation} inside the application is about (messages use
  * {@link RedisPatternsSenderContext} and {@link RedisPatternsReceiverContext}). A

@@ -14,7 +14,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.StringValueResolver;
 
-import dev.redispatterns.core.KeyExpressionEvaluator;
+import dev.redispatterns.core.internal.KeyExpressionEvaluator;
 
 /**
  * Applies {@link DistributedLock}: a plain Spring AOP advisor, no AspectJ weaving. Its pointcut checks

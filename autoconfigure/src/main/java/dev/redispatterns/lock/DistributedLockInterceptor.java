@@ -17,7 +17,7 @@ import org.springframework.aop.ProxyMethodInvocation;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.util.function.SingletonSupplier;
 
-import dev.redispatterns.core.KeyExpressionEvaluator;
+import dev.redispatterns.core.internal.KeyExpressionEvaluator;
 import dev.redispatterns.lock.DistributedLockOperation.Kind;
 
 /**
@@ -26,7 +26,7 @@ import dev.redispatterns.lock.DistributedLockOperation.Kind;
  * holds runs the method without acquiring again; only the outermost call releases. A failed release is
  * logged and counted by the engine, never thrown over the method's own result.
  */
-public final class DistributedLockInterceptor implements MethodInterceptor {
+final class DistributedLockInterceptor implements MethodInterceptor {
 
 	private static final Log logger = LogFactory.getLog(DistributedLockInterceptor.class);
 

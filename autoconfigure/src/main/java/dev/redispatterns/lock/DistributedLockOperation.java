@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.redispatterns.core.KeyExpressionEvaluator;
+import dev.redispatterns.core.internal.KeyExpressionEvaluator;
 
 /**
  * A {@link DistributedLock} method's settings, resolved and checked once at start-up, so a call pays only

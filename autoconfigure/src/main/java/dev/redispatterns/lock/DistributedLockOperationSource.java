@@ -20,9 +20,9 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.StringValueResolver;
 import org.springframework.util.function.SingletonSupplier;
 
-import dev.redispatterns.core.KeyExpressionEvaluator;
-import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.core.RedisPatternsConfigurationException;
+import dev.redispatterns.core.internal.KeyExpressionEvaluator;
+import dev.redispatterns.core.internal.RedisKeys;
 import dev.redispatterns.lock.DistributedLockOperation.Kind;
 
 /**

@@ -9,12 +9,12 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisPatternsObservation;
-import dev.redispatterns.core.RedisSignals;
 import dev.redispatterns.core.RedisUnavailableException;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.PatternObservations;
+import dev.redispatterns.core.internal.RedisSignals;
+import dev.redispatterns.core.internal.ScriptExecutor;
 import dev.redispatterns.lock.LockListener.Outcome;
 import dev.redispatterns.lock.LockNotAcquiredException.Reason;
 import dev.redispatterns.lock.ReplicaAcknowledgement.InsufficientReplicasException;

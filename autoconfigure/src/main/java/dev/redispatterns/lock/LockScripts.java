@@ -1,6 +1,6 @@
 package dev.redispatterns.lock;
 
-import dev.redispatterns.core.LuaScript;
+import dev.redispatterns.core.internal.LuaScript;
 
 /**
  * The lock scripts, loaded once. Most of them start with the shared helpers of {@code lock_common.lua}

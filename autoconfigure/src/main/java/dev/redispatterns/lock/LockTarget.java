@@ -2,8 +2,8 @@ package dev.redispatterns.lock;
 
 import java.nio.charset.StandardCharsets;
 
-import dev.redispatterns.core.LuaScript;
-import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.internal.LuaScript;
+import dev.redispatterns.core.internal.RedisKeys;
 
 /**
  * Keys, channel and scripts of one named lock, built once per acquisition. All keys share one hash slot.

@@ -14,8 +14,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import dev.redispatterns.core.RedisPatternsThreads;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.RedisPatternsThreads;
+import dev.redispatterns.core.internal.ScriptExecutor;
 
 /**
  * A held lock: its owner token, fencing token and lease. The lease is tracked with the client's monotonic

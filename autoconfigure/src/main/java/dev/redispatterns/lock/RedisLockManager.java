@@ -13,13 +13,13 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 
-import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.core.RedisPatternsConfigurationException;
-import dev.redispatterns.core.RedisSignals;
-import dev.redispatterns.core.RedisPatternsThreads;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.PatternObservations;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.RedisPatternsThreads;
+import dev.redispatterns.core.internal.RedisSignals;
+import dev.redispatterns.core.internal.ScriptExecutor;
 
 /**
  * The lock engine. An uncontended acquisition is one {@code EVALSHA} and a release another: the same two

@@ -30,8 +30,8 @@ import org.jspecify.annotations.Nullable;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisPatternsException;
 import dev.redispatterns.core.RedisUnavailableException;
-import dev.redispatterns.core.RetryPacer;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.RetryPacer;
+import dev.redispatterns.core.internal.ScriptExecutor;
 
 /**
  * Acquisitions that only count once {@code WAIT} confirms that enough replicas received them, so the lock

@@ -5,7 +5,7 @@ import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.redispatterns.core.RedisSignals;
+import dev.redispatterns.core.internal.RedisSignals;
 
 /**
  * One thread waiting for a lock. Release signals arrive on Lettuce's I/O thread and only unpark the

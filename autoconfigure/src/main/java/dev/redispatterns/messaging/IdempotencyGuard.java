@@ -10,9 +10,10 @@ import org.springframework.data.redis.connection.ReturnType;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import dev.redispatterns.core.LuaScript;
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.LuaScript;
+import dev.redispatterns.core.internal.ScriptExecutor;
+import dev.redispatterns.messaging.internal.MessagingKeys;
 
 /**
  * Makes at-least-once delivery safe for handlers whose work must not happen twice (charging a card,

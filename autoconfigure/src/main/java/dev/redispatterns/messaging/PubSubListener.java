@@ -9,6 +9,8 @@ import java.lang.annotation.Target;
 import org.springframework.aot.hint.annotation.Reflective;
 import org.springframework.core.annotation.AliasFor;
 
+import dev.redispatterns.messaging.internal.ListenerReflectiveProcessor;
+
 /**
  * Subscribes a bean method to pub/sub channels or patterns. The method's first parameter receives the
  * message decoded from JSON into its type ({@code byte[]} receives the raw bytes); an optional second

@@ -9,6 +9,8 @@ import java.lang.annotation.Target;
 import org.springframework.aot.hint.annotation.Reflective;
 import org.springframework.core.annotation.AliasFor;
 
+import dev.redispatterns.messaging.internal.ListenerReflectiveProcessor;
+
 /**
  * Consumes jobs of a reliable list queue, at least once. The method's parameter receives the job's
  * payload decoded from JSON into its type ({@code byte[]} receives the raw bytes); an optional

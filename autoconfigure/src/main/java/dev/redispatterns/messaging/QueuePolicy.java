@@ -2,6 +2,8 @@ package dev.redispatterns.messaging;
 
 import java.time.Duration;
 
+import dev.redispatterns.messaging.internal.MessagingKeys;
+
 import static dev.redispatterns.messaging.StreamPolicy.isPositive;
 import static dev.redispatterns.messaging.StreamPolicy.require;
 

@@ -14,12 +14,14 @@ import io.micrometer.observation.Observation;
 import org.springframework.data.redis.connection.ReturnType;
 import org.jspecify.annotations.Nullable;
 
-import dev.redispatterns.core.LuaScript;
-import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisPatternsObservation;
-import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.core.ValueCodec;
+import dev.redispatterns.core.internal.LuaScript;
+import dev.redispatterns.core.internal.PatternObservations;
+import dev.redispatterns.core.internal.ScriptExecutor;
+import dev.redispatterns.messaging.internal.MessagingKeys;
+import dev.redispatterns.messaging.internal.QueueJob;
 
 /**
  * Adds jobs to reliable queues: ready at once ({@code LPUSH}) or delayed (a sorted set scored by the due

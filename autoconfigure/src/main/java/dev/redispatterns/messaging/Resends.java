@@ -10,7 +10,7 @@ import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
 import org.springframework.util.ClassUtils;
 
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.ScriptExecutor;
 
 /**
  * Makes a publish safe to run twice. When a connection drops after a command was sent but before its reply

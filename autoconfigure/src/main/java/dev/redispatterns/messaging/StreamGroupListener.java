@@ -8,6 +8,8 @@ import java.lang.annotation.Target;
 
 import org.springframework.aot.hint.annotation.Reflective;
 
+import dev.redispatterns.messaging.internal.ListenerReflectiveProcessor;
+
 /**
  * Consumes a Redis stream as a member of a consumer group: each entry is handled by one consumer of the
  * group, at least once. The method's parameter receives the entry's payload decoded from JSON into its

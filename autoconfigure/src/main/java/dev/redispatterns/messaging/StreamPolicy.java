@@ -4,6 +4,8 @@ import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.redispatterns.messaging.internal.MessagingKeys;
+
 /**
  * How one stream is written and consumed, resolved once at start-up.
  * @param name the stream's logical name (the key is derived by {@link MessagingKeys})

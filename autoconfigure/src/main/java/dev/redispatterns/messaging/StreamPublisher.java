@@ -19,12 +19,13 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import dev.redispatterns.core.LuaScript;
-import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisPatternsObservation;
-import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.core.ValueCodec;
+import dev.redispatterns.core.internal.LuaScript;
+import dev.redispatterns.core.internal.PatternObservations;
+import dev.redispatterns.core.internal.ScriptExecutor;
+import dev.redispatterns.messaging.internal.MessagingKeys;
 
 /**
  * Adds entries to streams, one round trip each (a script), keeping every stream bounded without losing

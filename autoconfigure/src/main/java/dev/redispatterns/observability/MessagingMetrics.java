@@ -63,13 +63,13 @@ public final class MessagingMetrics implements MessagingListener {
 
 	public static final String QUEUE_DEPTH = "redis.patterns.messaging.queue.depth";
 
-	static final String REFUSED_DESCRIPTION = "Stream entries refused by back-pressure (a group had max-backlog "
+	public static final String REFUSED_DESCRIPTION = "Stream entries refused by back-pressure (a group had max-backlog "
 			+ "unacknowledged entries)";
 
-	static final String TRIM_BLOCKED_DESCRIPTION = "Stream trims that left the stream beyond max-length or max-age "
+	public static final String TRIM_BLOCKED_DESCRIPTION = "Stream trims that left the stream beyond max-length or max-age "
 			+ "because a group had not acknowledged its oldest entries";
 
-	static final String DELETED_DESCRIPTION = "Pending stream entries found deleted by another client before they "
+	public static final String DELETED_DESCRIPTION = "Pending stream entries found deleted by another client before they "
 			+ "were acknowledged (recorded in the dead-letter stream)";
 
 	/** Distinct names per tag that get their own meters. */

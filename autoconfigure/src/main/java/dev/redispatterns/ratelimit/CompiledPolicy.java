@@ -8,8 +8,8 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.redispatterns.core.LuaScript;
-import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.internal.LuaScript;
+import dev.redispatterns.core.internal.RedisKeys;
 
 /** A policy with everything a decision needs, encoded once. */
 final class CompiledPolicy {

@@ -11,7 +11,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.core.RedisPatternsException;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.ScriptExecutor;
 
 /** Gives permits of allowed decisions back, by running the decision's script with negative permits. */
 final class PermitRefunds {

@@ -1,6 +1,6 @@
 package dev.redispatterns.ratelimit;
 
-import dev.redispatterns.core.LuaScript;
+import dev.redispatterns.core.internal.LuaScript;
 
 /**
  * The algorithms a policy can use. Each is one Lua script that reads the time from Redis ({@code TIME}),

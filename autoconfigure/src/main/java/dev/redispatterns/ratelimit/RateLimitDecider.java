@@ -15,12 +15,14 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.core.RedisPatternsObservation;
 import dev.redispatterns.core.RedisUnavailableException;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.PatternObservations;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.ScriptExecutor;
+import dev.redispatterns.ratelimit.internal.OverrideSnapshot;
+import dev.redispatterns.ratelimit.internal.RedisRateLimitOverrides;
 
 /**
  * One decision, sync or async: the policy variant in force (tier, override), a remembered refusal, else

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.ScriptExecutor;
 
 /**
  * One named limit: its algorithm, how many permits per window (or, for the token bucket, capacity and

@@ -13,13 +13,14 @@ import org.springframework.beans.factory.InitializingBean;
 import org.springframework.data.redis.connection.ReturnType;
 import org.jspecify.annotations.Nullable;
 
-import dev.redispatterns.core.LuaScript;
-import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
-import dev.redispatterns.core.RedisSignals;
 import dev.redispatterns.core.RedisUnavailableException;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.LuaScript;
+import dev.redispatterns.core.internal.PatternObservations;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.RedisSignals;
+import dev.redispatterns.core.internal.ScriptExecutor;
+import dev.redispatterns.ratelimit.internal.RedisRateLimitOverrides;
 
 /**
  * The Redis rate limiter: one {@code EVALSHA} per decision. Keys and script arguments are pre-encoded per

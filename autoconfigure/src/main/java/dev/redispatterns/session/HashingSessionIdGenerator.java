@@ -4,6 +4,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.session.SessionIdGenerator;
 
+import dev.redispatterns.session.internal.SessionIdHasher;
+
 /**
  * Plugged into Spring Session's repository so that every session it creates, or gives a new id, is stored
  * under the hashed id. The raw id it generated is handed back to the calling thread once, through

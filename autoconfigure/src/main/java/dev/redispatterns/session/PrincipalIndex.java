@@ -10,11 +10,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import dev.redispatterns.core.IdentityHasher;
-import dev.redispatterns.core.LuaScript;
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.IdentityHasher;
+import dev.redispatterns.core.internal.LuaScript;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.ScriptExecutor;
 
 /**
  * The sessions of each user: one sorted set per principal name ({@code prefix:session:principal:<name>},

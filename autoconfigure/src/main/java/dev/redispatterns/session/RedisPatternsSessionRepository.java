@@ -29,11 +29,12 @@ import org.springframework.session.UuidSessionIdGenerator;
 import org.springframework.session.data.redis.RedisIndexedSessionRepository;
 
 import dev.redispatterns.core.EncryptingValueCodec;
-import dev.redispatterns.core.IdentityHasher;
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
-import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.core.ValueCodec;
+import dev.redispatterns.core.internal.IdentityHasher;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.ScriptExecutor;
+import dev.redispatterns.session.internal.SessionIdHasher;
 
 /**
  * Spring Session on Redis, done safely. It is Spring Session's own {@link RedisIndexedSessionRepository}

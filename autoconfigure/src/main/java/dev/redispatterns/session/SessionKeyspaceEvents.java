@@ -13,7 +13,7 @@ import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.session.data.redis.RedisIndexedSessionRepository;
 
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.internal.RedisKeys;
 
 /**
  * Spring Session's created events and the keyspace notifications it turns into deleted and expired

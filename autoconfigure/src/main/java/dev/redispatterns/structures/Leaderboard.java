@@ -10,9 +10,9 @@ import java.util.function.Supplier;
 import org.springframework.data.redis.connection.ReturnType;
 import org.jspecify.annotations.Nullable;
 
-import dev.redispatterns.core.LuaScript;
-import dev.redispatterns.core.PatternCommands.ScoredMember;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.LuaScript;
+import dev.redispatterns.core.internal.PatternCommands.ScoredMember;
+import dev.redispatterns.core.internal.ScriptExecutor;
 import dev.redispatterns.structures.StructuresListener.Structure;
 
 /**

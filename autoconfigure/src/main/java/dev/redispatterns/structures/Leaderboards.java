@@ -5,8 +5,8 @@ import java.time.LocalDate;
 import java.util.Map;
 
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.ScriptExecutor;
 
 /**
  * Leaderboards on Redis sorted sets, by name: {@code leaderboards.board("weekly-score").submitBest("ann", 42)}.

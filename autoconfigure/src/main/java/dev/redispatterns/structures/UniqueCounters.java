@@ -4,8 +4,8 @@ import java.time.Clock;
 import java.util.Map;
 
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.ScriptExecutor;
 
 /**
  * Unique counters on Redis HyperLogLogs, by name: distinct visitors, distinct searches. Each counter uses

@@ -15,9 +15,9 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 
-import dev.redispatterns.core.RedisKeys;
-import dev.redispatterns.core.RedisPatternsThreads;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.RedisPatternsThreads;
+import dev.redispatterns.core.internal.ScriptExecutor;
 
 /**
  * Write-behind counters by name, and the flusher that hands their batches to their sinks: every flush

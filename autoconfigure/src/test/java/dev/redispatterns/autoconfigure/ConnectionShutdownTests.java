@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.redispatterns.autoconfigure.cache.RedisPatternsCacheAutoConfiguration;
 import dev.redispatterns.autoconfigure.lock.RedisPatternsLockAutoConfiguration;
-import dev.redispatterns.core.RedisSignals;
+import dev.redispatterns.core.internal.RedisSignals;
 import dev.redispatterns.lock.LockHandle;
 import dev.redispatterns.lock.LockManager;
 import dev.redispatterns.test.RecordedLogs;

@@ -22,16 +22,16 @@ import org.springframework.core.env.Environment;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import com.example.app.AppValue;
-import dev.redispatterns.core.KeyExpressionEvaluator;
-import dev.redispatterns.core.RedisChannels;
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
-import dev.redispatterns.core.RedisSignals;
 import dev.redispatterns.core.RedisTopology;
-import dev.redispatterns.core.ScriptExecutor;
-import dev.redispatterns.core.SentinelFailoverFollower;
 import dev.redispatterns.core.ValueCodec;
 import dev.redispatterns.core.ValueEncodingException;
+import dev.redispatterns.core.internal.KeyExpressionEvaluator;
+import dev.redispatterns.core.internal.RedisChannels;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.RedisSignals;
+import dev.redispatterns.core.internal.ScriptExecutor;
+import dev.redispatterns.core.internal.SentinelFailoverFollower;
 import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTest;
 

@@ -8,7 +8,7 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.redispatterns.autoconfigure.observability.RedisPatternsHealthContributorAutoConfiguration;
-import dev.redispatterns.observability.RedisPatternsHealthIndicator;
+import dev.redispatterns.observability.internal.RedisPatternsHealthIndicator;
 import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTest;
 

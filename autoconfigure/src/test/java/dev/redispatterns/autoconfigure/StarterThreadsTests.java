@@ -33,7 +33,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 import dev.redispatterns.autoconfigure.cache.RedisPatternsCacheAutoConfiguration;
 import dev.redispatterns.autoconfigure.messaging.RedisPatternsMessagingAutoConfiguration;
 import dev.redispatterns.cache.CacheListener;
-import dev.redispatterns.core.RedisPatternsThreads;
+import dev.redispatterns.core.internal.RedisPatternsThreads;
 import dev.redispatterns.messaging.StreamGroupListener;
 import dev.redispatterns.messaging.StreamPublisher;
 import dev.redispatterns.test.RedisDeployment;

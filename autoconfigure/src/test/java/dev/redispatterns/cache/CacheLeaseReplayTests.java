@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.ScriptExecutor;
 import dev.redispatterns.test.RedisConnectionFactories;
 import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTest;

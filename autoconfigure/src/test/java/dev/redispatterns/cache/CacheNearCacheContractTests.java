@@ -16,10 +16,10 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisSignals;
+import dev.redispatterns.core.internal.RedisSignals;
 import dev.redispatterns.test.EnabledOnTopology;
-import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisDeployment.Topology;
+import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTopologies;
 
 import static dev.redispatterns.cache.RedisPatternsCacheContractTests.awaitUntil;

@@ -24,8 +24,8 @@ import org.springframework.cache.interceptor.SimpleKey;
 
 import dev.redispatterns.core.JsonValueCodec;
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
-import dev.redispatterns.core.RedisPatternsThreads;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.RedisPatternsThreads;
 import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTopologies;
 
@@ -448,7 +448,7 @@ class RedisPatternsCacheContractTests {
 	void aRefreshLeaseIsNotTakenForAnEntryThatWasReplacedSinceItWasRead() {
 		RedisPatternsCache cache = this.engine.cache("refresh-lease");
 		CacheCommands commands = new CacheCommands(this.engine.connector,
-				new dev.redispatterns.core.ScriptExecutor(this.engine.connector));
+				new dev.redispatterns.core.internal.ScriptExecutor(this.engine.connector));
 		String entryKey = cache.entryKey("k");
 		CacheCommands.Keys keys = CacheCommands.Keys.of(entryKey);
 		long readExpiry = 1_000_000L;

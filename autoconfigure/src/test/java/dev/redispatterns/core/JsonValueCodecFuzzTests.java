@@ -16,6 +16,8 @@ import java.util.regex.Matcher;
 
 import org.junit.jupiter.api.Test;
 
+import dev.redispatterns.core.internal.RedisSignals;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -36,7 +38,7 @@ class JsonValueCodecFuzzTests {
 			"java.net.URL", "java.net.InetAddress", "java.io.File", "java.lang.Object",
 			"java.util.concurrent.ThreadPoolExecutor", "java.util.Timer", "javax.management.loading.MLet",
 			"org.springframework.context.support.ClassPathXmlApplicationContext",
-			"dev.redispatterns.core.RedisSignals", "dev.redispatterns.messaging.ShardedPubSubSubscriber",
+			"dev.redispatterns.core.internal.RedisSignals", "dev.redispatterns.messaging.internal.ShardedPubSubSubscriber",
 			"dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration", "[Lgadget.Gadget;",
 			"java.util.ArrayList$Gadget", "java.util.logging.FileHandler");
 

@@ -148,7 +148,7 @@ class JsonValueCodecTests {
 				"java.lang.ProcessBuilder", "java.lang.Runtime", "java.lang.Thread", "java.io.FileOutputStream",
 				"java.util.concurrent.ThreadPoolExecutor", "java.util.Timer", "java.util.ServiceLoader",
 				"javax.management.loading.MLet", "java.util.logging.FileHandler", "java.lang.Object",
-				"dev.redispatterns.messaging.ShardedPubSubSubscriber", "dev.redispatterns.lock.LockContext",
+				"dev.redispatterns.messaging.internal.ShardedPubSubSubscriber", "dev.redispatterns.lock.LockContext",
 				"dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration")) {
 			byte[] payload = ("[\"" + gadgetType + "\",{}]").getBytes(StandardCharsets.UTF_8);
 			assertThatThrownBy(() -> this.codec.decode(payload)).as(gadgetType)

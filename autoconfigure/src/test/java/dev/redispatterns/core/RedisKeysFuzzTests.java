@@ -9,6 +9,8 @@ import java.util.Random;
 import io.lettuce.core.cluster.SlotHash;
 import org.junit.jupiter.api.Test;
 
+import dev.redispatterns.core.internal.RedisKeys;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

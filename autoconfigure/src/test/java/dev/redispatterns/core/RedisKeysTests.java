@@ -3,6 +3,8 @@ package dev.redispatterns.core;
 import io.lettuce.core.cluster.SlotHash;
 import org.junit.jupiter.api.Test;
 
+import dev.redispatterns.core.internal.RedisKeys;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.core.task.TaskDecorator;
 import org.springframework.mock.env.MockEnvironment;
 
+import dev.redispatterns.core.internal.RedisPatternsThreads;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

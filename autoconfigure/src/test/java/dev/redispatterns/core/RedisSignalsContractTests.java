@@ -13,10 +13,11 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
+import dev.redispatterns.core.internal.RedisSignals;
 import dev.redispatterns.test.EnabledOnTopology;
 import dev.redispatterns.test.RedisConnectionFactories;
-import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisDeployment.Topology;
+import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisServerProcess;
 import dev.redispatterns.test.RedisTopologies;
 

@@ -15,13 +15,16 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
 
+import dev.redispatterns.core.internal.LuaScript;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.ScriptExecutor;
 import dev.redispatterns.test.AfterTopology;
 import dev.redispatterns.test.BeforeTopology;
 import dev.redispatterns.test.EnabledOnTopology;
 import dev.redispatterns.test.RedisClusterProcesses;
 import dev.redispatterns.test.RedisConnectionFactories;
-import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisDeployment.Topology;
+import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisServerProcess;
 import dev.redispatterns.test.RedisTopologies;
 import dev.redispatterns.test.RespClient;

@@ -15,6 +15,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
+import dev.redispatterns.core.internal.SentinelFailoverFollower;
 import dev.redispatterns.test.RecordedLogs;
 import dev.redispatterns.test.RedisDeployment.Topology;
 import dev.redispatterns.test.RedisSentinelProcesses;

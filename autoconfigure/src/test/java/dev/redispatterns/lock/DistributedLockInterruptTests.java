@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.internal.RedisKeys;
 import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTest;
 

@@ -25,17 +25,17 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
 
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.core.RedisPatternsConfigurationException;
-import dev.redispatterns.core.RedisSignals;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.RedisSignals;
+import dev.redispatterns.core.internal.ScriptExecutor;
 import dev.redispatterns.lock.LockNotAcquiredException.Reason;
 import dev.redispatterns.test.AfterTopology;
 import dev.redispatterns.test.BeforeTopology;
 import dev.redispatterns.test.EnabledOnTopology;
 import dev.redispatterns.test.RedisConnectionFactories;
-import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisDeployment.Topology;
+import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisSentinelProcesses;
 import dev.redispatterns.test.RedisTopologies;
 

@@ -20,9 +20,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
-import dev.redispatterns.core.RedisSignals;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.RedisSignals;
+import dev.redispatterns.core.internal.ScriptExecutor;
 import dev.redispatterns.test.RedisClusterProcesses;
 import dev.redispatterns.test.RedisServerProcess;
 

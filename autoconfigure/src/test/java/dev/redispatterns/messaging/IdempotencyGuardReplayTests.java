@@ -12,8 +12,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceClientConfigurat
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.ScriptExecutor;
+import dev.redispatterns.messaging.internal.MessagingKeys;
 import dev.redispatterns.test.FaultyProxy;
 import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTest;

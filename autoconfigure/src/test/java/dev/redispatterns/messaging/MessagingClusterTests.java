@@ -15,8 +15,9 @@ import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.messaging.QueueListenerTests.MailSender;
 import dev.redispatterns.messaging.StreamGroupListenerTests.OrderConsumer;
 import dev.redispatterns.messaging.StreamGroupListenerTests.PaymentConsumer;
-import dev.redispatterns.test.RedisDeployment;
+import dev.redispatterns.messaging.internal.MessagingKeys;
 import dev.redispatterns.test.RedisDeployment.Topology;
+import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTest;
 
 import static dev.redispatterns.messaging.MessagingTesting.await;

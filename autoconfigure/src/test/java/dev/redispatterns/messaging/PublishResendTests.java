@@ -16,10 +16,12 @@ import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
-import dev.redispatterns.core.LuaScript;
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.LuaScript;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.ScriptExecutor;
+import dev.redispatterns.messaging.internal.MessagingKeys;
+import dev.redispatterns.messaging.internal.QueueJob;
 import dev.redispatterns.test.FaultyProxy;
 import dev.redispatterns.test.RedisConnectionFactories;
 import dev.redispatterns.test.RedisDeployment;

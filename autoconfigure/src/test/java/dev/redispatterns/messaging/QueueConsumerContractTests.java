@@ -20,12 +20,17 @@ import org.junit.jupiter.api.TestInfo;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.ScriptExecutor;
+import dev.redispatterns.messaging.internal.ConsumerNames;
+import dev.redispatterns.messaging.internal.MessageHandler;
+import dev.redispatterns.messaging.internal.MessagingKeys;
+import dev.redispatterns.messaging.internal.QueueConsumer;
+import dev.redispatterns.messaging.internal.QueueJob;
 import dev.redispatterns.test.EnabledOnTopology;
 import dev.redispatterns.test.RedisConnectionFactories;
-import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisDeployment.Topology;
+import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTopologies;
 
 import static dev.redispatterns.messaging.MessagingTesting.await;

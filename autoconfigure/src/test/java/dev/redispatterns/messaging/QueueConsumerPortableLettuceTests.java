@@ -7,10 +7,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisPatternsThreads;
+import dev.redispatterns.core.internal.RedisPatternsThreads;
 import dev.redispatterns.test.RedisConnectionFactories;
-import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisDeployment.Topology;
+import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTopologies;
 import dev.redispatterns.test.TestClient;
 

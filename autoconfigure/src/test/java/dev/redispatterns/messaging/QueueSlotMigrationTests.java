@@ -17,9 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.core.RedisUnavailableException;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.ScriptExecutor;
+import dev.redispatterns.messaging.internal.ConsumerNames;
+import dev.redispatterns.messaging.internal.MessagingKeys;
+import dev.redispatterns.messaging.internal.QueueConsumer;
 import dev.redispatterns.test.RedisClusterProcesses;
 import dev.redispatterns.test.RedisConnectionFactories;
 import dev.redispatterns.test.RedisDeployment.Topology;

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.redispatterns.messaging.PubSubListenerTests.Metrics;
+import dev.redispatterns.messaging.internal.MessagingKeys;
 import dev.redispatterns.observability.MessagingMetrics;
 import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTest;

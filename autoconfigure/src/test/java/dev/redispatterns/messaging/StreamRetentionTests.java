@@ -12,8 +12,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.redispatterns.autoconfigure.observability.RedisPatternsHealthContributorAutoConfiguration;
 import dev.redispatterns.messaging.PubSubListenerTests.Metrics;
+import dev.redispatterns.messaging.internal.MessagingKeys;
 import dev.redispatterns.observability.MessagingMetrics;
-import dev.redispatterns.observability.RedisPatternsHealthIndicator;
+import dev.redispatterns.observability.internal.RedisPatternsHealthIndicator;
 import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTest;
 

@@ -34,6 +34,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.redispatterns.autoconfigure.observability.RedisPatternsObservationAutoConfiguration;
+import dev.redispatterns.messaging.internal.MessagingKeys;
+import dev.redispatterns.messaging.internal.QueueConsumer;
 import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTest;
 

@@ -19,9 +19,11 @@ import dev.redispatterns.lock.LockHandle;
 import dev.redispatterns.lock.LockManager;
 import dev.redispatterns.lock.LockRequest;
 import dev.redispatterns.messaging.StreamPublisher;
+import dev.redispatterns.observability.internal.RedisPatternsEndpoint;
+import dev.redispatterns.observability.internal.RedisPatternsWritableEndpoint;
 import dev.redispatterns.ratelimit.RateLimiter;
-import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisDeployment.Topology;
+import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTest;
 
 import static org.assertj.core.api.Assertions.assertThat;

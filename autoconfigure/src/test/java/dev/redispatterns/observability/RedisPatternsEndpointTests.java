@@ -18,6 +18,7 @@ import dev.redispatterns.lock.LockManager;
 import dev.redispatterns.lock.LockRequest;
 import dev.redispatterns.messaging.QueuePublisher;
 import dev.redispatterns.messaging.StreamPublisher;
+import dev.redispatterns.observability.internal.RedisPatternsWritableEndpoint;
 import dev.redispatterns.ratelimit.RateLimiter;
 import dev.redispatterns.ratelimit.RedisRateLimiter;
 import dev.redispatterns.test.RedisDeployment;
@@ -197,7 +198,7 @@ class RedisPatternsEndpointTests {
 
 	private static String ownerToken(String lock) {
 		RedisConnector connector = context.getBean(RedisConnector.class);
-		String key = context.getBean(dev.redispatterns.core.RedisKeys.class).slotGroup("lock", lock).key();
+		String key = context.getBean(dev.redispatterns.core.internal.RedisKeys.class).slotGroup("lock", lock).key();
 		byte[] value = connector.await(connector.commands().get(key.getBytes(StandardCharsets.UTF_8)));
 		String text = new String(value, StandardCharsets.UTF_8);
 		return text.substring(0, text.indexOf('|'));

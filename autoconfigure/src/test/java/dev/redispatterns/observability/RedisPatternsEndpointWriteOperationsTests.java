@@ -20,6 +20,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.redispatterns.lock.LockHandle;
 import dev.redispatterns.lock.LockManager;
 import dev.redispatterns.lock.LockRequest;
+import dev.redispatterns.observability.internal.RedisPatternsWritableEndpoint;
 import dev.redispatterns.ratelimit.RateLimitOverrides;
 import dev.redispatterns.ratelimit.RateLimiter;
 import dev.redispatterns.ratelimit.RedisRateLimiter;

@@ -10,6 +10,7 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.redispatterns.core.RedisConnector;
+import dev.redispatterns.observability.internal.RedisPatternsHealthIndicator;
 import dev.redispatterns.test.RedisClusterProcesses;
 import dev.redispatterns.test.RedisConnectionFactories;
 import dev.redispatterns.test.RedisDeployment.Topology;

@@ -10,9 +10,10 @@ import org.springframework.boot.health.contributor.Status;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.redispatterns.core.RedisConnector;
+import dev.redispatterns.observability.internal.RedisPatternsHealthIndicator;
 import dev.redispatterns.test.RedisConnectionFactories;
-import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisDeployment.Topology;
+import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTest;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -19,13 +19,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.internal.RedisKeys;
 import dev.redispatterns.test.AfterTopology;
 import dev.redispatterns.test.BeforeTopology;
 import dev.redispatterns.test.EnabledOnTopology;
 import dev.redispatterns.test.RedisConnectionFactories;
-import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisDeployment.Topology;
+import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTopologies;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -24,8 +24,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
-import dev.redispatterns.core.RedisSignals;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.RedisSignals;
+import dev.redispatterns.ratelimit.internal.RedisRateLimitOverrides;
 import dev.redispatterns.test.AfterTopology;
 import dev.redispatterns.test.BeforeTopology;
 import dev.redispatterns.test.RedisConnectionFactories;

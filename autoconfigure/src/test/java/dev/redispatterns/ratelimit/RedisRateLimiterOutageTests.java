@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
 import dev.redispatterns.core.RedisUnavailableException;
+import dev.redispatterns.core.internal.RedisKeys;
 import dev.redispatterns.test.RedisConnectionFactories;
 import dev.redispatterns.test.RedisServerProcess;
 import dev.redispatterns.test.RedisTest;

@@ -23,7 +23,7 @@ import dev.redispatterns.messaging.IdempotencyGuard;
 import dev.redispatterns.messaging.PubSubPublisher;
 import dev.redispatterns.messaging.QueuePublisher;
 import dev.redispatterns.messaging.StreamPublisher;
-import dev.redispatterns.observability.RedisPatternsHealthIndicator;
+import dev.redispatterns.observability.internal.RedisPatternsHealthIndicator;
 import dev.redispatterns.ratelimit.RateLimitDecision;
 import dev.redispatterns.ratelimit.RateLimitOutcome;
 import dev.redispatterns.ratelimit.RateLimitRequest;

@@ -16,11 +16,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.internal.RedisKeys;
 import dev.redispatterns.lock.LockHandle;
 import dev.redispatterns.lock.LockManager;
-import dev.redispatterns.lock.LockNotAcquiredException;
 import dev.redispatterns.lock.LockNotAcquiredException.Reason;
+import dev.redispatterns.lock.LockNotAcquiredException;
 import dev.redispatterns.lock.LockRequest;
 import dev.redispatterns.ratelimit.RateLimitOutcome;
 import dev.redispatterns.ratelimit.RateLimiter;

@@ -24,9 +24,9 @@ import dev.redispatterns.autoconfigure.messaging.RedisPatternsMessagingAutoConfi
 import dev.redispatterns.autoconfigure.ratelimit.RedisPatternsRateLimitAutoConfiguration;
 import dev.redispatterns.autoconfigure.structures.RedisPatternsStructuresAutoConfiguration;
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
-import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.core.ValueCodec;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.ScriptExecutor;
 import dev.redispatterns.session.RedisPatternsSessionRepository;
 
 /**

@@ -65,7 +65,7 @@ import dev.redispatterns.lock.LockHandle;
 import dev.redispatterns.lock.LockManager;
 import dev.redispatterns.lock.LockNotAcquiredException;
 import dev.redispatterns.lock.LockRequest;
-import dev.redispatterns.observability.RedisPatternsHealthIndicator;
+import dev.redispatterns.observability.internal.RedisPatternsHealthIndicator;
 import dev.redispatterns.ratelimit.RateLimiter;
 import dev.redispatterns.session.UserSessions;
 import dev.redispatterns.test.FaultyProxy;

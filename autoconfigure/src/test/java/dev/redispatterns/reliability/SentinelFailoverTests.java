@@ -16,9 +16,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
-import dev.redispatterns.core.RedisKeys;
-import dev.redispatterns.core.SentinelFailoverFollower;
-import dev.redispatterns.messaging.MessagingKeys;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.SentinelFailoverFollower;
+import dev.redispatterns.messaging.internal.MessagingKeys;
 import dev.redispatterns.test.RedisDeployment.Topology;
 import dev.redispatterns.test.RedisSentinelProcesses;
 import dev.redispatterns.test.RedisServerProcess;

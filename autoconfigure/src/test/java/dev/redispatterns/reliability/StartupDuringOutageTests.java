@@ -16,7 +16,7 @@ import dev.redispatterns.lock.LockManager;
 import dev.redispatterns.lock.LockNotAcquiredException;
 import dev.redispatterns.lock.LockRequest;
 import dev.redispatterns.messaging.StreamPublisher;
-import dev.redispatterns.observability.RedisPatternsHealthIndicator;
+import dev.redispatterns.observability.internal.RedisPatternsHealthIndicator;
 import dev.redispatterns.ratelimit.RateLimitOutcome;
 import dev.redispatterns.ratelimit.RateLimiter;
 import dev.redispatterns.test.FaultyProxy;

@@ -5,6 +5,8 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.redispatterns.session.internal.SessionIdHasher;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SessionIdHasherTests {

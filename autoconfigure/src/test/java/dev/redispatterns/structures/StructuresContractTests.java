@@ -26,8 +26,8 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.ReturnType;
 
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.ScriptExecutor;
 import dev.redispatterns.test.AfterTopology;
 import dev.redispatterns.test.BeforeTopology;
 import dev.redispatterns.test.RedisConnectionFactories;

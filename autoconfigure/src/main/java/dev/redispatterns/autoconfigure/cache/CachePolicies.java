@@ -12,7 +12,7 @@ import org.springframework.util.ClassUtils;
 import dev.redispatterns.autoconfigure.InvalidPropertyException;
 import dev.redispatterns.autoconfigure.cache.RedisPatternsCacheProperties.CachePolicyProperties;
 import dev.redispatterns.cache.CachePolicy;
-import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.internal.RedisKeys;
 
 /**
  * Resolves {@code redis.patterns.cache.*} once, at start-up, into immutable {@link CachePolicy} objects:

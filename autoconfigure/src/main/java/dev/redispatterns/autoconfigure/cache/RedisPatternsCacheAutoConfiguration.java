@@ -35,23 +35,23 @@ import org.springframework.util.ClassUtils;
 
 import dev.redispatterns.autoconfigure.InvalidPropertyException;
 import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
-import dev.redispatterns.cache.CacheInvocationAdvisor;
 import dev.redispatterns.cache.CacheInvocationInterceptor;
 import dev.redispatterns.cache.CacheListener;
 import dev.redispatterns.cache.CacheTtlFunction;
 import dev.redispatterns.cache.CacheWriteThrough;
 import dev.redispatterns.cache.RedisPatternsCacheManager;
+import dev.redispatterns.cache.internal.CacheInvocationAdvisor;
 import dev.redispatterns.core.EncryptingValueCodec;
-import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
-import dev.redispatterns.core.RedisSignals;
-import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.core.ValueCipher;
 import dev.redispatterns.core.ValueCodec;
+import dev.redispatterns.core.internal.PatternObservations;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.RedisSignals;
+import dev.redispatterns.core.internal.ScriptExecutor;
 import dev.redispatterns.observability.CacheMetrics;
-import dev.redispatterns.observability.CacheStatistics;
-import dev.redispatterns.observability.RedisPatternsCacheMeterBinderProvider;
+import dev.redispatterns.observability.internal.CacheStatistics;
+import dev.redispatterns.observability.internal.RedisPatternsCacheMeterBinderProvider;
 
 /**
  * Supplies the application's {@link CacheManager} for Spring's {@code @Cacheable}, {@code @CachePut} and

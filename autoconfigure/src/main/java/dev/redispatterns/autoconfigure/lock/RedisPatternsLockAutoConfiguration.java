@@ -24,19 +24,19 @@ import org.springframework.context.annotation.Role;
 
 import dev.redispatterns.autoconfigure.InvalidPropertyException;
 import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
-import dev.redispatterns.core.KeyExpressionEvaluator;
-import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
-import dev.redispatterns.core.RedisSignals;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.KeyExpressionEvaluator;
+import dev.redispatterns.core.internal.PatternObservations;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.RedisSignals;
+import dev.redispatterns.core.internal.ScriptExecutor;
 import dev.redispatterns.lock.DistributedLockAdvisor;
 import dev.redispatterns.lock.LockListener;
 import dev.redispatterns.lock.LockManager;
-import dev.redispatterns.lock.LockRequest;
+import dev.redispatterns.lock.LockManagerSettings;
 import dev.redispatterns.lock.LockPolicies;
 import dev.redispatterns.lock.LockPolicy;
-import dev.redispatterns.lock.LockManagerSettings;
+import dev.redispatterns.lock.LockRequest;
 import dev.redispatterns.lock.RedisLockManager;
 import dev.redispatterns.observability.LockMetrics;
 

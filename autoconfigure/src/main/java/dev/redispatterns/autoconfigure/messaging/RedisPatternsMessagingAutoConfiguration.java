@@ -21,20 +21,20 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
-import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
-import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.core.ValueCodec;
+import dev.redispatterns.core.internal.PatternObservations;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.ScriptExecutor;
 import dev.redispatterns.messaging.IdempotencyGuard;
-import dev.redispatterns.messaging.MessagingKeys;
-import dev.redispatterns.messaging.AnnotatedListenerProcessor;
-import dev.redispatterns.messaging.AnnotatedListenerLifecycle;
 import dev.redispatterns.messaging.MessagingListener;
 import dev.redispatterns.messaging.PubSubPublisher;
 import dev.redispatterns.messaging.QueuePublisher;
-import dev.redispatterns.messaging.ShardedPubSubSubscriber;
 import dev.redispatterns.messaging.StreamPublisher;
+import dev.redispatterns.messaging.internal.AnnotatedListenerLifecycle;
+import dev.redispatterns.messaging.internal.AnnotatedListenerProcessor;
+import dev.redispatterns.messaging.internal.MessagingKeys;
+import dev.redispatterns.messaging.internal.ShardedPubSubSubscriber;
 import dev.redispatterns.observability.MessagingMetrics;
 
 /**

@@ -32,12 +32,12 @@ import dev.redispatterns.cache.RedisPatternsCacheManager;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.lock.LockPolicy;
 import dev.redispatterns.lock.RedisLockManager;
-import dev.redispatterns.messaging.MessagingKeys;
-import dev.redispatterns.messaging.AnnotatedListenerLifecycle;
 import dev.redispatterns.messaging.QueuePolicy;
 import dev.redispatterns.messaging.StreamPolicy;
-import dev.redispatterns.observability.RedisPatternsEndpoint;
-import dev.redispatterns.observability.RedisPatternsWritableEndpoint;
+import dev.redispatterns.messaging.internal.AnnotatedListenerLifecycle;
+import dev.redispatterns.messaging.internal.MessagingKeys;
+import dev.redispatterns.observability.internal.RedisPatternsEndpoint;
+import dev.redispatterns.observability.internal.RedisPatternsWritableEndpoint;
 import dev.redispatterns.ratelimit.RateLimiter;
 
 /**

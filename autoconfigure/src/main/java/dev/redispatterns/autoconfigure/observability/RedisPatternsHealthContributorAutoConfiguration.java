@@ -15,7 +15,7 @@ import org.springframework.core.env.Environment;
 import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.messaging.StreamPublisher;
-import dev.redispatterns.observability.RedisPatternsHealthIndicator;
+import dev.redispatterns.observability.internal.RedisPatternsHealthIndicator;
 
 /**
  * Registers the {@code redisPatterns} health component.

@@ -13,9 +13,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
-import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.observability.RedisPatternsMeterObservationHandler;
+import dev.redispatterns.core.internal.PatternObservations;
+import dev.redispatterns.observability.internal.RedisPatternsMeterObservationHandler;
 
 /**
  * Observations of cache loads, rate-limit decisions, lock acquisitions and handled messages, reported to

@@ -25,19 +25,19 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.util.pattern.PathPatternParser;
 
 import dev.redispatterns.autoconfigure.InvalidPropertyException;
-import dev.redispatterns.core.IdentityHasher;
-import dev.redispatterns.ratelimit.RateLimitDecisionRecorder;
+import dev.redispatterns.core.internal.IdentityHasher;
 import dev.redispatterns.ratelimit.RateLimiter;
-import dev.redispatterns.ratelimit.web.ClientAddressResolver;
+import dev.redispatterns.ratelimit.internal.RateLimitDecisionRecorder;
 import dev.redispatterns.ratelimit.web.ClientIpKeyResolver;
-import dev.redispatterns.ratelimit.web.RateLimitExceptionHandler;
-import dev.redispatterns.ratelimit.web.RateLimitHeaders;
-import dev.redispatterns.ratelimit.web.RateLimitProblems;
-import dev.redispatterns.ratelimit.web.RateLimitRule;
-import dev.redispatterns.ratelimit.web.RateLimitServletFilter;
-import dev.redispatterns.ratelimit.web.RateLimitWebExceptionHandler;
-import dev.redispatterns.ratelimit.web.RateLimitWebFilter;
-import dev.redispatterns.ratelimit.web.ServletRateLimitDecisionRecorder;
+import dev.redispatterns.ratelimit.web.internal.ClientAddressResolver;
+import dev.redispatterns.ratelimit.web.internal.RateLimitExceptionHandler;
+import dev.redispatterns.ratelimit.web.internal.RateLimitHeaders;
+import dev.redispatterns.ratelimit.web.internal.RateLimitProblems;
+import dev.redispatterns.ratelimit.web.internal.RateLimitRule;
+import dev.redispatterns.ratelimit.web.internal.RateLimitServletFilter;
+import dev.redispatterns.ratelimit.web.internal.RateLimitWebExceptionHandler;
+import dev.redispatterns.ratelimit.web.internal.RateLimitWebFilter;
+import dev.redispatterns.ratelimit.web.internal.ServletRateLimitDecisionRecorder;
 
 /**
  * Web integration of rate limiting, for Spring MVC and WebFlux: 429 / 503 problem responses, limit

@@ -19,24 +19,24 @@ import org.springframework.context.annotation.Import;
 import org.springframework.context.annotation.Role;
 
 import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
-import dev.redispatterns.core.KeyExpressionEvaluator;
-import dev.redispatterns.core.PatternObservations;
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
-import dev.redispatterns.core.RedisSignals;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.KeyExpressionEvaluator;
+import dev.redispatterns.core.internal.PatternObservations;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.RedisSignals;
+import dev.redispatterns.core.internal.ScriptExecutor;
 import dev.redispatterns.observability.RateLimitMetrics;
-import dev.redispatterns.ratelimit.RateLimitDecisionRecorder;
 import dev.redispatterns.ratelimit.RateLimitListener;
 import dev.redispatterns.ratelimit.RateLimitOverrides;
 import dev.redispatterns.ratelimit.RateLimitPolicy;
-import dev.redispatterns.ratelimit.RateLimitedAdvisor;
-import dev.redispatterns.ratelimit.RateLimitedInterceptor;
-import dev.redispatterns.ratelimit.RateLimitedMethods;
-import dev.redispatterns.ratelimit.RateLimitedMethodsValidator;
 import dev.redispatterns.ratelimit.RateLimiter;
-import dev.redispatterns.ratelimit.RedisRateLimitOverrides;
 import dev.redispatterns.ratelimit.RedisRateLimiter;
+import dev.redispatterns.ratelimit.internal.RateLimitDecisionRecorder;
+import dev.redispatterns.ratelimit.internal.RateLimitedAdvisor;
+import dev.redispatterns.ratelimit.internal.RateLimitedInterceptor;
+import dev.redispatterns.ratelimit.internal.RateLimitedMethods;
+import dev.redispatterns.ratelimit.internal.RateLimitedMethodsValidator;
+import dev.redispatterns.ratelimit.internal.RedisRateLimitOverrides;
 
 /**
  * Rate limiting: the {@link RateLimiter} with the configured policies and their tiers, the

@@ -12,8 +12,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 
 import dev.redispatterns.ratelimit.RateLimiter;
-import dev.redispatterns.ratelimit.gateway.GatewayRateLimiter;
-import dev.redispatterns.ratelimit.web.RateLimitHeaders;
+import dev.redispatterns.ratelimit.gateway.internal.GatewayRateLimiter;
+import dev.redispatterns.ratelimit.web.internal.RateLimitHeaders;
 
 /**
  * The Spring Cloud Gateway {@code RateLimiter} on the starter's policies, when the gateway is there. It is

@@ -13,10 +13,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.server.WebFilter;
 
-import dev.redispatterns.ratelimit.web.RateLimitExceptionHandler;
-import dev.redispatterns.ratelimit.web.RateLimitHeaders;
-import dev.redispatterns.ratelimit.web.RateLimitProblems;
-import dev.redispatterns.ratelimit.web.RateLimitWebExceptionHandler;
+import dev.redispatterns.ratelimit.web.internal.RateLimitExceptionHandler;
+import dev.redispatterns.ratelimit.web.internal.RateLimitHeaders;
+import dev.redispatterns.ratelimit.web.internal.RateLimitProblems;
+import dev.redispatterns.ratelimit.web.internal.RateLimitWebExceptionHandler;
 
 /**
  * The HTTP answer to {@code RateLimitExceededException} (429 with the limit headers and a problem body)

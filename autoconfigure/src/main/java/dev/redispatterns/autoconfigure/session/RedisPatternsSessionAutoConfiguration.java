@@ -66,19 +66,19 @@ import org.springframework.session.web.http.SessionRepositoryFilter;
 import dev.redispatterns.autoconfigure.InvalidPropertyException;
 import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
 import dev.redispatterns.core.EncryptingValueCodec;
-import dev.redispatterns.core.IdentityHasher;
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
-import dev.redispatterns.core.ScriptExecutor;
 import dev.redispatterns.core.ValueCipher;
 import dev.redispatterns.core.ValueCodec;
+import dev.redispatterns.core.internal.IdentityHasher;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.ScriptExecutor;
 import dev.redispatterns.observability.SessionMetrics;
-import dev.redispatterns.session.ClusterSessionEvents;
 import dev.redispatterns.session.RedisPatternsSessionRepository;
-import dev.redispatterns.session.SessionListener;
-import dev.redispatterns.session.SessionIdHasher;
 import dev.redispatterns.session.SessionLimit;
+import dev.redispatterns.session.SessionListener;
 import dev.redispatterns.session.UserSessions;
+import dev.redispatterns.session.internal.ClusterSessionEvents;
+import dev.redispatterns.session.internal.SessionIdHasher;
 
 /**
  * Spring Session on Redis for servlet web applications: the starter's {@link RedisPatternsSessionRepository}

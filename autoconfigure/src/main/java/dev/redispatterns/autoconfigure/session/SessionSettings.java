@@ -12,7 +12,7 @@ import org.springframework.session.FlushMode;
 import org.springframework.session.SaveMode;
 
 import dev.redispatterns.autoconfigure.InvalidPropertyException;
-import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.internal.RedisKeys;
 
 /**
  * The session settings in force: a {@code redis.patterns.session.*} property the application set wins,

@@ -6,14 +6,14 @@ import java.util.List;
 import jakarta.servlet.http.HttpServletRequest;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
-import org.springframework.web.server.ServerWebExchange;
 
-import dev.redispatterns.core.IdentityHasher;
+import dev.redispatterns.core.internal.IdentityHasher;
+import dev.redispatterns.ratelimit.web.internal.ClientAddressResolver;
+import dev.redispatterns.ratelimit.web.internal.ReactiveClientIp;
 
 /**
  * The client address of a request as a rate-limit key, for key expressions: registered as the bean
@@ -53,8 +53,8 @@ public final class ClientIpKeyResolver {
 		if (SERVLET_PRESENT && Servlet.isRequest(request)) {
 			return hashed(Servlet.clientIp(this.resolver, request));
 		}
-		if (REACTIVE_PRESENT && Reactive.isRequest(request)) {
-			return hashed(Reactive.clientIp(this.resolver, request));
+		if (REACTIVE_PRESENT && ReactiveClientIp.isRequest(request)) {
+			return hashed(ReactiveClientIp.clientIp(this.resolver, request));
 		}
 		throw new IllegalArgumentException("Cannot find a client address in a " + request.getClass().getName()
 				+ "; pass an HttpServletRequest, a ServerHttpRequest or a ServerWebExchange");
@@ -98,27 +98,6 @@ public final class ClientIpKeyResolver {
 			RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
 			return (attributes instanceof ServletRequestAttributes servlet) ? clientIp(resolver, servlet.getRequest())
 					: null;
-		}
-
-	}
-
-	static final class Reactive {
-
-		private Reactive() {
-		}
-
-		static boolean isRequest(Object request) {
-			return request instanceof ServerHttpRequest || request instanceof ServerWebExchange;
-		}
-
-		static String clientIp(ClientAddressResolver resolver, Object request) {
-			ServerHttpRequest http = (request instanceof ServerWebExchange exchange) ? exchange.getRequest()
-					: (ServerHttpRequest) request;
-			java.net.InetSocketAddress remote = http.getRemoteAddress();
-			String address = (remote != null && remote.getAddress() != null) ? remote.getAddress().getHostAddress()
-					: (remote != null) ? remote.getHostString() : null;
-			List<String> values = http.getHeaders().getValuesAsList(resolver.header());
-			return resolver.resolve(address, values);
 		}
 
 	}

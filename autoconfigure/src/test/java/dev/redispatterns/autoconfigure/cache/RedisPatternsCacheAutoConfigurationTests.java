@@ -20,12 +20,12 @@ import org.springframework.data.redis.cache.RedisCacheManager;
 
 import dev.redispatterns.autoconfigure.InvalidPropertyException;
 import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
-import dev.redispatterns.cache.CacheInvocationAdvisor;
 import dev.redispatterns.cache.CachePolicy;
 import dev.redispatterns.cache.CacheTtlFunction;
 import dev.redispatterns.cache.CacheWriteThrough;
 import dev.redispatterns.cache.RedisPatternsCache;
 import dev.redispatterns.cache.RedisPatternsCacheManager;
+import dev.redispatterns.cache.internal.CacheInvocationAdvisor;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.observability.CacheMetrics;
 import dev.redispatterns.test.RedisDeployment;

@@ -20,14 +20,14 @@ import org.springframework.messaging.Message;
 import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.messaging.IdempotencyGuard;
-import dev.redispatterns.messaging.MessagingKeys;
-import dev.redispatterns.messaging.AnnotatedListenerProcessor;
-import dev.redispatterns.messaging.AnnotatedListenerLifecycle;
 import dev.redispatterns.messaging.PubSubPublisher;
-import dev.redispatterns.messaging.QueuePublisher;
 import dev.redispatterns.messaging.QueuePolicy;
-import dev.redispatterns.messaging.StreamPublisher;
+import dev.redispatterns.messaging.QueuePublisher;
 import dev.redispatterns.messaging.StreamPolicy;
+import dev.redispatterns.messaging.StreamPublisher;
+import dev.redispatterns.messaging.internal.AnnotatedListenerLifecycle;
+import dev.redispatterns.messaging.internal.AnnotatedListenerProcessor;
+import dev.redispatterns.messaging.internal.MessagingKeys;
 import dev.redispatterns.observability.MessagingMetrics;
 import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTest;
@@ -198,8 +198,8 @@ class RedisPatternsMessagingAutoConfigurationTests {
 
 		@Bean
 		StreamPublisher customStreamPublisher(RedisConnector connector) {
-			this.publisher = new StreamPublisher(connector, new dev.redispatterns.core.ScriptExecutor(connector),
-					new MessagingKeys(new dev.redispatterns.core.RedisKeys("custom")),
+			this.publisher = new StreamPublisher(connector, new dev.redispatterns.core.internal.ScriptExecutor(connector),
+					new MessagingKeys(new dev.redispatterns.core.internal.RedisKeys("custom")),
 					dev.redispatterns.core.JsonValueCodec.forPackages(), StreamPolicy::defaults,
 					dev.redispatterns.messaging.MessagingListener.NONE);
 			return this.publisher;

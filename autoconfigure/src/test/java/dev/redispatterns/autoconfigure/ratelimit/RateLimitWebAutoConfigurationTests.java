@@ -8,13 +8,13 @@ import org.springframework.boot.test.context.runner.ReactiveWebApplicationContex
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 
 import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
-import dev.redispatterns.ratelimit.RateLimitDecisionRecorder;
+import dev.redispatterns.ratelimit.internal.RateLimitDecisionRecorder;
 import dev.redispatterns.ratelimit.web.ClientIpKeyResolver;
-import dev.redispatterns.ratelimit.web.RateLimitExceptionHandler;
-import dev.redispatterns.ratelimit.web.RateLimitServletFilter;
-import dev.redispatterns.ratelimit.web.RateLimitWebExceptionHandler;
-import dev.redispatterns.ratelimit.web.RateLimitWebFilter;
-import dev.redispatterns.ratelimit.web.ServletRateLimitDecisionRecorder;
+import dev.redispatterns.ratelimit.web.internal.RateLimitExceptionHandler;
+import dev.redispatterns.ratelimit.web.internal.RateLimitServletFilter;
+import dev.redispatterns.ratelimit.web.internal.RateLimitWebExceptionHandler;
+import dev.redispatterns.ratelimit.web.internal.RateLimitWebFilter;
+import dev.redispatterns.ratelimit.web.internal.ServletRateLimitDecisionRecorder;
 import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTest;
 

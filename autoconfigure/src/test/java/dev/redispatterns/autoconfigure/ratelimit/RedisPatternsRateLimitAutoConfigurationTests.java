@@ -29,10 +29,10 @@ import dev.redispatterns.ratelimit.RateLimitAlgorithm;
 import dev.redispatterns.ratelimit.RateLimitExceededException;
 import dev.redispatterns.ratelimit.RateLimitOverrides;
 import dev.redispatterns.ratelimit.RateLimitPolicy;
-import dev.redispatterns.ratelimit.RateLimitedAdvisor;
 import dev.redispatterns.ratelimit.RateLimiter;
 import dev.redispatterns.ratelimit.RedisRateLimiter;
-import dev.redispatterns.ratelimit.web.RateLimitExceptionHandler;
+import dev.redispatterns.ratelimit.internal.RateLimitedAdvisor;
+import dev.redispatterns.ratelimit.web.internal.RateLimitExceptionHandler;
 import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTest;
 

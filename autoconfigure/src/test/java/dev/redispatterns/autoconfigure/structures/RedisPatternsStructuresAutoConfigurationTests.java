@@ -16,7 +16,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
-import dev.redispatterns.observability.StructuresMetrics;
+import dev.redispatterns.observability.internal.StructuresMetrics;
 import dev.redispatterns.structures.CounterPolicy;
 import dev.redispatterns.structures.Counters;
 import dev.redispatterns.structures.LeaderboardPolicy;

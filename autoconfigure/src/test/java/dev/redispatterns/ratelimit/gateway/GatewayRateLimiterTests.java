@@ -39,6 +39,7 @@ import org.springframework.context.support.GenericApplicationContext;
 import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
 import dev.redispatterns.autoconfigure.ratelimit.RedisPatternsRateLimitAutoConfiguration;
 import dev.redispatterns.autoconfigure.ratelimit.RedisPatternsRateLimitGatewayAutoConfiguration;
+import dev.redispatterns.ratelimit.gateway.internal.GatewayRateLimiter;
 import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTest;
 

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.util.pattern.PathPattern;
 
-import dev.redispatterns.core.IdentityHasher;
+import dev.redispatterns.core.internal.IdentityHasher;
+import dev.redispatterns.ratelimit.web.internal.RateLimitRule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;

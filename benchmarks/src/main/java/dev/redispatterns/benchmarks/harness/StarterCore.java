@@ -5,9 +5,9 @@ import java.time.Duration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.RedisKeys;
-import dev.redispatterns.core.RedisSignals;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.RedisSignals;
+import dev.redispatterns.core.internal.ScriptExecutor;
 
 /**
  * The starter's core objects as its auto-configuration creates them for one application instance: a

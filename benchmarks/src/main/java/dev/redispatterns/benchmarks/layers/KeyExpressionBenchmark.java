@@ -11,7 +11,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
-import dev.redispatterns.core.KeyExpressionEvaluator;
+import dev.redispatterns.core.internal.KeyExpressionEvaluator;
 
 /**
  * Cost of the shared SpEL key evaluator per call, against building the same key by hand in Java.

@@ -21,9 +21,9 @@ import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redispatterns.benchmarks.ratelimit.RateLimitPolicies;
-import dev.redispatterns.core.LuaScript;
 import dev.redispatterns.core.RedisConnector;
-import dev.redispatterns.core.ScriptExecutor;
+import dev.redispatterns.core.internal.LuaScript;
+import dev.redispatterns.core.internal.ScriptExecutor;
 import dev.redispatterns.ratelimit.RateLimitAlgorithm;
 
 /**

@@ -12,7 +12,7 @@ import redis.clients.jedis.params.SetParams;
 
 import dev.redispatterns.benchmarks.harness.CellContext;
 import dev.redispatterns.benchmarks.harness.Clients;
-import dev.redispatterns.core.LuaScript;
+import dev.redispatterns.core.internal.LuaScript;
 
 /**
  * The Jedis floor of a lock, {@link LettuceSpinLock}'s commands on Jedis: {@code SET name token NX PX 30000}

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.benchmarks.harness.CellContext;
 import dev.redispatterns.benchmarks.harness.Clients;
-import dev.redispatterns.core.LuaScript;
+import dev.redispatterns.core.internal.LuaScript;
 
 /**
  * The floor: {@code SET name token NX PX 30000} to acquire (retried at once, without sleeping, while

@@ -9,8 +9,8 @@ import redis.clients.jedis.JedisPool;
 
 import dev.redispatterns.benchmarks.harness.CellContext;
 import dev.redispatterns.benchmarks.harness.Clients;
-import dev.redispatterns.core.LuaScript;
-import dev.redispatterns.core.RedisKeys;
+import dev.redispatterns.core.internal.LuaScript;
+import dev.redispatterns.core.internal.RedisKeys;
 import dev.redispatterns.ratelimit.RateLimitAlgorithm;
 import dev.redispatterns.ratelimit.RateLimitPolicy;
 import dev.redispatterns.ratelimit.RedisRateLimiter;

@@ -6,12 +6,12 @@ import java.util.List;
 
 import dev.redispatterns.benchmarks.harness.CellContext;
 import dev.redispatterns.benchmarks.harness.StarterCore;
-import dev.redispatterns.core.RedisKeys;
-import dev.redispatterns.messaging.ConsumerNames;
-import dev.redispatterns.messaging.MessagingKeys;
+import dev.redispatterns.core.internal.RedisKeys;
 import dev.redispatterns.messaging.MessagingListener;
-import dev.redispatterns.messaging.StreamConsumer;
 import dev.redispatterns.messaging.StreamPolicy;
+import dev.redispatterns.messaging.internal.ConsumerNames;
+import dev.redispatterns.messaging.internal.MessagingKeys;
+import dev.redispatterns.messaging.internal.StreamConsumer;
 
 /**
  * This starter's {@link StreamConsumer} (what {@code @StreamGroupListener} runs), one per consumer of the

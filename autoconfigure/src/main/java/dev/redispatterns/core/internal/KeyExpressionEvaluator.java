@@ -1,0 +1,426 @@
+package dev.redispatterns.core.internal;
+
+import java.lang.reflect.AccessibleObject;
+import java.lang.reflect.Member;
+import java.lang.reflect.Method;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.context.expression.BeanFactoryResolver;
+import org.springframework.context.expression.MapAccessor;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.core.convert.TypeDescriptor;
+import org.springframework.expression.AccessException;
+import org.springframework.expression.BeanResolver;
+import org.springframework.expression.ConstructorResolver;
+import org.springframework.expression.EvaluationContext;
+import org.springframework.expression.EvaluationException;
+import org.springframework.expression.Expression;
+import org.springframework.expression.ExpressionParser;
+import org.springframework.expression.MethodExecutor;
+import org.springframework.expression.MethodResolver;
+import org.springframework.expression.OperatorOverloader;
+import org.springframework.expression.ParseException;
+import org.springframework.expression.PropertyAccessor;
+import org.springframework.expression.TypeComparator;
+import org.springframework.expression.TypeConverter;
+import org.springframework.expression.TypeLocator;
+import org.springframework.expression.TypedValue;
+import org.springframework.expression.spel.SpelEvaluationException;
+import org.springframework.expression.spel.SpelMessage;
+import org.springframework.expression.spel.SpelNode;
+import org.springframework.expression.spel.ast.BeanReference;
+import org.springframework.expression.spel.standard.SpelExpression;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.expression.spel.support.DataBindingMethodResolver;
+import org.springframework.expression.spel.support.DataBindingPropertyAccessor;
+import org.springframework.expression.spel.support.StandardOperatorOverloader;
+import org.springframework.expression.spel.support.StandardTypeComparator;
+import org.springframework.expression.spel.support.StandardTypeConverter;
+import org.springframework.util.ClassUtils;
+
+import dev.redispatterns.core.KeyExpressionException;
+
+/**
+ * Evaluates the SpEL key expressions of every annotation of the starter ({@code @RateLimited(key = ...)},
+ * {@code @DistributedLock(key = ...)}, ...), one evaluator shared by all advices.
+ * <p>
+ * Method arguments are available by name ({@code #userId}, which needs {@code -parameters}) and by
+ * position ({@code #p0}, {@code #a0}); {@code #root} exposes the method, arguments and target. The
+ * evaluation context is restricted: no type references ({@code T(...)}), no constructors, no methods of
+ * {@code Object} or {@code Class}, read-only property access, and beans ({@code @beanName}, to call their
+ * methods) only from an explicit list — so a key expression cannot run arbitrary code, and an expression
+ * naming a bean outside the list fails when it is parsed, at start-up. Argument values are data, never
+ * evaluated. Parsed expressions are cached.
+ */
+public final class KeyExpressionEvaluator {
+
+	/** Allows every bean, for {@link #KeyExpressionEvaluator(BeanFactory, Collection)}. */
+	public static final String ALL_BEANS = "*";
+
+	private static final ParameterNameDiscoverer PARAMETER_NAMES = new DefaultParameterNameDiscoverer();
+
+	private static final MethodResolver METHODS = new NoReflectionMethodResolver(
+			DataBindingMethodResolver.forInstanceMethodInvocation());
+
+	// Shared by every evaluation: the resolvers and accessors are thread-safe, and the property accessor
+	// keeps its reflective look-ups cached across calls instead of redoing them for each one.
+	private static final List<MethodResolver> METHOD_RESOLVERS = List.of(METHODS);
+
+	private static final List<PropertyAccessor> PROPERTY_ACCESSORS = List.of(new MapAccessor(false),
+			DataBindingPropertyAccessor.forReadOnlyAccess());
+
+	private static final TypeLocator NO_TYPES = (typeName) -> {
+		throw new SpelEvaluationException(SpelMessage.TYPE_NOT_FOUND, typeName);
+	};
+
+	private static final TypeConverter TYPE_CONVERTER = new StandardTypeConverter();
+
+	private static final TypeComparator TYPE_COMPARATOR = new StandardTypeComparator();
+
+	private static final OperatorOverloader OPERATORS = new StandardOperatorOverloader();
+
+	/** Parameter names per method, discovered once (reflection) rather than on every call. */
+	private final Map<Method, String[]> parameterNames = new ConcurrentHashMap<>();
+
+	private final ExpressionParser parser = new SpelExpressionParser();
+
+	private final Map<String, Expression> expressions = new ConcurrentHashMap<>();
+
+	private final @Nullable BeanResolver beanResolver;
+
+	private final Set<String> allowedBeans;
+
+	/**
+	 * An evaluator that may reference every bean of {@code beanFactory}.
+	 * @param beanFactory source of {@code @beanName} references, or {@code null} to refuse them
+	 */
+	public KeyExpressionEvaluator(@Nullable BeanFactory beanFactory) {
+		this(beanFactory, Set.of(ALL_BEANS));
+	}
+
+	/**
+	 * @param beanFactory source of {@code @beanName} references, or {@code null} to refuse them all
+	 * @param allowedBeans names of the beans expressions may reference; {@value #ALL_BEANS} for every bean
+	 */
+	public KeyExpressionEvaluator(@Nullable BeanFactory beanFactory, Collection<String> allowedBeans) {
+		this.allowedBeans = Set.copyOf(allowedBeans);
+		this.beanResolver = (beanFactory != null) ? restricted(new BeanFactoryResolver(beanFactory)) : null;
+	}
+
+	private BeanResolver restricted(BeanResolver resolver) {
+		if (this.allowedBeans.contains(ALL_BEANS)) {
+			return resolver;
+		}
+		return (context, beanName) -> {
+			if (!this.allowedBeans.contains(beanName)) {
+				throw new AccessException("bean '" + beanName + "' may not be used in key expressions");
+			}
+			return resolver.resolve(context, beanName);
+		};
+	}
+
+	/**
+	 * Parses an expression, so that an invalid one fails at start-up rather than at the first call.
+	 * @throws KeyExpressionException naming the annotation, the method and the expression
+	 */
+	public void validate(String annotation, String expression, Method method) {
+		parse(annotation, expression, method);
+	}
+
+	/**
+	 * Evaluates {@code expression} for one invocation and returns the key as text.
+	 * @throws KeyExpressionException if it cannot be evaluated or evaluates to {@code null}
+	 */
+	public String evaluate(String annotation, String expression, Method method, @Nullable Object[] args,
+			@Nullable Object target, Class<?> targetClass) {
+		String value = evaluateNullable(annotation, expression, method, args, target, targetClass);
+		if (value == null) {
+			throw new KeyExpressionException(describe(annotation, expression, method) + " evaluated to null");
+		}
+		return value;
+	}
+
+	/**
+	 * Evaluates {@code expression} for one invocation and returns its value as text, {@code null} when it
+	 * evaluates to {@code null} (for settings where that has a meaning, such as a rate-limit tier).
+	 * @throws KeyExpressionException if it cannot be evaluated
+	 */
+	public @Nullable String evaluateNullable(String annotation, String expression, Method method,
+			@Nullable Object[] args, @Nullable Object target, Class<?> targetClass) {
+		Expression parsed = parse(annotation, expression, method);
+		KeyEvaluationContext context = new KeyEvaluationContext(
+				new KeyExpressionRoot(method, args, target, targetClass), parameterNames(method), args,
+				this.beanResolver);
+		Object value;
+		try {
+			value = parsed.getValue(context);
+		}
+		catch (EvaluationException | IllegalArgumentException | IllegalStateException ex) {
+			throw new KeyExpressionException(describe(annotation, expression, method) + " cannot be evaluated: "
+					+ ex.getMessage(), ex);
+		}
+		return (value != null) ? value.toString() : null;
+	}
+
+	private String @Nullable [] parameterNames(Method method) {
+		String[] names = this.parameterNames.get(method);
+		if (names == null) {
+			String[] discovered = PARAMETER_NAMES.getParameterNames(method);
+			names = (discovered != null) ? discovered : NO_NAMES;
+			this.parameterNames.putIfAbsent(method, names);
+		}
+		return (names != NO_NAMES) ? names : null;
+	}
+
+	private static final String[] NO_NAMES = new String[0];
+
+	private Expression parse(String annotation, String expression, Method method) {
+		Expression parsed = this.expressions.get(expression);
+		if (parsed != null) {
+			return parsed;
+		}
+		if (expression.isBlank()) {
+			throw new KeyExpressionException(describe(annotation, expression, method) + " is empty");
+		}
+		try {
+			parsed = this.parser.parseExpression(expression);
+		}
+		catch (ParseException ex) {
+			throw new KeyExpressionException(
+					describe(annotation, expression, method) + " is not a valid SpEL expression: " + ex.getMessage(), ex);
+		}
+		checkBeanReferences(annotation, expression, method, parsed);
+		this.expressions.putIfAbsent(expression, parsed);
+		return parsed;
+	}
+
+	private void checkBeanReferences(String annotation, String expression, Method method, Expression parsed) {
+		if (parsed instanceof SpelExpression spel) {
+			checkBeanReferences(annotation, expression, method, spel.getAST());
+		}
+	}
+
+	private void checkBeanReferences(String annotation, String expression, Method method, SpelNode node) {
+		if (node instanceof BeanReference reference) {
+			if (this.beanResolver == null) {
+				throw new KeyExpressionException(describe(annotation, expression, method) + " references bean '"
+						+ reference.getName() + "', but bean references are switched off "
+						+ "(redis.patterns.expressions.allow-bean-references=false)");
+			}
+			if (!this.allowedBeans.contains(ALL_BEANS) && !this.allowedBeans.contains(reference.getName())) {
+				throw new KeyExpressionException(describe(annotation, expression, method) + " references bean '"
+						+ reference.getName() + "', which key expressions may not use; add it to "
+						+ "redis.patterns.expressions.allowed-beans");
+			}
+		}
+		for (int i = 0; i < node.getChildCount(); i++) {
+			checkBeanReferences(annotation, expression, method, node.getChild(i));
+		}
+	}
+
+	private static String describe(String annotation, String expression, Method method) {
+		return "Key expression '" + expression + "' of @" + annotation + " on "
+				+ ClassUtils.getQualifiedMethodName(method) + "(" + parameterTypes(method) + ")";
+	}
+
+	private static String parameterTypes(Method method) {
+		StringBuilder types = new StringBuilder();
+		for (Class<?> type : method.getParameterTypes()) {
+			if (!types.isEmpty()) {
+				types.append(", ");
+			}
+			types.append(type.getSimpleName());
+		}
+		return types.toString();
+	}
+
+	/**
+	 * Instance methods of the values an expression reaches, except those of reflection objects
+	 * ({@code #root.method.invoke(...)}), class loaders and threads: no way out of the data.
+	 */
+	private static final class NoReflectionMethodResolver implements MethodResolver {
+
+		private final MethodResolver delegate;
+
+		NoReflectionMethodResolver(MethodResolver delegate) {
+			this.delegate = delegate;
+		}
+
+		@Override
+		public @Nullable MethodExecutor resolve(EvaluationContext context, Object target, String name,
+				List<TypeDescriptor> argumentTypes) throws AccessException {
+			if (target instanceof AccessibleObject || target instanceof Member
+					|| target instanceof ClassLoader || target instanceof Thread || target instanceof Runtime
+					|| target instanceof Module) {
+				return null;
+			}
+			return this.delegate.resolve(context, target, name, argumentTypes);
+		}
+
+	}
+
+	/**
+	 * The restricted context of one evaluation, cheap to create: the same variables as Spring's
+	 * {@code MethodBasedEvaluationContext} (arguments by name, {@code #p0}, {@code #a0}) looked up in the
+	 * call's arguments instead of copied into a map, and shared resolvers, accessors and converters.
+	 */
+	private static final class KeyEvaluationContext implements EvaluationContext {
+
+		private final TypedValue root;
+
+		private final String @Nullable [] names;
+
+		private final @Nullable Object[] args;
+
+		private final @Nullable BeanResolver beanResolver;
+
+		private @Nullable Map<String, @Nullable Object> variables;
+
+		KeyEvaluationContext(KeyExpressionRoot root, String @Nullable [] names, @Nullable Object[] args,
+				@Nullable BeanResolver beanResolver) {
+			this.root = new TypedValue(root);
+			this.names = names;
+			this.args = args;
+			this.beanResolver = beanResolver;
+		}
+
+		@Override
+		public TypedValue getRootObject() {
+			return this.root;
+		}
+
+		@Override
+		public List<PropertyAccessor> getPropertyAccessors() {
+			return PROPERTY_ACCESSORS;
+		}
+
+		@Override
+		public List<ConstructorResolver> getConstructorResolvers() {
+			return List.of();
+		}
+
+		@Override
+		public List<MethodResolver> getMethodResolvers() {
+			return METHOD_RESOLVERS;
+		}
+
+		@Override
+		public @Nullable BeanResolver getBeanResolver() {
+			return this.beanResolver;
+		}
+
+		@Override
+		public TypeLocator getTypeLocator() {
+			return NO_TYPES;
+		}
+
+		@Override
+		public TypeConverter getTypeConverter() {
+			return TYPE_CONVERTER;
+		}
+
+		@Override
+		public TypeComparator getTypeComparator() {
+			return TYPE_COMPARATOR;
+		}
+
+		@Override
+		public OperatorOverloader getOperatorOverloader() {
+			return OPERATORS;
+		}
+
+		@Override
+		public void setVariable(String name, @Nullable Object value) {
+			if (this.variables == null) {
+				this.variables = new java.util.HashMap<>();
+			}
+			this.variables.put(name, value);
+		}
+
+		@Override
+		public @Nullable Object lookupVariable(String name) {
+			if (this.variables != null && this.variables.containsKey(name)) {
+				return this.variables.get(name);
+			}
+			if (this.names != null) {
+				for (int i = 0; i < this.names.length && i < this.args.length; i++) {
+					if (name.equals(this.names[i])) {
+						return this.args[i];
+					}
+				}
+			}
+			if (name.length() > 1 && (name.charAt(0) == 'p' || name.charAt(0) == 'a')) {
+				int index = argumentIndex(name);
+				if (index >= 0 && index < this.args.length) {
+					return this.args[index];
+				}
+			}
+			return null;
+		}
+
+		/** The index of {@code p0}, {@code a12}, ..., or -1. */
+		private static int argumentIndex(String name) {
+			int index = 0;
+			for (int i = 1; i < name.length(); i++) {
+				char digit = name.charAt(i);
+				if (digit < '0' || digit > '9' || index > 10_000) {
+					return -1;
+				}
+				index = index * 10 + (digit - '0');
+			}
+			return index;
+		}
+
+	}
+
+	/**
+	 * The {@code #root} object of a key expression.
+	 */
+	public static final class KeyExpressionRoot {
+
+		private final Method method;
+
+		private final @Nullable Object[] args;
+
+		private final @Nullable Object target;
+
+		private final Class<?> targetClass;
+
+		KeyExpressionRoot(Method method, @Nullable Object[] args, @Nullable Object target, Class<?> targetClass) {
+			this.method = method;
+			this.args = args;
+			this.target = target;
+			this.targetClass = targetClass;
+		}
+
+		public Method getMethod() {
+			return this.method;
+		}
+
+		public String getMethodName() {
+			return this.method.getName();
+		}
+
+		public @Nullable Object[] getArgs() {
+			return this.args;
+		}
+
+		public @Nullable Object getTarget() {
+			return this.target;
+		}
+
+		public Class<?> getTargetClass() {
+			return this.targetClass;
+		}
+
+	}
+
+}

@@ -1,0 +1,122 @@
+package dev.redispatterns.core.internal;
+
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+
+import org.springframework.data.redis.connection.Message;
+import org.springframework.data.redis.connection.MessageListener;
+import org.springframework.data.redis.connection.SubscriptionListener;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.data.redis.serializer.RedisSerializer;
+
+import dev.redispatterns.core.RedisConnector;
+
+/**
+ * The signal connection in portable mode: Spring Data's {@link RedisMessageListenerContainer}, which
+ * subscribes on any connection factory (with Jedis, a pooled connection and a thread held for as long as
+ * anything is subscribed) and subscribes again after a reconnect.
+ */
+public final class PortableSignalConnection implements RedisSignals.SignalConnection {
+
+	private static final long RECOVERY_INTERVAL_MILLIS = 500;
+
+	private final RedisConnector connector;
+
+	private final RedisMessageListenerContainer container = new RedisMessageListenerContainer();
+
+	private final Map<ByteBuffer, CompletableFuture<Void>> confirmations = new ConcurrentHashMap<>();
+
+	/** Channels Redis confirmed since they were last unsubscribed: a confirmation again is a resubscription. */
+	private final Set<ByteBuffer> confirmed = ConcurrentHashMap.newKeySet();
+
+	private final Listener listener;
+
+	PortableSignalConnection(RedisConnector connector, BiConsumer<byte[], byte[]> onMessage, Runnable resubscribed) {
+		this.connector = connector;
+		this.listener = new Listener(onMessage, resubscribed);
+		this.container.setConnectionFactory(connector.connectionFactory());
+		this.container.setTaskExecutor((task) -> connector.threads().thread("signals-listener", task).start());
+		this.container.setBeanName("redisPatternsSignals");
+		// back soon after a broken connection: waiters poll meanwhile, near caches empty once it is back
+		this.container.setRecoveryInterval(RECOVERY_INTERVAL_MILLIS);
+		this.container.afterPropertiesSet();
+		this.container.start();
+	}
+
+	@Override
+	public void subscribe(byte[] channel) {
+		ByteBuffer key = ByteBuffer.wrap(channel);
+		CompletableFuture<Void> confirmed = new CompletableFuture<>();
+		this.confirmations.put(key, confirmed);
+		try {
+			this.container.addMessageListener(this.listener, topic(channel));
+			this.connector.await(confirmed);
+		}
+		catch (RuntimeException ex) {
+			this.confirmed.remove(key);
+			this.container.removeMessageListener(this.listener, topic(channel));
+			throw RedisConnector.translate(ex);
+		}
+		finally {
+			this.confirmations.remove(key, confirmed);
+		}
+	}
+
+	@Override
+	public void unsubscribe(byte[] channel) {
+		this.confirmed.remove(ByteBuffer.wrap(channel));
+		this.container.removeMessageListener(this.listener, topic(channel));
+	}
+
+	private static ChannelTopic topic(byte[] channel) {
+		return ChannelTopic.of(RedisSerializer.string().deserialize(channel));
+	}
+
+	@Override
+	public void close() {
+		try {
+			this.container.destroy();
+		}
+		catch (Exception ex) {
+			throw RedisConnector.translate(ex);
+		}
+	}
+
+	private final class Listener implements MessageListener, SubscriptionListener {
+
+		private final BiConsumer<byte[], byte[]> onMessage;
+
+		private final Runnable resubscribed;
+
+		Listener(BiConsumer<byte[], byte[]> onMessage, Runnable resubscribed) {
+			this.onMessage = onMessage;
+			this.resubscribed = resubscribed;
+		}
+
+		@Override
+		public void onMessage(Message message, byte[] pattern) {
+			this.onMessage.accept(message.getChannel(), message.getBody());
+		}
+
+		@Override
+		public void onChannelSubscribed(byte[] channel, long count) {
+			ByteBuffer key = ByteBuffer.wrap(channel);
+			boolean again = !PortableSignalConnection.this.confirmed.add(key);
+			CompletableFuture<Void> pending = PortableSignalConnection.this.confirmations.get(key);
+			if (pending != null) {
+				pending.complete(null);
+			}
+			if (again) {
+				// confirmed before: the container subscribed again after its connection broke
+				this.resubscribed.run();
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,9 @@
+/**
+ * Infrastructure of dev.redispatterns.ratelimit.web, public only so that the starter's own packages (its
+ * auto-configuration among them) can reach it. Not API: it may change without notice in any release;
+ * applications use the types of {@code dev.redispatterns.ratelimit.web} instead.
+ */
+@NullMarked
+package dev.redispatterns.ratelimit.web.internal;
+
+import org.jspecify.annotations.NullMarked;
