@@ -25,17 +25,17 @@ public final class PubSubPublisher {
 
 	private final boolean sharded;
 
-	private final MessagingListener observer;
+	private final MessagingListener listener;
 
 	/**
 	 * @param sharded whether to use sharded pub/sub on Redis Cluster (ignored elsewhere); listeners must
 	 * agree, so it comes from one setting
 	 */
-	public PubSubPublisher(RedisConnector connector, ValueCodec codec, boolean sharded, MessagingListener observer) {
+	public PubSubPublisher(RedisConnector connector, ValueCodec codec, boolean sharded, MessagingListener listener) {
 		this.connector = connector;
 		this.codec = codec;
 		this.sharded = sharded && connector.isCluster();
-		this.observer = observer;
+		this.listener = listener;
 	}
 
 	/** Whether messages are published with {@code SPUBLISH}. */
@@ -62,7 +62,7 @@ public final class PubSubPublisher {
 				: this.connector.commands().publish(name, message);
 		return sent.whenComplete((receivers, failure) -> {
 			if (failure == null) {
-				this.observer.onPubSubPublished(channel);
+				this.listener.onPubSubPublished(channel);
 			}
 		}).exceptionallyCompose((failure) -> CompletableFuture.failedFuture(RedisConnector
 			.translate((failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()

@@ -52,15 +52,15 @@ public final class QueuePublisher {
 
 	private final Function<String, QueuePolicy> settings;
 
-	private final MessagingListener observer;
+	private final MessagingListener listener;
 
 	private final PatternObservations observations;
 
 	private final byte[] remembered;
 
 	public QueuePublisher(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec,
-			Function<String, QueuePolicy> settings, MessagingListener observer) {
-		this(connector, scripts, keys, codec, settings, observer, PatternObservations.NONE);
+			Function<String, QueuePolicy> settings, MessagingListener listener) {
+		this(connector, scripts, keys, codec, settings, listener, PatternObservations.NONE);
 	}
 
 	/**
@@ -68,14 +68,14 @@ public final class QueuePublisher {
 	 * job
 	 */
 	public QueuePublisher(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec,
-			Function<String, QueuePolicy> settings, MessagingListener observer, PatternObservations observations) {
+			Function<String, QueuePolicy> settings, MessagingListener listener, PatternObservations observations) {
 		this.observations = observations;
 		this.connector = connector;
 		this.scripts = scripts;
 		this.keys = keys;
 		this.codec = codec;
 		this.settings = settings;
-		this.observer = observer;
+		this.listener = listener;
 		this.remembered = Resends.windowArg(connector);
 	}
 
@@ -142,7 +142,7 @@ public final class QueuePublisher {
 				if (result != null && result < 0) {
 					throw new QueueFullException(queue, maxLength);
 				}
-				this.observer.onQueuePublished(queue);
+				this.listener.onQueuePublished(queue);
 				return job.id();
 			});
 	}

@@ -78,7 +78,7 @@ public final class StreamPublisher {
 
 	private final Function<String, StreamPolicy> settings;
 
-	private final MessagingListener observer;
+	private final MessagingListener listener;
 
 	private final PatternObservations observations;
 
@@ -89,8 +89,8 @@ public final class StreamPublisher {
 	private final byte[] remembered;
 
 	public StreamPublisher(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec,
-			Function<String, StreamPolicy> settings, MessagingListener observer) {
-		this(connector, scripts, keys, codec, settings, observer, PatternObservations.NONE);
+			Function<String, StreamPolicy> settings, MessagingListener listener) {
+		this(connector, scripts, keys, codec, settings, listener, PatternObservations.NONE);
 	}
 
 	/**
@@ -98,14 +98,14 @@ public final class StreamPublisher {
 	 * entry
 	 */
 	public StreamPublisher(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec,
-			Function<String, StreamPolicy> settings, MessagingListener observer, PatternObservations observations) {
+			Function<String, StreamPolicy> settings, MessagingListener listener, PatternObservations observations) {
 		this.observations = observations;
 		this.connector = connector;
 		this.scripts = scripts;
 		this.keys = keys;
 		this.codec = codec;
 		this.settings = settings;
-		this.observer = observer;
+		this.listener = listener;
 		this.remembered = Resends.windowArg(connector);
 	}
 
@@ -192,11 +192,11 @@ public final class StreamPublisher {
 		long count = ((Number) reply.get(1)).longValue();
 		String group = text(reply.get(2));
 		if (id.isEmpty()) {
-			this.observer.onStreamPublishRefused(stream);
+			this.listener.onStreamPublishRefused(stream);
 			return CompletableFuture
 				.failedFuture(new StreamBacklogFullException(stream, group, count, target.settings.maxBacklog()));
 		}
-		this.observer.onStreamPublished(stream);
+		this.listener.onStreamPublished(stream);
 		if (count < 0) {
 			// the bounds were not looked at: whatever was last seen of them still holds
 			return CompletableFuture.completedFuture(id);
@@ -214,7 +214,7 @@ public final class StreamPublisher {
 	}
 
 	private void held(String stream, Target target, long length, String group, String neededFrom) {
-		this.observer.onStreamTrimBlocked(stream);
+		this.listener.onStreamTrimBlocked(stream);
 		if (!this.warnings.containsKey(stream) && this.warnings.size() >= MAX_CACHED_TARGETS) {
 			return;
 		}

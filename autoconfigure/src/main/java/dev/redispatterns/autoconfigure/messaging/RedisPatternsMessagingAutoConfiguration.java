@@ -75,25 +75,25 @@ public final class RedisPatternsMessagingAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PubSubPublisher redisPatternsPubSubPublisher(RedisConnector connector, ValueCodec codec,
-			ObjectProvider<MessagingListener> observers) {
-		return new PubSubPublisher(connector, codec, this.properties.getPubSub().isSharded(), observer(observers));
+			ObjectProvider<MessagingListener> listeners) {
+		return new PubSubPublisher(connector, codec, this.properties.getPubSub().isSharded(), listener(listeners));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	StreamPublisher redisPatternsStreamPublisher(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys,
-			ValueCodec codec, ObjectProvider<MessagingListener> observers,
+			ValueCodec codec, ObjectProvider<MessagingListener> listeners,
 			ObjectProvider<PatternObservations> observations) {
-		return new StreamPublisher(connector, scripts, keys, codec, this.settings::stream, observer(observers),
+		return new StreamPublisher(connector, scripts, keys, codec, this.settings::stream, listener(listeners),
 				observations.getIfAvailable(() -> PatternObservations.NONE));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	QueuePublisher redisPatternsQueuePublisher(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys,
-			ValueCodec codec, ObjectProvider<MessagingListener> observers,
+			ValueCodec codec, ObjectProvider<MessagingListener> listeners,
 			ObjectProvider<PatternObservations> observations) {
-		return new QueuePublisher(connector, scripts, keys, codec, this.settings::queue, observer(observers),
+		return new QueuePublisher(connector, scripts, keys, codec, this.settings::queue, listener(listeners),
 				observations.getIfAvailable(() -> PatternObservations.NONE));
 	}
 
@@ -128,19 +128,19 @@ public final class RedisPatternsMessagingAutoConfiguration {
 	@ConditionalOnMissingBean
 	AnnotatedListenerLifecycle redisPatternsMessagingListenerLifecycle(AnnotatedListenerProcessor processor,
 			RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec,
-			ObjectProvider<MessagingListener> observers, BeanFactory beanFactory,
+			ObjectProvider<MessagingListener> listeners, BeanFactory beanFactory,
 			ObjectProvider<PatternObservations> observations) {
-		MessagingListener observer = observer(observers);
+		MessagingListener listener = listener(listeners);
 		return new AnnotatedListenerLifecycle(processor, connector, scripts, keys, codec, this.settings::stream,
-				this.settings::queue, observer, this.properties.getPubSub().isSharded(),
+				this.settings::queue, listener, this.properties.getPubSub().isSharded(),
 				() -> beanFactory.containsBean(LISTENER_CONTAINER_BEAN_NAME)
 						? beanFactory.getBean(LISTENER_CONTAINER_BEAN_NAME, RedisMessageListenerContainer.class) : null,
-				() -> new ShardedPubSubSubscriber(connector, observer),
+				() -> new ShardedPubSubSubscriber(connector, listener),
 				observations.getIfAvailable(() -> PatternObservations.NONE));
 	}
 
-	private static MessagingListener observer(ObjectProvider<MessagingListener> observers) {
-		return MessagingListener.composite(observers.orderedStream().toList());
+	private static MessagingListener listener(ObjectProvider<MessagingListener> listeners) {
+		return MessagingListener.composite(listeners.orderedStream().toList());
 	}
 
 	@Configuration(proxyBeanMethods = false)

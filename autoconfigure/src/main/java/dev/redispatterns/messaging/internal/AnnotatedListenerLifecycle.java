@@ -67,7 +67,7 @@ public final class AnnotatedListenerLifecycle implements SmartLifecycle, SmartIn
 
 	private final Function<String, QueuePolicy> queueSettings;
 
-	private final MessagingListener observer;
+	private final MessagingListener listener;
 
 	private final boolean sharded;
 
@@ -91,10 +91,10 @@ public final class AnnotatedListenerLifecycle implements SmartLifecycle, SmartIn
 	 */
 	public AnnotatedListenerLifecycle(AnnotatedListenerProcessor processor, RedisConnector connector,
 			ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec, Function<String, StreamPolicy> streamSettings,
-			Function<String, QueuePolicy> queueSettings, MessagingListener observer, boolean sharded,
+			Function<String, QueuePolicy> queueSettings, MessagingListener listener, boolean sharded,
 			Supplier<@Nullable RedisMessageListenerContainer> container,
 			Supplier<ShardedPubSubSubscriber> shardedSubscriber) {
-		this(processor, connector, scripts, keys, codec, streamSettings, queueSettings, observer, sharded, container,
+		this(processor, connector, scripts, keys, codec, streamSettings, queueSettings, listener, sharded, container,
 				shardedSubscriber, PatternObservations.NONE);
 	}
 
@@ -105,7 +105,7 @@ public final class AnnotatedListenerLifecycle implements SmartLifecycle, SmartIn
 	 */
 	public AnnotatedListenerLifecycle(AnnotatedListenerProcessor processor, RedisConnector connector,
 			ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec, Function<String, StreamPolicy> streamSettings,
-			Function<String, QueuePolicy> queueSettings, MessagingListener observer, boolean sharded,
+			Function<String, QueuePolicy> queueSettings, MessagingListener listener, boolean sharded,
 			Supplier<@Nullable RedisMessageListenerContainer> container,
 			Supplier<ShardedPubSubSubscriber> shardedSubscriber, PatternObservations observations) {
 		this.observations = observations;
@@ -116,7 +116,7 @@ public final class AnnotatedListenerLifecycle implements SmartLifecycle, SmartIn
 		this.codec = codec;
 		this.streamSettings = streamSettings;
 		this.queueSettings = queueSettings;
-		this.observer = observer;
+		this.listener = listener;
 		this.sharded = sharded && connector.isCluster();
 		this.container = container;
 		this.shardedSubscriber = shardedSubscriber;
@@ -193,7 +193,7 @@ public final class AnnotatedListenerLifecycle implements SmartLifecycle, SmartIn
 			}
 			StreamConsumer consumer = new StreamConsumer(this.connector, this.scripts, this.keys, settings,
 					endpoint.group(), ConsumerNames.next(),
-					ObservedMessageHandler.of(endpoint.method().asHandler(this.codec), this.observations), this.observer);
+					ObservedMessageHandler.of(endpoint.method().asHandler(this.codec), this.observations), this.listener);
 			this.streamConsumers.add(consumer);
 			consumer.start();
 		}
@@ -204,7 +204,7 @@ public final class AnnotatedListenerLifecycle implements SmartLifecycle, SmartIn
 			}
 			QueueConsumer consumer = new QueueConsumer(this.connector, this.scripts, this.keys, settings,
 					ConsumerNames.next(),
-					ObservedMessageHandler.of(endpoint.method().asHandler(this.codec), this.observations), this.observer);
+					ObservedMessageHandler.of(endpoint.method().asHandler(this.codec), this.observations), this.listener);
 			this.queueConsumers.add(consumer);
 			consumer.start();
 		}
@@ -290,13 +290,13 @@ public final class AnnotatedListenerLifecycle implements SmartLifecycle, SmartIn
 
 	/** Decodes and hands one pub/sub message to its method; failures are logged and counted, never thrown. */
 	private void deliver(ListenerMethod method, String topic, String channel, byte[] body) {
-		this.observer.onPubSubReceived(topic);
+		this.listener.onPubSubReceived(topic);
 		Object payload;
 		try {
 			payload = method.decode(body, this.codec);
 		}
 		catch (ValueDecodingException ex) {
-			this.observer.onPubSubDropped(topic);
+			this.listener.onPubSubDropped(topic);
 			logger.warn("Dropped a message on '" + channel + "' that " + method.description() + " cannot read as "
 					+ method.payloadType().getName() + ": " + ex.getMessage());
 			return;
@@ -317,7 +317,7 @@ public final class AnnotatedListenerLifecycle implements SmartLifecycle, SmartIn
 			logger.error(method.description() + " failed on a message from '" + channel + "'", ex);
 		}
 		finally {
-			this.observer.onPubSubHandled(topic, System.nanoTime() - start, success);
+			this.listener.onPubSubHandled(topic, System.nanoTime() - start, success);
 			if (observation != null) {
 				PatternObservations.stop(observation, success ? "success" : "failure", failure);
 			}

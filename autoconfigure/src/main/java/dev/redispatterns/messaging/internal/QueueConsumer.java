@@ -90,7 +90,7 @@ public final class QueueConsumer {
 
 	private final MessageHandler handler;
 
-	private final MessagingListener observer;
+	private final MessagingListener listener;
 
 	private final byte[] ready;
 
@@ -135,7 +135,7 @@ public final class QueueConsumer {
 	private long nextStats;
 
 	public QueueConsumer(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, QueuePolicy settings,
-			String consumerName, MessageHandler handler, MessagingListener observer) {
+			String consumerName, MessageHandler handler, MessagingListener listener) {
 		this.connector = connector;
 		this.scripts = scripts;
 		this.keys = keys;
@@ -143,7 +143,7 @@ public final class QueueConsumer {
 		this.name = settings.name();
 		this.consumerName = consumerName;
 		this.handler = handler;
-		this.observer = observer;
+		this.listener = listener;
 		this.ready = bytes(keys.queueReady(this.name));
 		this.delayed = bytes(keys.queueDelayed(this.name));
 		this.consumers = bytes(keys.queueConsumers(this.name));
@@ -285,10 +285,10 @@ public final class QueueConsumer {
 								? " and moved " + deadLettered + " to the dead-letter stream" : ""));
 			}
 			if (recovered > 0) {
-				this.observer.onQueueRecovered(this.name, recovered);
+				this.listener.onQueueRecovered(this.name, recovered);
 			}
 			for (int i = 0; i < deadLettered; i++) {
-				this.observer.onQueueDeadLettered(this.name);
+				this.listener.onQueueDeadLettered(this.name);
 			}
 		}
 		// jobs no handler holds: finished or failed ones whose outcome did not reach Redis (recorded now, never run
@@ -338,19 +338,19 @@ public final class QueueConsumer {
 		if (result != null && result == 1L) {
 			logger.info("Queue '" + this.name + "': put back a job whose delivery to consumer " + this.consumerName
 					+ " was lost with the connection (counted as an attempt)");
-			this.observer.onQueueRecovered(this.name, 1);
+			this.listener.onQueueRecovered(this.name, 1);
 		}
 		else if (result != null && result == 2L) {
 			logger.warn("Queue '" + this.name + "': moved a job whose delivery to consumer " + this.consumerName
 					+ " was lost with the connection to the dead-letter stream (no attempts left)");
-			this.observer.onQueueDeadLettered(this.name);
+			this.listener.onQueueDeadLettered(this.name);
 		}
 	}
 
 	private void sampleDepth() {
 		CompletableFuture<Long> readyCount = this.connector.commands().llen(this.ready);
 		CompletableFuture<Long> delayedCount = this.connector.commands().zcard(this.delayed);
-		this.observer.onQueueDepth(this.name, this.connector.await(readyCount), this.connector.await(delayedCount));
+		this.listener.onQueueDepth(this.name, this.connector.await(readyCount), this.connector.await(delayedCount));
 	}
 
 	private void dispatch(byte[] job) {
@@ -370,7 +370,7 @@ public final class QueueConsumer {
 				release(job);
 				return;
 			}
-			this.observer.onQueueReceived(this.name);
+			this.listener.onQueueReceived(this.name);
 			long start = System.nanoTime();
 			Throwable failure = null;
 			try {
@@ -386,7 +386,7 @@ public final class QueueConsumer {
 			catch (Throwable ex) {
 				failure = ex;
 			}
-			this.observer.onQueueHandled(this.name, System.nanoTime() - start, failure == null);
+			this.listener.onQueueHandled(this.name, System.nanoTime() - start, failure == null);
 			if (failure == null) {
 				holding = !complete(job);
 			}
@@ -471,10 +471,10 @@ public final class QueueConsumer {
 				bytes(current.id()), ScriptExecutor.arg(next.attempts()), bytes(error),
 				ScriptExecutor.arg(this.settings.deadLetterMaxLength()), current.payload(), this.consumerBytes);
 		if (result != null && result == 1L) {
-			this.observer.onQueueRetried(this.name);
+			this.listener.onQueueRetried(this.name);
 		}
 		else if (result != null && result == 2L) {
-			this.observer.onQueueDeadLettered(this.name);
+			this.listener.onQueueDeadLettered(this.name);
 		}
 	}
 

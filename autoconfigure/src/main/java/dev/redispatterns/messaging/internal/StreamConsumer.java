@@ -79,7 +79,7 @@ public final class StreamConsumer {
 
 	private final MessageHandler handler;
 
-	private final MessagingListener observer;
+	private final MessagingListener listener;
 
 	private final byte[] key;
 
@@ -117,7 +117,7 @@ public final class StreamConsumer {
 	private long nextPrune;
 
 	public StreamConsumer(RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, StreamPolicy settings,
-			String group, String consumerName, MessageHandler handler, MessagingListener observer) {
+			String group, String consumerName, MessageHandler handler, MessagingListener listener) {
 		this.connector = connector;
 		this.scripts = scripts;
 		this.settings = settings;
@@ -125,7 +125,7 @@ public final class StreamConsumer {
 		this.group = group;
 		this.consumerName = consumerName;
 		this.handler = handler;
-		this.observer = observer;
+		this.listener = listener;
 		this.key = bytes(keys.stream(this.name));
 		this.deadLetterKey = bytes(keys.streamDeadLetter(this.name));
 		this.groupBytes = bytes(group);
@@ -323,7 +323,7 @@ public final class StreamConsumer {
 						deliveries);
 			}
 			if (reclaimed > 0) {
-				this.observer.onStreamReclaimed(this.name, this.group, reclaimed);
+				this.listener.onStreamReclaimed(this.name, this.group, reclaimed);
 			}
 		}
 		finally {
@@ -333,7 +333,7 @@ public final class StreamConsumer {
 
 	/** Pending entries found deleted from the stream, by another client: this starter's trimming keeps them. */
 	private void deleted(List<?> ids, String consequence) {
-		this.observer.onStreamDeleted(this.name, this.group, ids.size());
+		this.listener.onStreamDeleted(this.name, this.group, ids.size());
 		List<String> shown = ids.stream().limit(10).map(ConsumerLoop::string).toList();
 		logger.warn(ids.size() + " entries pending for group '" + this.group + "' of stream '" + this.name
 				+ "' were deleted from the stream by another client " + consequence + ": " + shown
@@ -356,7 +356,7 @@ public final class StreamConsumer {
 				this.unstarted.add(id);
 				return;
 			}
-			this.observer.onStreamReceived(this.name, this.group);
+			this.listener.onStreamReceived(this.name, this.group);
 			long start = System.nanoTime();
 			Throwable failure = null;
 			try {
@@ -373,7 +373,7 @@ public final class StreamConsumer {
 			catch (Throwable ex) {
 				failure = ex;
 			}
-			this.observer.onStreamHandled(this.name, this.group, System.nanoTime() - start, failure == null);
+			this.listener.onStreamHandled(this.name, this.group, System.nanoTime() - start, failure == null);
 			if (failure == null) {
 				this.acknowledgements.acknowledge(id);
 			}
@@ -426,7 +426,7 @@ public final class StreamConsumer {
 			Long moved = this.scripts.call(DEAD_LETTER, ReturnType.INTEGER,
 					new byte[][] { this.key, this.deadLetterKey }, args);
 			if (moved != null && moved == 1L) {
-				this.observer.onStreamDeadLettered(this.name, this.group);
+				this.listener.onStreamDeadLettered(this.name, this.group);
 			}
 		}
 		catch (RuntimeException ex) {
@@ -446,7 +446,7 @@ public final class StreamConsumer {
 			if (this.group.equals(string(info.get("name")))) {
 				long pending = (info.get("pending") instanceof Number number) ? number.longValue() : 0;
 				long lag = (info.get("lag") instanceof Number number) ? number.longValue() : -1;
-				this.observer.onStreamGroupState(this.name, this.group, pending, lag);
+				this.listener.onStreamGroupState(this.name, this.group, pending, lag);
 				return;
 			}
 		}
