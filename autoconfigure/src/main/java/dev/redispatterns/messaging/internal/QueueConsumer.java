@@ -24,7 +24,6 @@ import dev.redispatterns.messaging.PoisonMessageException;
 import dev.redispatterns.messaging.QueuePolicy;
 
 import static dev.redispatterns.messaging.internal.ConsumerLoop.bytes;
-import static dev.redispatterns.messaging.internal.ConsumerLoop.string;
 
 /**
  * One consumer of a reliable list queue: a reader thread with a dedicated connection for the blocking
@@ -58,29 +57,17 @@ public final class QueueConsumer {
 
 	private static final LuaScript PROMOTE = LuaScript.load(Delivery.class, "queue_promote.lua");
 
-	private static final LuaScript HEARTBEAT = LuaScript.load(Delivery.class, "queue_heartbeat.lua");
-
-	private static final LuaScript STALE = LuaScript.load(Delivery.class, "queue_stale.lua");
-
-	private static final LuaScript RECOVER = LuaScript.load(Delivery.class, "queue_recover.lua");
-
 	private static final LuaScript FAIL = LuaScript.load(Delivery.class, "queue_fail.lua");
 
 	private static final LuaScript RELEASE = LuaScript.load(Delivery.class, "queue_release.lua");
-
-	private static final LuaScript UNREGISTER = LuaScript.load(Delivery.class, "queue_unregister.lua");
 
 	private static final LuaScript REQUEUE = LuaScript.load(Delivery.class, "queue_requeue.lua");
 
 	private static final int PROMOTE_BATCH = 100;
 
-	private static final int STALE_BATCH = 20;
-
 	private final RedisConnector connector;
 
 	private final ScriptExecutor scripts;
-
-	private final MessagingKeys keys;
 
 	private final QueuePolicy settings;
 
@@ -95,8 +82,6 @@ public final class QueueConsumer {
 	private final byte[] ready;
 
 	private final byte[] delayed;
-
-	private final byte[] consumers;
 
 	private final byte[] processing;
 
@@ -124,6 +109,8 @@ public final class QueueConsumer {
 	 */
 	private final Map<String, Runnable> unsettled = new ConcurrentHashMap<>();
 
+	private final QueueConsumerRegistry registry;
+
 	private final ConsumerLoop loop;
 
 	private long nextHeartbeat;
@@ -138,7 +125,6 @@ public final class QueueConsumer {
 			String consumerName, MessageHandler handler, MessagingListener listener) {
 		this.connector = connector;
 		this.scripts = scripts;
-		this.keys = keys;
 		this.settings = settings;
 		this.name = settings.name();
 		this.consumerName = consumerName;
@@ -146,7 +132,6 @@ public final class QueueConsumer {
 		this.listener = listener;
 		this.ready = bytes(keys.queueReady(this.name));
 		this.delayed = bytes(keys.queueDelayed(this.name));
-		this.consumers = bytes(keys.queueConsumers(this.name));
 		this.processing = bytes(keys.queueProcessing(this.name, consumerName));
 		this.deadLetter = bytes(keys.queueDeadLetter(this.name));
 		this.consumerBytes = bytes(consumerName);
@@ -154,6 +139,7 @@ public final class QueueConsumer {
 		this.heartbeatNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(50), settings.consumerTimeout().toNanos() / 3);
 		this.reapNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(100), settings.consumerTimeout().toNanos() / 2);
 		this.statsNanos = Math.min(TimeUnit.SECONDS.toNanos(10), Math.max(TimeUnit.SECONDS.toNanos(1), this.reapNanos));
+		this.registry = new QueueConsumerRegistry(scripts, keys, settings, consumerName, listener);
 		this.loop = new ConsumerLoop(connector, logger, "queue-" + this.name, settings.pollTimeout(),
 				settings.shutdownTimeout(), "Consuming queue '" + this.name + "'",
 				"Handlers of queue '" + this.name + "' did not finish within " + settings.shutdownTimeout()
@@ -194,20 +180,14 @@ public final class QueueConsumer {
 	public void stop() {
 		this.loop.stop(() -> {
 			settleAll();
-			try {
-				this.scripts.call(UNREGISTER, ReturnType.INTEGER, new byte[][] { this.consumers, this.processing },
-						this.consumerBytes);
-			}
-			catch (RuntimeException ex) {
-				logger.debug("Could not unregister consumer " + this.consumerName + " of queue '" + this.name + "'", ex);
-			}
+			this.registry.unregister();
 		});
 	}
 
 	private void readOnce(DedicatedConnection open) throws InterruptedException {
 		long now = System.nanoTime();
 		if (now - this.nextHeartbeat >= 0) {
-			this.scripts.call(HEARTBEAT, ReturnType.INTEGER, new byte[][] { this.consumers }, this.consumerBytes);
+			this.registry.heartbeat();
 			this.nextHeartbeat = now + this.heartbeatNanos;
 		}
 		if (now - this.nextPromote >= 0) {
@@ -264,33 +244,7 @@ public final class QueueConsumer {
 
 	/** Recovers the jobs of dead consumers, and jobs of this consumer that no handler holds any more. */
 	private void reap() {
-		List<Object> stale = this.scripts.call(STALE, ReturnType.MULTI, new byte[][] { this.consumers },
-				ScriptExecutor.arg(this.settings.consumerTimeout().toMillis()), ScriptExecutor.arg(STALE_BATCH));
-		for (Object item : stale) {
-			String dead = string(item);
-			if (dead.equals(this.consumerName)) {
-				continue;
-			}
-			byte[] deadProcessing = bytes(this.keys.queueProcessing(this.name, dead));
-			List<Object> result = this.scripts.call(RECOVER, ReturnType.MULTI,
-					new byte[][] { this.consumers, deadProcessing, this.ready, this.deadLetter }, bytes(dead),
-					ScriptExecutor.arg(this.settings.consumerTimeout().toMillis()),
-					ScriptExecutor.arg(this.settings.maxDeliveries()),
-					ScriptExecutor.arg(this.settings.deadLetterMaxLength()));
-			int recovered = ((Number) result.get(0)).intValue();
-			int deadLettered = ((Number) result.get(1)).intValue();
-			if (recovered > 0 || deadLettered > 0) {
-				logger.warn("Queue '" + this.name + "': consumer " + dead + " stopped sending heartbeats; put "
-						+ recovered + " of its jobs back" + ((deadLettered > 0)
-								? " and moved " + deadLettered + " to the dead-letter stream" : ""));
-			}
-			if (recovered > 0) {
-				this.listener.onQueueRecovered(this.name, recovered);
-			}
-			for (int i = 0; i < deadLettered; i++) {
-				this.listener.onQueueDeadLettered(this.name);
-			}
-		}
+		this.registry.recoverDead();
 		// jobs no handler holds: finished or failed ones whose outcome did not reach Redis (recorded now, never run
 		// again), and ones Redis moved here for a read whose reply was lost (put back as a counted attempt)
 		List<byte[]> mine = this.connector.await(this.connector.commands().lrange(this.processing, 0, -1));
