@@ -2,7 +2,6 @@ package dev.redispatterns.messaging.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,13 +56,9 @@ public final class StreamConsumer {
 
 	private static final LuaScript TOUCH = LuaScript.load(Delivery.class, "stream_touch.lua");
 
-	private static final LuaScript DEAD_LETTER = LuaScript.load(Delivery.class, "stream_dead_letter.lua");
-
 	private static final LuaScript PRUNE = LuaScript.load(Delivery.class, "stream_prune.lua");
 
 	private static final LuaScript GROUP = LuaScript.load(Delivery.class, "stream_group.lua");
-
-	private static final byte[] DELETED = bytes("1");
 
 	private final RedisConnector connector;
 
@@ -106,6 +101,8 @@ public final class StreamConsumer {
 
 	private final StreamAcknowledgements acknowledgements;
 
+	private final StreamDeadLetters deadLetters;
+
 	private final ConsumerLoop loop;
 
 	private String reclaimCursor = "0-0";
@@ -135,6 +132,8 @@ public final class StreamConsumer {
 		this.statsNanos = Math.min(TimeUnit.SECONDS.toNanos(10), Math.max(TimeUnit.SECONDS.toNanos(1), this.tickNanos));
 		this.pruneNanos = Math.max(this.tickNanos, settings.staleConsumerTimeout().toNanos() / 2);
 		this.acknowledgements = new StreamAcknowledgements(connector, this.key, this.groupBytes, this.name);
+		this.deadLetters = new StreamDeadLetters(scripts, this.name, group, listener, this.key, this.deadLetterKey,
+				this.groupBytes, this.consumerBytes, settings.deadLetterMaxLength());
 		this.loop = new ConsumerLoop(connector, logger, "stream-" + this.name + "-" + group, settings.pollTimeout(),
 				settings.shutdownTimeout(), "Reading stream '" + this.name + "' for group '" + group + "'",
 				"Handlers of stream '" + this.name + "' group '" + group + "' did not finish within "
@@ -280,8 +279,8 @@ public final class StreamConsumer {
 						this.deletedWhileHeld.remove(id);
 					}
 				}
-				deleted(vanished, "while this consumer held them; should a handler fail, its entry is dead-lettered "
-						+ "with its payload, as it cannot be delivered again");
+				this.deadLetters.deleted(vanished, "while this consumer held them; should a handler fail, its entry is "
+						+ "dead-lettered with its payload, as it cannot be delivered again");
 			}
 		}
 	}
@@ -300,7 +299,8 @@ public final class StreamConsumer {
 					ScriptExecutor.arg(permits), ScriptExecutor.arg(this.settings.deadLetterMaxLength()));
 			this.reclaimCursor = string(reply.get(0));
 			if (reply.size() > 2 && reply.get(2) instanceof List<?> deleted && !deleted.isEmpty()) {
-				deleted(deleted, "before they were acknowledged; recorded without payload in the dead-letter stream");
+				this.deadLetters.deleted(deleted,
+						"before they were acknowledged; recorded without payload in the dead-letter stream");
 			}
 			int reclaimed = 0;
 			for (Object item : (List<?>) reply.get(1)) {
@@ -313,7 +313,7 @@ public final class StreamConsumer {
 				}
 				reclaimed++;
 				if (deliveries > this.settings.maxDeliveries()) {
-					deadLetter(id, deliveries, "Delivered " + deliveries
+					this.deadLetters.deadLetter(id, deliveries, "Delivered " + deliveries
 							+ " times without being acknowledged (its consumers died or hung while handling it)", null);
 					continue;
 				}
@@ -329,15 +329,6 @@ public final class StreamConsumer {
 		finally {
 			current.release(permits - used);
 		}
-	}
-
-	/** Pending entries found deleted from the stream, by another client: this starter's trimming keeps them. */
-	private void deleted(List<?> ids, String consequence) {
-		this.listener.onStreamDeleted(this.name, this.group, ids.size());
-		List<String> shown = ids.stream().limit(10).map(ConsumerLoop::string).toList();
-		logger.warn(ids.size() + " entries pending for group '" + this.group + "' of stream '" + this.name
-				+ "' were deleted from the stream by another client " + consequence + ": " + shown
-				+ ((ids.size() > shown.size()) ? " and more" : ""));
 	}
 
 	private void dispatch(String id, byte @Nullable [] payload, Supplier<Map<String, String>> headers,
@@ -381,7 +372,8 @@ public final class StreamConsumer {
 				logger.warn("Handler of stream '" + this.name + "' group '" + this.group + "' failed on entry " + id
 						+ ", which was deleted from the stream meanwhile and cannot be delivered again; moving it "
 						+ "to the dead-letter stream", failure);
-				deadLetter(id, deliveries, ConsumerLoop.describe(failure), (payload != null) ? payload : new byte[0]);
+				this.deadLetters.deadLetter(id, deliveries, ConsumerLoop.describe(failure),
+						(payload != null) ? payload : new byte[0]);
 			}
 			else {
 				failed(id, deliveries, failure);
@@ -399,39 +391,12 @@ public final class StreamConsumer {
 			logger.warn("Handler of stream '" + this.name + "' group '" + this.group + "' failed on entry " + id
 					+ (poison ? " (poison message)" : " for the last allowed time (delivery " + deliveries + ")")
 					+ "; moving it to the dead-letter stream", failure);
-			deadLetter(id, deliveries, ConsumerLoop.describe(failure), null);
+			this.deadLetters.deadLetter(id, deliveries, ConsumerLoop.describe(failure), null);
 		}
 		else {
 			logger.warn("Handler of stream '" + this.name + "' group '" + this.group + "' failed on entry " + id
 					+ " (delivery " + deliveries + " of " + this.settings.maxDeliveries()
 					+ "); it stays pending and is delivered again after " + this.settings.reclaimAfter(), failure);
-		}
-	}
-
-	/**
-	 * Moves a pending entry to the dead-letter stream; {@code deletedPayload} (or an empty array for an entry
-	 * without payload) marks an entry deleted from the stream while it was handled, recorded from memory.
-	 */
-	private void deadLetter(String id, long deliveries, String error, byte @Nullable [] deletedPayload) {
-		try {
-			byte[][] args = { this.groupBytes, bytes(id), this.consumerBytes, ScriptExecutor.arg(deliveries),
-					bytes(error), ScriptExecutor.arg(this.settings.deadLetterMaxLength()) };
-			if (deletedPayload != null) {
-				args = Arrays.copyOf(args, (deletedPayload.length > 0) ? 8 : 7);
-				args[6] = DELETED;
-				if (deletedPayload.length > 0) {
-					args[7] = deletedPayload;
-				}
-			}
-			Long moved = this.scripts.call(DEAD_LETTER, ReturnType.INTEGER,
-					new byte[][] { this.key, this.deadLetterKey }, args);
-			if (moved != null && moved == 1L) {
-				this.listener.onStreamDeadLettered(this.name, this.group);
-			}
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Cannot move entry " + id + " of stream '" + this.name
-					+ "' to the dead-letter stream now; it stays pending and is moved when reclaimed", ex);
 		}
 	}
 
