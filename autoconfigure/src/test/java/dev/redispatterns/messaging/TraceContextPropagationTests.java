@@ -35,7 +35,6 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.redispatterns.autoconfigure.observability.RedisPatternsObservationAutoConfiguration;
 import dev.redispatterns.messaging.internal.MessagingKeys;
-import dev.redispatterns.messaging.internal.QueueConsumer;
 import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisTest;
 
@@ -162,7 +161,7 @@ class TraceContextPropagationTests {
 	@Test
 	void aJobPutBackKeepsItsTraceContextAndADeadLetteredOneIsRecordedUnderItsId() throws Exception {
 		String script;
-		try (var in = QueueConsumer.class.getResourceAsStream("queue_requeue.lua")) {
+		try (var in = Delivery.class.getResourceAsStream("queue_requeue.lua")) {
 			script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
 		String job = "q1|0|abc123;traceparent=00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01|\"mail\"";
