@@ -98,6 +98,11 @@ public final class RedisSignals implements DisposableBean {
 		return this.connector.commands().publish(channel.getBytes(StandardCharsets.UTF_8), message);
 	}
 
+	/** Whether the pub/sub connection is being opened right now (for tests). */
+	boolean isConnecting() {
+		return this.connectionLock.isLocked();
+	}
+
 	/** Whether {@code channel} is subscribed right now (for tests and diagnostics). */
 	public boolean isSubscribed(String channel) {
 		Channel entry = this.channels.get(channel);
@@ -148,10 +153,19 @@ public final class RedisSignals implements DisposableBean {
 
 	@Override
 	public void destroy() {
-		this.closed = true;
 		this.janitor.shutdownNow();
-		SignalConnection connection = this.pubSub;
-		this.pubSub = null;
+		SignalConnection connection;
+		// under the lock: a connection being opened right now is closed here too, not left to the client's
+		// shutdown (which would make this bean's second destroy close it again, and Lettuce warn)
+		this.connectionLock.lock();
+		try {
+			this.closed = true;
+			connection = this.pubSub;
+			this.pubSub = null;
+		}
+		finally {
+			this.connectionLock.unlock();
+		}
 		if (connection != null) {
 			// closed before the connection factory shuts the client down, which would close it a second time
 			try {
