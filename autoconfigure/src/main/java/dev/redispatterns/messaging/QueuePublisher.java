@@ -3,13 +3,9 @@ package dev.redispatterns.messaging;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
-
-import io.micrometer.observation.Observation;
 
 import org.springframework.data.redis.connection.ReturnType;
 import org.jspecify.annotations.Nullable;
@@ -21,6 +17,7 @@ import dev.redispatterns.core.internal.LuaScript;
 import dev.redispatterns.core.internal.PatternObservations;
 import dev.redispatterns.core.internal.ScriptExecutor;
 import dev.redispatterns.messaging.internal.MessagingKeys;
+import dev.redispatterns.messaging.internal.ObservedPublish;
 import dev.redispatterns.messaging.internal.QueueJob;
 
 /**
@@ -107,23 +104,8 @@ public final class QueuePublisher {
 	private CompletableFuture<String> push(String queue, @Nullable Object payload, byte[] mode, long when) {
 		byte[] body = (payload instanceof byte[] bytes) ? this.codec.checkSize(bytes) : this.codec.write(payload);
 		QueueJob job = QueueJob.create(body);
-		if (!this.observations.isActive()) {
-			return push(queue, job, mode, when);
-		}
-		Map<String, String> headers = new LinkedHashMap<>();
-		Observation observation = this.observations.startPublish(RedisPatternsObservation.QUEUE_PUBLISH, queue,
-				job.id(), headers);
-		CompletableFuture<String> pushed;
-		try {
-			pushed = push(queue, job.withHeaders(headers), mode, when);
-		}
-		catch (RuntimeException ex) {
-			PatternObservations.stop(observation, "failure", ex);
-			throw ex;
-		}
-		return pushed.whenComplete((id, failure) -> PatternObservations.stop(observation,
-				(failure == null) ? "success" : "failure",
-				(failure instanceof CompletionException) ? failure.getCause() : failure));
+		return ObservedPublish.publish(this.observations, RedisPatternsObservation.QUEUE_PUBLISH, queue, job.id(),
+				(headers) -> push(queue, headers.isEmpty() ? job : job.withHeaders(headers), mode, when));
 	}
 
 	private CompletableFuture<String> push(String queue, QueueJob job, byte[] mode, long when) {

@@ -3,16 +3,12 @@ package dev.redispatterns.messaging;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-
-import io.micrometer.observation.Observation;
 
 import org.springframework.data.redis.connection.ReturnType;
 import org.apache.commons.logging.Log;
@@ -26,6 +22,7 @@ import dev.redispatterns.core.internal.LuaScript;
 import dev.redispatterns.core.internal.PatternObservations;
 import dev.redispatterns.core.internal.ScriptExecutor;
 import dev.redispatterns.messaging.internal.MessagingKeys;
+import dev.redispatterns.messaging.internal.ObservedPublish;
 
 /**
  * Adds entries to streams, one round trip each (a script), keeping every stream bounded without losing
@@ -127,23 +124,8 @@ public final class StreamPublisher {
 	 */
 	public CompletableFuture<String> publishAsync(String stream, @Nullable Object payload) {
 		byte[] body = (payload instanceof byte[] bytes) ? this.codec.checkSize(bytes) : this.codec.write(payload);
-		if (!this.observations.isActive()) {
-			return add(stream, body, Map.of());
-		}
-		Map<String, String> headers = new LinkedHashMap<>();
-		Observation observation = this.observations.startPublish(RedisPatternsObservation.STREAM_PUBLISH, stream,
-				null, headers);
-		CompletableFuture<String> added;
-		try {
-			added = add(stream, body, headers);
-		}
-		catch (RuntimeException ex) {
-			PatternObservations.stop(observation, "failure", ex);
-			throw ex;
-		}
-		return added.whenComplete((id, failure) -> PatternObservations.stop(observation,
-				(failure == null) ? "success" : "failure", (failure instanceof CompletionException) ? failure.getCause()
-						: failure));
+		return ObservedPublish.publish(this.observations, RedisPatternsObservation.STREAM_PUBLISH, stream, null,
+				(headers) -> add(stream, body, headers));
 	}
 
 	private CompletableFuture<String> add(String stream, byte[] body, Map<String, String> headers) {

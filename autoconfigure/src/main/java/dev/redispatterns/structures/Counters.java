@@ -101,16 +101,7 @@ public final class Counters {
 	}
 
 	private <T> T timed(String name, String operation, Supplier<T> action) {
-		long start = System.nanoTime();
-		boolean failed = true;
-		try {
-			T result = action.get();
-			failed = false;
-			return result;
-		}
-		finally {
-			this.listener.onOperation(Structure.COUNTER, name, operation, System.nanoTime() - start, failed);
-		}
+		return TimedOperations.timed(this.listener, Structure.COUNTER, name, operation, action);
 	}
 
 }

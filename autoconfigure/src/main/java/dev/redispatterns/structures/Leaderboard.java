@@ -237,17 +237,7 @@ public final class Leaderboard {
 	}
 
 	private <T> T timed(String operation, Supplier<T> action) {
-		long start = System.nanoTime();
-		boolean failed = true;
-		try {
-			T result = action.get();
-			failed = false;
-			return result;
-		}
-		finally {
-			this.owner.listener.onOperation(Structure.LEADERBOARD, this.name, operation, System.nanoTime() - start,
-					failed);
-		}
+		return TimedOperations.timed(this.owner.listener, Structure.LEADERBOARD, this.name, operation, action);
 	}
 
 	private static String text(byte[] bytes) {

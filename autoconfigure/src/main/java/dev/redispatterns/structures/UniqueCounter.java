@@ -186,17 +186,7 @@ public final class UniqueCounter {
 	}
 
 	private <T> T timed(String operation, Supplier<T> action) {
-		long start = System.nanoTime();
-		boolean failed = true;
-		try {
-			T result = action.get();
-			failed = false;
-			return result;
-		}
-		finally {
-			this.owner.listener.onOperation(Structure.UNIQUE_COUNTER, this.name, operation, System.nanoTime() - start,
-					failed);
-		}
+		return TimedOperations.timed(this.owner.listener, Structure.UNIQUE_COUNTER, this.name, operation, action);
 	}
 
 	private static byte[] bytes(String value) {

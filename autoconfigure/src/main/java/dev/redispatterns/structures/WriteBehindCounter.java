@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import org.springframework.data.redis.connection.ReturnType;
 import org.apache.commons.logging.Log;
@@ -177,18 +178,8 @@ public final class WriteBehindCounter {
 		return deltas;
 	}
 
-	private long timed(String operation, java.util.function.LongSupplier action) {
-		long start = System.nanoTime();
-		boolean failed = true;
-		try {
-			long result = action.getAsLong();
-			failed = false;
-			return result;
-		}
-		finally {
-			this.owner.listener.onOperation(Structure.WRITE_BEHIND, this.name, operation, System.nanoTime() - start,
-					failed);
-		}
+	private long timed(String operation, Supplier<Long> action) {
+		return TimedOperations.timed(this.owner.listener, Structure.WRITE_BEHIND, this.name, operation, action);
 	}
 
 	private static String text(byte[] bytes) {

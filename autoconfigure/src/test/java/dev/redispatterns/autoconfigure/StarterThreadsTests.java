@@ -2,7 +2,6 @@ package dev.redispatterns.autoconfigure;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -94,7 +93,7 @@ class StarterThreadsTests {
 
 	@Test
 	void aRefreshRunsInTheContextOfTheCallerThatStartedItThroughTheTaskDecorator() throws Exception {
-		this.runner.withUserConfiguration(Cached.class, MdcDecorator.class)
+		this.runner.withUserConfiguration(Cached.class, MdcTaskDecoratorConfiguration.class)
 			.withPropertyValues("redis.patterns.cache.caches.traced.ttl=1s",
 					"redis.patterns.cache.caches.traced.ttl-jitter=0",
 					"redis.patterns.cache.caches.traced.stale-while-revalidate=1m")
@@ -275,30 +274,6 @@ class StarterThreadsTests {
 		@Bean
 		Outcomes outcomes() {
 			return new Outcomes();
-		}
-
-	}
-
-	/** What an application declares to carry MDC into Boot's (and now the starter's) task executors. */
-	@Configuration(proxyBeanMethods = false)
-	static class MdcDecorator {
-
-		@Bean
-		TaskDecorator mdcTaskDecorator() {
-			return (task) -> {
-				Map<String, String> captured = MDC.getCopyOfContextMap();
-				return () -> {
-					if (captured != null) {
-						MDC.setContextMap(captured);
-					}
-					try {
-						task.run();
-					}
-					finally {
-						MDC.clear();
-					}
-				};
-			};
 		}
 
 	}

@@ -14,10 +14,9 @@ import org.slf4j.MDC;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.core.task.TaskDecorator;
 
+import dev.redispatterns.autoconfigure.MdcTaskDecoratorConfiguration;
 import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
 import dev.redispatterns.autoconfigure.lock.RedisPatternsLockAutoConfiguration;
 import dev.redispatterns.test.RedisDeployment;
@@ -42,7 +41,7 @@ class WatchdogCallerContextTests {
 		this.runner = new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
 					RedisPatternsAutoConfiguration.class, RedisPatternsLockAutoConfiguration.class))
-			.withUserConfiguration(MdcDecorator.class, Recorder.class)
+			.withUserConfiguration(MdcTaskDecoratorConfiguration.class, Recorder.class)
 			.withPropertyValues(redis.springProperties())
 			.withPropertyValues("redis.patterns.lock.watchdog.lease=3s", "redis.patterns.lock.watchdog.interval=300ms");
 	}
@@ -82,30 +81,6 @@ class WatchdogCallerContextTests {
 			assertThat(second.unlock()).isTrue();
 			assertThat(MDC.get("request")).as("nothing leaks into the test's thread").isNull();
 		});
-	}
-
-	/** What an application declares to carry MDC into the task executors Boot and the starter use. */
-	@Configuration(proxyBeanMethods = false)
-	static class MdcDecorator {
-
-		@Bean
-		TaskDecorator mdcTaskDecorator() {
-			return (task) -> {
-				Map<String, String> captured = MDC.getCopyOfContextMap();
-				return () -> {
-					if (captured != null) {
-						MDC.setContextMap(captured);
-					}
-					try {
-						task.run();
-					}
-					finally {
-						MDC.clear();
-					}
-				};
-			};
-		}
-
 	}
 
 	/** The MDC {@code request} each lock's first renewal and loss saw, by lock metric name. */

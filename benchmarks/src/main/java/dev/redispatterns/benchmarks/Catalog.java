@@ -5,18 +5,17 @@ import java.util.List;
 
 import dev.redispatterns.benchmarks.cache.CacheHitWorkload;
 import dev.redispatterns.benchmarks.cache.CacheSubject;
-import dev.redispatterns.benchmarks.cache.LettuceGetCache;
+import dev.redispatterns.benchmarks.cache.RawCache;
 import dev.redispatterns.benchmarks.cache.SpringCacheSubject;
 import dev.redispatterns.benchmarks.cache.StampedeWorkload;
 import dev.redispatterns.benchmarks.e2e.AbusedRateLimiter;
 import dev.redispatterns.benchmarks.e2e.AnnotatedCache;
 import dev.redispatterns.benchmarks.e2e.AnnotatedLock;
 import dev.redispatterns.benchmarks.e2e.AnnotatedRateLimiter;
-import dev.redispatterns.benchmarks.e2e.JedisRawGet;
-import dev.redispatterns.benchmarks.e2e.LettuceRawGet;
 import dev.redispatterns.benchmarks.e2e.LockedCall;
 import dev.redispatterns.benchmarks.e2e.PublicLockWorkload;
 import dev.redispatterns.benchmarks.harness.Implementation;
+import dev.redispatterns.benchmarks.harness.RawClient;
 import dev.redispatterns.benchmarks.harness.Workload;
 import dev.redispatterns.benchmarks.layers.AdviceBenchmark;
 import dev.redispatterns.benchmarks.layers.CodecBenchmark;
@@ -25,23 +24,20 @@ import dev.redispatterns.benchmarks.layers.LayerGroup;
 import dev.redispatterns.benchmarks.layers.LayerGroup.Row;
 import dev.redispatterns.benchmarks.layers.NearCacheBenchmark;
 import dev.redispatterns.benchmarks.layers.ScriptExecutorBenchmark;
-import dev.redispatterns.benchmarks.lock.JedisSpinLock;
-import dev.redispatterns.benchmarks.lock.LettuceSpinLock;
 import dev.redispatterns.benchmarks.lock.LockCycleWorkload;
 import dev.redispatterns.benchmarks.lock.LockHandoffWorkload;
 import dev.redispatterns.benchmarks.lock.LockSubject;
 import dev.redispatterns.benchmarks.lock.RedissonLockSubject;
+import dev.redispatterns.benchmarks.lock.SpinLock;
 import dev.redispatterns.benchmarks.lock.SpringIntegrationLockSubject;
 import dev.redispatterns.benchmarks.lock.StarterLock;
-import dev.redispatterns.benchmarks.ratelimit.Bucket4jJedisRateLimiter;
 import dev.redispatterns.benchmarks.ratelimit.Bucket4jRateLimiter;
-import dev.redispatterns.benchmarks.ratelimit.JedisScriptRateLimiter;
-import dev.redispatterns.benchmarks.ratelimit.LettuceScriptRateLimiter;
 import dev.redispatterns.benchmarks.ratelimit.RateLimitAbuseWorkload;
 import dev.redispatterns.benchmarks.ratelimit.RateLimitPolicies;
 import dev.redispatterns.benchmarks.ratelimit.RateLimitWorkload;
 import dev.redispatterns.benchmarks.ratelimit.RateLimiterSubject;
 import dev.redispatterns.benchmarks.ratelimit.RedissonRateLimiter;
+import dev.redispatterns.benchmarks.ratelimit.ScriptRateLimiter;
 import dev.redispatterns.benchmarks.ratelimit.StarterRateLimiter;
 import dev.redispatterns.benchmarks.stream.LettuceStreamConsumer;
 import dev.redispatterns.benchmarks.stream.SpringDataStreamContainer;
@@ -91,7 +87,7 @@ public final class Catalog {
 			String name = RateLimitPolicies.label(algorithm);
 			implementations.add(Implementation.floor("lettuce-" + id,
 					"raw Lettuce `EVALSHA` of the starter's `" + name + "` script",
-					(context) -> new LettuceScriptRateLimiter(context, algorithm), null));
+					(context) -> ScriptRateLimiter.lettuce(context, algorithm), null));
 			implementations.add(Implementation.starter("starter-" + id, "this starter, `" + name + "`",
 					(context) -> new StarterRateLimiter(context, algorithm), "lettuce-" + id,
 					(algorithm == RateLimitAlgorithm.SLIDING_LOG)
@@ -100,7 +96,7 @@ public final class Catalog {
 							: null));
 		}
 		implementations.add(Implementation.peer("bucket4j", "Bucket4j (Lettuce, compare-and-swap)",
-				Bucket4jRateLimiter::new, null));
+				Bucket4jRateLimiter::lettuce, null));
 		if (redisson) {
 			implementations.add(Implementation.peer("redisson", "Redisson `RRateLimiter`", RedissonRateLimiter::new,
 					"Redisson decides with the client's clock inside its script; its permits are a sorted set."));
@@ -111,7 +107,7 @@ public final class Catalog {
 	/** Locks: acquire (waiting if needed) and release. */
 	static final List<Implementation<LockSubject>> LOCKS = List.of(
 			Implementation.floor("lettuce", "raw Lettuce `SET NX PX` + compare-and-delete `EVALSHA` (busy retry)",
-					LettuceSpinLock::new, null),
+					SpinLock::lettuce, null),
 			Implementation.peer("redisson", "Redisson `RLock` (watchdog lease)", RedissonLockSubject::new, null),
 			Implementation.peer("spring-integration", "Spring Integration `RedisLockRegistry` (spin-lock mode)",
 					SpringIntegrationLockSubject::new, null),
@@ -122,7 +118,7 @@ public final class Catalog {
 
 	/** Caches read through Spring's {@code Cache} API (the floor reads Redis directly). */
 	static final List<Implementation<CacheSubject>> CACHES = List.of(
-			Implementation.floor("lettuce", "raw Lettuce `GET` + Jackson decode", LettuceGetCache::new, null),
+			Implementation.floor("lettuce", "raw Lettuce `GET` + Jackson decode", RawCache::decoding, null),
 			Implementation.peer("sdr", "Spring Data Redis `RedisCacheManager` (default writer)",
 					(context) -> SpringCacheSubject.springDataRedis(context, false), null),
 			Implementation.peer("sdr-locking", "Spring Data Redis `RedisCacheManager` (locking writer)",
@@ -137,7 +133,7 @@ public final class Catalog {
 
 	/** Get-or-load on a cold key: which implementations protect the loader. */
 	static final List<Implementation<CacheSubject>> STAMPEDE = List.of(
-			Implementation.floor("lettuce", "raw Lettuce `GET`, load, `SET` (no protection)", LettuceGetCache::new,
+			Implementation.floor("lettuce", "raw Lettuce `GET`, load, `SET` (no protection)", RawCache::decoding,
 					null),
 			Implementation.peer("sdr", "Spring Data Redis `RedisCacheManager` (default writer)",
 					(context) -> SpringCacheSubject.springDataRedis(context, false), null),
@@ -178,7 +174,7 @@ public final class Catalog {
 			String name = RateLimitPolicies.label(algorithm);
 			implementations.add(Implementation.floor("lettuce-" + id,
 					"raw Lettuce `EVALSHA` of the starter's `" + name + "` script",
-					(context) -> new LettuceScriptRateLimiter(context, algorithm), null));
+					(context) -> ScriptRateLimiter.lettuce(context, algorithm), null));
 			implementations.add(Implementation.starter("engine-" + id, "this starter's `RateLimiter`, `" + name + "`",
 					(context) -> new StarterRateLimiter(context, algorithm), "lettuce-" + id, null));
 			implementations.add(Implementation.starter("annotated-" + id,
@@ -188,7 +184,7 @@ public final class Catalog {
 							+ "(Actuator, Micrometer with a Prometheus registry, default settings)"));
 		}
 		implementations.add(Implementation.peer("bucket4j", "Bucket4j (Lettuce, compare-and-swap)",
-				Bucket4jRateLimiter::new, null));
+				Bucket4jRateLimiter::lettuce, null));
 		implementations.add(Implementation.peer("redisson", "Redisson `RRateLimiter`", RedissonRateLimiter::new, null));
 		return List.copyOf(implementations);
 	}
@@ -196,7 +192,7 @@ public final class Catalog {
 	/** Public path, refusals: the floor refusing with the same script, and the annotation with and without local rejections. */
 	static final List<Implementation<RateLimiterSubject>> PUBLIC_ABUSE = List.of(
 			Implementation.floor("lettuce-abuse", "raw Lettuce `EVALSHA` of the `fixed-window` script",
-					(context) -> new LettuceScriptRateLimiter(context, RateLimitPolicies.abuse()), null),
+					(context) -> new ScriptRateLimiter(RawClient.lettuce(context), RateLimitPolicies.abuse()), null),
 			Implementation.starter("annotated-abuse", "this starter, `@RateLimited` method (default settings)",
 					(context) -> new AbusedRateLimiter(context, false), "lettuce-abuse",
 					"every refusal is a round trip and a `RateLimitExceededException`"),
@@ -208,7 +204,7 @@ public final class Catalog {
 	/** Public path, locks: guarded calls through each implementation. */
 	static final List<Implementation<LockedCall>> PUBLIC_LOCKS = List.of(
 			Implementation.floor("lettuce", "raw Lettuce `SET NX PX` + compare-and-delete `EVALSHA` (busy retry)",
-					(context) -> LockedCall.of(new LettuceSpinLock(context)), null),
+					(context) -> LockedCall.of(SpinLock.lettuce(context)), null),
 			Implementation.peer("redisson", "Redisson `RLock` (watchdog lease)",
 					(context) -> LockedCall.of(new RedissonLockSubject(context)), null),
 			Implementation.peer("spring-integration", "Spring Integration `RedisLockRegistry` (spin-lock mode)",
@@ -229,8 +225,8 @@ public final class Catalog {
 
 	/** Public path, cache hits: the raw `GET` floor (no decoding), the starter in a Boot application, peers. */
 	static final List<Implementation<CacheSubject>> PUBLIC_CACHES = List.of(
-			Implementation.floor("lettuce", "raw Lettuce `GET` (no decoding)", LettuceRawGet::new, null),
-			Implementation.peer("lettuce-decode", "raw Lettuce `GET` + Jackson decode", LettuceGetCache::new, null),
+			Implementation.floor("lettuce", "raw Lettuce `GET` (no decoding)", (context) -> RawCache.undecoded(RawClient.lettuce(context)), null),
+			Implementation.peer("lettuce-decode", "raw Lettuce `GET` + Jackson decode", RawCache::decoding, null),
 			Implementation.peer("sdr", "Spring Data Redis `RedisCacheManager` (default writer)",
 					(context) -> SpringCacheSubject.springDataRedis(context, false), null),
 			Implementation.starter("engine", "this starter's `CacheManager` built without Spring",
@@ -246,7 +242,7 @@ public final class Catalog {
 
 	/** Public path, stampede: the unprotected floor, the starter's `@Cacheable(sync = true)`, peers. */
 	static final List<Implementation<CacheSubject>> PUBLIC_STAMPEDE = List.of(
-			Implementation.floor("lettuce", "raw Lettuce `GET`, load, `SET` (no protection)", LettuceGetCache::new,
+			Implementation.floor("lettuce", "raw Lettuce `GET`, load, `SET` (no protection)", RawCache::decoding,
 					null),
 			Implementation.peer("sdr-locking", "Spring Data Redis `RedisCacheManager` (locking writer)",
 					(context) -> SpringCacheSubject.springDataRedis(context, true), null),
@@ -267,18 +263,18 @@ public final class Catalog {
 	/** Portable mode, rate limits: token bucket on one hot key. */
 	static final List<Implementation<RateLimiterSubject>> JEDIS_RATE_LIMITERS = List.of(
 			Implementation.floor("jedis-tb", "raw Jedis `EVALSHA` of the starter's `token-bucket` script",
-					(context) -> new JedisScriptRateLimiter(context, RateLimitAlgorithm.TOKEN_BUCKET), JEDIS_POOL_NOTE),
+					(context) -> ScriptRateLimiter.jedis(context, RateLimitAlgorithm.TOKEN_BUCKET), JEDIS_POOL_NOTE),
 			Implementation.starter("annotated-tb",
 					"this starter on Jedis (portable mode), `@RateLimited` method, `token-bucket`",
 					(context) -> new AnnotatedRateLimiter(context, RateLimitAlgorithm.TOKEN_BUCKET, true), "jedis-tb",
 					"the public-path application with `spring.data.redis.client-type=jedis`: the starter runs every "
 							+ "command through Spring Data Redis on the calling thread"),
-			Implementation.peer("bucket4j", "Bucket4j (Jedis, compare-and-swap)", Bucket4jJedisRateLimiter::new,
+			Implementation.peer("bucket4j", "Bucket4j (Jedis, compare-and-swap)", Bucket4jRateLimiter::jedis,
 					"`bucket4j_jdk17-jedis` 8.17.0 (Bucket4j publishes no Jedis module for 8.19.0) on the 8.19.0 core"));
 
 	/** Portable mode, cache hits through {@code CacheManager}. */
 	static final List<Implementation<CacheSubject>> JEDIS_CACHES = List.of(
-			Implementation.floor("jedis", "raw Jedis `GET` (no decoding)", JedisRawGet::new, JEDIS_POOL_NOTE),
+			Implementation.floor("jedis", "raw Jedis `GET` (no decoding)", (context) -> RawCache.undecoded(RawClient.jedis(context)), JEDIS_POOL_NOTE),
 			Implementation.peer("sdr", "Spring Data Redis `RedisCacheManager` on `JedisConnectionFactory` (default writer)",
 					SpringCacheSubject::springDataRedisOnJedis, null),
 			Implementation.starter("cache-manager", "this starter's `CacheManager` in a Boot application on Jedis",
@@ -289,7 +285,7 @@ public final class Catalog {
 	/** Portable mode, lock cycles. */
 	static final List<Implementation<LockedCall>> JEDIS_LOCKS = List.of(
 			Implementation.floor("jedis", "raw Jedis `SET NX PX` + compare-and-delete `EVALSHA` (busy retry)",
-					(context) -> LockedCall.of(new JedisSpinLock(context)), JEDIS_POOL_NOTE),
+					(context) -> LockedCall.of(SpinLock.jedis(context)), JEDIS_POOL_NOTE),
 			Implementation.peer("spring-integration",
 					"Spring Integration `RedisLockRegistry` on `JedisConnectionFactory` (spin-lock mode)",
 					(context) -> LockedCall.of(SpringIntegrationLockSubject.onJedis(context)), null),

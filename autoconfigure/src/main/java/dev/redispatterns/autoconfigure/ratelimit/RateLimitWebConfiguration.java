@@ -19,6 +19,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.server.WebFilter;
@@ -30,37 +31,24 @@ import dev.redispatterns.ratelimit.RateLimiter;
 import dev.redispatterns.ratelimit.internal.RateLimitDecisionRecorder;
 import dev.redispatterns.ratelimit.web.ClientIpKeyResolver;
 import dev.redispatterns.ratelimit.web.internal.ClientAddressResolver;
-import dev.redispatterns.ratelimit.web.internal.RateLimitExceptionHandler;
 import dev.redispatterns.ratelimit.web.internal.RateLimitHeaders;
-import dev.redispatterns.ratelimit.web.internal.RateLimitProblems;
 import dev.redispatterns.ratelimit.web.internal.RateLimitRule;
 import dev.redispatterns.ratelimit.web.internal.RateLimitServletFilter;
-import dev.redispatterns.ratelimit.web.internal.RateLimitWebExceptionHandler;
 import dev.redispatterns.ratelimit.web.internal.RateLimitWebFilter;
 import dev.redispatterns.ratelimit.web.internal.ServletRateLimitDecisionRecorder;
 
 /**
- * Web integration of rate limiting, for Spring MVC and WebFlux: 429 / 503 problem responses, limit
- * headers, the {@code clientIp} key resolver and the URL-rule filter.
+ * Web integration of rate limiting, for Spring MVC and WebFlux: the {@code clientIp} key resolver and the
+ * URL-rule filter, with the 429 / 503 problem responses and limit headers of
+ * {@link RateLimitResponsesConfiguration}.
  */
 @Configuration(proxyBeanMethods = false)
+@Import(RateLimitResponsesConfiguration.class)
 @ConditionalOnWebApplication
 @ConditionalOnClass(ProblemDetail.class)
 class RateLimitWebConfiguration {
 
 	static final String WEB = RateLimitPolicies.PREFIX + ".web";
-
-	@Bean
-	@ConditionalOnMissingBean
-	RateLimitHeaders redisPatternsRateLimitHeaders(RedisPatternsRateLimitProperties properties) {
-		return new RateLimitHeaders(properties.getWeb().isIetfHeaders());
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	RateLimitProblems redisPatternsRateLimitProblems(RateLimitHeaders headers) {
-		return new RateLimitProblems(headers);
-	}
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -85,12 +73,6 @@ class RateLimitWebConfiguration {
 	@ConditionalOnMissingBean(name = "clientIp")
 	ClientIpKeyResolver clientIp(ClientAddressResolver resolver, ObjectProvider<IdentityHasher> identities) {
 		return new ClientIpKeyResolver(resolver, identities.getIfAvailable(IdentityHasher::none));
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	RateLimitExceptionHandler redisPatternsRateLimitExceptionHandler(RateLimitProblems problems) {
-		return new RateLimitExceptionHandler(problems);
 	}
 
 	/** The filter rules that run before ({@code true}) or after Spring Security. */
@@ -216,12 +198,6 @@ class RateLimitWebConfiguration {
 					true);
 			return new RateLimitWebFilter(limiter, rules, clientAddresses, headers,
 					properties.getWeb().isHeaders(), properties.getWeb().getFilter().getBeforeSecurityOrder());
-		}
-
-		@Bean
-		@ConditionalOnMissingBean
-		RateLimitWebExceptionHandler redisPatternsRateLimitWebExceptionHandler(RateLimitProblems problems) {
-			return new RateLimitWebExceptionHandler(problems);
 		}
 
 	}

@@ -8,7 +8,6 @@ import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.core.PatternObservationContext;
 import dev.redispatterns.core.RedisPatternsObservation;
-import dev.redispatterns.core.RedisPatternsObservationContext;
 
 /**
  * A message being handled. Its carrier is the header map stored with the message: a tracing bridge's
@@ -20,16 +19,6 @@ import dev.redispatterns.core.RedisPatternsObservationContext;
 public class RedisPatternsReceiverContext extends ReceiverContext<Map<String, String>>
 		implements PatternObservationContext {
 
-	private final RedisPatternsObservation observation;
-
-	private final String target;
-
-	private final @Nullable String detail;
-
-	private final @Nullable String key;
-
-	private volatile String outcome = RedisPatternsObservationContext.UNKNOWN;
-
 	/**
 	 * @param target the stream, queue or channel name
 	 * @param detail the stream group, {@code null} for queues and channels
@@ -39,43 +28,9 @@ public class RedisPatternsReceiverContext extends ReceiverContext<Map<String, St
 	public RedisPatternsReceiverContext(RedisPatternsObservation observation, String target, @Nullable String detail,
 			@Nullable String key, Map<String, String> headers) {
 		super((carrier, name) -> (carrier != null) ? carrier.get(name) : null, Kind.CONSUMER);
-		this.observation = observation;
-		this.target = target;
-		this.detail = detail;
-		this.key = key;
+		PatternObservationState.attach(this, observation, target, detail, key);
 		setCarrier(headers);
-		setName(observation.getName());
 		setRemoteServiceName("redis");
-	}
-
-	@Override
-	public RedisPatternsObservation observation() {
-		return this.observation;
-	}
-
-	@Override
-	public String target() {
-		return this.target;
-	}
-
-	@Override
-	public @Nullable String detail() {
-		return this.detail;
-	}
-
-	@Override
-	public @Nullable String key() {
-		return this.key;
-	}
-
-	@Override
-	public String outcome() {
-		return this.outcome;
-	}
-
-	@Override
-	public void outcome(String outcome) {
-		this.outcome = outcome;
 	}
 
 }

@@ -8,7 +8,6 @@ import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.core.PatternObservationContext;
 import dev.redispatterns.core.RedisPatternsObservation;
-import dev.redispatterns.core.RedisPatternsObservationContext;
 
 /**
  * A message being published. Its carrier is the message's header map: a tracing bridge's sender handler
@@ -18,14 +17,6 @@ import dev.redispatterns.core.RedisPatternsObservationContext;
  */
 public class RedisPatternsSenderContext extends SenderContext<Map<String, String>>
 		implements PatternObservationContext {
-
-	private final RedisPatternsObservation observation;
-
-	private final String target;
-
-	private final @Nullable String key;
-
-	private volatile String outcome = RedisPatternsObservationContext.UNKNOWN;
 
 	/**
 	 * @param target the stream or queue name
@@ -39,42 +30,9 @@ public class RedisPatternsSenderContext extends SenderContext<Map<String, String
 				carrier.put(name, value);
 			}
 		}, Kind.PRODUCER);
-		this.observation = observation;
-		this.target = target;
-		this.key = key;
+		PatternObservationState.attach(this, observation, target, null, key);
 		setCarrier(headers);
-		setName(observation.getName());
 		setRemoteServiceName("redis");
-	}
-
-	@Override
-	public RedisPatternsObservation observation() {
-		return this.observation;
-	}
-
-	@Override
-	public String target() {
-		return this.target;
-	}
-
-	@Override
-	public @Nullable String detail() {
-		return null;
-	}
-
-	@Override
-	public @Nullable String key() {
-		return this.key;
-	}
-
-	@Override
-	public String outcome() {
-		return this.outcome;
-	}
-
-	@Override
-	public void outcome(String outcome) {
-		this.outcome = outcome;
 	}
 
 }

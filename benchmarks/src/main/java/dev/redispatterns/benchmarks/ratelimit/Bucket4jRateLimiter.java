@@ -10,37 +10,52 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.redis.jedis.Bucket4jJedis;
 import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.RedisClient;
+import redis.clients.jedis.JedisPool;
 
 import dev.redispatterns.benchmarks.harness.CellContext;
 import dev.redispatterns.benchmarks.harness.Clients;
 
 /**
- * Bucket4j's Lettuce backend as its documentation sets it up: a compare-and-swap proxy manager (read
- * state, compute on the client, write back if unchanged; retry on conflict), keys expiring once the
- * bucket would be full again.
+ * Bucket4j's Redis backends as its documentation sets them up: a compare-and-swap proxy manager (read
+ * state, compute on the client, write back if unchanged; retry on conflict) on a Lettuce client or on a
+ * {@code JedisPool} (here of {@link Clients#JEDIS_POOL_SIZE} connections), keys expiring once the bucket
+ * would be full again; the same bucket on both.
  */
 public final class Bucket4jRateLimiter implements RateLimiterSubject {
 
-	private final RedisClient client;
+	private static final ExpirationAfterWriteStrategy EXPIRATION = ExpirationAfterWriteStrategy
+		.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10));
 
 	private final ProxyManager<byte[]> proxyManager;
+
+	private final AutoCloseable client;
 
 	private final BucketConfiguration configuration;
 
 	private final Map<String, BucketProxy> buckets = new ConcurrentHashMap<>();
 
-	public Bucket4jRateLimiter(CellContext context) {
-		this.client = Clients.lettuce(context);
-		this.proxyManager = Bucket4jLettuce.casBasedBuilder(this.client)
-			.expirationAfterWrite(
-					ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(10)))
-			.build();
+	private Bucket4jRateLimiter(ProxyManager<byte[]> proxyManager, AutoCloseable client) {
+		this.proxyManager = proxyManager;
+		this.client = client;
 		long limit = RateLimitWorkload.LIMIT_PER_SECOND;
 		this.configuration = BucketConfiguration.builder()
 			.addLimit((bandwidth) -> bandwidth.capacity(limit).refillGreedy(limit, Duration.ofSeconds(1)))
 			.build();
+	}
+
+	public static Bucket4jRateLimiter lettuce(CellContext context) {
+		RedisClient client = Clients.lettuce(context);
+		return new Bucket4jRateLimiter(Bucket4jLettuce.casBasedBuilder(client).expirationAfterWrite(EXPIRATION).build(),
+				client::shutdown);
+	}
+
+	public static Bucket4jRateLimiter jedis(CellContext context) {
+		JedisPool pool = Clients.jedisPool(context);
+		return new Bucket4jRateLimiter(Bucket4jJedis.casBasedBuilder(pool).expirationAfterWrite(EXPIRATION).build(),
+				pool);
 	}
 
 	@Override
@@ -57,8 +72,8 @@ public final class Bucket4jRateLimiter implements RateLimiterSubject {
 	}
 
 	@Override
-	public void close() {
-		this.client.shutdown();
+	public void close() throws Exception {
+		this.client.close();
 	}
 
 }
