@@ -14,7 +14,7 @@ import org.springframework.util.ClassUtils;
 /**
  * Whether anything but metrics would receive the starter's observations. Its observations exist for traces
  * and custom handlers: the starter's own meter handler takes them from Micrometer's meter handlers and
- * records nothing, so with only metrics an observation per call would be pure cost (a quarter of an
+ * records nothing, so with only metrics an observation per call would be pure cost (up to a quarter of an
  * annotated rate-limit decision). Micrometer does not show a registry's handlers, so this reads the
  * application context, the way Spring Boot fills the registry: only a registry that Boot created has
  * exactly the handlers of the context's beans (and of its customizers).
