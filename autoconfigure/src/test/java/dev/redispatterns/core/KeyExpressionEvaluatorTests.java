@@ -63,6 +63,23 @@ class KeyExpressionEvaluatorTests {
 	}
 
 	@Test
+	void aLoneVariableReadsTheArgumentAsSpelWould() {
+		// read without a SpEL evaluation per call: the same answers as the expressions around them
+		assertThat(eval("#p0")).isEqualTo("o-1");
+		assertThat(eval(" #a2 ")).isEqualTo("3");
+		assertThat(eval("#customer")).isEqualTo(this.args[1].toString());
+		assertThat(eval("#root")).startsWith(KeyExpressionEvaluator.KeyExpressionRoot.class.getName());
+		assertThat(eval("#p9 ?: 'none'")).isEqualTo("none");
+		Object[] nullFirst = { null, this.args[1], 3 };
+		assertThatThrownBy(() -> this.evaluator.evaluate("RateLimited", "#orderId", this.method, nullFirst, null,
+				Api.class))
+			.isInstanceOf(KeyExpressionException.class)
+			.hasMessageContaining("evaluated to null");
+		assertThat(this.evaluator.evaluateNullable("RateLimited", "#p0", this.method, nullFirst, null, Api.class))
+			.isNull();
+	}
+
+	@Test
 	void propertiesOfArgumentsIncludingRecordComponentsAndGetters() {
 		assertThat(eval("#customer.id")).isEqualTo("c-7");
 		assertThat(eval("#customer.region()")).isEqualTo("eu");

@@ -1,8 +1,11 @@
 package dev.redispatterns.autoconfigure.observability;
 
 import io.micrometer.core.instrument.observation.MeterObservationHandler;
+import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -20,7 +23,9 @@ import dev.redispatterns.observability.internal.RedisPatternsMeterObservationHan
 /**
  * Observations of cache loads, rate-limit decisions, lock acquisitions and handled messages, reported to
  * the application's {@link ObservationRegistry} (Spring Boot defines one with Actuator); with Micrometer
- * Tracing they become spans. Without a registry the engines observe nothing, at no cost.
+ * Tracing they become spans. Without a registry, or with one that only feeds metrics (Spring Boot's
+ * registry with meter handlers alone), the engines observe nothing, at no cost: the starter's meters do
+ * not need observations.
  */
 @AutoConfiguration(after = RedisPatternsAutoConfiguration.class,
 		afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
@@ -32,7 +37,12 @@ public final class RedisPatternsObservationAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PatternObservations redisPatternsObservations(ObservationRegistry registry,
-			RedisPatternsObservabilityProperties properties) {
+			RedisPatternsObservabilityProperties properties, ConfigurableListableBeanFactory beanFactory,
+			ObjectProvider<ObservationHandler<?>> handlers) {
+		// with metrics alone every observation would end in the no-op meter handler below
+		if (!ObservationListeners.present(beanFactory, handlers)) {
+			return PatternObservations.NONE;
+		}
 		return PatternObservations.of(registry, properties.isIncludeKeys());
 	}
 

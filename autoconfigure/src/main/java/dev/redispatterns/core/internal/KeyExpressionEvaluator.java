@@ -37,6 +37,7 @@ import org.springframework.expression.spel.SpelEvaluationException;
 import org.springframework.expression.spel.SpelMessage;
 import org.springframework.expression.spel.SpelNode;
 import org.springframework.expression.spel.ast.BeanReference;
+import org.springframework.expression.spel.ast.VariableReference;
 import org.springframework.expression.spel.standard.SpelExpression;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.expression.spel.support.DataBindingMethodResolver;
@@ -92,7 +93,7 @@ public final class KeyExpressionEvaluator {
 
 	private final ExpressionParser parser = new SpelExpressionParser();
 
-	private final Map<String, Expression> expressions = new ConcurrentHashMap<>();
+	private final Map<String, Parsed> expressions = new ConcurrentHashMap<>();
 
 	private final @Nullable BeanResolver beanResolver;
 
@@ -155,13 +156,18 @@ public final class KeyExpressionEvaluator {
 	 */
 	public @Nullable String evaluateNullable(String annotation, String expression, Method method,
 			@Nullable Object[] args, @Nullable Object target, Class<?> targetClass) {
-		Expression parsed = parse(annotation, expression, method);
+		Parsed parsed = parse(annotation, expression, method);
+		if (parsed.variable != null) {
+			// '#userId', '#p0': read the argument, as SpEL would, without an evaluation per call
+			Object value = argument(parsed.variable, parameterNames(method), args);
+			return (value != null) ? value.toString() : null;
+		}
 		KeyEvaluationContext context = new KeyEvaluationContext(
 				new KeyExpressionRoot(method, args, target, targetClass), parameterNames(method), args,
 				this.beanResolver);
 		Object value;
 		try {
-			value = parsed.getValue(context);
+			value = parsed.expression.getValue(context);
 		}
 		catch (EvaluationException | IllegalArgumentException | IllegalStateException ex) {
 			throw new KeyExpressionException(describe(annotation, expression, method) + " cannot be evaluated: "
@@ -182,11 +188,12 @@ public final class KeyExpressionEvaluator {
 
 	private static final String[] NO_NAMES = new String[0];
 
-	private Expression parse(String annotation, String expression, Method method) {
-		Expression parsed = this.expressions.get(expression);
-		if (parsed != null) {
-			return parsed;
+	private Parsed parse(String annotation, String expression, Method method) {
+		Parsed cached = this.expressions.get(expression);
+		if (cached != null) {
+			return cached;
 		}
+		Expression parsed;
 		if (expression.isBlank()) {
 			throw new KeyExpressionException(describe(annotation, expression, method) + " is empty");
 		}
@@ -198,8 +205,66 @@ public final class KeyExpressionEvaluator {
 					describe(annotation, expression, method) + " is not a valid SpEL expression: " + ex.getMessage(), ex);
 		}
 		checkBeanReferences(annotation, expression, method, parsed);
-		this.expressions.putIfAbsent(expression, parsed);
-		return parsed;
+		Parsed result = new Parsed(parsed, variableOnly(expression, parsed));
+		this.expressions.putIfAbsent(expression, result);
+		return result;
+	}
+
+	/**
+	 * The variable's name when the whole expression reads one variable ({@code #userId}, {@code #p0}),
+	 * the most common key; {@code #root} and {@code #this} are not arguments.
+	 */
+	private static @Nullable String variableOnly(String expression, Expression parsed) {
+		if (!(parsed instanceof SpelExpression spel) || !(spel.getAST() instanceof VariableReference)
+				|| spel.getAST().getChildCount() != 0) {
+			return null;
+		}
+		String text = expression.strip();
+		if (text.length() < 2 || text.charAt(0) != '#') {
+			return null;
+		}
+		String name = text.substring(1);
+		for (int i = 0; i < name.length(); i++) {
+			char c = name.charAt(i);
+			if (!(Character.isLetterOrDigit(c) || c == '_' || c == '$')) {
+				return null;
+			}
+		}
+		return (name.equals("root") || name.equals("this")) ? null : name;
+	}
+
+	/** The argument a variable names: by parameter name, then {@code p<n>} or {@code a<n>}; else null. */
+	static @Nullable Object argument(String name, String @Nullable [] names, @Nullable Object[] args) {
+		if (names != null) {
+			for (int i = 0; i < names.length && i < args.length; i++) {
+				if (name.equals(names[i])) {
+					return args[i];
+				}
+			}
+		}
+		if (name.length() > 1 && (name.charAt(0) == 'p' || name.charAt(0) == 'a')) {
+			int index = argumentIndex(name);
+			if (index >= 0 && index < args.length) {
+				return args[index];
+			}
+		}
+		return null;
+	}
+
+	/** The index of {@code p0}, {@code a12}, ..., or -1. */
+	private static int argumentIndex(String name) {
+		int index = 0;
+		for (int i = 1; i < name.length(); i++) {
+			char digit = name.charAt(i);
+			if (digit < '0' || digit > '9' || index > 10_000) {
+				return -1;
+			}
+			index = index * 10 + (digit - '0');
+		}
+		return index;
+	}
+
+	private record Parsed(Expression expression, @Nullable String variable) {
 	}
 
 	private void checkBeanReferences(String annotation, String expression, Method method, Expression parsed) {
@@ -350,33 +415,7 @@ public final class KeyExpressionEvaluator {
 			if (this.variables != null && this.variables.containsKey(name)) {
 				return this.variables.get(name);
 			}
-			if (this.names != null) {
-				for (int i = 0; i < this.names.length && i < this.args.length; i++) {
-					if (name.equals(this.names[i])) {
-						return this.args[i];
-					}
-				}
-			}
-			if (name.length() > 1 && (name.charAt(0) == 'p' || name.charAt(0) == 'a')) {
-				int index = argumentIndex(name);
-				if (index >= 0 && index < this.args.length) {
-					return this.args[index];
-				}
-			}
-			return null;
-		}
-
-		/** The index of {@code p0}, {@code a12}, ..., or -1. */
-		private static int argumentIndex(String name) {
-			int index = 0;
-			for (int i = 1; i < name.length(); i++) {
-				char digit = name.charAt(i);
-				if (digit < '0' || digit > '9' || index > 10_000) {
-					return -1;
-				}
-				index = index * 10 + (digit - '0');
-			}
-			return index;
+			return argument(name, this.names, this.args);
 		}
 
 	}
