@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
+import io.lettuce.core.AbstractRedisClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -21,6 +22,7 @@ import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisSentinelConnection;
 import org.springframework.data.redis.connection.jedis.JedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redispatterns.autoconfigure.cache.RedisPatternsCacheAutoConfiguration;
 import dev.redispatterns.autoconfigure.lock.RedisPatternsLockAutoConfiguration;
@@ -34,15 +36,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Creating the starter's beans talks to no Redis and starts no thread: subscriptions, {@code CONFIG} and
- * background work begin when the context starts. A Jedis connection factory that fails every connection and
- * records the attempt stands in for Redis; a lifecycle bean in the lowest phase looks before anything
+ * background work begin when the context starts. A Jedis (portable mode) or Lettuce (native mode)
+ * connection factory that fails every connection and records the attempt stands in for Redis; a lifecycle bean in the lowest phase looks before anything
  * else starts.
  */
 class NothingRunsBeforeStartTests {
 
 	@Test
-	void creatingEveryBeanRunsNoCommandAndStartsNoThreadUntilTheContextStarts() {
+	void portableModeCreatingEveryBeanRunsNoCommandAndStartsNoThreadUntilTheContextStarts() {
 		List<String> connections = new CopyOnWriteArrayList<>();
+		assertNothingRunsBeforeStart(failingJedis(connections), connections);
+	}
+
+	@Test
+	void nativeModeCreatingEveryBeanRunsNoCommandAndStartsNoThreadUntilTheContextStarts() {
+		List<String> connections = new CopyOnWriteArrayList<>();
+		assertNothingRunsBeforeStart(failingLettuce(connections), connections);
+	}
+
+	private void assertNothingRunsBeforeStart(RedisConnectionFactory factory, List<String> connections) {
 		FirstToStart probe = new FirstToStart(connections);
 		Set<String> threadsBefore = starterThreads();
 		new WebApplicationContextRunner()
@@ -51,7 +63,7 @@ class NothingRunsBeforeStartTests {
 					CacheAutoConfiguration.class, RedisPatternsSessionAutoConfiguration.class,
 					RedisPatternsLockAutoConfiguration.class, RedisPatternsRateLimitAutoConfiguration.class,
 					RedisPatternsMessagingAutoConfiguration.class, RedisPatternsStructuresAutoConfiguration.class))
-			.withBean(RedisConnectionFactory.class, () -> failingFactory(connections))
+			.withBean(RedisConnectionFactory.class, () -> factory)
 			.withBean(FirstToStart.class, () -> probe)
 			.withUserConfiguration(Caching.class)
 			.withPropertyValues("redis.patterns.cache.caches.products.near-cache.enabled=true",
@@ -72,7 +84,7 @@ class NothingRunsBeforeStartTests {
 	}
 
 	/** Jedis (portable mode) with nothing behind it: every connection asked for is recorded and fails. */
-	private static RedisConnectionFactory failingFactory(List<String> connections) {
+	private static RedisConnectionFactory failingJedis(List<String> connections) {
 		JedisConnectionFactory factory = new JedisConnectionFactory() {
 
 			@Override
@@ -97,6 +109,38 @@ class NothingRunsBeforeStartTests {
 
 		};
 		return factory;
+	}
+
+	/** Lettuce (native mode) with nothing behind it: the shared connection and the client are recorded and fail. */
+	private static RedisConnectionFactory failingLettuce(List<String> connections) {
+		return new LettuceConnectionFactory() {
+
+			@Override
+			public RedisConnection getConnection() {
+				return fail("getConnection");
+			}
+
+			@Override
+			public RedisClusterConnection getClusterConnection() {
+				return fail("getClusterConnection");
+			}
+
+			@Override
+			public AbstractRedisClient getNativeClient() {
+				return fail("getNativeClient");
+			}
+
+			@Override
+			public AbstractRedisClient getRequiredNativeClient() {
+				return fail("getRequiredNativeClient");
+			}
+
+			private <T> T fail(String what) {
+				connections.add(what + " on " + Thread.currentThread().getName());
+				throw new RedisConnectionFailureException("no Redis in this test");
+			}
+
+		};
 	}
 
 	static Set<String> starterThreads() {
