@@ -11,6 +11,7 @@ import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import dev.redispatterns.core.internal.BackgroundWork;
+import dev.redispatterns.core.internal.StartPhase;
 
 /**
  * Ends the starter's background work, then closes its own connections when the context closes, in the
@@ -82,9 +83,7 @@ final class ConnectionsShutdown implements SmartLifecycle, ApplicationListener<C
 
 	@Override
 	public int getPhase() {
-		int phase = (this.connectionFactory instanceof SmartLifecycle lifecycle) ? lifecycle.getPhase()
-				: SmartLifecycle.DEFAULT_PHASE;
-		return (phase == Integer.MAX_VALUE) ? phase : phase + 1;
+		return StartPhase.after(this.connectionFactory);
 	}
 
 }

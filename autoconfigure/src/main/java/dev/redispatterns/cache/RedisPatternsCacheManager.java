@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.cache.Cache;
 import org.springframework.cache.CacheManager;
+import org.springframework.context.SmartLifecycle;
 
 import dev.redispatterns.core.EncryptingValueCodec;
 import dev.redispatterns.core.RedisConnector;
@@ -29,6 +30,7 @@ import dev.redispatterns.core.internal.RedisKeys;
 import dev.redispatterns.core.internal.RedisPatternsThreads;
 import dev.redispatterns.core.internal.RedisSignals;
 import dev.redispatterns.core.internal.ScriptExecutor;
+import dev.redispatterns.core.internal.StartPhase;
 
 /**
  * Spring {@link CacheManager} whose caches live in Redis, each with its own {@link CachePolicy}. Caches
@@ -44,12 +46,13 @@ import dev.redispatterns.core.internal.ScriptExecutor;
  *     .defaults(CachePolicy.builder().ttl(Duration.ofMinutes(5)).build())
  *     .cache("products", CachePolicy.builder().nearCache(true).build())
  *     .build();
+ * manager.start();
  * Cache products = manager.getCache("products");
  * ...
  * manager.close();
  * }</pre>
  */
-public final class RedisPatternsCacheManager implements CacheManager, BackgroundWork, AutoCloseable {
+public final class RedisPatternsCacheManager implements CacheManager, SmartLifecycle, BackgroundWork, AutoCloseable {
 
 	private final CacheRuntime runtime;
 
@@ -65,8 +68,19 @@ public final class RedisPatternsCacheManager implements CacheManager, Background
 
 	private final boolean refreshes;
 
+	private final RedisConnector connector;
+
+	private final RedisSignals signals;
+
+	private final long sweepMillis;
+
 	/** With Lettuce: empties the near caches when a connection comes back up. */
-	private final @Nullable AutoCloseable reconnects;
+	private volatile @Nullable AutoCloseable reconnects;
+
+	/** Whether the background work began: it runs until {@link #close()}, whatever stops in between. */
+	private volatile boolean started;
+
+	private volatile boolean running;
 
 	private volatile boolean closed;
 
@@ -104,13 +118,54 @@ public final class RedisPatternsCacheManager implements CacheManager, Background
 		this.runtime = new CacheRuntime(builder.connector, new CacheCommands(builder.connector, scripts), builder.keys,
 				builder.codec, builder.signals, builder.listener, builder.ttlFunction, refreshExecutor,
 				builder.asyncExecutor, scheduler, builder.observations, builder.encryption);
-		long sweep = Math.max(100, shortestLockTimeout().toMillis() / 3);
-		scheduler.scheduleWithFixedDelay(this::renewLeases, sweep, sweep, TimeUnit.MILLISECONDS);
-		// lost invalidations: Lettuce tells when a connection came back, the listener container when it
-		// subscribed again
-		this.reconnects = builder.connector.isNative() ? LettuceReconnects.listen(builder.connector, this::reconnected)
-				: builder.signals.onResubscribed(this::reconnected);
+		this.connector = builder.connector;
+		this.signals = builder.signals;
+		this.sweepMillis = Math.max(100, shortestLockTimeout().toMillis() / 3);
 		this.policies.keySet().forEach(this::getCache);
+	}
+
+	/**
+	 * Begins the background work: renewing the leases of long loads, subscribing each cache to its channel
+	 * and listening for reconnects. Creating the manager runs no Redis command and starts no thread; a
+	 * Spring context calls this when it starts, code without Spring calls it once built. Until then the
+	 * caches work, but waiting callers only poll and near caches stay empty.
+	 */
+	@Override
+	public void start() {
+		synchronized (this.caches) {
+			this.running = true;
+			if (this.started || this.closed) {
+				return;
+			}
+			this.runtime.scheduler.scheduleWithFixedDelay(this::renewLeases, this.sweepMillis, this.sweepMillis,
+					TimeUnit.MILLISECONDS);
+			// lost invalidations: Lettuce tells when a connection came back, the listener container when it
+			// subscribed again
+			this.reconnects = this.connector.isNative() ? LettuceReconnects.listen(this.connector, this::reconnected)
+					: this.signals.onResubscribed(this::reconnected);
+			this.started = true;
+		}
+		this.caches.values().forEach(RedisPatternsCache::ensureSubscribed);
+	}
+
+	/**
+	 * Nothing ends here: refreshes in flight still need their leases renewed while
+	 * {@link #finish(Duration)} lets them store, and {@link #close()} ends the background work.
+	 */
+	@Override
+	public void stop() {
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/** Just after the connection factory's phase: it starts once the factory has, before the web server. */
+	@Override
+	public int getPhase() {
+		return StartPhase.after(this.connector.connectionFactory());
 	}
 
 	/**
@@ -137,7 +192,9 @@ public final class RedisPatternsCacheManager implements CacheManager, Background
 		return this.caches.computeIfAbsent(name, (key) -> {
 			RedisPatternsCache created = new RedisPatternsCache(key, (policy != null) ? policy : this.defaults,
 					this.runtime);
-			created.ensureSubscribed();
+			if (this.started) {
+				created.ensureSubscribed();
+			}
 			return created;
 		});
 	}
@@ -215,10 +272,15 @@ public final class RedisPatternsCacheManager implements CacheManager, Background
 
 	@Override
 	public void close() {
-		this.closed = true;
-		if (this.reconnects != null) {
+		AutoCloseable reconnects;
+		synchronized (this.caches) {
+			this.closed = true;
+			this.running = false;
+			reconnects = this.reconnects;
+		}
+		if (reconnects != null) {
 			try {
-				this.reconnects.close();
+				reconnects.close();
 			}
 			catch (Exception ex) {
 				// never thrown: removing the listener from a client already shut down is ignored

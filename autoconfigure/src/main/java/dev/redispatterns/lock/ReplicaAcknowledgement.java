@@ -1,20 +1,8 @@
 package dev.redispatterns.lock;
 
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingDeque;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
-import io.lettuce.core.AbstractRedisClient;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;
@@ -24,7 +12,6 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
-import io.lettuce.core.codec.ByteArrayCodec;
 import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.core.RedisConnector;
@@ -39,7 +26,7 @@ import dev.redispatterns.core.internal.ScriptExecutor;
  * <p>
  * {@code WAIT} blocks the connection it runs on and counts that connection's own writes, so these
  * acquisitions run on connections of their own, never on the shared one; in a cluster on the connection to
- * the master that owns the lock's slot. Each acquisition has its connection to itself from the script to
+ * the master that owns the lock's slot ({@link ReplicaConnections}). Each acquisition has its connection to itself from the script to
  * the {@code WAIT} reply: an attempt never waits in Redis behind another acquisition's {@code WAIT}, so its
  * time-out means that Redis did not answer. {@code WAIT} follows only a script that acquired (refused
  * attempts leave nothing to confirm), and when a script's reply is lost its release is sent right behind it
@@ -53,12 +40,6 @@ final class ReplicaAcknowledgement {
 	/** Redirects followed for one acquisition at most: a slot moves once, and ASK sends it on once. */
 	private static final int MAX_REDIRECTS = 3;
 
-	/** Connections open at most; one more acquisition waits up to the command timeout for a free one. */
-	static final int MAX_CONNECTIONS = 64;
-
-	/** Free connections kept for the next acquisitions; further ones are closed when they come back. */
-	static final int MAX_IDLE = 8;
-
 	private final RedisConnector connector;
 
 	private final int replicas;
@@ -67,31 +48,14 @@ final class ReplicaAcknowledgement {
 
 	private final Duration replyTimeout;
 
-	/**
-	 * Lettuce's own time-out on these connections (its default is {@code spring.data.redis.timeout}, which
-	 * may be shorter than a {@code WAIT}): only a backstop behind the waits here.
-	 */
-	private final Duration lettuceTimeout;
-
-	private final LinkedBlockingDeque<StatefulConnection<byte[], byte[]>> idle = new LinkedBlockingDeque<>();
-
-	private final Set<StatefulConnection<byte[], byte[]>> open = ConcurrentHashMap.newKeySet();
-
-	/** One permit per connection open or being opened. */
-	private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
-
-	/** Connects off the caller's thread, so a server that accepts but does not answer costs one command timeout. */
-	private final ExecutorService connecting;
-
-	private volatile boolean closed;
+	private final ReplicaConnections connections;
 
 	ReplicaAcknowledgement(RedisConnector connector, int replicas, Duration timeout) {
 		this.connector = connector;
-		this.connecting = Executors.newCachedThreadPool(connector.threads().factory("lock-replica-connect"));
 		this.replicas = replicas;
 		this.timeoutMillis = timeout.toMillis();
 		this.replyTimeout = timeout.plus(connector.commandTimeout());
-		this.lettuceTimeout = this.replyTimeout.multipliedBy(2);
+		this.connections = new ReplicaConnections(connector, this.replyTimeout.multipliedBy(2));
 	}
 
 	/**
@@ -106,7 +70,7 @@ final class ReplicaAcknowledgement {
 	 * behind it already, and a confirmation that did not come leaves a grant the caller releases
 	 */
 	long acquire(LockTarget target, byte[][] args, byte[][] releaseArgs) {
-		Exchange exchange = new Exchange(borrow());
+		Exchange exchange = new Exchange(this.connections.borrow());
 		try {
 			return exchange.acquire(target, args, releaseArgs);
 		}
@@ -247,8 +211,9 @@ final class ReplicaAcknowledgement {
 
 		private RedisAsyncCommands<byte[], byte[]> nodeCommands(
 				CompletableFuture<StatefulRedisConnection<byte[], byte[]>> node) {
-			StatefulRedisConnection<byte[], byte[]> connection = awaitConnection(node);
-			connection.setTimeout(ReplicaAcknowledgement.this.lettuceTimeout);
+			ReplicaConnections connections = ReplicaAcknowledgement.this.connections;
+			StatefulRedisConnection<byte[], byte[]> connection = connections.awaitConnection(node);
+			connection.setTimeout(connections.lettuceTimeout);
 			return connection.async();
 		}
 
@@ -258,143 +223,18 @@ final class ReplicaAcknowledgement {
 		 */
 		void finish() {
 			CompletableFuture<?> pending = this.last;
+			ReplicaConnections connections = ReplicaAcknowledgement.this.connections;
 			if (this.unusable) {
-				discard(this.connection);
+				connections.discard(this.connection);
 			}
 			else if (pending == null || pending.isDone()) {
-				recycle(this.connection, pending);
+				connections.recycle(this.connection, pending);
 			}
 			else {
-				pending.whenComplete((result, failure) -> recycle(this.connection, pending));
+				pending.whenComplete((result, failure) -> connections.recycle(this.connection, pending));
 			}
 		}
 
-	}
-
-	private void recycle(StatefulConnection<byte[], byte[]> connection, @Nullable CompletableFuture<?> last) {
-		boolean answered = last == null || !last.isCompletedExceptionally() || answeredWithError(last);
-		if (this.closed || !answered || !connection.isOpen() || this.idle.size() >= MAX_IDLE) {
-			discard(connection);
-			return;
-		}
-		this.idle.offerFirst(connection);
-		if (this.closed && this.idle.remove(connection)) {
-			discard(connection);
-		}
-	}
-
-	/** Whether a command failed with Redis's error reply (the connection is fine), not for want of one. */
-	private static boolean answeredWithError(CompletableFuture<?> last) {
-		try {
-			last.join();
-			return true;
-		}
-		catch (RuntimeException ex) {
-			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			return cause instanceof RedisCommandExecutionException;
-		}
-	}
-
-	private void discard(StatefulConnection<byte[], byte[]> connection) {
-		if (this.open.remove(connection)) {
-			this.slots.release();
-		}
-		connection.closeAsync();
-	}
-
-	/** A free connection, a new one while fewer than the maximum are open, else the next one freed. */
-	private StatefulConnection<byte[], byte[]> borrow() {
-		if (this.closed) {
-			throw new RedisUnavailableException("The lock manager is closed");
-		}
-		StatefulConnection<byte[], byte[]> free = this.idle.pollFirst();
-		if (free != null) {
-			return free;
-		}
-		if (this.slots.tryAcquire()) {
-			return connect();
-		}
-		try {
-			free = this.idle.pollFirst(this.connector.commandTimeout().toNanos(), TimeUnit.NANOSECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new RedisUnavailableException("Interrupted while waiting for a connection", ex);
-		}
-		if (free == null) {
-			throw new RedisUnavailableException("All " + MAX_CONNECTIONS
-					+ " connections for replica-confirmed acquisitions stayed busy for the command timeout");
-		}
-		return free;
-	}
-
-	/** Opens a connection, holding a slot; a connection that arrives after the caller gave up joins the pool. */
-	private StatefulConnection<byte[], byte[]> connect() {
-		CompletableFuture<StatefulConnection<byte[], byte[]>> connected;
-		try {
-			connected = CompletableFuture.supplyAsync(this::connectNow, this.connecting);
-		}
-		catch (RuntimeException ex) {
-			this.slots.release();
-			throw new RedisUnavailableException("Cannot connect: " + ex.getMessage(), ex);
-		}
-		try {
-			return awaitConnection(connected);
-		}
-		catch (RuntimeException ex) {
-			connected.whenComplete((connection, failure) -> {
-				if (connection != null) {
-					recycle(connection, null);
-				}
-				else {
-					this.slots.release();
-				}
-			});
-			throw ex;
-		}
-	}
-
-	/**
-	 * Waits for a connection for at most the command timeout without cancelling it: Lettuce keeps node
-	 * connections it is still opening, and a late one is still useful.
-	 */
-	private <T> T awaitConnection(CompletableFuture<T> connecting) {
-		Duration timeout = this.connector.commandTimeout();
-		try {
-			return connecting.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-		}
-		catch (TimeoutException ex) {
-			throw new RedisUnavailableException("No connection within " + timeout.toMillis() + " ms", ex);
-		}
-		catch (ExecutionException ex) {
-			throw RedisConnector.translate(ex.getCause());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new RedisUnavailableException("Interrupted while connecting", ex);
-		}
-	}
-
-	private StatefulConnection<byte[], byte[]> connectNow() {
-		AbstractRedisClient client = this.connector.lettuce().getNativeClient();
-		StatefulConnection<byte[], byte[]> connection;
-		try {
-			if (client instanceof RedisClusterClient cluster) {
-				connection = cluster.connect(ByteArrayCodec.INSTANCE);
-			}
-			else if (client instanceof RedisClient standalone) {
-				connection = standalone.connect(ByteArrayCodec.INSTANCE);
-			}
-			else {
-				throw new RedisUnavailableException("No Lettuce client to connect with (" + client + ")");
-			}
-		}
-		catch (RuntimeException ex) {
-			throw RedisConnector.translate(ex);
-		}
-		connection.setTimeout(this.lettuceTimeout);
-		this.open.add(connection);
-		return connection;
 	}
 
 	/** Lets the shared topology catch up with a moved slot, so the next acquisitions go straight there. */
@@ -405,15 +245,7 @@ final class ReplicaAcknowledgement {
 	}
 
 	void close() {
-		this.closed = true;
-		this.connecting.shutdownNow();
-		for (StatefulConnection<byte[], byte[]> connection = this.idle.pollFirst(); connection != null; connection = this.idle
-			.pollFirst()) {
-			discard(connection);
-		}
-		for (StatefulConnection<byte[], byte[]> connection : Set.copyOf(this.open)) {
-			discard(connection);
-		}
+		this.connections.close();
 	}
 
 	/** A {@code MOVED} or {@code ASK} reply: the node that serves the slot now. */

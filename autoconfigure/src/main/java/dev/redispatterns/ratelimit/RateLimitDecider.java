@@ -74,54 +74,32 @@ final class RateLimitDecider {
 		checkPermits(permits);
 		CompiledPolicy compiled = effective(base, tier, key);
 		String policy = base.policy.name();
-		Observation observation = this.observations.isActive()
-				? this.observations.start(RedisPatternsObservation.RATE_LIMIT, policy, null, key) : null;
+		Observation observation = observe(policy, key);
 		long start = System.nanoTime();
 		LocalRejections rejections = base.rejections;
-		RateLimitDecision refused = (rejections != null)
-				? rejections.find(compiled, compiled.policy, key, permits, maxWaitMillis, start) : null;
-		RateLimitDecision decision;
-		if (refused != null) {
-			decision = refused;
-		}
-		else if (!this.connector.isConnected()) {
-			decision = this.outage.degraded(compiled, key, permits, NOT_CONNECTED);
-		}
-		else {
+		RateLimitDecision decision = withoutRedis(compiled, rejections, key, permits, maxWaitMillis, start);
+		if (decision == null) {
 			byte[] redisKey = compiled.key(key);
 			byte[][] arguments = compiled.arguments(permits, maxWaitMillis);
 			try {
 				List<Object> reply = this.executor.call(compiled.script, ReturnType.MULTI, new byte[][] { redisKey },
 						arguments);
-				decision = compiled.decision(reply, permits, redisKey, arguments);
-				this.outage.recovered();
-				if (rejections != null) {
-					rejections.remember(compiled, key, decision, start);
-				}
+				decision = fromRedis(compiled, rejections, key, permits, reply, redisKey, arguments, start);
 			}
 			catch (RedisUnavailableException ex) {
 				if (ex.getCause() instanceof InterruptedException) {
 					// the caller was interrupted, Redis did not fail: neither an outage nor a fail-open grant
-					if (observation != null) {
-						PatternObservations.stop(observation, "failure", ex);
-					}
+					failed(observation, ex);
 					throw new CancellationException("Interrupted while rate-limit policy '" + policy
 							+ "' was deciding; the permits may have been taken");
 				}
 				decision = this.outage.degraded(compiled, key, permits, ex);
 			}
 			catch (RuntimeException ex) {
-				if (observation != null) {
-					PatternObservations.stop(observation, "failure", ex);
-				}
-				throw ex;
+				throw failed(observation, ex);
 			}
 		}
-		this.listener.onDecision(decision, System.nanoTime() - start);
-		if (observation != null) {
-			PatternObservations.stop(observation, decision.outcome().tagValue(), null);
-		}
-		return decision;
+		return settle(decision, start, observation);
 	}
 
 	/** As {@link #decide}, without blocking; invalid arguments fail the future. */
@@ -137,19 +115,11 @@ final class RateLimitDecider {
 		catch (IllegalArgumentException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
-		Observation observation = this.observations.isActive()
-				? this.observations.start(RedisPatternsObservation.RATE_LIMIT, policy, null, key) : null;
+		Observation observation = observe(policy, key);
 		long start = System.nanoTime();
-		RateLimitDecision refused = (rejections != null)
-				? rejections.find(compiled, compiled.policy, key, permits, maxWaitMillis, start) : null;
-		if (refused != null || !this.connector.isConnected()) {
-			RateLimitDecision decision = (refused != null) ? refused
-					: this.outage.degraded(compiled, key, permits, NOT_CONNECTED);
-			this.listener.onDecision(decision, System.nanoTime() - start);
-			if (observation != null) {
-				PatternObservations.stop(observation, decision.outcome().tagValue(), null);
-			}
-			return CompletableFuture.completedFuture(decision);
+		RateLimitDecision early = withoutRedis(compiled, rejections, key, permits, maxWaitMillis, start);
+		if (early != null) {
+			return CompletableFuture.completedFuture(settle(early, start, observation));
 		}
 		byte[] redisKey = compiled.key(key);
 		byte[][] arguments = compiled.arguments(permits, maxWaitMillis);
@@ -163,28 +133,64 @@ final class RateLimitDecider {
 		return reply.orTimeout(this.timeoutNanos, TimeUnit.NANOSECONDS).handle((result, failure) -> {
 			RateLimitDecision decision;
 			if (failure == null) {
-				decision = compiled.decision(result, permits, redisKey, arguments);
-				this.outage.recovered();
-				if (rejections != null) {
-					rejections.remember(compiled, key, decision, start);
-				}
+				decision = fromRedis(compiled, rejections, key, permits, result, redisKey, arguments, start);
 			}
 			else {
 				RuntimeException translated = translate(failure);
 				if (!(translated instanceof RedisUnavailableException unavailable)) {
-					if (observation != null) {
-						PatternObservations.stop(observation, "failure", translated);
-					}
-					throw new CompletionException(translated);
+					throw new CompletionException(failed(observation, translated));
 				}
 				decision = this.outage.degraded(compiled, key, permits, unavailable);
 			}
-			this.listener.onDecision(decision, System.nanoTime() - start);
-			if (observation != null) {
-				PatternObservations.stop(observation, decision.outcome().tagValue(), null);
-			}
-			return decision;
+			return settle(decision, start, observation);
 		});
+	}
+
+	private @Nullable Observation observe(String policy, String key) {
+		return this.observations.isActive()
+				? this.observations.start(RedisPatternsObservation.RATE_LIMIT, policy, null, key) : null;
+	}
+
+	/**
+	 * The decision made without asking Redis: a refusal this instance remembers, or the outage rule while
+	 * the connection is down; {@code null} when Redis is to decide.
+	 */
+	private @Nullable RateLimitDecision withoutRedis(CompiledPolicy compiled, @Nullable LocalRejections rejections,
+			String key, long permits, long maxWaitMillis, long start) {
+		RateLimitDecision refused = (rejections != null)
+				? rejections.find(compiled, compiled.policy, key, permits, maxWaitMillis, start) : null;
+		if (refused != null) {
+			return refused;
+		}
+		return this.connector.isConnected() ? null : this.outage.degraded(compiled, key, permits, NOT_CONNECTED);
+	}
+
+	/** Redis decided: any outage is over, and a refusal is remembered for the local rejections. */
+	private RateLimitDecision fromRedis(CompiledPolicy compiled, @Nullable LocalRejections rejections, String key,
+			long permits, List<Object> reply, byte[] redisKey, byte[][] arguments, long start) {
+		RateLimitDecision decision = compiled.decision(reply, permits, redisKey, arguments);
+		this.outage.recovered();
+		if (rejections != null) {
+			rejections.remember(compiled, key, decision, start);
+		}
+		return decision;
+	}
+
+	/** Where every decision ends, sync or async, however it was made: the listener, then the observation. */
+	private RateLimitDecision settle(RateLimitDecision decision, long start, @Nullable Observation observation) {
+		this.listener.onDecision(decision, System.nanoTime() - start);
+		if (observation != null) {
+			PatternObservations.stop(observation, decision.outcome().tagValue(), null);
+		}
+		return decision;
+	}
+
+	/** Ends the observation of a call that fails instead of deciding; returns {@code failure} to throw. */
+	private static RuntimeException failed(@Nullable Observation observation, RuntimeException failure) {
+		if (observation != null) {
+			PatternObservations.stop(observation, "failure", failure);
+		}
+		return failure;
 	}
 
 	/** The compiled policy a call uses: its tier's settings, then any override of the policy or the key. */

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.springframework.beans.factory.InitializingBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.ReturnType;
 import org.jspecify.annotations.Nullable;
 
@@ -20,6 +20,7 @@ import dev.redispatterns.core.internal.PatternObservations;
 import dev.redispatterns.core.internal.RedisKeys;
 import dev.redispatterns.core.internal.RedisSignals;
 import dev.redispatterns.core.internal.ScriptExecutor;
+import dev.redispatterns.core.internal.StartPhase;
 import dev.redispatterns.ratelimit.internal.RedisRateLimitOverrides;
 
 /**
@@ -38,7 +39,7 @@ import dev.redispatterns.ratelimit.internal.RedisRateLimitOverrides;
  * instances, and a caller whose permits do not fit within its wait is refused at once. Tiers and
  * {@link #overrides() overrides} only change the script's arguments.
  */
-public final class RedisRateLimiter implements RateLimiter, InitializingBean, AutoCloseable {
+public final class RedisRateLimiter implements RateLimiter, SmartLifecycle, AutoCloseable {
 
 	/** Key area of the rate limiter. */
 	public static final String AREA = "rl";
@@ -46,6 +47,8 @@ public final class RedisRateLimiter implements RateLimiter, InitializingBean, Au
 	private static final LuaScript INSPECT = LuaScript.load(RedisRateLimiter.class, "rate_limit_inspect.lua");
 
 	private final RedisConnector connector;
+
+	private volatile boolean running;
 
 	private final ScriptExecutor executor;
 
@@ -112,14 +115,33 @@ public final class RedisRateLimiter implements RateLimiter, InitializingBean, Au
 	}
 
 	/**
-	 * Reads the run-time overrides and starts following their changes (a subscription, a poll). A limiter
-	 * built by hand does this when its overrides are first read, at the latest on its first decision.
+	 * Reads the run-time overrides and starts following their changes (a subscription, a poll): when the
+	 * context starts, not when the limiter is created. A limiter built by hand does this when its overrides
+	 * are first read, at the latest on its first decision.
 	 */
 	@Override
-	public void afterPropertiesSet() {
+	public void start() {
+		this.running = true;
 		if (this.overrides != null) {
 			this.overrides.start();
 		}
+	}
+
+	/** Nothing ends here: the overrides are followed until {@link #close()}. */
+	@Override
+	public void stop() {
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/** Just after the connection factory's phase: overrides apply before the web server takes traffic. */
+	@Override
+	public int getPhase() {
+		return StartPhase.after(this.connector.connectionFactory());
 	}
 
 	/** Stops following override changes. */

@@ -11,8 +11,8 @@ import java.util.OptionalLong;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.InitializingBean;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -56,8 +56,7 @@ import dev.redispatterns.session.internal.SessionIdHasher;
  * RedisPatternsSession#handle() handle} as id: the real id cannot be recovered from Redis, by design.
  */
 public final class RedisPatternsSessionRepository implements FindByIndexNameSessionRepository<RedisPatternsSession>,
-		MessageListener, InitializingBean, DisposableBean {
-
+		MessageListener, SmartLifecycle, DisposableBean {
 
 	static final String SPRING_SECURITY_CONTEXT = "SPRING_SECURITY_CONTEXT";
 
@@ -78,6 +77,10 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 	private final SessionRevocations revocations;
 
 	private final SessionKeyspaceEvents events;
+
+	private boolean started;
+
+	private volatile boolean running;
 
 	private RedisPatternsSessionRepository(Builder builder) {
 		String namespace = builder.keys.key("session");
@@ -107,10 +110,29 @@ public final class RedisPatternsSessionRepository implements FindByIndexNameSess
 		return new Builder(connector, scripts, keys, codec);
 	}
 
-	/** Starts Spring Session's clean-up task, when one is configured. */
+	/**
+	 * Starts Spring Session's clean-up task, when one is configured: when the context starts, not when the
+	 * repository is created. The task runs until {@link #destroy()}.
+	 */
 	@Override
-	public void afterPropertiesSet() {
-		this.store.delegate().afterPropertiesSet();
+	public void start() {
+		synchronized (this.store) {
+			if (!this.started) {
+				this.started = true;
+				this.store.delegate().afterPropertiesSet();
+			}
+			this.running = true;
+		}
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
 	}
 
 	@Override

@@ -69,6 +69,7 @@ final class CacheEngine implements AutoCloseable {
 			.builder(this.connector, this.signals, new RedisKeys("rp"), JsonValueCodec.forPackages("com.example.app"))
 			.defaults(defaults)
 			.listener(this.listener)).build();
+		this.manager.start();
 	}
 
 	byte[] raw(String key) {

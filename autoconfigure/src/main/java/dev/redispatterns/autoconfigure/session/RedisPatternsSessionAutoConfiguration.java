@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,6 +16,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -72,6 +74,7 @@ import dev.redispatterns.core.ValueCodec;
 import dev.redispatterns.core.internal.IdentityHasher;
 import dev.redispatterns.core.internal.RedisKeys;
 import dev.redispatterns.core.internal.ScriptExecutor;
+import dev.redispatterns.messaging.internal.AnnotatedListenerLifecycle;
 import dev.redispatterns.observability.SessionMetrics;
 import dev.redispatterns.session.RedisPatternsSessionRepository;
 import dev.redispatterns.session.SessionLimit;
@@ -258,20 +261,13 @@ public final class RedisPatternsSessionAutoConfiguration {
 					throw clusterEventsNeedLettuce(binder);
 				}
 				// keyspace notifications are per node: every master is subscribed (and configured)
-				ClusterSessionEvents events = new ClusterSessionEvents(connector, repository, configure);
-				events.start();
-				return new SessionEventsSubscription(events);
-			}
-			if (configure) {
-				try (RedisConnection connection = connectionFactory.getConnection()) {
-					new ConfigureNotifyKeyspaceEventsAction().configure(connection);
-				}
+				return new SessionEventsSubscription(() -> new ClusterSessionEvents(connector, repository, configure));
 			}
 			RedisMessageListenerContainer container = containers.getIfUnique();
 			if (container == null) {
 				container = containers.getObject();
 			}
-			return new SessionEventsSubscription(container, repository);
+			return new SessionEventsSubscription(container, repository, configure ? connectionFactory : null);
 		}
 
 	}
@@ -305,49 +301,91 @@ public final class RedisPatternsSessionAutoConfiguration {
 	}
 
 	/**
-	 * Keeps the repository subscribed to the session event channels for the context's lifetime. The cluster
-	 * subscriber is stopped with the other lifecycle beans when the context closes, so no event is handled
-	 * by a context that is shutting down.
+	 * Keeps the repository subscribed to the session event channels while the context runs. Creating it runs
+	 * nothing: the repository is registered with the listener container before the container starts (a
+	 * listener added to a running container subscribes on its own, which the portable path does not wait
+	 * for), and keyspace notifications are configured, or every master subscribed on Redis Cluster, when the
+	 * context starts. It starts before the listener container and with the annotated listeners, after the
+	 * connection factory, and its cluster subscriber stops before the connections close, so no event is
+	 * handled by a context that is shutting down.
 	 */
-	static final class SessionEventsSubscription implements DisposableBean, SmartLifecycle {
+	static final class SessionEventsSubscription implements InitializingBean, DisposableBean, SmartLifecycle {
 
 		private final @Nullable RedisMessageListenerContainer container;
 
 		private final @Nullable RedisPatternsSessionRepository repository;
 
-		private final @Nullable ClusterSessionEvents clusterEvents;
+		/** Runs {@code CONFIG SET notify-keyspace-events} at start when set. */
+		private final @Nullable RedisConnectionFactory configure;
 
-		SessionEventsSubscription(RedisMessageListenerContainer container, RedisPatternsSessionRepository repository) {
+		private final @Nullable Supplier<ClusterSessionEvents> clusterEventsFactory;
+
+		private volatile @Nullable ClusterSessionEvents clusterEvents;
+
+		private volatile boolean running;
+
+		SessionEventsSubscription(RedisMessageListenerContainer container, RedisPatternsSessionRepository repository,
+				@Nullable RedisConnectionFactory configure) {
 			this.container = container;
 			this.repository = repository;
-			this.clusterEvents = null;
-			List<Topic> topics = new ArrayList<>();
-			repository.eventChannels().forEach((channel) -> topics.add(new ChannelTopic(channel)));
-			topics.add(new PatternTopic(repository.createdEventPattern()));
-			container.addMessageListener(repository, topics);
+			this.configure = configure;
+			this.clusterEventsFactory = null;
 		}
 
-		SessionEventsSubscription(ClusterSessionEvents clusterEvents) {
+		SessionEventsSubscription(Supplier<ClusterSessionEvents> clusterEvents) {
 			this.container = null;
 			this.repository = null;
-			this.clusterEvents = clusterEvents;
+			this.configure = null;
+			this.clusterEventsFactory = clusterEvents;
+		}
+
+		@Override
+		public void afterPropertiesSet() {
+			if (this.container != null && this.repository != null) {
+				List<Topic> topics = new ArrayList<>();
+				this.repository.eventChannels().forEach((channel) -> topics.add(new ChannelTopic(channel)));
+				topics.add(new PatternTopic(this.repository.createdEventPattern()));
+				this.container.addMessageListener(this.repository, topics);
+			}
 		}
 
 		@Override
 		public void start() {
-			// subscribed when created
+			if (this.running) {
+				return;
+			}
+			if (this.configure != null) {
+				try (RedisConnection connection = this.configure.getConnection()) {
+					new ConfigureNotifyKeyspaceEventsAction().configure(connection);
+				}
+			}
+			if (this.clusterEventsFactory != null) {
+				// a closed subscriber does not start again: a restart gets a new one
+				ClusterSessionEvents events = this.clusterEventsFactory.get();
+				events.start();
+				this.clusterEvents = events;
+			}
+			this.running = true;
 		}
 
 		@Override
 		public void stop() {
-			if (this.clusterEvents != null) {
-				this.clusterEvents.close();
+			this.running = false;
+			ClusterSessionEvents events = this.clusterEvents;
+			this.clusterEvents = null;
+			if (events != null) {
+				events.close();
 			}
 		}
 
 		@Override
 		public boolean isRunning() {
-			return this.clusterEvents != null && this.clusterEvents.isRunning();
+			return this.running;
+		}
+
+		@Override
+		public int getPhase() {
+			return AnnotatedListenerLifecycle.PHASE;
 		}
 
 		@Override
@@ -355,9 +393,7 @@ public final class RedisPatternsSessionAutoConfiguration {
 			if (this.container != null && this.repository != null) {
 				this.container.removeMessageListener(this.repository);
 			}
-			if (this.clusterEvents != null) {
-				this.clusterEvents.close();
-			}
+			stop();
 		}
 
 	}

@@ -113,13 +113,15 @@ public final class SpringCacheSubject implements CacheSubject {
 
 	/** A starter cache manager on {@code core} whose cache {@link #CACHE} has {@code policy}. */
 	public static RedisPatternsCacheManager starterManager(StarterCore core, CachePolicy policy) {
-		return RedisPatternsCacheManager
+		RedisPatternsCacheManager manager = RedisPatternsCacheManager
 			.builder(core.connector(), core.signals(), core.keys(),
 					JsonValueCodec.forPackages(Product.class.getPackageName()))
 			.scriptExecutor(core.scripts())
 			.defaults(policy)
 			.cache(CACHE, policy)
 			.build();
+		manager.start();
+		return manager;
 	}
 
 	/** Waits (at most 30 s) until the cache's channel subscription is confirmed. */
