@@ -71,6 +71,7 @@ import dev.redispatterns.core.ValueCipher;
 import dev.redispatterns.core.ValueCodec;
 import dev.redispatterns.core.internal.IdentityHasher;
 import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.RedisSignals;
 import dev.redispatterns.core.internal.ScriptExecutor;
 import dev.redispatterns.observability.SessionMetrics;
 import dev.redispatterns.session.RedisPatternsSessionRepository;
@@ -248,7 +249,7 @@ public final class RedisPatternsSessionAutoConfiguration {
 
 		@Bean
 		SessionEventsSubscription redisPatternsSessionEventsSubscription(RedisPatternsSessionProperties properties,
-				RedisPatternsSessionRepository repository, RedisConnector connector,
+				RedisPatternsSessionRepository repository, RedisConnector connector, RedisSignals signals,
 				RedisConnectionFactory connectionFactory, ObjectProvider<RedisMessageListenerContainer> containers,
 				Environment environment) {
 			Binder binder = Binder.get(environment);
@@ -258,7 +259,7 @@ public final class RedisPatternsSessionAutoConfiguration {
 					throw clusterEventsNeedLettuce(binder);
 				}
 				// keyspace notifications are per node: every master is subscribed (and configured)
-				ClusterSessionEvents events = new ClusterSessionEvents(connector, repository, configure);
+				ClusterSessionEvents events = new ClusterSessionEvents(connector, signals, repository, configure);
 				events.start();
 				return new SessionEventsSubscription(events);
 			}
