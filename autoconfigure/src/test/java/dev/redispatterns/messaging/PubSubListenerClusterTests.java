@@ -10,11 +10,13 @@ import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.redispatterns.messaging.PubSubListenerTests.PatternListener;
 import dev.redispatterns.messaging.PubSubListenerTests.PriceListener;
+import dev.redispatterns.test.RecordedLogs;
 import dev.redispatterns.test.RedisDeployment;
 import dev.redispatterns.test.RedisDeployment.Topology;
 import dev.redispatterns.test.RedisTest;
@@ -74,6 +76,21 @@ class PubSubListenerClusterTests {
 				return listener.prices.stream().anyMatch((price) -> price.symbol().equals("AFTER"));
 			}, () -> "a message after the reconnect");
 		});
+	}
+
+	@Test
+	@ExtendWith(RecordedLogs.Extension.class)
+	void shardedListenersCloseQuietlyWithTheContext(RecordedLogs logs) {
+		this.runner.withUserConfiguration(PriceListener.class).run((context) -> {
+			PubSubPublisher publisher = context.getBean(PubSubPublisher.class);
+			publisher.publish("prices", new PriceChanged("CLOSE", 1));
+			assertThat(context.getBean(PriceListener.class).prices.poll(WAIT.toSeconds(), TimeUnit.SECONDS))
+				.isEqualTo(new PriceChanged("CLOSE", 1));
+		});
+		// the shared signal connection is closed before the connection factory shuts Lettuce's client down
+		assertThat(logs.lines()).noneMatch((line) -> line.contains("already closed"))
+			.noneMatch((line) -> line.startsWith("WARN io.lettuce") || line.startsWith("ERROR io.lettuce"))
+			.noneMatch((line) -> line.startsWith("WARN dev.redispatterns") || line.startsWith("ERROR dev.redispatterns"));
 	}
 
 	@Test

@@ -25,6 +25,7 @@ import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.ValueCodec;
 import dev.redispatterns.core.internal.PatternObservations;
 import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.RedisSignals;
 import dev.redispatterns.core.internal.ScriptExecutor;
 import dev.redispatterns.messaging.IdempotencyGuard;
 import dev.redispatterns.messaging.MessagingListener;
@@ -127,15 +128,15 @@ public final class RedisPatternsMessagingAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	AnnotatedListenerLifecycle redisPatternsMessagingListenerLifecycle(AnnotatedListenerProcessor processor,
-			RedisConnector connector, ScriptExecutor scripts, MessagingKeys keys, ValueCodec codec,
-			ObjectProvider<MessagingListener> listeners, BeanFactory beanFactory,
+			RedisConnector connector, RedisSignals signals, ScriptExecutor scripts, MessagingKeys keys,
+			ValueCodec codec, ObjectProvider<MessagingListener> listeners, BeanFactory beanFactory,
 			ObjectProvider<PatternObservations> observations) {
 		MessagingListener listener = listener(listeners);
 		return new AnnotatedListenerLifecycle(processor, connector, scripts, keys, codec, this.settings::stream,
 				this.settings::queue, listener, this.properties.getPubSub().isSharded(),
 				() -> beanFactory.containsBean(LISTENER_CONTAINER_BEAN_NAME)
 						? beanFactory.getBean(LISTENER_CONTAINER_BEAN_NAME, RedisMessageListenerContainer.class) : null,
-				() -> new ShardedPubSubSubscriber(connector, listener),
+				() -> new ShardedPubSubSubscriber(connector, signals, listener),
 				observations.getIfAvailable(() -> PatternObservations.NONE));
 	}
 

@@ -73,6 +73,7 @@ import dev.redispatterns.core.ValueCipher;
 import dev.redispatterns.core.ValueCodec;
 import dev.redispatterns.core.internal.IdentityHasher;
 import dev.redispatterns.core.internal.RedisKeys;
+import dev.redispatterns.core.internal.RedisSignals;
 import dev.redispatterns.core.internal.ScriptExecutor;
 import dev.redispatterns.messaging.internal.AnnotatedListenerLifecycle;
 import dev.redispatterns.observability.SessionMetrics;
@@ -251,7 +252,7 @@ public final class RedisPatternsSessionAutoConfiguration {
 
 		@Bean
 		SessionEventsSubscription redisPatternsSessionEventsSubscription(RedisPatternsSessionProperties properties,
-				RedisPatternsSessionRepository repository, RedisConnector connector,
+				RedisPatternsSessionRepository repository, RedisConnector connector, RedisSignals signals,
 				RedisConnectionFactory connectionFactory, ObjectProvider<RedisMessageListenerContainer> containers,
 				Environment environment) {
 			Binder binder = Binder.get(environment);
@@ -261,7 +262,8 @@ public final class RedisPatternsSessionAutoConfiguration {
 					throw clusterEventsNeedLettuce(binder);
 				}
 				// keyspace notifications are per node: every master is subscribed (and configured)
-				return new SessionEventsSubscription(() -> new ClusterSessionEvents(connector, repository, configure));
+				return new SessionEventsSubscription(
+						() -> new ClusterSessionEvents(connector, signals, repository, configure));
 			}
 			RedisMessageListenerContainer container = containers.getIfUnique();
 			if (container == null) {

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
@@ -36,9 +35,9 @@ public final class PortableSignalConnection implements RedisSignals.SignalConnec
 
 	private final Listener listener;
 
-	PortableSignalConnection(RedisConnector connector, BiConsumer<byte[], byte[]> onMessage, Runnable resubscribed) {
+	PortableSignalConnection(RedisConnector connector, RedisSignals.Events events) {
 		this.connector = connector;
-		this.listener = new Listener(onMessage, resubscribed);
+		this.listener = new Listener(events);
 		this.container.setConnectionFactory(connector.connectionFactory());
 		this.container.setTaskExecutor((task) -> connector.threads().thread("signals-listener", task).start());
 		this.container.setBeanName("redisPatternsSignals");
@@ -49,7 +48,10 @@ public final class PortableSignalConnection implements RedisSignals.SignalConnec
 	}
 
 	@Override
-	public void subscribe(byte[] channel) {
+	public void subscribe(RedisSignals.Kind kind, byte[] channel) {
+		if (kind != RedisSignals.Kind.CHANNEL) {
+			throw new UnsupportedOperationException(kind + " subscriptions need Lettuce");
+		}
 		ByteBuffer key = ByteBuffer.wrap(channel);
 		CompletableFuture<Void> confirmed = new CompletableFuture<>();
 		this.confirmations.put(key, confirmed);
@@ -68,7 +70,7 @@ public final class PortableSignalConnection implements RedisSignals.SignalConnec
 	}
 
 	@Override
-	public void unsubscribe(byte[] channel) {
+	public void unsubscribe(RedisSignals.Kind kind, byte[] channel) {
 		this.confirmed.remove(ByteBuffer.wrap(channel));
 		this.container.removeMessageListener(this.listener, topic(channel));
 	}
@@ -89,18 +91,15 @@ public final class PortableSignalConnection implements RedisSignals.SignalConnec
 
 	private final class Listener implements MessageListener, SubscriptionListener {
 
-		private final BiConsumer<byte[], byte[]> onMessage;
+		private final RedisSignals.Events events;
 
-		private final Runnable resubscribed;
-
-		Listener(BiConsumer<byte[], byte[]> onMessage, Runnable resubscribed) {
-			this.onMessage = onMessage;
-			this.resubscribed = resubscribed;
+		Listener(RedisSignals.Events events) {
+			this.events = events;
 		}
 
 		@Override
 		public void onMessage(Message message, byte[] pattern) {
-			this.onMessage.accept(message.getChannel(), message.getBody());
+			this.events.message(message.getChannel(), message.getBody());
 		}
 
 		@Override
@@ -113,7 +112,7 @@ public final class PortableSignalConnection implements RedisSignals.SignalConnec
 			}
 			if (again) {
 				// confirmed before: the container subscribed again after its connection broke
-				this.resubscribed.run();
+				this.events.resubscribed();
 			}
 		}
 

@@ -2,13 +2,17 @@ package dev.redispatterns.core.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -21,26 +25,37 @@ import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisUnavailableException;
 
 /**
- * The starter's own signalling channel: one dedicated pub/sub connection (never the command connection)
+ * The starter's one pub/sub subscriber: a dedicated pub/sub connection (never the command connection)
  * shared by every feature that waits for something to happen in Redis — a cache value landing, a lock
- * being released, a near-cache entry being invalidated.
+ * being released, a near-cache entry being invalidated, a rate-limit override changing — and by the
+ * subscriptions that only Lettuce can make on Redis Cluster: sharded {@code @PubSubListener} channels and the
+ * per-master keyspace notifications of session events.
  * <p>
  * Listeners are called on the client's thread (Lettuce's I/O thread, or the listener container's in
- * portable mode) and must not block: complete a future, unpark a thread. Pub/sub delivers at most once and
- * loses messages while disconnected, so every waiter keeps a bounded poll as its fallback. Lettuce and
- * the listener container re-subscribe by themselves after a reconnect. A channel whose last listener
- * left stays subscribed for a short linger time, so hot channels do not pay a SUBSCRIBE round trip
- * again and again.
+ * portable mode) and must not block: complete a future, unpark a thread, hand the message to an executor.
+ * Pub/sub delivers at most once and loses messages while disconnected, so every waiter keeps a bounded poll
+ * as its fallback. Lettuce and the listener container re-subscribe by themselves after a reconnect. A
+ * channel whose last listener left stays subscribed for a short linger time, so hot channels do not pay a
+ * SUBSCRIBE round trip again and again.
+ * <p>
+ * On Redis Cluster (native mode) the connection is Lettuce's cluster pub/sub connection: plain channels and
+ * patterns are subscribed on its default node (a cluster forwards {@code PUBLISH} to every node), sharded
+ * channels ({@code SSUBSCRIBE}) on the node owning the channel's slot, subscribed again when Redis ends
+ * one because the slot moved, and node channels on the node named, for messages that stay on one node.
  */
 public final class RedisSignals implements DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(RedisSignals.class);
 
+	private static final long RESUBSCRIBE_DELAY_MILLIS = 200;
+
 	private final RedisConnector connector;
 
 	private final Duration linger;
 
-	private final Map<String, Channel> channels = new ConcurrentHashMap<>();
+	private final Map<Kind, Map<String, Channel>> channels = new EnumMap<>(Kind.class);
+
+	private final Map<String, CopyOnWriteArrayList<BiConsumer<byte[], byte[]>>> nodeListeners = new ConcurrentHashMap<>();
 
 	private final CopyOnWriteArrayList<Runnable> resubscribedListeners = new CopyOnWriteArrayList<>();
 
@@ -48,14 +63,25 @@ public final class RedisSignals implements DisposableBean {
 
 	private final ScheduledExecutorService janitor;
 
+	private final SignalConnectionFactory connections;
+
 	private volatile @Nullable SignalConnection pubSub;
 
 	private volatile boolean closed;
 
 	public RedisSignals(RedisConnector connector, Duration linger) {
+		this(connector, linger, (events) -> connector.isNative() ? new LettuceSignalConnection(connector, events)
+				: new PortableSignalConnection(connector, events));
+	}
+
+	RedisSignals(RedisConnector connector, Duration linger, SignalConnectionFactory connections) {
 		this.connector = connector;
 		this.linger = linger;
+		this.connections = connections;
 		this.janitor = connector.threads().scheduler("signals");
+		for (Kind kind : Kind.values()) {
+			this.channels.put(kind, new ConcurrentHashMap<>());
+		}
 	}
 
 	/**
@@ -64,8 +90,76 @@ public final class RedisSignals implements DisposableBean {
 	 * @throws RedisUnavailableException if Redis cannot be reached; callers fall back to polling
 	 */
 	public Subscription subscribe(String channel, Consumer<byte[]> listener) {
+		return add(Kind.CHANNEL, channel, (name, message) -> listener.accept(message));
+	}
+
+	/**
+	 * Subscribes {@code listener} to the shard channel {@code channel} ({@code SSUBSCRIBE}; Redis Cluster in
+	 * native mode). Returns once Redis confirmed the subscription; when Redis cannot be reached now, the
+	 * listener stays registered and subscribing is retried in the background until it succeeds.
+	 * @throws IllegalStateException in portable mode, whose Spring Data Redis cannot subscribe to shard channels
+	 */
+	public Subscription subscribeSharded(String channel, Consumer<byte[]> listener) {
+		requireNative("Sharded subscriptions");
+		return add(Kind.SHARD, channel, (name, message) -> listener.accept(message));
+	}
+
+	/**
+	 * Subscribes {@code listener} to the glob-style {@code pattern} ({@code PSUBSCRIBE}, native mode); it gets
+	 * the channel and the message. Returns once Redis confirmed the subscription.
+	 * @throws RedisUnavailableException if Redis cannot be reached
+	 */
+	public Subscription subscribePattern(String pattern, BiConsumer<byte[], byte[]> listener) {
+		requireNative("Pattern subscriptions");
+		return add(Kind.PATTERN, pattern, listener);
+	}
+
+	/**
+	 * Hands the messages of the node channels {@code channels} to {@code listener} (channel, message), whichever
+	 * node they come from; {@link #subscribeOnNode} picks the nodes. For messages that stay on the node they
+	 * happen on, such as keyspace notifications on Redis Cluster (native mode).
+	 */
+	public Subscription onNodeMessages(List<String> channels, BiConsumer<byte[], byte[]> listener) {
+		requireNative("Node subscriptions");
+		for (String channel : channels) {
+			this.nodeListeners.computeIfAbsent(channel, (name) -> new CopyOnWriteArrayList<>()).add(listener);
+		}
+		return () -> {
+			for (String channel : channels) {
+				List<BiConsumer<byte[], byte[]>> listeners = this.nodeListeners.get(channel);
+				if (listeners != null) {
+					listeners.remove(listener);
+				}
+			}
+		};
+	}
+
+	/**
+	 * Subscribes the node channels {@code channels} on the cluster node {@code nodeId}; completes once that
+	 * node confirmed. Lettuce subscribes the node connection again after a reconnect.
+	 */
+	public CompletableFuture<Void> subscribeOnNode(String nodeId, List<String> channels) {
+		return pubSub().subscribeOnNode(nodeId, bytes(channels));
+	}
+
+	/** Leaves the node channels {@code channels} on the cluster node {@code nodeId}, without waiting. */
+	public void unsubscribeOnNode(String nodeId, List<String> channels) {
+		SignalConnection connection = this.pubSub;
+		if (connection != null) {
+			connection.unsubscribeOnNode(nodeId, bytes(channels));
+		}
+	}
+
+	private void requireNative(String what) {
+		if (!this.connector.isNative()) {
+			throw new IllegalStateException(what + " need Lettuce");
+		}
+	}
+
+	private Subscription add(Kind kind, String name, BiConsumer<byte[], byte[]> listener) {
+		Map<String, Channel> map = this.channels.get(kind);
 		while (true) {
-			Channel entry = this.channels.computeIfAbsent(channel, Channel::new);
+			Channel entry = map.computeIfAbsent(name, (key) -> new Channel(kind, key));
 			if (entry.add(listener)) {
 				return () -> release(entry, listener);
 			}
@@ -105,13 +199,27 @@ public final class RedisSignals implements DisposableBean {
 
 	/** Whether {@code channel} is subscribed right now (for tests and diagnostics). */
 	public boolean isSubscribed(String channel) {
-		Channel entry = this.channels.get(channel);
+		return isSubscribed(Kind.CHANNEL, channel);
+	}
+
+	/** Whether the shard channel {@code channel} is subscribed right now (for tests and diagnostics). */
+	public boolean isSubscribedSharded(String channel) {
+		return isSubscribed(Kind.SHARD, channel);
+	}
+
+	private boolean isSubscribed(Kind kind, String name) {
+		Channel entry = this.channels.get(kind).get(name);
 		return entry != null && entry.subscribed;
 	}
 
-	private void release(Channel entry, Consumer<byte[]> listener) {
+	private void release(Channel entry, BiConsumer<byte[], byte[]> listener) {
 		if (entry.listeners.remove(listener) && entry.listeners.isEmpty() && !this.closed) {
-			this.janitor.schedule(entry::unsubscribeIfIdle, this.linger.toMillis(), TimeUnit.MILLISECONDS);
+			try {
+				this.janitor.schedule(entry::unsubscribeIfIdle, this.linger.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (RejectedExecutionException ex) {
+				// closed meanwhile: the connection goes, and its subscriptions with it
+			}
 		}
 	}
 
@@ -126,8 +234,7 @@ public final class RedisSignals implements DisposableBean {
 				if (this.closed) {
 					throw new RedisUnavailableException("Signals are closed");
 				}
-				this.pubSub = this.connector.isNative() ? new LettuceSignalConnection(this.connector, this::dispatch)
-						: new PortableSignalConnection(this.connector, this::dispatch, this::resubscribed);
+				this.pubSub = this.connections.open(new Events());
 			}
 			return this.pubSub;
 		}
@@ -136,27 +243,47 @@ public final class RedisSignals implements DisposableBean {
 		}
 	}
 
-	private void dispatch(byte[] channelBytes, byte[] message) {
-		Channel entry = this.channels.get(new String(channelBytes, StandardCharsets.UTF_8));
+	private void dispatch(Kind kind, byte[] name, byte[] channel, byte[] message) {
+		Channel entry = this.channels.get(kind).get(new String(name, StandardCharsets.UTF_8));
 		if (entry == null) {
 			return;
 		}
-		for (Consumer<byte[]> listener : entry.listeners) {
+		deliver(entry.name, entry.listeners, channel, message);
+	}
+
+	private void dispatchNodeMessage(byte[] channel, byte[] message) {
+		String name = new String(channel, StandardCharsets.UTF_8);
+		List<BiConsumer<byte[], byte[]>> listeners = this.nodeListeners.get(name);
+		if (listeners != null) {
+			deliver(name, listeners, channel, message);
+		}
+	}
+
+	private static void deliver(String name, List<BiConsumer<byte[], byte[]>> listeners, byte[] channel,
+			byte[] message) {
+		for (BiConsumer<byte[], byte[]> listener : listeners) {
 			try {
-				listener.accept(message);
+				listener.accept(channel, message);
 			}
 			catch (RuntimeException ex) {
-				logger.warn("Signal listener on " + entry.name + " failed", ex);
+				logger.warn("Signal listener on " + name + " failed", ex);
 			}
+		}
+	}
+
+	/** Redis ended a sharded subscription (its slot moved): subscribe again unless it was left on purpose. */
+	private void shardUnsubscribed(byte[] channel) {
+		Channel entry = this.channels.get(Kind.SHARD).get(new String(channel, StandardCharsets.UTF_8));
+		if (entry != null && !entry.listeners.isEmpty()) {
+			entry.subscribed = false;
+			entry.scheduleResubscribe();
 		}
 	}
 
 	@Override
 	public void destroy() {
-		this.janitor.shutdownNow();
 		SignalConnection connection;
-		// under the lock: a connection being opened right now is closed here too, not left to the client's
-		// shutdown (which would make this bean's second destroy close it again, and Lettuce warn)
+		// under the lock: a connection being opened right now is either seen here or never opened
 		this.connectionLock.lock();
 		try {
 			this.closed = true;
@@ -166,6 +293,7 @@ public final class RedisSignals implements DisposableBean {
 		finally {
 			this.connectionLock.unlock();
 		}
+		this.janitor.shutdownNow();
 		if (connection != null) {
 			// closed before the connection factory shuts the client down, which would close it a second time
 			try {
@@ -177,14 +305,66 @@ public final class RedisSignals implements DisposableBean {
 		}
 	}
 
+	private static byte[][] bytes(List<String> names) {
+		return names.stream().map((name) -> name.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+	}
+
+	/** What a subscription is to: a channel, a shard channel or a pattern. */
+	enum Kind {
+
+		CHANNEL, SHARD, PATTERN
+
+	}
+
 	/** The dedicated pub/sub connection: subscribing returns once Redis confirmed. */
 	interface SignalConnection {
 
-		void subscribe(byte[] channel);
+		void subscribe(Kind kind, byte[] name);
 
-		void unsubscribe(byte[] channel);
+		void unsubscribe(Kind kind, byte[] name);
+
+		default CompletableFuture<Void> subscribeOnNode(String nodeId, byte[][] channels) {
+			throw new UnsupportedOperationException("Node subscriptions need Lettuce");
+		}
+
+		default void unsubscribeOnNode(String nodeId, byte[][] channels) {
+		}
 
 		void close();
+
+	}
+
+	/** Opens the signal connection, which reports what Redis sends to {@code events}. */
+	@FunctionalInterface
+	interface SignalConnectionFactory {
+
+		SignalConnection open(Events events);
+
+	}
+
+	/** What the signal connection reports; called on the client's thread, never blocks. */
+	final class Events {
+
+		void message(byte[] channel, byte[] message) {
+			dispatch(Kind.CHANNEL, channel, channel, message);
+			dispatchNodeMessage(channel, message);
+		}
+
+		void patternMessage(byte[] pattern, byte[] channel, byte[] message) {
+			dispatch(Kind.PATTERN, pattern, channel, message);
+		}
+
+		void shardMessage(byte[] channel, byte[] message) {
+			dispatch(Kind.SHARD, channel, channel, message);
+		}
+
+		void shardUnsubscribed(byte[] channel) {
+			RedisSignals.this.shardUnsubscribed(channel);
+		}
+
+		void resubscribed() {
+			RedisSignals.this.resubscribed();
+		}
 
 	}
 
@@ -199,11 +379,13 @@ public final class RedisSignals implements DisposableBean {
 
 	private final class Channel {
 
+		private final Kind kind;
+
 		private final String name;
 
 		private final byte[] bytes;
 
-		private final CopyOnWriteArrayList<Consumer<byte[]>> listeners = new CopyOnWriteArrayList<>();
+		private final CopyOnWriteArrayList<BiConsumer<byte[], byte[]>> listeners = new CopyOnWriteArrayList<>();
 
 		private final ReentrantLock lock = new ReentrantLock();
 
@@ -211,7 +393,8 @@ public final class RedisSignals implements DisposableBean {
 
 		private boolean removed;
 
-		Channel(String name) {
+		Channel(Kind kind, String name) {
+			this.kind = kind;
 			this.name = name;
 			this.bytes = name.getBytes(StandardCharsets.UTF_8);
 		}
@@ -220,18 +403,66 @@ public final class RedisSignals implements DisposableBean {
 		 * Adds a listener and makes sure the channel is subscribed; {@code false} if this entry was
 		 * retired meanwhile and the caller must use a fresh one.
 		 */
-		boolean add(Consumer<byte[]> listener) {
+		boolean add(BiConsumer<byte[], byte[]> listener) {
 			this.lock.lock();
 			try {
 				if (this.removed) {
 					return false;
 				}
+				if (this.kind == Kind.SHARD) {
+					// kept on failure: subscribed in the background once Redis is back
+					this.listeners.add(listener);
+					if (!this.subscribed) {
+						try {
+							subscribeNow();
+						}
+						catch (RuntimeException ex) {
+							logger.warn("Cannot subscribe to shard channel '" + this.name + "' now, retrying: "
+									+ ex.getMessage());
+							scheduleResubscribe();
+						}
+					}
+					return true;
+				}
 				if (!this.subscribed) {
-					pubSub().subscribe(this.bytes);
-					this.subscribed = true;
+					subscribeNow();
 				}
 				this.listeners.add(listener);
 				return true;
+			}
+			finally {
+				this.lock.unlock();
+			}
+		}
+
+		private void subscribeNow() {
+			pubSub().subscribe(this.kind, this.bytes);
+			this.subscribed = true;
+		}
+
+		void scheduleResubscribe() {
+			if (RedisSignals.this.closed) {
+				return;
+			}
+			try {
+				RedisSignals.this.janitor.schedule(this::resubscribe, RESUBSCRIBE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+			}
+			catch (RejectedExecutionException ex) {
+				// closed meanwhile
+			}
+		}
+
+		private void resubscribe() {
+			this.lock.lock();
+			try {
+				if (this.removed || this.listeners.isEmpty() || RedisSignals.this.closed) {
+					return;
+				}
+				subscribeNow();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Subscribing to shard channel '" + this.name + "' failed, retrying", ex);
+				scheduleResubscribe();
 			}
 			finally {
 				this.lock.unlock();
@@ -246,11 +477,11 @@ public final class RedisSignals implements DisposableBean {
 				}
 				SignalConnection connection = RedisSignals.this.pubSub;
 				if (connection != null) {
-					connection.unsubscribe(this.bytes);
+					connection.unsubscribe(this.kind, this.bytes);
 				}
 				this.subscribed = false;
 				this.removed = true;
-				RedisSignals.this.channels.remove(this.name, this);
+				RedisSignals.this.channels.get(this.kind).remove(this.name, this);
 			}
 			finally {
 				this.lock.unlock();

@@ -42,9 +42,9 @@ import dev.redispatterns.messaging.internal.AnnotatedListenerProcessor.StreamEnd
 /**
  * Connects the annotated listener methods to Redis. Classic pub/sub listeners are added to Spring Boot's
  * {@code redisMessageListenerContainer} before it starts (so it subscribes them all at once and subscribes
- * again after reconnects); sharded ones go to the {@link ShardedPubSubSubscriber}. Stream and queue
- * listeners get a {@link StreamConsumer} or {@link QueueConsumer} each, started with the context and stopped
- * gracefully, all in parallel, when it closes.
+ * again after reconnects); sharded ones go to the {@link ShardedPubSubSubscriber}, on the starter's own
+ * {@code RedisSignals} connection. Stream and queue listeners get a {@link StreamConsumer} or
+ * {@link QueueConsumer} each, started with the context and stopped gracefully, all in parallel, when it closes.
  */
 public final class AnnotatedListenerLifecycle implements SmartLifecycle, SmartInitializingSingleton {
 

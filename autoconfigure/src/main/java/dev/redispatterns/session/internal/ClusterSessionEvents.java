@@ -18,10 +18,6 @@ import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
-import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
-import io.lettuce.core.codec.ByteArrayCodec;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
-import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -32,6 +28,7 @@ import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisClusterServerCommands;
 
 import dev.redispatterns.core.RedisConnector;
+import dev.redispatterns.core.internal.RedisSignals;
 import dev.redispatterns.session.RedisPatternsSessionRepository;
 
 /**
@@ -43,7 +40,9 @@ import dev.redispatterns.session.RedisPatternsSessionRepository;
  * announcement was missed; a node that stopped being a master is unsubscribed,
  * as a replica replays its master's deletions and would report them twice. Spring Session's created events
  * are plain {@code PUBLISH} messages, which a cluster forwards to every node: their pattern is subscribed
- * once, on the connection's default node, so each event arrives once.
+ * once, on the connection's default node, so each event arrives once. All of it goes through
+ * {@link RedisSignals}, the starter's one pub/sub connection, which is closed before the connection factory
+ * stops.
  * <p>
  * With {@code configureKeyspaceNotifications} the flags Spring Session needs ({@code Egx}) are added with
  * {@code CONFIG SET} on every master, including masters that appear later.
@@ -68,13 +67,15 @@ public final class ClusterSessionEvents implements AutoCloseable {
 
 	private final RedisConnector connector;
 
+	private final RedisSignals signals;
+
 	private final RedisPatternsSessionRepository repository;
 
 	private final boolean configureKeyspaceNotifications;
 
-	private final byte[][] keyeventChannels;
+	private final List<String> keyeventChannels;
 
-	private final byte[] createdPattern;
+	private final String createdPattern;
 
 	private final ThreadPoolExecutor dispatcher;
 
@@ -82,28 +83,26 @@ public final class ClusterSessionEvents implements AutoCloseable {
 
 	private final ReentrantLock lock = new ReentrantLock();
 
-	private volatile @Nullable StatefulRedisClusterPubSubConnection<byte[], byte[]> connection;
-
 	private final ScheduledExecutorService retries;
 
 	private volatile @Nullable Disposable topologyEvents;
 
-	private boolean patternSubscribed;
+	private RedisSignals.@Nullable Subscription nodeMessages;
+
+	private RedisSignals.@Nullable Subscription createdEvents;
 
 	private volatile boolean failing;
 
 	private volatile boolean closed;
 
-	public ClusterSessionEvents(RedisConnector connector, RedisPatternsSessionRepository repository,
-			boolean configureKeyspaceNotifications) {
+	public ClusterSessionEvents(RedisConnector connector, RedisSignals signals,
+			RedisPatternsSessionRepository repository, boolean configureKeyspaceNotifications) {
 		this.connector = connector;
+		this.signals = signals;
 		this.repository = repository;
 		this.configureKeyspaceNotifications = configureKeyspaceNotifications;
-		this.keyeventChannels = repository.eventChannels()
-			.stream()
-			.map((channel) -> channel.getBytes(StandardCharsets.UTF_8))
-			.toArray(byte[][]::new);
-		this.createdPattern = repository.createdEventPattern().getBytes(StandardCharsets.UTF_8);
+		this.keyeventChannels = List.copyOf(repository.eventChannels());
+		this.createdPattern = repository.createdEventPattern();
 		this.dispatcher = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE_CAPACITY),
 				connector.threads().factory("session-events"));
 		this.retries = connector.threads().scheduler("session-events-subscriber");
@@ -178,38 +177,23 @@ public final class ClusterSessionEvents implements AutoCloseable {
 		}
 	}
 
-	/** Idempotent: opens the connection and subscribes the created-event pattern and every master as needed. */
+	/** Idempotent: subscribes the created-event pattern and every master as needed. */
 	private void subscribe(RedisClusterClient cluster) {
 		this.lock.lock();
 		try {
 			if (this.closed) {
 				return;
 			}
-			StatefulRedisClusterPubSubConnection<byte[], byte[]> pubSub = this.connection;
-			if (pubSub == null) {
-				pubSub = cluster.connectPubSub(ByteArrayCodec.INSTANCE);
-				// messages of the node connections reach the listener below as well
-				pubSub.setNodeMessagePropagation(true);
-				pubSub.addListener(new RedisPubSubAdapter<>() {
-
-					@Override
-					public void message(byte[] channel, byte[] message) {
-						dispatch(channel, message, null);
-					}
-
-					@Override
-					public void message(byte[] pattern, byte[] channel, byte[] message) {
-						dispatch(channel, message, pattern);
-					}
-
-				});
-				this.connection = pubSub;
+			if (this.nodeMessages == null) {
+				this.nodeMessages = this.signals.onNodeMessages(this.keyeventChannels,
+						(channel, message) -> dispatch(channel, message, null));
 			}
-			if (!this.patternSubscribed) {
-				this.connector.await(pubSub.async().psubscribe(this.createdPattern));
-				this.patternSubscribed = true;
+			if (this.createdEvents == null) {
+				byte[] pattern = this.createdPattern.getBytes(StandardCharsets.UTF_8);
+				this.createdEvents = this.signals.subscribePattern(this.createdPattern,
+						(channel, message) -> dispatch(channel, message, pattern));
 			}
-			subscribeMasters(cluster, pubSub);
+			subscribeMasters(cluster);
 		}
 		finally {
 			this.lock.unlock();
@@ -217,7 +201,7 @@ public final class ClusterSessionEvents implements AutoCloseable {
 	}
 
 	/** Subscribes the keyevent channels on every master not yet subscribed; leaves former masters. */
-	private void subscribeMasters(RedisClusterClient cluster, StatefulRedisClusterPubSubConnection<byte[], byte[]> pubSub) {
+	private void subscribeMasters(RedisClusterClient cluster) {
 		List<RedisClusterNode> masters = new ArrayList<>();
 		Set<String> masterIds = ConcurrentHashMap.newKeySet();
 		for (RedisClusterNode node : cluster.getPartitions()) {
@@ -232,7 +216,7 @@ public final class ClusterSessionEvents implements AutoCloseable {
 		for (String nodeId : List.copyOf(this.subscribedNodes)) {
 			if (!masterIds.contains(nodeId)) {
 				this.subscribedNodes.remove(nodeId);
-				unsubscribe(pubSub, nodeId);
+				this.signals.unsubscribeOnNode(nodeId, this.keyeventChannels);
 			}
 		}
 		List<RedisClusterNode> fresh = masters.stream()
@@ -247,28 +231,11 @@ public final class ClusterSessionEvents implements AutoCloseable {
 		List<CompletableFuture<Void>> confirmations = new ArrayList<>();
 		for (RedisClusterNode master : fresh) {
 			String nodeId = master.getNodeId();
-			CompletableFuture<Void> subscribed = pubSub.getConnectionAsync(nodeId)
-				.thenCompose((node) -> node.async().subscribe(this.keyeventChannels).toCompletableFuture())
+			CompletableFuture<Void> subscribed = this.signals.subscribeOnNode(nodeId, this.keyeventChannels)
 				.thenRun(() -> this.subscribedNodes.add(nodeId));
 			confirmations.add(subscribed);
 		}
 		this.connector.await(CompletableFuture.allOf(confirmations.toArray(CompletableFuture[]::new)));
-	}
-
-	private void unsubscribe(StatefulRedisClusterPubSubConnection<byte[], byte[]> pubSub, String nodeId) {
-		try {
-			StatefulRedisPubSubConnection<byte[], byte[]> node = pubSub.getConnectionAsync(nodeId)
-				.get(this.connector.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
-			if (node.isOpen()) {
-				node.async().unsubscribe(this.keyeventChannels);
-			}
-		}
-		catch (Exception ex) {
-			// the node is gone: so is its subscription
-			if (ex instanceof InterruptedException) {
-				Thread.currentThread().interrupt();
-			}
-		}
 	}
 
 	/** Adds {@code E}, {@code g} and {@code x} to {@code notify-keyspace-events} on each master lacking them. */
@@ -330,9 +297,17 @@ public final class ClusterSessionEvents implements AutoCloseable {
 			if (this.topologyEvents != null) {
 				this.topologyEvents.dispose();
 			}
-			if (this.connection != null) {
-				this.connection.closeAsync();
-				this.connection = null;
+			// the signals' connection stays open for the others until the context closes: leave what is ours
+			if (this.createdEvents != null) {
+				this.createdEvents.close();
+				this.createdEvents = null;
+			}
+			if (this.nodeMessages != null) {
+				this.nodeMessages.close();
+				this.nodeMessages = null;
+			}
+			for (String nodeId : this.subscribedNodes) {
+				this.signals.unsubscribeOnNode(nodeId, this.keyeventChannels);
 			}
 			this.subscribedNodes.clear();
 		}
