@@ -65,14 +65,11 @@ public final class JsonValueCodec implements ValueCodec {
 
 	private final AllowListTypeResolverBuilder typing;
 
-	/** Per root class: its writer, or {@link #selfDescribing} where the value needs {@link #encode}. */
+	/** Per root class: its writer, or {@link #typedWriter} where the value needs {@link #encode}. */
 	private final Map<Class<?>, ObjectWriter> rootWriters = new ConcurrentHashMap<>();
 
 	/** Per type id read from a header: a reader of that class, checked against the allow-list once. */
 	private final Map<String, ObjectReader> rootReaders = new ConcurrentHashMap<>();
-
-	/** Marks classes whose values keep the self-describing form. */
-	private final ObjectWriter selfDescribing;
 
 	/**
 	 * @param allowList types a payload may name
@@ -90,7 +87,6 @@ public final class JsonValueCodec implements ValueCodec {
 		this.typedMapper = typed.build();
 		this.typedWriter = this.typedMapper.writerFor(Object.class);
 		this.typedReader = this.typedMapper.readerFor(Object.class);
-		this.selfDescribing = this.typedWriter;
 		JsonMapper.Builder plain = baseBuilder(validator);
 		customizer.accept(plain);
 		this.plainMapper = plain.build();
@@ -115,9 +111,13 @@ public final class JsonValueCodec implements ValueCodec {
 
 	@Override
 	public byte[] encode(@Nullable Object value) {
+		return write(this.typedWriter, value);
+	}
+
+	private byte[] write(ObjectWriter writer, @Nullable Object value) {
 		byte[] bytes;
 		try {
-			bytes = this.typedWriter.writeValueAsBytes(value);
+			bytes = writer.writeValueAsBytes(value);
 		}
 		catch (TypeNotAllowedException ex) {
 			throw new ValueEncodingException("Type " + ex.typeName + " is not in the codec allow-list; " + ALLOW_LIST_HINT, ex);
@@ -160,23 +160,7 @@ public final class JsonValueCodec implements ValueCodec {
 	 */
 	public byte @Nullable [] encodeForType(Object value) {
 		ObjectWriter writer = rootWriter(value.getClass());
-		if (writer == this.selfDescribing) {
-			return null;
-		}
-		try {
-			return checkSize(writer.writeValueAsBytes(value), value);
-		}
-		catch (JacksonException ex) {
-			TypeNotAllowedException refused = findCause(ex, TypeNotAllowedException.class);
-			if (refused != null) {
-				throw new ValueEncodingException(
-						"Type " + refused.typeName + " is not in the codec allow-list; " + ALLOW_LIST_HINT, ex);
-			}
-			throw new ValueEncodingException("Cannot write " + typeOf(value) + " as JSON: " + ex.getOriginalMessage(), ex);
-		}
-		catch (TypeNotAllowedException ex) {
-			throw new ValueEncodingException("Type " + ex.typeName + " is not in the codec allow-list; " + ALLOW_LIST_HINT, ex);
-		}
+		return (writer != this.typedWriter) ? write(writer, value) : null;
 	}
 
 	/**
@@ -213,7 +197,7 @@ public final class JsonValueCodec implements ValueCodec {
 	private ObjectWriter rootWriter(Class<?> type) {
 		ObjectWriter writer = this.rootWriters.get(type);
 		if (writer == null) {
-			writer = readableByClass(type) ? this.typedMapper.writerFor(type) : this.selfDescribing;
+			writer = readableByClass(type) ? this.typedMapper.writerFor(type) : this.typedWriter;
 			if (this.rootWriters.size() < MAX_ROOT_TYPES) {
 				this.rootWriters.putIfAbsent(type, writer);
 			}
