@@ -7,17 +7,27 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.core.EncryptingValueCodec;
+import dev.redispatterns.core.JsonValueCodec;
 import dev.redispatterns.core.ValueDecodingException;
 
 /**
- * The bytes stored for one entry: a 14-byte header followed by the codec's JSON.
+ * The bytes stored for one entry: a header followed by the codec's JSON, in one of two formats.
  * <pre>
- * byte 0      format version (1)
+ * byte 0      format version: 1 = self-describing JSON follows, 2 = the value's class follows, then its JSON
  * byte 1      flags: bit 0 = the cached value is null (no JSON follows),
  *                    bit 1 = sealed: an encrypted payload follows (a null value is encrypted JSON null)
  * bytes 2-9   logical expiry, epoch milliseconds (big endian)
  * bytes 10-13 how long the load took, milliseconds (XFetch's delta)
+ * version 2 only:
+ * bytes 14-15 length n of the class name (big endian, 1 or more)
+ * n bytes     the value's class name, UTF-8
  * </pre>
+ * Version 2 ({@link JsonValueCodec#encodeForType}) is written for values whose class fixes the root's
+ * type id (records, final classes): a hit reads the JSON with a reader made once for that class instead of
+ * resolving a type id in the JSON. Null values, sealed entries and every other value are written in
+ * version 1, the format of earlier versions, which is read as before; an instance of an earlier version
+ * reads a version 2 entry as corrupt, a miss.
+ * <p>
  * The physical Redis TTL is the logical one plus the stale-while-revalidate window, so a reading
  * instance can tell fresh, early-refresh and stale entries apart from the value alone: a hit stays one
  * {@code GET}. A sealed entry's header and its Redis key are the associated data of its encryption, so
@@ -28,7 +38,13 @@ final class CacheEntry {
 
 	static final byte VERSION = 1;
 
+	/** Format of entries that name their value's class in the header. */
+	static final byte TYPED_VERSION = 2;
+
 	static final int HEADER_LENGTH = 14;
+
+	/** Longest class name a typed header holds (an unsigned short). */
+	static final int MAX_TYPE_ID_LENGTH = 0xFFFF;
 
 	private static final byte NULL_FLAG = 1;
 
@@ -44,12 +60,17 @@ final class CacheEntry {
 
 	private final int loadMillis;
 
-	private CacheEntry(byte[] bytes, boolean nullValue, boolean sealed, long expiresAtMillis, int loadMillis) {
+	/** Length of the class name of a typed entry, 0 for version 1. */
+	private final int typeIdLength;
+
+	private CacheEntry(byte[] bytes, boolean nullValue, boolean sealed, long expiresAtMillis, int loadMillis,
+			int typeIdLength) {
 		this.bytes = bytes;
 		this.nullValue = nullValue;
 		this.sealed = sealed;
 		this.expiresAtMillis = expiresAtMillis;
 		this.loadMillis = loadMillis;
+		this.typeIdLength = typeIdLength;
 	}
 
 	/** Freshness of an entry at the moment it is read. */
@@ -70,6 +91,24 @@ final class CacheEntry {
 		return (payload != null) ? concat(header, payload) : header;
 	}
 
+	/**
+	 * A version 2 entry: {@code json} is the value's JSON for a reader told its class, {@code typeId}.
+	 * @return {@code null} if the class name is too long for the header (the caller writes version 1)
+	 */
+	static byte @Nullable [] encodeTyped(String typeId, byte[] json, long expiresAtMillis, long loadMillis) {
+		byte[] type = typeId.getBytes(StandardCharsets.UTF_8);
+		if (type.length == 0 || type.length > MAX_TYPE_ID_LENGTH) {
+			return null;
+		}
+		byte[] bytes = new byte[HEADER_LENGTH + 2 + type.length + json.length];
+		writeHeader(bytes, TYPED_VERSION, (byte) 0, expiresAtMillis, loadMillis);
+		bytes[HEADER_LENGTH] = (byte) (type.length >>> 8);
+		bytes[HEADER_LENGTH + 1] = (byte) type.length;
+		System.arraycopy(type, 0, bytes, HEADER_LENGTH + 2, type.length);
+		System.arraycopy(json, 0, bytes, HEADER_LENGTH + 2 + type.length, json.length);
+		return bytes;
+	}
+
 	/** An entry whose value (null included) is encrypted, bound to the header and {@code entryKey}. */
 	static byte[] encodeSealed(EncryptingValueCodec codec, String entryKey, @Nullable Object value, long expiresAtMillis,
 			long loadMillis) {
@@ -79,11 +118,15 @@ final class CacheEntry {
 
 	private static byte[] header(byte flags, long expiresAtMillis, long loadMillis) {
 		byte[] header = new byte[HEADER_LENGTH];
-		header[0] = VERSION;
-		header[1] = flags;
-		putLong(header, 2, expiresAtMillis);
-		putInt(header, 10, (int) Math.min(Integer.MAX_VALUE, Math.max(0, loadMillis)));
+		writeHeader(header, VERSION, flags, expiresAtMillis, loadMillis);
 		return header;
+	}
+
+	private static void writeHeader(byte[] bytes, byte version, byte flags, long expiresAtMillis, long loadMillis) {
+		bytes[0] = version;
+		bytes[1] = flags;
+		putLong(bytes, 2, expiresAtMillis);
+		putInt(bytes, 10, (int) Math.min(Integer.MAX_VALUE, Math.max(0, loadMillis)));
 	}
 
 	/** The fixed-length header, then the key: unambiguous. */
@@ -105,17 +148,25 @@ final class CacheEntry {
 	 * @throws ValueDecodingException if the bytes are not an entry of this format
 	 */
 	static CacheEntry decode(byte[] bytes) {
+		if (bytes.length >= HEADER_LENGTH + 2 && bytes[0] == TYPED_VERSION && bytes[1] == 0) {
+			int typeIdLength = ((bytes[HEADER_LENGTH] & 0xFF) << 8) | (bytes[HEADER_LENGTH + 1] & 0xFF);
+			if (typeIdLength == 0 || HEADER_LENGTH + 2 + typeIdLength >= bytes.length) {
+				throw new ValueDecodingException(ValueDecodingException.Reason.CORRUPT, null,
+						"Cache entry of format version " + TYPED_VERSION + " without a class or JSON", null);
+			}
+			return new CacheEntry(bytes, false, false, getLong(bytes, 2), getInt(bytes, 10), typeIdLength);
+		}
 		if (bytes.length < HEADER_LENGTH || bytes[0] != VERSION || (bytes[1] != 0 && bytes[1] != NULL_FLAG
 				&& bytes[1] != SEALED_FLAG)) {
 			throw new ValueDecodingException(ValueDecodingException.Reason.CORRUPT, null,
-					"Not a cache entry of format version " + VERSION, null);
+					"Not a cache entry of format version " + VERSION + " or " + TYPED_VERSION, null);
 		}
 		boolean nullValue = (bytes[1] & NULL_FLAG) != 0;
 		if (nullValue && bytes.length != HEADER_LENGTH) {
 			throw new ValueDecodingException(ValueDecodingException.Reason.CORRUPT, null,
 					"Null cache entry with a payload", null);
 		}
-		return new CacheEntry(bytes, nullValue, bytes[1] == SEALED_FLAG, getLong(bytes, 2), getInt(bytes, 10));
+		return new CacheEntry(bytes, nullValue, bytes[1] == SEALED_FLAG, getLong(bytes, 2), getInt(bytes, 10), 0);
 	}
 
 	/** Whether the cached value is null (never for a sealed entry, whose null is inside the ciphertext). */
@@ -125,6 +176,30 @@ final class CacheEntry {
 
 	boolean isSealed() {
 		return this.sealed;
+	}
+
+	/** Whether the header names the value's class (version 2). */
+	boolean isTyped() {
+		return this.typeIdLength > 0;
+	}
+
+	/** The stored bytes (not a copy): a typed entry's class name and JSON are read in place. */
+	byte[] bytes() {
+		return this.bytes;
+	}
+
+	/** Where a typed entry's class name starts in {@link #bytes()}. */
+	int typeIdOffset() {
+		return HEADER_LENGTH + 2;
+	}
+
+	int typeIdLength() {
+		return this.typeIdLength;
+	}
+
+	/** Where the JSON starts in {@link #bytes()}. */
+	int payloadOffset() {
+		return (this.typeIdLength > 0) ? HEADER_LENGTH + 2 + this.typeIdLength : HEADER_LENGTH;
 	}
 
 	/**
@@ -145,7 +220,7 @@ final class CacheEntry {
 
 	/** The codec's bytes (a copy: the codec takes a whole array). */
 	byte[] payload() {
-		return Arrays.copyOfRange(this.bytes, HEADER_LENGTH, this.bytes.length);
+		return Arrays.copyOfRange(this.bytes, payloadOffset(), this.bytes.length);
 	}
 
 	Freshness freshness(long nowMillis, CachePolicy policy) {

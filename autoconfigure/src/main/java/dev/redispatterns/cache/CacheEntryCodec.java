@@ -1,6 +1,8 @@
 package dev.redispatterns.cache;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -11,6 +13,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.core.EncryptingValueCodec;
+import dev.redispatterns.core.JsonValueCodec;
 import dev.redispatterns.core.ValueDecodingException;
 
 /**
@@ -29,6 +32,12 @@ final class CacheEntryCodec {
 
 	private final CacheRuntime runtime;
 
+	/** The runtime's codec where it writes entries that name their class (version 2), else {@code null}. */
+	private final @Nullable JsonValueCodec typedCodec;
+
+	/** The class name last read from a typed header: a cache mostly holds one type, so hits reuse the name. */
+	private volatile TypeName lastTypeName = new TypeName(new byte[0], "");
+
 	private final AtomicLong unreadable = new AtomicLong();
 
 	private final AtomicLong unreadableWarned = new AtomicLong();
@@ -42,6 +51,7 @@ final class CacheEntryCodec {
 		this.name = name;
 		this.policy = policy;
 		this.runtime = runtime;
+		this.typedCodec = (runtime.codec instanceof JsonValueCodec json) ? json : null;
 	}
 
 	/**
@@ -65,6 +75,14 @@ final class CacheEntryCodec {
 		if (this.policy.encrypt()) {
 			return CacheEntry.encodeSealed(Objects.requireNonNull(this.runtime.encryption), entryKey, value,
 					expiresAtMillis, loadMillis);
+		}
+		if (value != null && this.typedCodec != null) {
+			byte[] json = this.typedCodec.encodeForType(value);
+			byte[] entry = (json != null)
+					? CacheEntry.encodeTyped(value.getClass().getName(), json, expiresAtMillis, loadMillis) : null;
+			if (entry != null) {
+				return entry;
+			}
 		}
 		byte[] payload = (value != null) ? this.runtime.codec.encode(value) : null;
 		return CacheEntry.encode(payload, expiresAtMillis, loadMillis);
@@ -117,6 +135,9 @@ final class CacheEntryCodec {
 				throw new ValueDecodingException(ValueDecodingException.Reason.NOT_AUTHENTIC, null,
 						"Unencrypted entry in a cache that encrypts its values", null);
 			}
+			else if (entry.isTyped()) {
+				value = decodeTyped(entry);
+			}
 			else {
 				value = entry.isNull() ? null : this.runtime.codec.decode(entry.payload());
 			}
@@ -134,6 +155,29 @@ final class CacheEntryCodec {
 		}
 	}
 
+	private @Nullable Object decodeTyped(CacheEntry entry) {
+		JsonValueCodec codec = this.typedCodec;
+		if (codec == null) {
+			throw new ValueDecodingException(ValueDecodingException.Reason.CORRUPT, null,
+					"Entry names its class, which only the JSON codec writes", null);
+		}
+		byte[] bytes = entry.bytes();
+		int offset = entry.payloadOffset();
+		return codec.decode(typeName(bytes, entry.typeIdOffset(), entry.typeIdLength()), bytes, offset,
+				bytes.length - offset);
+	}
+
+	private String typeName(byte[] bytes, int offset, int length) {
+		TypeName last = this.lastTypeName;
+		if (Arrays.equals(bytes, offset, offset + length, last.utf8, 0, last.utf8.length)) {
+			return last.name;
+		}
+		TypeName read = new TypeName(Arrays.copyOfRange(bytes, offset, offset + length),
+				new String(bytes, offset, length, StandardCharsets.UTF_8));
+		this.lastTypeName = read;
+		return read.name;
+	}
+
 	/** Entries can be tampered with in bulk: WARN at most once a minute, with the count since, else DEBUG. */
 	private void reportUnreadable(ValueDecodingException ex) {
 		long unreadable = this.unreadable.incrementAndGet();
@@ -149,6 +193,10 @@ final class CacheEntryCodec {
 		else if (logger.isDebugEnabled()) {
 			logger.debug(message);
 		}
+	}
+
+	private record TypeName(byte[] utf8, String name) {
+
 	}
 
 	/** A stored entry, read: its header and its value. */

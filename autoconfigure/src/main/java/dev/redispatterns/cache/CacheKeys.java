@@ -78,7 +78,16 @@ final class CacheKeys {
 	 * @throws IllegalArgumentException if the key's type has no {@code toString()} of its own
 	 */
 	static String entryKey(String entryKeyPrefix, Object key) {
-		return entryKeyPrefix + RedisKeys.escape(encode(key)) + "}";
+		// one builder on a hit: the typed key is written after the prefix and escaped in place only if needed
+		StringBuilder out = new StringBuilder(entryKeyPrefix.length() + 48).append(entryKeyPrefix);
+		int start = out.length();
+		append(out, key);
+		if (!RedisKeys.isEscaped(out, start)) {
+			String typed = out.substring(start);
+			out.setLength(start);
+			out.append(RedisKeys.escape(typed));
+		}
+		return out.append('}').toString();
 	}
 
 	/** The {@code SCAN} pattern of every key starting with {@code prefix}: its glob characters escaped. */

@@ -1,6 +1,10 @@
 package dev.redispatterns.core;
 
 import java.util.Collection;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
@@ -29,11 +33,20 @@ import tools.jackson.databind.jsontype.impl.DefaultTypeResolverBuilder;
  * so a {@code List<Product>} comes back as a {@code List<Product>}. Every class named in a payload is
  * checked against the {@link TypeAllowList} on the way in, before it is loaded, and on the way out, so a
  * value that could not be read back is refused at write time with a message naming the property to fix.
+ * <p>
+ * A reader that stores the value's class next to the JSON (cache entries) uses {@link #encodeForType} and
+ * {@link #decode(String, byte[], int, int)} instead: where the class fixes every type id the root would
+ * carry (records, final classes, {@code String}, boxed numbers), the root is written without one and read
+ * by a reader made once per class, so a read skips Jackson's polymorphic handling of the root; values
+ * inside it carry their types exactly as in {@link #encode}.
  */
 public final class JsonValueCodec implements ValueCodec {
 
 	/** Name of the property carrying the class of a JSON object. */
 	public static final String TYPE_PROPERTY = "@class";
+
+	/** Most classes whose root readers and writers are kept; past it they are made per call. */
+	static final int MAX_ROOT_TYPES = 1_000;
 
 	private static final String ALLOW_LIST_HINT = "add its package to redis.patterns.codec.allowed-packages "
 			+ "or the class to redis.patterns.codec.allowed-types";
@@ -48,6 +61,16 @@ public final class JsonValueCodec implements ValueCodec {
 
 	private final JsonMapper plainMapper;
 
+	private final JsonMapper typedMapper;
+
+	private final AllowListTypeResolverBuilder typing;
+
+	/** Per root class: its writer, or {@link #typedWriter} where the value needs {@link #encode}. */
+	private final Map<Class<?>, ObjectWriter> rootWriters = new ConcurrentHashMap<>();
+
+	/** Per type id read from a header: a reader of that class, checked against the allow-list once. */
+	private final Map<String, ObjectReader> rootReaders = new ConcurrentHashMap<>();
+
 	/**
 	 * @param allowList types a payload may name
 	 * @param maxValueSize largest encoded value in bytes, or a non-positive value for no limit
@@ -58,11 +81,12 @@ public final class JsonValueCodec implements ValueCodec {
 		this.maxValueSize = maxValueSize;
 		AllowListValidator validator = new AllowListValidator(allowList);
 		JsonMapper.Builder typed = baseBuilder(validator);
-		typed.setDefaultTyping(new AllowListTypeResolverBuilder(validator, allowList));
+		this.typing = new AllowListTypeResolverBuilder(validator, allowList);
+		typed.setDefaultTyping(this.typing);
 		customizer.accept(typed);
-		JsonMapper typedMapper = typed.build();
-		this.typedWriter = typedMapper.writerFor(Object.class);
-		this.typedReader = typedMapper.readerFor(Object.class);
+		this.typedMapper = typed.build();
+		this.typedWriter = this.typedMapper.writerFor(Object.class);
+		this.typedReader = this.typedMapper.readerFor(Object.class);
 		JsonMapper.Builder plain = baseBuilder(validator);
 		customizer.accept(plain);
 		this.plainMapper = plain.build();
@@ -87,9 +111,13 @@ public final class JsonValueCodec implements ValueCodec {
 
 	@Override
 	public byte[] encode(@Nullable Object value) {
+		return write(this.typedWriter, value);
+	}
+
+	private byte[] write(ObjectWriter writer, @Nullable Object value) {
 		byte[] bytes;
 		try {
-			bytes = this.typedWriter.writeValueAsBytes(value);
+			bytes = writer.writeValueAsBytes(value);
 		}
 		catch (TypeNotAllowedException ex) {
 			throw new ValueEncodingException("Type " + ex.typeName + " is not in the codec allow-list; " + ALLOW_LIST_HINT, ex);
@@ -113,15 +141,107 @@ public final class JsonValueCodec implements ValueCodec {
 		catch (InvalidTypeIdException ex) {
 			String typeId = ex.getTypeId();
 			if (typeId != null && !this.allowList.isAllowed(typeId)) {
-				throw new ValueDecodingException(ValueDecodingException.Reason.TYPE_NOT_ALLOWED, typeId,
-						"Payload names type " + typeId + ", which is not in the codec allow-list; " + ALLOW_LIST_HINT,
-						ex);
+				throw notAllowed(typeId, ex);
 			}
 			throw corrupt(ex);
 		}
 		catch (JacksonException | IllegalArgumentException ex) {
 			throw corrupt(ex);
 		}
+	}
+
+	/**
+	 * Encodes {@code value} for a reader that is told its class, {@code value.getClass().getName()}
+	 * ({@link #decode(String, byte[], int, int)}): the JSON of {@link #encode} without the root's type id.
+	 * @return {@code null} when the class does not fix the root's type id (a non-final class, a collection
+	 * or map of {@code java.util}, an enum, an anonymous or hidden class) or is outside the allow-list: such
+	 * values are written with {@link #encode}, which also refuses the latter
+	 * @throws ValueEncodingException as {@link #encode} does
+	 */
+	public byte @Nullable [] encodeForType(Object value) {
+		ObjectWriter writer = rootWriter(value.getClass());
+		return (writer != this.typedWriter) ? write(writer, value) : null;
+	}
+
+	/**
+	 * Decodes {@code length} bytes at {@code offset} written by {@link #encodeForType} for a value of class
+	 * {@code typeId}. The class is checked against the allow-list before it is loaded, as every type id
+	 * inside the JSON is.
+	 * @throws ValueDecodingException {@code TYPE_NOT_ALLOWED} if {@code typeId} or a type inside the JSON is
+	 * outside the allow-list, {@code CORRUPT} if {@code typeId} names no class {@link #encodeForType} writes
+	 * or the bytes are not its JSON
+	 */
+	public @Nullable Object decode(String typeId, byte[] bytes, int offset, int length) {
+		ObjectReader reader = this.rootReaders.get(typeId);
+		if (reader == null) {
+			reader = rootReader(typeId);
+			if (this.rootReaders.size() < MAX_ROOT_TYPES) {
+				this.rootReaders.putIfAbsent(typeId, reader);
+			}
+		}
+		try {
+			return reader.readValue(bytes, offset, length);
+		}
+		catch (InvalidTypeIdException ex) {
+			String nested = ex.getTypeId();
+			if (nested != null && !this.allowList.isAllowed(nested)) {
+				throw notAllowed(nested, ex);
+			}
+			throw corrupt(ex);
+		}
+		catch (JacksonException | IllegalArgumentException ex) {
+			throw corrupt(ex);
+		}
+	}
+
+	private ObjectWriter rootWriter(Class<?> type) {
+		ObjectWriter writer = this.rootWriters.get(type);
+		if (writer == null) {
+			writer = readableByClass(type) ? this.typedMapper.writerFor(type) : this.typedWriter;
+			if (this.rootWriters.size() < MAX_ROOT_TYPES) {
+				this.rootWriters.putIfAbsent(type, writer);
+			}
+		}
+		return writer;
+	}
+
+	private ObjectReader rootReader(String typeId) {
+		if (!this.allowList.isAllowed(typeId)) {
+			throw notAllowed(typeId, null);
+		}
+		Class<?> type;
+		try {
+			type = this.typedMapper.getTypeFactory().findClass(typeId);
+		}
+		catch (ClassNotFoundException | LinkageError | RuntimeException ex) {
+			throw new ValueDecodingException(ValueDecodingException.Reason.CORRUPT, typeId,
+					"Entry names class " + typeId + ", which cannot be loaded", ex);
+		}
+		if (!type.getName().equals(typeId) || !readableByClass(type)) {
+			// a writer never names such a class: the header was not written by this codec
+			throw new ValueDecodingException(ValueDecodingException.Reason.CORRUPT, typeId,
+					"Entry names class " + typeId + ", whose values are not written with their class", null);
+		}
+		return this.typedMapper.readerFor(type);
+	}
+
+	/**
+	 * Whether the root of a {@code type} value needs no type id: default typing would not give a property
+	 * declared as {@code type} one, so Jackson writes and reads the root as it does such a property.
+	 */
+	private boolean readableByClass(Class<?> type) {
+		if (type.isEnum() || Enum.class.isAssignableFrom(type) || type.isAnonymousClass() || type.isLocalClass()
+				|| type.isHidden() || type.isPrimitive() || EnumSet.class.isAssignableFrom(type)
+				|| EnumMap.class.isAssignableFrom(type) || Collection.class.isAssignableFrom(type)
+				|| Map.class.isAssignableFrom(type) || !this.allowList.isAllowed(type.getName())) {
+			return false;
+		}
+		return !this.typing.useForType(this.typedMapper.constructType(type));
+	}
+
+	private ValueDecodingException notAllowed(String typeId, @Nullable Exception cause) {
+		return new ValueDecodingException(ValueDecodingException.Reason.TYPE_NOT_ALLOWED, typeId,
+				"Payload names type " + typeId + ", which is not in the codec allow-list; " + ALLOW_LIST_HINT, cause);
 	}
 
 	@Override

@@ -26,6 +26,43 @@ class CacheEntryTests {
 	}
 
 	@Test
+	void typedEntriesCarryTheClassNameBetweenHeaderAndJson() {
+		byte[] json = "{\"name\":\"x\"}".getBytes(StandardCharsets.UTF_8);
+		byte[] bytes = CacheEntry.encodeTyped("com.example.Värde", json, 1_700_000_000_123L, 42);
+		CacheEntry entry = CacheEntry.decode(bytes);
+		assertThat(bytes[0]).isEqualTo(CacheEntry.TYPED_VERSION);
+		assertThat(entry.isTyped()).isTrue();
+		assertThat(entry.isNull()).isFalse();
+		assertThat(entry.isSealed()).isFalse();
+		assertThat(entry.expiresAtMillis()).isEqualTo(1_700_000_000_123L);
+		assertThat(entry.loadMillis()).isEqualTo(42);
+		assertThat(new String(bytes, entry.typeIdOffset(), entry.typeIdLength(), StandardCharsets.UTF_8))
+			.isEqualTo("com.example.Värde");
+		assertThat(entry.payload()).isEqualTo(json);
+		assertThat(CacheEntry.decode(CacheEntry.encode(json, 5, 1)).isTyped()).as("version 1").isFalse();
+		assertThat(CacheEntry.encodeTyped("x".repeat(CacheEntry.MAX_TYPE_ID_LENGTH + 1), json, 5, 1)).isNull();
+	}
+
+	@Test
+	void typedEntriesWithoutClassOrJsonOrWithFlagsAreRefused() {
+		byte[] json = "1".getBytes(StandardCharsets.UTF_8);
+		byte[] bytes = CacheEntry.encodeTyped("java.lang.Long", json, 5, 1);
+		for (int length = 0; length < bytes.length; length++) {
+			byte[] cut = java.util.Arrays.copyOf(bytes, length);
+			assertThatThrownBy(() -> CacheEntry.decode(cut)).as("cut at " + cut.length)
+				.isInstanceOf(ValueDecodingException.class);
+		}
+		byte[] longer = bytes.clone();
+		longer[CacheEntry.HEADER_LENGTH + 1] += json.length;
+		assertThatThrownBy(() -> CacheEntry.decode(longer)).isInstanceOf(ValueDecodingException.class);
+		for (byte flags : new byte[] { 1, 2, 3 }) {
+			byte[] flagged = bytes.clone();
+			flagged[1] = flags;
+			assertThatThrownBy(() -> CacheEntry.decode(flagged)).isInstanceOf(ValueDecodingException.class);
+		}
+	}
+
+	@Test
 	void nullEntriesHaveNoPayload() {
 		byte[] bytes = CacheEntry.encode(null, 5, 1);
 		assertThat(bytes).hasSize(CacheEntry.HEADER_LENGTH);

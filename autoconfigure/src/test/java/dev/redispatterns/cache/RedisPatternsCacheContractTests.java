@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.example.app.AppEnvelope;
 import com.example.app.AppValue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -317,6 +318,70 @@ class RedisPatternsCacheContractTests {
 	}
 
 	@Test
+	void recordsAreStoredWithTheirClassInTheHeaderAndOtherValuesSelfDescribing() {
+		RedisPatternsCache cache = this.engine.cache("formats");
+		cache.put("record", new AppValue("x"));
+		cache.put("list", new ArrayList<>(List.of(new AppValue("y"))));
+		byte[] record = this.engine.raw(cache.entryKey("record"));
+		assertThat(record[0]).isEqualTo(CacheEntry.TYPED_VERSION);
+		assertThat(new String(record, StandardCharsets.UTF_8)).contains(AppValue.class.getName() + "{\"name\":\"x\"}");
+		assertThat(this.engine.raw(cache.entryKey("list"))[0]).as("a non-final class keeps its type id in the JSON")
+			.isEqualTo(CacheEntry.VERSION);
+		assertThat(cache.get("record", AppValue.class)).isEqualTo(new AppValue("x"));
+		assertThat(cache.get("list").get()).isEqualTo(List.of(new AppValue("y")));
+	}
+
+	@Test
+	void entriesOfTheEarlierFormatAreStillRead() {
+		RedisPatternsCache cache = this.engine.cache("upgrade");
+		byte[] json = JsonValueCodec.forPackages("com.example.app").encode(new AppValue("old"));
+		this.engine.set(cache.entryKey("k"), CacheEntry.encode(json, System.currentTimeMillis() + 60_000, 5));
+		assertThat(cache.get("k", AppValue.class)).isEqualTo(new AppValue("old"));
+		assertThat(this.engine.listener.count("decode.CORRUPT")).isZero();
+	}
+
+	@Test
+	void aHeaderNamingATypeOutsideTheAllowListIsAMissAndNeverInstantiated() {
+		RedisPatternsCache cache = this.engine.cache("forged");
+		byte[] json = "{\"command\":\"rm -rf /\"}".getBytes(StandardCharsets.UTF_8);
+		this.engine.set(cache.entryKey("k"),
+				CacheEntry.encodeTyped("gadget.Gadget", json, System.currentTimeMillis() + 60_000, 5));
+		assertThat(cache.get("k")).isNull();
+		assertThat(this.engine.listener.count("decode.TYPE_NOT_ALLOWED")).isEqualTo(1);
+		assertThat(System.getProperty("gadget.Gadget.initialized")).isNull();
+		byte[] nested = "{\"content\":{\"@class\":\"gadget.Gadget\"}}".getBytes(StandardCharsets.UTF_8);
+		this.engine.set(cache.entryKey("nested"),
+				CacheEntry.encodeTyped(AppEnvelope.class.getName(), nested, System.currentTimeMillis() + 60_000, 5));
+		assertThat(cache.get("nested")).isNull();
+		assertThat(this.engine.listener.count("decode.TYPE_NOT_ALLOWED")).as("allowed header, refused type inside")
+			.isEqualTo(2);
+		assertThat(cache.get("k", () -> "safe")).isEqualTo("safe");
+	}
+
+	@Test
+	void anUnknownOrCutHeaderIsAMiss() {
+		RedisPatternsCache cache = this.engine.cache("cut");
+		cache.put("k", new AppValue("x"));
+		byte[] entry = this.engine.raw(cache.entryKey("k"));
+		byte[] future = entry.clone();
+		future[0] = 3;
+		this.engine.set(cache.entryKey("future"), future);
+		this.engine.set(cache.entryKey("cut"), java.util.Arrays.copyOf(entry, CacheEntry.HEADER_LENGTH + 4));
+		byte[] unknownClass = CacheEntry.encodeTyped("com.example.app.Missing", "{}".getBytes(StandardCharsets.UTF_8),
+				System.currentTimeMillis() + 60_000, 5);
+		this.engine.set(cache.entryKey("missing"), unknownClass);
+		byte[] collection = CacheEntry.encodeTyped("java.util.ArrayList", "[]".getBytes(StandardCharsets.UTF_8),
+				System.currentTimeMillis() + 60_000, 5);
+		this.engine.set(cache.entryKey("collection"), collection);
+		assertThat(cache.get("future")).isNull();
+		assertThat(cache.get("cut")).isNull();
+		assertThat(cache.get("missing")).isNull();
+		assertThat(cache.get("collection")).as("a class a writer never names").isNull();
+		assertThat(this.engine.listener.count("decode.CORRUPT")).isEqualTo(4);
+		assertThat(cache.get("k", AppValue.class)).isEqualTo(new AppValue("x"));
+	}
+
+	@Test
 	void evictRemovesOneEntryAndClearRemovesTheWholeCacheOnEveryMaster() {
 		RedisPatternsCache cache = this.engine.cache("evict");
 		RedisPatternsCache other = this.engine.cache("evict-other");
@@ -407,6 +472,11 @@ class RedisPatternsCacheContractTests {
 		assertThat(cache.entryKey("{tag}%")).as("escaped as every key part").isEqualTo("rp:cache:{keys:s6:%7Btag%7D%25}");
 		assertThat(cache.entryKey("x".repeat(300))).as("long keys are digested").contains("%~").hasSizeLessThan(250);
 		assertThat(this.engine.cache("a:b").entryKey("c")).isEqualTo("rp:cache:{a%3Ab:s1:c}");
+		for (Object key : List.of("x".repeat(195), "x".repeat(196), "x".repeat(300), "\uD83D\uDE00{", "\uD800",
+				"%".repeat(70), new SimpleKey("{", 2L), "line\nbreak")) {
+			assertThat(cache.entryKey(key)).as("built in place, escaped as a whole part")
+				.isEqualTo("rp:cache:{keys:" + RedisKeys.escape(CacheKeys.encode(key)) + "}");
+		}
 	}
 
 	@Test

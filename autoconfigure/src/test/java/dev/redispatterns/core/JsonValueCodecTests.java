@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -56,6 +57,37 @@ class JsonValueCodecTests {
 
 	}
 
+	public interface Shape {
+	}
+
+	public record Circle(double radius) implements Shape {
+	}
+
+	public static final class Square implements Shape {
+
+		public double side;
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof Square square && square.side == this.side;
+		}
+
+		@Override
+		public int hashCode() {
+			return Double.hashCode(this.side);
+		}
+
+	}
+
+	public record Drawing(Shape main, List<Shape> shapes, Map<String, Shape> named, Object anything) {
+	}
+
+	public record Page<T>(List<T> items, long total) {
+	}
+
+	public record Shelf(Optional<Item> first, Optional<Item> none, Optional<Object> any, String label) {
+	}
+
 	private final JsonValueCodec codec = JsonValueCodec.forPackages(JsonValueCodecTests.class.getPackageName());
 
 	@Test
@@ -97,6 +129,112 @@ class JsonValueCodecTests {
 			assertThat(this.codec.decode(this.codec.encode(value))).as(value.getClass().getName()).isEqualTo(value);
 		}
 		assertThat(this.codec.decode(this.codec.encode(null))).isNull();
+	}
+
+	@Test
+	void valuesWrittenForTheirClassComeBackAsTheirSelfDescribingFormDoes() {
+		Item item = new Item("a", 2, new BigDecimal("9.99"));
+		Map<String, Object> attributes = new LinkedHashMap<>();
+		attributes.put("count", 3L);
+		attributes.put("day", LocalDate.of(2026, 1, 2));
+		attributes.put("items", new ArrayList<>(List.of(item)));
+		attributes.put("none", null);
+		Order order = new Order(7L, List.of(item), attributes, Instant.parse("2026-01-02T03:04:05Z"),
+				new HashSet<>(Set.of("x")), new Circle(1.5));
+		Square square = new Square();
+		square.side = 2;
+		Map<String, Shape> named = new LinkedHashMap<>();
+		named.put("round", new Circle(3));
+		named.put("square", square);
+		named.put("nothing", null);
+		Drawing drawing = new Drawing(square, List.of(new Circle(1), square), named, List.of(5L, item));
+		List<Object> values = List.of(order, item, drawing, new Page<>(List.of(item, item), 2), new Page<>(List.of(), 0),
+				new Shelf(Optional.of(item), Optional.empty(), Optional.of(7L), null), new Order(1L, List.of(),
+						Map.of(), Instant.EPOCH, Set.of(), null),
+				"text", 42, 42L, 1.5d, true, UUID.fromString("5b0c5e38-0f7a-4a53-9a8e-2d4f1f3e3c11"),
+				Instant.ofEpochSecond(5), LocalDate.of(2026, 12, 6), new Item[] { item, null }, new byte[] { 1, 2 },
+				new long[] { 3L });
+		for (Object value : values) {
+			String typeId = value.getClass().getName();
+			byte[] json = this.codec.encodeForType(value);
+			assertThat(json).as(typeId).isNotNull();
+			assertThat(new String(json, StandardCharsets.UTF_8)).as(typeId).doesNotStartWith("{\"@class\"")
+				.doesNotStartWith("[\"" + typeId);
+			byte[] framed = new byte[json.length + 7];
+			System.arraycopy(json, 0, framed, 5, json.length);
+			Object back = this.codec.decode(typeId, framed, 5, json.length);
+			assertThat(back).as(typeId).isEqualTo(value).isEqualTo(this.codec.decode(this.codec.encode(value)));
+			assertThat(back).as(typeId).isInstanceOf(value.getClass());
+		}
+		Drawing back = (Drawing) this.codec.decode(Drawing.class.getName(), this.codec.encodeForType(drawing), 0,
+				this.codec.encodeForType(drawing).length);
+		assertThat(back.main()).as("a field typed as an interface keeps its class").isInstanceOf(Square.class);
+		assertThat(back.anything()).isEqualTo(List.of(5L, item));
+		assertThat(((List<?>) back.anything()).get(0)).as("long stays long").isInstanceOf(Long.class);
+		Order orderBack = (Order) this.codec.decode(Order.class.getName(), this.codec.encodeForType(order), 0,
+				this.codec.encodeForType(order).length);
+		assertThat(orderBack.attributes().get("items")).isEqualTo(List.of(item));
+		assertThat(orderBack.note()).isInstanceOf(Circle.class);
+	}
+
+	@Test
+	void valuesWhoseClassDoesNotFixTheirTypeIdKeepTheSelfDescribingForm() {
+		Product product = new Product();
+		product.setName("lamp");
+		for (Object value : List.of(product, new ArrayList<>(List.of(1)), List.of("a"), Map.of("k", 1),
+				new HashSet<>(Set.of("x")), Optional.of("a"), Status.OPEN, new BigDecimal("1.10"))) {
+			assertThat(this.codec.encodeForType(value)).as(value.getClass().getName()).isNull();
+		}
+		assertThat(this.codec.encodeForType(new gadget.GadgetHolder("x"))).as("outside the allow-list").isNull();
+		assertThatThrownBy(() -> this.codec.encode(new gadget.GadgetHolder("x")))
+			.isInstanceOf(ValueEncodingException.class)
+			.hasMessageContaining("gadget.GadgetHolder");
+		assertThatThrownBy(() -> this.codec.encodeForType(new Page<>(List.of(new gadget.GadgetHolder("nested")), 1)))
+			.isInstanceOf(ValueEncodingException.class)
+			.hasMessageContaining("gadget.GadgetHolder")
+			.hasMessageContaining("redis.patterns.codec.allowed-packages");
+	}
+
+	@Test
+	void aClassNamedOutsideTheJsonIsCheckedAgainstTheAllowListBeforeItIsLoaded() {
+		byte[] json = "{\"command\":\"rm -rf /\"}".getBytes(StandardCharsets.UTF_8);
+		for (String typeId : List.of("gadget.Gadget", "gadget.GadgetHolder", "java.lang.Runtime", "java.lang.Object",
+				"java.net.URL", "com.sun.rowset.JdbcRowSetImpl", "dev.redispatterns.lock.LockContext")) {
+			assertThatThrownBy(() -> this.codec.decode(typeId, json, 0, json.length)).as(typeId)
+				.isInstanceOfSatisfying(ValueDecodingException.class, (ex) -> {
+					assertThat(ex.reason()).isEqualTo(ValueDecodingException.Reason.TYPE_NOT_ALLOWED);
+					assertThat(ex.typeName()).isEqualTo(typeId);
+				});
+		}
+		assertThat(System.getProperty("gadget.Gadget.initialized")).as("never even initialized").isNull();
+		byte[] nested = "{\"sku\":\"a\",\"quantity\":1,\"price\":[\"java.net.URL\",\"http://example.com\"]}"
+			.getBytes(StandardCharsets.UTF_8);
+		assertThatThrownBy(() -> this.codec.decode(Item.class.getName(), nested, 0, nested.length))
+			.isInstanceOfSatisfying(ValueDecodingException.class,
+					(ex) -> assertThat(ex.reason()).isEqualTo(ValueDecodingException.Reason.TYPE_NOT_ALLOWED));
+		byte[] envelope = "{\"main\":{\"@class\":\"gadget.Gadget\"}}".getBytes(StandardCharsets.UTF_8);
+		assertThatThrownBy(() -> this.codec.decode(Drawing.class.getName(), envelope, 0, envelope.length))
+			.isInstanceOfSatisfying(ValueDecodingException.class,
+					(ex) -> assertThat(ex.reason()).isEqualTo(ValueDecodingException.Reason.TYPE_NOT_ALLOWED));
+		assertThat(System.getProperty("gadget.Gadget.instantiated")).isNull();
+	}
+
+	@Test
+	void aClassNoWriterNamesOrJsonThatIsNotItsValueIsCorrupt() {
+		byte[] empty = "[]".getBytes(StandardCharsets.UTF_8);
+		for (String typeId : List.of("java.util.ArrayList", "java.util.HashMap", Product.class.getName(),
+				Status.class.getName(), Shape.class.getName(), "dev.redispatterns.core.Missing", "java.math.BigDecimal",
+				"java.util.Optional", Item.class.getName() + "<java.lang.Runtime>", "[Ljava.lang.Missing;")) {
+			assertThatThrownBy(() -> this.codec.decode(typeId, empty, 0, empty.length)).as(typeId)
+				.isInstanceOfSatisfying(ValueDecodingException.class, (ex) -> assertThat(ex.reason())
+					.isIn(ValueDecodingException.Reason.CORRUPT, ValueDecodingException.Reason.TYPE_NOT_ALLOWED));
+		}
+		for (String garbage : List.of("{\"sku\":", "not json", "", "[\"" + Item.class.getName() + "\",{}]")) {
+			byte[] bytes = garbage.getBytes(StandardCharsets.UTF_8);
+			assertThatThrownBy(() -> this.codec.decode(Item.class.getName(), bytes, 0, bytes.length)).as(garbage)
+				.isInstanceOfSatisfying(ValueDecodingException.class,
+						(ex) -> assertThat(ex.reason()).isEqualTo(ValueDecodingException.Reason.CORRUPT));
+		}
 	}
 
 	@Test

@@ -370,7 +370,9 @@ public final class Catalog {
 							Row.layer("codecEncode", "codec `encode` (type ids, allow-list)", "jacksonWrite"),
 							Row.baseline("jacksonRead", "Jackson `readValue(bytes, type)`"),
 							Row.layer("codecRead", "codec `read(bytes, type)`", "jacksonRead"),
-							Row.layer("codecDecode", "codec `decode` (type ids, allow-list)", "jacksonRead"))),
+							Row.layer("codecDecode", "codec `decode` (type ids, allow-list)", "jacksonRead"),
+							Row.layer("codecDecodeForType", "codec `decode(typeId, …)` (class in the cache entry's header)",
+									"jacksonRead"))),
 			new LayerGroup("layers-script", "Layer cost: script execution (one round trip, 1 thread)",
 					"`ScriptExecutor.call` against `EVALSHA` on the same Lettuce connection, the starter's GCRA "
 							+ "rate-limit script.",

@@ -100,6 +100,22 @@ public final class RedisKeys {
 		return out.toString();
 	}
 
+	/**
+	 * Whether the characters of {@code text} from {@code start} on are already their escaped form: nothing
+	 * to encode and short enough to be kept verbatim, so {@link #escape} would return them unchanged.
+	 */
+	public static boolean isEscaped(CharSequence text, int start) {
+		if (text.length() - start > MAX_PART_LENGTH) {
+			return false;
+		}
+		for (int i = start; i < text.length(); i++) {
+			if (needsEscape(text.charAt(i))) {
+				return false;
+			}
+		}
+		return true;
+	}
+
 	private static void appendEscaped(StringBuilder out, String part) {
 		int start = out.length();
 		boolean plain = true;

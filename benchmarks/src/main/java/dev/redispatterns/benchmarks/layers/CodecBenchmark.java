@@ -16,8 +16,9 @@ import dev.redispatterns.core.JsonValueCodec;
 
 /**
  * Cost of the starter's codec on a ~200-byte value against a plain Jackson mapper: {@code write/read}
- * (plain JSON for a known type) and {@code encode/decode} (self-describing JSON checked against the
- * allow-list, what caches store).
+ * (plain JSON for a known type), {@code encode/decode} (self-describing JSON checked against the
+ * allow-list, what caches stored before format 2) and {@code decode(typeId, ...)} (the class named outside the
+ * JSON, what a cache hit on a record reads).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -34,10 +35,15 @@ public class CodecBenchmark {
 
 	private byte[] typed;
 
+	private byte[] forType;
+
+	private final String typeId = Product.class.getName();
+
 	@Setup
 	public void setUp() {
 		this.plain = this.jackson.writeValueAsBytes(this.value);
 		this.typed = this.codec.encode(this.value);
+		this.forType = this.codec.encodeForType(this.value);
 	}
 
 	@Benchmark
@@ -68,6 +74,11 @@ public class CodecBenchmark {
 	@Benchmark
 	public Object codecDecode() {
 		return this.codec.decode(this.typed);
+	}
+
+	@Benchmark
+	public Object codecDecodeForType() {
+		return this.codec.decode(this.typeId, this.forType, 0, this.forType.length);
 	}
 
 }
