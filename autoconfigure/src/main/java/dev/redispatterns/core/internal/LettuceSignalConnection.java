@@ -14,7 +14,7 @@ import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
 
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisUnavailableException;
-import dev.redispatterns.core.internal.RedisSignals.Kind;
+import dev.redispatterns.core.internal.SignalConnection.Kind;
 
 /**
  * The signal connection in native mode: a Lettuce pub/sub connection of its own. On Redis Cluster it is
@@ -22,7 +22,7 @@ import dev.redispatterns.core.internal.RedisSignals.Kind;
  * slot, reaches a named node through that node's connection, and subscribes its node connections again
  * after a reconnect.
  */
-public final class LettuceSignalConnection implements RedisSignals.SignalConnection {
+public final class LettuceSignalConnection implements SignalConnection {
 
 	private final RedisConnector connector;
 

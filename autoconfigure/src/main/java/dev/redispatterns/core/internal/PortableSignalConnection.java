@@ -20,7 +20,7 @@ import dev.redispatterns.core.RedisConnector;
  * subscribes on any connection factory (with Jedis, a pooled connection and a thread held for as long as
  * anything is subscribed) and subscribes again after a reconnect.
  */
-public final class PortableSignalConnection implements RedisSignals.SignalConnection {
+public final class PortableSignalConnection implements SignalConnection {
 
 	private static final long RECOVERY_INTERVAL_MILLIS = 500;
 
@@ -48,8 +48,8 @@ public final class PortableSignalConnection implements RedisSignals.SignalConnec
 	}
 
 	@Override
-	public void subscribe(RedisSignals.Kind kind, byte[] channel) {
-		if (kind != RedisSignals.Kind.CHANNEL) {
+	public void subscribe(SignalConnection.Kind kind, byte[] channel) {
+		if (kind != SignalConnection.Kind.CHANNEL) {
 			throw new UnsupportedOperationException(kind + " subscriptions need Lettuce");
 		}
 		ByteBuffer key = ByteBuffer.wrap(channel);
@@ -70,7 +70,7 @@ public final class PortableSignalConnection implements RedisSignals.SignalConnec
 	}
 
 	@Override
-	public void unsubscribe(RedisSignals.Kind kind, byte[] channel) {
+	public void unsubscribe(SignalConnection.Kind kind, byte[] channel) {
 		this.confirmed.remove(ByteBuffer.wrap(channel));
 		this.container.removeMessageListener(this.listener, topic(channel));
 	}

@@ -24,6 +24,8 @@ import org.springframework.beans.factory.DisposableBean;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisUnavailableException;
 
+import dev.redispatterns.core.internal.SignalConnection.Kind;
+
 /**
  * The starter's one pub/sub subscriber: a dedicated pub/sub connection (never the command connection)
  * shared by every feature that waits for something to happen in Redis — a cache value landing, a lock
@@ -63,7 +65,7 @@ public final class RedisSignals implements DisposableBean {
 
 	private final ScheduledExecutorService janitor;
 
-	private final SignalConnectionFactory connections;
+	private final SignalConnection.Factory connections;
 
 	private volatile @Nullable SignalConnection pubSub;
 
@@ -74,7 +76,7 @@ public final class RedisSignals implements DisposableBean {
 				: new PortableSignalConnection(connector, events));
 	}
 
-	RedisSignals(RedisConnector connector, Duration linger, SignalConnectionFactory connections) {
+	RedisSignals(RedisConnector connector, Duration linger, SignalConnection.Factory connections) {
 		this.connector = connector;
 		this.linger = linger;
 		this.connections = connections;
@@ -307,39 +309,6 @@ public final class RedisSignals implements DisposableBean {
 
 	private static byte[][] bytes(List<String> names) {
 		return names.stream().map((name) -> name.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
-	}
-
-	/** What a subscription is to: a channel, a shard channel or a pattern. */
-	enum Kind {
-
-		CHANNEL, SHARD, PATTERN
-
-	}
-
-	/** The dedicated pub/sub connection: subscribing returns once Redis confirmed. */
-	interface SignalConnection {
-
-		void subscribe(Kind kind, byte[] name);
-
-		void unsubscribe(Kind kind, byte[] name);
-
-		default CompletableFuture<Void> subscribeOnNode(String nodeId, byte[][] channels) {
-			throw new UnsupportedOperationException("Node subscriptions need Lettuce");
-		}
-
-		default void unsubscribeOnNode(String nodeId, byte[][] channels) {
-		}
-
-		void close();
-
-	}
-
-	/** Opens the signal connection, which reports what Redis sends to {@code events}. */
-	@FunctionalInterface
-	interface SignalConnectionFactory {
-
-		SignalConnection open(Events events);
-
 	}
 
 	/** What the signal connection reports; called on the client's thread, never blocks. */

@@ -141,19 +141,19 @@ class RedisSignalsShutdownTests {
 	}
 
 
-	static final class FakeConnection implements RedisSignals.SignalConnection {
+	static final class FakeConnection implements SignalConnection {
 
 		final AtomicInteger closes = new AtomicInteger();
 
 		@Override
-		public void subscribe(RedisSignals.Kind kind, byte[] channel) {
+		public void subscribe(SignalConnection.Kind kind, byte[] channel) {
 			if (this.closes.get() > 0) {
 				throw new RedisUnavailableException("Connection is closed");
 			}
 		}
 
 		@Override
-		public void unsubscribe(RedisSignals.Kind kind, byte[] channel) {
+		public void unsubscribe(SignalConnection.Kind kind, byte[] channel) {
 		}
 
 		@Override
