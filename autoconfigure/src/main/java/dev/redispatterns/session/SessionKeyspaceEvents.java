@@ -48,14 +48,15 @@ final class SessionKeyspaceEvents implements MessageListener {
 
 	@Override
 	public void onMessage(Message message, byte @Nullable [] pattern) {
+		// counted before the event is published: whoever sees the event sees it counted
+		if (Arrays.equals(message.getChannel(), this.expiredChannel) && startsWith(message.getBody(), this.expiresKeyPrefix)) {
+			countExpiration(message.getBody());
+		}
 		try {
 			this.delegate.onMessage(message, pattern);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not publish a session event: " + ex.getClass().getSimpleName());
-		}
-		if (Arrays.equals(message.getChannel(), this.expiredChannel) && startsWith(message.getBody(), this.expiresKeyPrefix)) {
-			countExpiration(message.getBody());
 		}
 	}
 
