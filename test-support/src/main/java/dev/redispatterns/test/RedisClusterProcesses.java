@@ -75,11 +75,21 @@ public final class RedisClusterProcesses implements RedisDeployment, AutoCloseab
 	private void awaitAllNodesKnown() {
 		long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
 		int expected = allNodes().size();
+		RedisServerProcess first = this.masters.get(0);
 		while (System.nanoTime() < deadline) {
 			boolean all = allNodes().stream()
 				.allMatch((node) -> clusterNodes(node).stream().filter((line) -> !line.contains("handshake")).count() == expected);
 			if (all) {
 				return;
+			}
+			// A handshake that does not finish within the node timeout (a starved machine) is dropped and
+			// never retried: meet again every node the first one no longer lists, not even in handshake.
+			List<String> known = clusterNodes(first);
+			for (RedisServerProcess node : allNodes()) {
+				String address = " " + node.host() + ":" + node.port() + "@";
+				if (node != first && known.stream().noneMatch((line) -> line.contains(address))) {
+					first.command("CLUSTER", "MEET", node.host(), node.port());
+				}
 			}
 			RedisServerProcess.sleep(50);
 		}
