@@ -28,7 +28,7 @@ public final class LettuceSignalConnection implements SignalConnection {
 
 	private final StatefulRedisPubSubConnection<byte[], byte[]> connection;
 
-	LettuceSignalConnection(RedisConnector connector, RedisSignals.Events events) {
+	LettuceSignalConnection(RedisConnector connector, SignalEvents events) {
 		this.connector = connector;
 		this.connection = connect(connector);
 		if (this.connection instanceof StatefulRedisClusterPubSubConnection<byte[], byte[]> cluster) {

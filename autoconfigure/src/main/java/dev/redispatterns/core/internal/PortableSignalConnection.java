@@ -35,7 +35,7 @@ public final class PortableSignalConnection implements SignalConnection {
 
 	private final Listener listener;
 
-	PortableSignalConnection(RedisConnector connector, RedisSignals.Events events) {
+	PortableSignalConnection(RedisConnector connector, SignalEvents events) {
 		this.connector = connector;
 		this.listener = new Listener(events);
 		this.container.setConnectionFactory(connector.connectionFactory());
@@ -91,9 +91,9 @@ public final class PortableSignalConnection implements SignalConnection {
 
 	private final class Listener implements MessageListener, SubscriptionListener {
 
-		private final RedisSignals.Events events;
+		private final SignalEvents events;
 
-		Listener(RedisSignals.Events events) {
+		Listener(SignalEvents events) {
 			this.events = events;
 		}
 

@@ -178,7 +178,7 @@ public final class RedisSignals implements DisposableBean {
 		return () -> this.resubscribedListeners.remove(listener);
 	}
 
-	private void resubscribed() {
+	void resubscribed() {
 		for (Runnable listener : this.resubscribedListeners) {
 			try {
 				listener.run();
@@ -236,7 +236,7 @@ public final class RedisSignals implements DisposableBean {
 				if (this.closed) {
 					throw new RedisUnavailableException("Signals are closed");
 				}
-				this.pubSub = this.connections.open(new Events());
+				this.pubSub = this.connections.open(new SignalEvents(this));
 			}
 			return this.pubSub;
 		}
@@ -245,7 +245,7 @@ public final class RedisSignals implements DisposableBean {
 		}
 	}
 
-	private void dispatch(Kind kind, byte[] name, byte[] channel, byte[] message) {
+	void dispatch(Kind kind, byte[] name, byte[] channel, byte[] message) {
 		Channel entry = this.channels.get(kind).get(new String(name, StandardCharsets.UTF_8));
 		if (entry == null) {
 			return;
@@ -253,7 +253,7 @@ public final class RedisSignals implements DisposableBean {
 		deliver(entry.name, entry.listeners, channel, message);
 	}
 
-	private void dispatchNodeMessage(byte[] channel, byte[] message) {
+	void dispatchNodeMessage(byte[] channel, byte[] message) {
 		String name = new String(channel, StandardCharsets.UTF_8);
 		List<BiConsumer<byte[], byte[]>> listeners = this.nodeListeners.get(name);
 		if (listeners != null) {
@@ -274,7 +274,7 @@ public final class RedisSignals implements DisposableBean {
 	}
 
 	/** Redis ended a sharded subscription (its slot moved): subscribe again unless it was left on purpose. */
-	private void shardUnsubscribed(byte[] channel) {
+	void shardUnsubscribed(byte[] channel) {
 		Channel entry = this.channels.get(Kind.SHARD).get(new String(channel, StandardCharsets.UTF_8));
 		if (entry != null && !entry.listeners.isEmpty()) {
 			entry.subscribed = false;
@@ -309,32 +309,6 @@ public final class RedisSignals implements DisposableBean {
 
 	private static byte[][] bytes(List<String> names) {
 		return names.stream().map((name) -> name.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
-	}
-
-	/** What the signal connection reports; called on the client's thread, never blocks. */
-	final class Events {
-
-		void message(byte[] channel, byte[] message) {
-			dispatch(Kind.CHANNEL, channel, channel, message);
-			dispatchNodeMessage(channel, message);
-		}
-
-		void patternMessage(byte[] pattern, byte[] channel, byte[] message) {
-			dispatch(Kind.PATTERN, pattern, channel, message);
-		}
-
-		void shardMessage(byte[] channel, byte[] message) {
-			dispatch(Kind.SHARD, channel, channel, message);
-		}
-
-		void shardUnsubscribed(byte[] channel) {
-			RedisSignals.this.shardUnsubscribed(channel);
-		}
-
-		void resubscribed() {
-			RedisSignals.this.resubscribed();
-		}
-
 	}
 
 	/** A listener's registration; closing it stops delivery to that listener. */

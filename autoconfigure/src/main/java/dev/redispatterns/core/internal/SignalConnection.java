@@ -29,7 +29,7 @@ interface SignalConnection {
 	@FunctionalInterface
 	interface Factory {
 
-		SignalConnection open(RedisSignals.Events events);
+		SignalConnection open(SignalEvents events);
 
 	}
 
