@@ -24,7 +24,8 @@ import dev.redispatterns.consistency.history.Op;
  * between (the update itself was lost), or a Redis-side fault overlaps the update, the documentation describes it (an eviction or write skipped during an outage lives until the TTL): explained, its window
  * measured, and flagged only when it outlives the TTL.</li>
  * <li>{@code extra-load}: a key loaded twice within its TTL with no update of it and no fault in between
- * (one load per key per expiry, across all JVMs).</li>
+ * (one load per key per expiry, across all JVMs); an update that returned after the first load's read began
+ * counts as in between, since that load's value is then not stored.</li>
  * </ul>
  */
 public final class CacheChecker implements Checker {
@@ -159,8 +160,12 @@ public final class CacheChecker implements Checker {
 			if (second.time() - first.time() >= this.minTtlNanos) {
 				continue;
 			}
+			// the first load's value is stored only if no update returned after its read began (its lease
+			// predates the update): such an update explains the second load, even if it returned before the load
+			Op firstRead = byId.get(first.op());
+			long firstBegan = (firstRead != null) ? Math.min(firstRead.invoke(), first.time()) : first.time();
 			boolean updated = writes.stream()
-				.anyMatch((update) -> update.invoke() < second.time() && update.effectiveComplete() > first.time());
+				.anyMatch((update) -> update.invoke() < second.time() && update.effectiveComplete() > firstBegan);
 			if (updated) {
 				continue;
 			}

@@ -108,6 +108,30 @@ class CacheCheckerTests {
 	}
 
 	@Test
+	void aLoadWhoseReadBeganBeforeAnEvictReturnedIsNotStoredSoTheNextReadLoadsAgain() {
+		Histories h = new Histories();
+		h.op("cache", "app3", "evict", "c", 0, 33, "1");
+		h.event(17, "bump", "c", 1, "app3", 1, true);
+		h.op("cache", "app2", "read", "c", 2, 46, "1");
+		h.event(35, "load", "c", 1, "app2", 2, true);
+		h.op("cache", "app1", "read", "c", 96, 145, "1");
+		h.event(133, "load", "c", 1, "app1", 3, true);
+		assertThat(this.checker.check(h.history()).anomalies()).isEmpty();
+	}
+
+	@Test
+	void aLoadWhoseReadBeganAfterTheEvictReturnedIsStoredSoALoadAgainIsFlagged() {
+		Histories h = new Histories();
+		h.op("cache", "app3", "evict", "c", 0, 33, "1");
+		h.event(17, "bump", "c", 1, "app3", 1, true);
+		h.op("cache", "app2", "read", "c", 40, 60, "1");
+		h.event(50, "load", "c", 1, "app2", 2, true);
+		h.op("cache", "app1", "read", "c", 96, 145, "1");
+		h.event(133, "load", "c", 1, "app1", 3, true);
+		assertThat(this.checker.check(h.history()).anomalies()).extracting(Anomaly::kind).containsExactly("extra-load");
+	}
+
+	@Test
 	void anUpdateLostInAFailoverIsExplained() {
 		Histories h = new Histories().fault("SENTINEL FAILOVER", 100, 200, true, true);
 		h.op("cache", "app1", "put", "c", 0, 5, "1");
