@@ -15,12 +15,22 @@ import io.lettuce.core.RestoreArgs;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScoredValue;
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisAdvancedClusterAsyncCommands;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.output.BooleanOutput;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.output.ValueOutput;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.RedisCommand;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.connection.RedisConnection;
@@ -28,6 +38,7 @@ import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import dev.redispatterns.core.internal.PatternCommands;
+import dev.redispatterns.core.internal.StarterCommand;
 
 /**
  * {@link PatternCommands} on the Lettuce connection that Spring Boot's {@link LettuceConnectionFactory}
@@ -36,6 +47,8 @@ import dev.redispatterns.core.internal.PatternCommands;
  * keyed commands to the owning cluster node.
  */
 final class LettuceCommands implements PatternCommands {
+
+	private static final ByteArrayCodec CODEC = ByteArrayCodec.INSTANCE;
 
 	private final LettuceConnectionFactory connectionFactory;
 
@@ -81,27 +94,45 @@ final class LettuceCommands implements PatternCommands {
 
 	@Override
 	public <T> CompletableFuture<T> evalsha(String sha1, ReturnType type, byte[][] keys, byte[]... args) {
-		return async().<T>evalsha(sha1, outputType(type), keys, args).toCompletableFuture();
+		return dispatch(CommandType.EVALSHA, scriptOutput(type), args().add(sha1).add(keys.length).addKeys(keys).addValues(args));
 	}
 
 	@Override
 	public <T> CompletableFuture<T> eval(byte[] script, ReturnType type, byte[][] keys, byte[]... args) {
-		return async().<T>eval(script, outputType(type), keys, args).toCompletableFuture();
+		return dispatch(CommandType.EVAL, scriptOutput(type), args().add(script).add(keys.length).addKeys(keys).addValues(args));
 	}
 
-	private static ScriptOutputType outputType(ReturnType type) {
-		return switch (type) {
-			case BOOLEAN -> ScriptOutputType.BOOLEAN;
-			case INTEGER -> ScriptOutputType.INTEGER;
-			case MULTI -> ScriptOutputType.MULTI;
-			case STATUS -> ScriptOutputType.STATUS;
-			case VALUE -> ScriptOutputType.VALUE;
+	@SuppressWarnings("unchecked")
+	private static <T> CommandOutput<byte[], byte[], T> scriptOutput(ReturnType type) {
+		// the outputs Lettuce's own EVAL and EVALSHA use for each type
+		CommandOutput<byte[], byte[], ?> output = switch (type) {
+			case BOOLEAN -> new BooleanOutput<>(CODEC);
+			case INTEGER -> new IntegerOutput<>(CODEC);
+			case MULTI -> new NestedMultiOutput<>(CODEC);
+			case STATUS -> new StatusOutput<>(CODEC);
+			case VALUE -> new ValueOutput<>(CODEC);
 		};
+		return (CommandOutput<byte[], byte[], T>) output;
 	}
 
 	@Override
 	public CompletableFuture<byte @Nullable []> get(byte[] key) {
-		return async().get(key).toCompletableFuture();
+		return dispatch(CommandType.GET, new ValueOutput<>(CODEC), args().addKey(key));
+	}
+
+	private static CommandArgs<byte[], byte[]> args() {
+		return new CommandArgs<>(CODEC);
+	}
+
+	/**
+	 * Sends a single-key (or keyless) command as a {@link StarterCommand}, so that Lettuce's per-command
+	 * observation can leave it out. Lettuce routes it like its own commands, also to a cluster node.
+	 */
+	private <T> CompletableFuture<T> dispatch(CommandType type, CommandOutput<byte[], byte[], T> output,
+			CommandArgs<byte[], byte[]> args) {
+		AsyncCommand<byte[], byte[], T> command = new AsyncCommand<>(new StarterCommand<>(type, output, args));
+		RedisCommand<byte[], byte[], T> dispatched = connection().dispatch(command);
+		return (dispatched instanceof AsyncCommand<byte[], byte[], T> async) ? async : command;
 	}
 
 	@Override
@@ -116,12 +147,12 @@ final class LettuceCommands implements PatternCommands {
 
 	@Override
 	public CompletableFuture<Long> pttl(byte[] key) {
-		return async().pttl(key).toCompletableFuture();
+		return dispatch(CommandType.PTTL, new IntegerOutput<>(CODEC), args().addKey(key));
 	}
 
 	@Override
 	public CompletableFuture<Long> publish(byte[] channel, byte[] message) {
-		return async().publish(channel, message).toCompletableFuture();
+		return dispatch(CommandType.PUBLISH, new IntegerOutput<>(CODEC), args().addKey(channel).addValue(message));
 	}
 
 	@Override
@@ -152,7 +183,7 @@ final class LettuceCommands implements PatternCommands {
 
 	@Override
 	public CompletableFuture<byte @Nullable []> hget(byte[] key, byte[] field) {
-		return async().hget(key, field).toCompletableFuture();
+		return dispatch(CommandType.HGET, new ValueOutput<>(CODEC), args().addKey(key).addKey(field));
 	}
 
 	@Override
@@ -229,12 +260,14 @@ final class LettuceCommands implements PatternCommands {
 
 	@Override
 	public CompletableFuture<Boolean> setIfAbsent(byte[] key, byte[] value, long ttlMillis) {
-		return async().set(key, value, SetArgs.Builder.nx().px(ttlMillis)).toCompletableFuture().thenApply("OK"::equals);
+		CommandArgs<byte[], byte[]> args = args().addKey(key).addValue(value);
+		SetArgs.Builder.nx().px(ttlMillis).build(args);
+		return dispatch(CommandType.SET, new StatusOutput<>(CODEC), args).thenApply("OK"::equals);
 	}
 
 	@Override
 	public CompletableFuture<Long> spublish(byte[] channel, byte[] message) {
-		return async().spublish(channel, message).toCompletableFuture();
+		return dispatch(CommandType.SPUBLISH, new IntegerOutput<>(CODEC), args().addKey(channel).addValue(message));
 	}
 
 	@Override

@@ -18,6 +18,7 @@ import org.springframework.context.annotation.Configuration;
 import dev.redispatterns.autoconfigure.RedisPatternsAutoConfiguration;
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.internal.PatternObservations;
+import dev.redispatterns.core.internal.StarterCommandObservations;
 import dev.redispatterns.observability.internal.RedisPatternsMeterObservationHandler;
 
 /**
@@ -25,7 +26,8 @@ import dev.redispatterns.observability.internal.RedisPatternsMeterObservationHan
  * the application's {@link ObservationRegistry} (Spring Boot defines one with Actuator); with Micrometer
  * Tracing they become spans. Without a registry, or with one that only feeds metrics (Spring Boot's
  * registry with meter handlers alone), the engines observe nothing, at no cost: the starter's meters do
- * not need observations.
+ * not need observations. Lettuce's per-command observation leaves the starter's commands out unless
+ * {@code redis.patterns.observability.redis-commands} is set.
  */
 @AutoConfiguration(after = RedisPatternsAutoConfiguration.class,
 		afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
@@ -44,6 +46,21 @@ public final class RedisPatternsObservationAutoConfiguration {
 			return PatternObservations.NONE;
 		}
 		return PatternObservations.of(registry, properties.isIncludeKeys());
+	}
+
+	/** The starter's commands are described by its own meters and observations, not once more per command. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.lettuce.core.tracing.LettuceObservationContext")
+	@ConditionalOnBooleanProperty(name = "redis.patterns.observability.redis-commands", havingValue = false,
+			matchIfMissing = true)
+	static class StarterCommandsUnobserved {
+
+		@Bean
+		@ConditionalOnMissingBean
+		StarterCommandObservations redisPatternsStarterCommandObservations() {
+			return new StarterCommandObservations();
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
