@@ -4,7 +4,9 @@ import dev.redispatterns.core.internal.LuaScript;
 
 /**
  * The lock scripts, loaded once. Most of them start with the shared helpers of {@code lock_common.lua}
- * (server time, fencing tokens, holder sets); the exclusive lock's also with its waiter queue.
+ * (server time, fencing tokens, holder sets); the exclusive lock's also with its waiter queue. A script
+ * with a {@code -- @helpers} line gets them there instead, after its uncontended path: Lua creates a
+ * {@code local function} each time its definition runs, so a call that returns before never pays for them.
  */
 final class LockScripts {
 
@@ -33,8 +35,15 @@ final class LockScripts {
 	private LockScripts() {
 	}
 
+	private static final String HELPERS = "-- @helpers\n";
+
 	private static LuaScript withPrelude(String name, String prelude) {
-		return LuaScript.of(name, prelude + LuaScript.load(LockScripts.class, name).source());
+		String source = LuaScript.load(LockScripts.class, name).source();
+		int at = source.indexOf(HELPERS);
+		if (at < 0) {
+			return LuaScript.of(name, prelude + source);
+		}
+		return LuaScript.of(name, source.substring(0, at) + prelude + source.substring(at + HELPERS.length()));
 	}
 
 }

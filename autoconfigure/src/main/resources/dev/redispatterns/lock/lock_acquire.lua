@@ -7,12 +7,35 @@
 -- ARGV[4] registration ms: > 0 queue up (or stay queued) when the lock is taken, 0 do not queue,
 --         < 0 leave the queue (a waiter giving up), ARGV[5] release channel
 -- Returns the fencing token (> 0) when the lock is the caller's, otherwise -1 - (ms the lease still runs).
-local token, lease, ttl, registration = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
-local mine = token .. '|'
+-- The uncontended path comes first and uses no helper: the helpers below it are only created (closures,
+-- on every run) when a call gets past it.
+local token, lease, ttl = ARGV[1], ARGV[2], ARGV[3]
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+local text = string.format('%.0f', now)
 -- one SET ... GET issues a fence candidate and reads the last fence and the queue flag
-local last = redis.call('SET', KEYS[2], digits(now), 'PX', ttl, 'GET')
+local last = redis.call('SET', KEYS[2], text, 'PX', ttl, 'GET')
+local queued = last and string.sub(last, -2) == '|q'
+local current
+if not queued then
+  -- nobody queued: SET NX GET both takes a free lock and reads a held one
+  local fence = now
+  local last_fence = last and tonumber(last)
+  if last_fence and last_fence >= now then
+    fence = last_fence + 1
+    text = string.format('%.0f', fence)
+  end
+  current = redis.call('SET', KEYS[1], token .. '|' .. text, 'NX', 'PX', lease, 'GET')
+  if not current then
+    if fence ~= now then
+      redis.call('SET', KEYS[2], text, 'PX', ttl)
+    end
+    return fence
+  end
+end
+-- @helpers
+local registration = tonumber(ARGV[4])
+local mine = token .. '|'
 
 local function restore_counter(queued)
   if queued and not flagged(last) then
@@ -24,20 +47,7 @@ local function restore_counter(queued)
   end
 end
 
-if not flagged(last) then
-  -- nobody queued: the uncontended path, SET NX GET both takes a free lock and reads a held one
-  local last_fence = last and tonumber(last)
-  local fence = now
-  if last_fence and last_fence >= now then
-    fence = last_fence + 1
-  end
-  local current = redis.call('SET', KEYS[1], mine .. digits(fence), 'NX', 'PX', lease, 'GET')
-  if not current then
-    if fence ~= now then
-      redis.call('SET', KEYS[2], digits(fence), 'PX', ttl)
-    end
-    return fence
-  end
+if not queued then
   -- taken: no token was issued, so the counter goes back to what it was
   if owned_by(current, mine) then
     restore_counter(false)
@@ -64,7 +74,7 @@ end
 
 -- waiters may be queued: the queue decides who gets a free lock
 restore_counter(true)
-local current = redis.call('GET', KEYS[1])
+current = redis.call('GET', KEYS[1])
 if owned_by(current, mine) then
   redis.call('PEXPIRE', KEYS[1], lease)
   return fence_of(current)
