@@ -66,16 +66,19 @@ final class LettuceCommands implements PatternCommands {
 
 	/** The asynchronous commands of the shared connection. Never blocks; safe from any thread. */
 	RedisClusterAsyncCommands<byte[], byte[]> async() {
+		return current().commands;
+	}
+
+	StatefulConnection<byte[], byte[]> connection() {
+		return current().stateful;
+	}
+
+	private Held current() {
 		Held current = this.held;
 		if (current == null || current.isReplaced()) {
 			current = acquire();
 		}
-		return current.commands;
-	}
-
-	StatefulConnection<byte[], byte[]> connection() {
-		async();
-		return this.held.stateful;
+		return current;
 	}
 
 	@Override
