@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,11 +56,13 @@ public final class BenchmarkSuite {
 			// average of 5), the 4 JVMs of a cell in parallel
 			estimate = estimate.plus(cell.workload.expectedDuration(options)).plusSeconds(1L + 2L * cell.workload.jvms());
 		}
+		estimate = estimate.multipliedBy(options.passes());
 		for (LayerGroup group : layers) {
 			estimate = estimate.plusSeconds((long) LayerSuite.expectedSeconds(group, options));
 		}
-		log("%d cells and %d layer benchmarks planned, about %d min %d s", cells.size(), layerMethods,
-				estimate.toMinutes(), estimate.toSecondsPart());
+		log("%d cells%s and %d layer benchmarks planned, about %d min %d s", cells.size(),
+				(options.passes() > 1) ? " in " + options.passes() + " passes" : "", layerMethods, estimate.toMinutes(),
+				estimate.toSecondsPart());
 		if (Boolean.getBoolean("bench.dry-run")) {
 			cells.forEach((cell) -> log("  %s", cell.id()));
 			layers.forEach((group) -> log("  %s", group.id()));
@@ -95,20 +98,26 @@ public final class BenchmarkSuite {
 			String redis = "redis-server " + serverInfo.getOrDefault("redis_version", "?") + " at " + host + ":" + port
 					+ ", " + redisDescription;
 			log("Redis: %s", redis);
-			Map<String, CellResult> results = new LinkedHashMap<>();
+			List<Map<String, CellResult>> passes = new ArrayList<>();
 			CellLauncher launcher = new CellLauncher(options, host, port);
-			int index = 0;
-			for (Cell cell : cells) {
-				index++;
-				RespClient.call(host, port, "FLUSHALL");
-				long begin = System.nanoTime();
-				CellResult result = launcher.run(cell.workload, cell.implementation);
-				results.put(ReportWriter.cellId(cell.workload, cell.implementation), result);
-				log("[%d/%d] %-40s %s (%.0f s)", index, cells.size(), cell.id(), summary(result),
-						(System.nanoTime() - begin) / 1e9);
-				if (result.isFailed()) {
-					exit = 1;
+			for (int pass = 1; pass <= options.passes(); pass++) {
+				Map<String, CellResult> results = new LinkedHashMap<>();
+				List<Cell> order = inPass(cells, pass);
+				String prefix = (options.passes() > 1) ? "[pass " + pass + "/" + options.passes() + "] " : "";
+				int index = 0;
+				for (Cell cell : order) {
+					index++;
+					RespClient.call(host, port, "FLUSHALL");
+					long begin = System.nanoTime();
+					CellResult result = launcher.run(cell.workload, cell.implementation);
+					results.put(ReportWriter.cellId(cell.workload, cell.implementation), result);
+					log("%s[%d/%d] %-40s %s (%.0f s)", prefix, index, order.size(), cell.id(), summary(result),
+							(System.nanoTime() - begin) / 1e9);
+					if (result.isFailed()) {
+						exit = 1;
+					}
 				}
+				passes.add(results);
 			}
 			LayerSuite.Outcome layerOutcome = null;
 			if (layerMethods > 0) {
@@ -125,7 +134,7 @@ public final class BenchmarkSuite {
 			RunInfo run = new RunInfo(options.command(), Environment.machine(), Environment.jdk(), redis, loadBefore,
 					Environment.loadAverage(), started, Duration.between(started, Instant.now()), Environment.libraries(),
 					options);
-			String report = new ReportWriter(run, results, layerOutcome).write(Catalog.workloads(), Catalog.layers(),
+			String report = new ReportWriter(run, passes, layerOutcome).write(Catalog.workloads(), Catalog.layers(),
 					Targets.all());
 			Path file = reportFile(options);
 			Files.createDirectories(file.getParent());
@@ -164,6 +173,29 @@ public final class BenchmarkSuite {
 			}
 		}
 		return cells;
+	}
+
+	/**
+	 * The cells of one pass: in plan order, except that every second pass runs each workload's cells
+	 * backwards, so a drift of the machine during a workload does not always favour the cells run first.
+	 */
+	static List<Cell> inPass(List<Cell> cells, int pass) {
+		if (pass % 2 == 1) {
+			return cells;
+		}
+		List<Cell> order = new ArrayList<>();
+		List<Cell> group = new ArrayList<>();
+		for (Cell cell : cells) {
+			if (!group.isEmpty() && group.get(0).workload != cell.workload) {
+				Collections.reverse(group);
+				order.addAll(group);
+				group.clear();
+			}
+			group.add(cell);
+		}
+		Collections.reverse(group);
+		order.addAll(group);
+		return order;
 	}
 
 	private static Path reportFile(SuiteOptions options) {

@@ -24,20 +24,25 @@ public final class ReportWriter {
 
 	private final RunInfo run;
 
+	/** Per cell, the pass with its median throughput (see {@link Results#representative()}). */
 	private final Map<String, CellResult> results;
+
+	private final Results all;
 
 	private final @Nullable Map<String, Score> layerScores;
 
 	private final Map<String, String> layerFailures;
 
 	/**
+	 * @param passes cell results of each pass over the selected cells, in the order they ran
 	 * @param layers outcome of the layer-cost benchmarks, or {@code null} when none ran
 	 */
-	public ReportWriter(RunInfo run, Map<String, CellResult> results, LayerSuite.@Nullable Outcome layers) {
+	public ReportWriter(RunInfo run, List<Map<String, CellResult>> passes, LayerSuite.@Nullable Outcome layers) {
 		this.run = run;
-		this.results = results;
 		this.layerScores = (layers != null) ? layers.scores() : null;
 		this.layerFailures = (layers != null) ? layers.failures() : Map.of();
+		this.all = new Results(passes, (this.layerScores != null) ? this.layerScores : Map.of());
+		this.results = this.all.representative();
 	}
 
 	public String write(List<Workload> workloads, List<LayerGroup> layers, List<Target> targets) {
@@ -60,10 +65,19 @@ public final class ReportWriter {
 				+ "are what to read. Latencies are per operation as seen by a client thread (closed loop: a slower "
 				+ "implementation is offered less load).");
 		line("");
+		if (this.all.passes() > 1) {
+			line("> **" + this.all.passes() + " passes** (`-Dbench.passes`): every selected cell ran " + this.all.passes()
+					+ " times, each pass in turn (the second backwards within each workload, so no cell always follows "
+					+ "its floor). Ratios are the median of the ratios measured within each pass (all of them are in "
+					+ "\"Passes\" below); throughput and latencies in the tables are those of each cell's median pass, "
+					+ "errors are summed and the `...Max` stampede figures are the largest of the passes.");
+			line("");
+		}
 		writeRun(workloads);
 		writeSummary(workloads);
 		writePublicPath(workloads);
 		writeTargets(workloads, layers, targets);
+		writePasses(workloads);
 		for (Workload workload : workloads) {
 			writeWorkload(workload);
 		}
@@ -89,7 +103,8 @@ public final class ReportWriter {
 		line("| harness | 16 client threads unless stated; warm-up " + seconds(options.warmup().toMillis())
 				+ longerWarmups(workloads)
 				+ " + measure " + seconds(options.measure().toMillis())
-				+ " per cell; one JVM per (workload, implementation), all cells in this run; stampede: "
+				+ " per cell; one JVM per (workload, implementation), all cells in this run"
+				+ ((this.all.passes() > 1) ? ", " + this.all.passes() + " passes" : "") + "; stampede: "
 				+ options.rounds() + " measured rounds after 1 warm-up round; cell JVMs `"
 				+ String.join(" ", options.childJvmArgs()) + "`; layer costs: JMH, 1 fork, 1 thread |");
 		StringBuilder libraries = new StringBuilder();
@@ -224,7 +239,7 @@ public final class ReportWriter {
 		if (targets.isEmpty()) {
 			return;
 		}
-		Results results = new Results(this.results, (this.layerScores != null) ? this.layerScores : Map.of());
+		Results results = this.all;
 		line("## Targets of this starter");
 		line("");
 		line("The starter's targets (`PERFORMANCE.md` and the caching, rate-limit and lock issues), checked against "
@@ -408,14 +423,53 @@ public final class ReportWriter {
 		if (implementation.role() == Implementation.Role.FLOOR && implementation.baseline() == null) {
 			return "1.00×";
 		}
-		Implementation<?> base = (implementation.baseline() != null) ? workload.implementation(implementation.baseline())
-				: workload.floor();
-		CellResult baseResult = (base != null) ? this.results.get(cellId(workload, base)) : null;
-		if (baseResult == null || baseResult.isFailed() || baseResult.operationsPerSecond() == 0) {
+		Implementation<?> base = baseOf(workload, implementation);
+		double ratio = (base != null) ? this.all.ratio(workload.id(), implementation.id(), base.id()) : Double.NaN;
+		if (Double.isNaN(ratio)) {
 			return "n/a";
 		}
-		String ratio = String.format(Locale.ROOT, "%.2f×", result.operationsPerSecond() / baseResult.operationsPerSecond());
-		return (base == workload.floor()) ? ratio : ratio + " of " + base.id();
+		String text = String.format(Locale.ROOT, "%.2f×", ratio);
+		return (base == workload.floor()) ? text : text + " of " + base.id();
+	}
+
+	private static @Nullable Implementation<?> baseOf(Workload workload, Implementation<?> implementation) {
+		return (implementation.baseline() != null) ? workload.implementation(implementation.baseline())
+				: workload.floor();
+	}
+
+	/** With several passes: each cell's ratio in every pass, so the spread behind a median is visible. */
+	private void writePasses(List<Workload> workloads) {
+		if (this.all.passes() < 2) {
+			return;
+		}
+		line("## Passes");
+		line("");
+		line("Each cell's ratio to its floor (or named baseline) in every pass, in the order the passes ran, and the "
+				+ "median the report uses. Stampede workloads are left out: their figures are per round, not ratios.");
+		line("");
+		line("| workload | implementation | ratio in each pass | median |");
+		line("| --- | --- | --- | ---: |");
+		for (Workload workload : workloads) {
+			if (workload.reportStyle().kind() == ReportStyle.Kind.STAMPEDE) {
+				continue;
+			}
+			for (Implementation<?> implementation : workload.implementations()) {
+				Implementation<?> base = baseOf(workload, implementation);
+				if (base == null || base == implementation || this.results.get(cellId(workload, implementation)) == null) {
+					continue;
+				}
+				List<Double> ratios = this.all.ratios(workload.id(), implementation.id(), base.id());
+				List<String> texts = new ArrayList<>();
+				for (double ratio : ratios) {
+					texts.add(Double.isNaN(ratio) ? "n/a" : String.format(Locale.ROOT, "%.2f", ratio));
+				}
+				double median = Results.median(ratios);
+				line("| `" + workload.id() + "` | `" + implementation.id() + "`"
+						+ ((base == workload.floor()) ? "" : " (of `" + base.id() + "`)") + " | " + String.join(" / ", texts)
+						+ " | " + (Double.isNaN(median) ? "n/a" : String.format(Locale.ROOT, "%.2f×", median)) + " |");
+			}
+		}
+		line("");
 	}
 
 	private void writeLayers(LayerGroup group) {

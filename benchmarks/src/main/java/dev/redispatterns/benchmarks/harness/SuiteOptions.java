@@ -22,17 +22,18 @@ import org.springframework.boot.convert.DurationStyle;
  * @param warmup warm-up per cell
  * @param measure measured time per cell
  * @param rounds measured stampede rounds per cell
+ * @param passes times every selected cell runs, in turn; the report takes medians (see {@link Results})
  * @param redisUrl {@code redis://host:port} of an existing server, or {@code null} to start one
  * @param output directory of the markdown reports
  * @param logs directory of the per-cell JVM logs
  * @param childJvmArgs options of every cell JVM
  */
 public record SuiteOptions(boolean quick, List<String> include, Duration warmup, Duration measure, int rounds,
-		@Nullable String redisUrl, Path output, Path logs, List<String> childJvmArgs) {
+		int passes, @Nullable String redisUrl, Path output, Path logs, List<String> childJvmArgs) {
 
 	/** Settings that change what a run measures, named in the reproduced command when given. */
 	private static final String[] PASSED_ON = { "bench.quick", "bench.include", "bench.warmup", "bench.measure",
-			"bench.rounds", "redis.url", "redis.server" };
+			"bench.rounds", "bench.passes", "redis.url", "redis.server" };
 
 	public static SuiteOptions fromSystemProperties() {
 		boolean quick = Boolean.parseBoolean(property("bench.quick", "false"));
@@ -45,13 +46,17 @@ public record SuiteOptions(boolean quick, List<String> include, Duration warmup,
 		Duration warmup = duration("bench.warmup", quick ? "500ms" : DEFAULT_WARMUP);
 		Duration measure = duration("bench.measure", quick ? "1500ms" : DEFAULT_MEASURE);
 		int rounds = Integer.parseInt(property("bench.rounds", quick ? "2" : "10"));
+		int passes = Integer.parseInt(property("bench.passes", "1"));
+		if (passes < 1) {
+			throw new IllegalArgumentException("-Dbench.passes must be at least 1, was " + passes);
+		}
 		String redisUrl = property("redis.url", "");
 		Path output = Path.of(property("bench.output", "benchmarks/results"));
 		Path logs = Path.of(property("bench.logs", "benchmarks/target/bench-logs"));
 		List<String> jvmArgs = Arrays.stream(property("bench.jvm-args", "-Xms1g -Xmx1g -XX:+UseG1GC").split("\\s+"))
 			.filter((arg) -> !arg.isBlank())
 			.toList();
-		return new SuiteOptions(quick, List.copyOf(include), warmup, measure, rounds,
+		return new SuiteOptions(quick, List.copyOf(include), warmup, measure, rounds, passes,
 				redisUrl.isBlank() ? null : redisUrl, output, logs, jvmArgs);
 	}
 
@@ -86,7 +91,8 @@ public record SuiteOptions(boolean quick, List<String> include, Duration warmup,
 		Map<String, String> given = new LinkedHashMap<>();
 		for (String name : PASSED_ON) {
 			String value = System.getProperty(name, "");
-			if (!value.isBlank() && !(name.equals("bench.quick") && value.equals("false"))) {
+			if (!value.isBlank() && !(name.equals("bench.quick") && value.equals("false"))
+					&& !(name.equals("bench.passes") && value.equals("1"))) {
 				given.put(name, value);
 			}
 		}
