@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 import io.lettuce.core.RedisURI;
 
@@ -69,6 +70,23 @@ public record CellContext(String host, int port, int threads, int jvmIndex, int 
 			return os.getProcessCpuTime();
 		}
 		return -1;
+	}
+
+	/** Time this JVM's compiler threads have spent compiling so far, in nanoseconds, or -1. */
+	public static long jitNanos() {
+		java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+		return (jit != null && jit.isCompilationTimeMonitoringSupported())
+				? TimeUnit.MILLISECONDS.toNanos(jit.getTotalCompilationTime()) : -1;
+	}
+
+	/** Time this JVM has spent in garbage collections so far, in nanoseconds. */
+	public static long gcNanos() {
+		long millis = 0;
+		for (java.lang.management.GarbageCollectorMXBean gc : java.lang.management.ManagementFactory
+			.getGarbageCollectorMXBeans()) {
+			millis += Math.max(gc.getCollectionTime(), 0);
+		}
+		return TimeUnit.MILLISECONDS.toNanos(millis);
 	}
 
 	/** Runs an administrative command on a connection of its own. */

@@ -40,6 +40,15 @@ public record CellResult(String workload, String implementation, int jvms, long 
 	 */
 	public static final String CLIENT_CPU_TOTAL = "clientCpuNanosTotal";
 
+	/**
+	 * Metric: time the JVM(s) spent compiling in the measured window, in nanoseconds (summed over compiler
+	 * threads): well above a few percent of the client CPU means the cell was still warming up.
+	 */
+	public static final String JIT_TOTAL = "jitNanosTotal";
+
+	/** Metric: time the JVM(s) spent in garbage collections in the measured window, in nanoseconds. */
+	public static final String GC_TOTAL = "gcNanosTotal";
+
 	/** Metric: CPU time of the Redis server in the measured window, in nanoseconds. */
 	public static final String REDIS_CPU = "redisCpuNanos";
 

@@ -78,12 +78,16 @@ public final class ClosedLoop {
 		long commandsBefore = context.countsCommands() ? context.commandsProcessed() : -1;
 		long redisCpuBefore = context.countsCommands() ? context.redisCpuNanos() : -1;
 		long cpuBefore = CellContext.processCpuNanos();
+		long jitBefore = CellContext.jitNanos();
+		long gcBefore = CellContext.gcNanos();
 		long begin = System.nanoTime();
 		phase.value = MEASURE;
 		sleepNanos(context.measureNanos());
 		phase.value = STOP;
 		long end = System.nanoTime();
 		long cpu = CellContext.processCpuNanos() - cpuBefore;
+		long jit = CellContext.jitNanos() - jitBefore;
+		long gc = CellContext.gcNanos() - gcBefore;
 		long redisCpu = context.countsCommands() ? context.redisCpuNanos() - redisCpuBefore : -1;
 		long commands = context.countsCommands() ? context.commandsProcessed() - commandsBefore - 3 : -1; // the INFO calls in between
 		long deadline = System.currentTimeMillis() + maxStopWaitMillis;
@@ -108,6 +112,10 @@ public final class ClosedLoop {
 		}
 		Map<String, Double> metrics = new java.util.LinkedHashMap<>();
 		metrics.put(CellResult.CLIENT_CPU_TOTAL, (double) cpu);
+		if (jitBefore >= 0) {
+			metrics.put(CellResult.JIT_TOTAL, (double) jit);
+		}
+		metrics.put(CellResult.GC_TOTAL, (double) gc);
 		if (redisCpu >= 0) {
 			metrics.put(CellResult.REDIS_CPU, (double) redisCpu);
 		}

@@ -344,6 +344,10 @@ public final class ReportWriter {
 			for (String note : result.notes()) {
 				notes.add(implementation.label() + ": " + note);
 			}
+			String warming = warmingUp(result);
+			if (warming != null) {
+				notes.add(implementation.label() + ": " + warming);
+			}
 			if (result.operations() == 0) {
 				notes.add(implementation.label() + ": no operation completed inside the measured window (each took "
 						+ "longer than the window, or all failed); its figures are empty, not zero-cost");
@@ -432,6 +436,25 @@ public final class ReportWriter {
 		return (base == workload.floor()) ? text : text + " of " + base.id();
 	}
 
+	/**
+	 * A note when the JIT compiler or the garbage collector took more than 5% of the cell's client CPU in
+	 * the measured window: its figures then include warm-up or memory pressure, not only the operation.
+	 */
+	private static @Nullable String warmingUp(CellResult result) {
+		Double cpu = result.metrics().get(CellResult.CLIENT_CPU_TOTAL);
+		if (cpu == null || cpu <= 0) {
+			return null;
+		}
+		double jit = result.metrics().getOrDefault(CellResult.JIT_TOTAL, 0.0);
+		double gc = result.metrics().getOrDefault(CellResult.GC_TOTAL, 0.0);
+		if (jit < 0.05 * cpu && gc < 0.05 * cpu) {
+			return null;
+		}
+		return String.format(Locale.ROOT, "in the measured window the JIT compiled for %s and garbage collection "
+				+ "took %s, against %s of client CPU", latency(Math.round(jit)), latency(Math.round(gc)),
+				latency(Math.round(cpu)));
+	}
+
 	private static @Nullable Implementation<?> baseOf(Workload workload, Implementation<?> implementation) {
 		return (implementation.baseline() != null) ? workload.implementation(implementation.baseline())
 				: workload.floor();
@@ -455,7 +478,8 @@ public final class ReportWriter {
 			}
 			for (Implementation<?> implementation : workload.implementations()) {
 				Implementation<?> base = baseOf(workload, implementation);
-				if (base == null || base == implementation || this.results.get(cellId(workload, implementation)) == null) {
+				if (base == null || base == implementation || implementation.role() == Implementation.Role.FLOOR
+						|| this.results.get(cellId(workload, implementation)) == null) {
 					continue;
 				}
 				List<Double> ratios = this.all.ratios(workload.id(), implementation.id(), base.id());
