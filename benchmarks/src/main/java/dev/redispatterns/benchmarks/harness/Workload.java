@@ -109,9 +109,11 @@ public abstract class Workload {
 	/**
 	 * Shortest warm-up of the public-path cells: a Boot application's advice chain, Micrometer and the
 	 * Prometheus registry are far more code to compile than an engine; on a loaded two-core machine the
-	 * annotated lock cycle measured about a fifth of its pace after 2 s of warm-up, and its pace after 5 s.
+	 * annotated lock cycle measured about a fifth of its pace after 2 s of warm-up. After 5 s the floors were
+	 * still compiling too: the raw `GET` + Jackson decode cell went from 0.75x of the bare `GET` (three
+	 * passes) to 1.03x after 10 s, and the lock engine from 0.73x to 0.86x.
 	 */
-	protected static final Duration PUBLIC_PATH_WARMUP = Duration.ofSeconds(5);
+	protected static final Duration PUBLIC_PATH_WARMUP = Duration.ofSeconds(10);
 
 	/** Expected wall-clock of one cell after its JVMs started, for the estimate printed before the run. */
 	public Duration expectedDuration(SuiteOptions options) {
