@@ -55,6 +55,13 @@ class LockManagerContractTests {
 
 	static final Duration LONG_WAIT = Duration.ofSeconds(20);
 
+	/**
+	 * Command counts come from the server-wide {@code INFO commandstats}, which also counts what others send
+	 * meanwhile (a Sentinel's hello {@code PUBLISH} every 2 s): a count is checked in up to this many cycles,
+	 * and a cycle that always sends other commands fails every attempt.
+	 */
+	static final int COUNTING_ATTEMPTS = 3;
+
 	static RedisDeployment redis;
 
 	static Instance first;
@@ -111,24 +118,40 @@ class LockManagerContractTests {
 	void uncontendedAcquireAndReleaseAreOneScriptRunEach() {
 		RedisLockManager locks = manager(first, LockManagerSettings.defaults());
 		locks.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(10)).orElseThrow().unlock();
-		long scripts = commandCalls("evalsha");
-		long publishes = commandCalls("publish");
-		LockHandle handle = locks.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(10)).orElseThrow();
-		assertThat(handle.unlock()).isTrue();
-		assertThat(commandCalls("evalsha") - scripts).as("EVALSHA calls per acquire + release").isEqualTo(2);
-		assertThat(commandCalls("publish") - publishes).as("no wake-up published without waiters").isZero();
-		assertThat(first.exists(lockKey(this.name))).isFalse();
+		List<String> seen = new ArrayList<>();
+		for (int attempt = 0; attempt < COUNTING_ATTEMPTS; attempt++) {
+			long scripts = commandCalls("evalsha");
+			long publishes = commandCalls("publish");
+			LockHandle handle = locks.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(10)).orElseThrow();
+			assertThat(handle.unlock()).isTrue();
+			long scriptRuns = commandCalls("evalsha") - scripts;
+			long published = commandCalls("publish") - publishes;
+			if (scriptRuns == 2 && published == 0) {
+				assertThat(first.exists(lockKey(this.name))).isFalse();
+				return;
+			}
+			seen.add(scriptRuns + " EVALSHA, " + published + " PUBLISH");
+		}
+		assertThat(seen).as("per acquire + release: 2 EVALSHA, no wake-up published without waiters").isEmpty();
 	}
 
 	@Test
 	void uncontendedCycleRunsSevenCommandsInRedis() {
 		RedisLockManager locks = manager(first, LockManagerSettings.defaults());
 		locks.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(10)).orElseThrow().unlock();
-		long before = dataCommandCalls();
-		LockHandle handle = locks.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(10)).orElseThrow();
-		assertThat(handle.unlock()).isTrue();
-		// acquire: EVALSHA, TIME, SET counter GET, SET NX PX GET; release: EVALSHA, GET, DEL
-		assertThat(dataCommandCalls() - before).as("commands per uncontended acquire + release").isEqualTo(7);
+		List<Long> seen = new ArrayList<>();
+		for (int attempt = 0; attempt < COUNTING_ATTEMPTS; attempt++) {
+			long before = dataCommandCalls();
+			LockHandle handle = locks.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(10)).orElseThrow();
+			assertThat(handle.unlock()).isTrue();
+			long commands = dataCommandCalls() - before;
+			// acquire: EVALSHA, TIME, SET counter GET, SET NX PX GET; release: EVALSHA, GET, DEL
+			if (commands == 7) {
+				return;
+			}
+			seen.add(commands);
+		}
+		assertThat(seen).as("commands per uncontended acquire + release (7 expected)").isEmpty();
 	}
 
 	@Test
