@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisUnavailableException;
+import dev.redispatterns.core.internal.LettuceClose;
 
 /**
  * The connections of {@link ReplicaAcknowledgement}: {@code WAIT} blocks the connection it runs on, so each
@@ -89,10 +90,24 @@ final class ReplicaConnections {
 	}
 
 	void discard(StatefulConnection<byte[], byte[]> connection) {
+		if (!forget(connection)) {
+			return;
+		}
+		if (this.closed) {
+			// closed before the connection factory shuts the client down, which would close it a second time
+			LettuceClose.closeAndWait(connection, this.connector.commandTimeout());
+		}
+		else {
+			connection.closeAsync();
+		}
+	}
+
+	private boolean forget(StatefulConnection<byte[], byte[]> connection) {
 		if (this.open.remove(connection)) {
 			this.slots.release();
+			return true;
 		}
-		connection.closeAsync();
+		return false;
 	}
 
 	/** A free connection, a new one while fewer than the maximum are open, else the next one freed. */
@@ -193,10 +208,7 @@ final class ReplicaConnections {
 	void close() {
 		this.closed = true;
 		this.connecting.shutdownNow();
-		for (StatefulConnection<byte[], byte[]> connection = this.idle.pollFirst(); connection != null; connection = this.idle
-			.pollFirst()) {
-			discard(connection);
-		}
+		this.idle.clear();
 		for (StatefulConnection<byte[], byte[]> connection : Set.copyOf(this.open)) {
 			discard(connection);
 		}

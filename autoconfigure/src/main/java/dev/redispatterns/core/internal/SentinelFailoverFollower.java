@@ -179,7 +179,7 @@ public final class SentinelFailoverFollower implements SmartLifecycle {
 			executor.shutdownNow();
 		}
 		for (StatefulRedisPubSubConnection<String, String> connection : this.subscriptions) {
-			connection.closeAsync();
+			LettuceClose.closeAndWait(connection, Duration.ofMillis(this.connectionFactory.getTimeout()));
 		}
 		this.subscriptions.clear();
 	}

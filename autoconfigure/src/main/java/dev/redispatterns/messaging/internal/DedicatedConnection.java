@@ -32,6 +32,7 @@ import org.springframework.data.redis.connection.stream.StreamReadOptions;
 
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisUnavailableException;
+import dev.redispatterns.core.internal.LettuceClose;
 import dev.redispatterns.messaging.StreamPublisher;
 
 /**
@@ -189,7 +190,7 @@ public abstract class DedicatedConnection implements AutoCloseable {
 
 		@Override
 		public void close() {
-			this.connection.closeAsync();
+			LettuceClose.closeAndWait(this.connection, this.connector.commandTimeout());
 		}
 
 	}
