@@ -234,7 +234,8 @@ final class LockAcquirer {
 			RedisSignals signals = LockAcquirer.this.signals;
 			long registration = LockAcquirer.this.registrationMillis;
 			// a channel that is subscribed already (other waiters, recent use) costs no round trip: queue at once
-			if (waitNanos > 0 && signals != null && signals.isSubscribed(this.target.channel)) {
+			if (waitNanos > 0 && signals != null && signals.isSubscribed(this.target.channel)
+					&& (!this.target.handsOver() || signals.isSubscribed(grantChannel(this.target)))) {
 				this.waiter = subscribe(this.target, this.token);
 			}
 			long reply = attempt((this.waiter != null && this.waiter.isSubscribed()) ? registration : 0);
@@ -398,17 +399,31 @@ final class LockAcquirer {
 		}
 	}
 
+	/**
+	 * Subscribes a waiter to the lock's channel and, for a lock handed over on release, to the channel on
+	 * which Redis tells this instance alone of a hand-over ({@code lock_queue.lua}); the lock's own channel
+	 * still carries hand-overs from instances of earlier versions.
+	 */
 	private Waiter subscribe(LockTarget target, String token) {
 		Waiter waiter = new Waiter(target.handsOver() ? LockTarget.bytes(token + "|") : null);
 		if (this.signals != null) {
+			String channel = target.channel;
 			try {
-				waiter.subscribed(this.signals.subscribe(target.channel, waiter));
+				waiter.subscribed(this.signals.subscribe(channel, waiter));
+				if (target.handsOver()) {
+					channel = grantChannel(target);
+					waiter.subscribedToGrants(this.signals.subscribe(channel, waiter));
+				}
 			}
 			catch (RuntimeException ex) {
-				logger.debug("Cannot subscribe to " + target.channel + "; waiting by polling: " + ex.getMessage());
+				logger.debug("Cannot subscribe to " + channel + "; waiting by polling: " + ex.getMessage());
 			}
 		}
 		return waiter;
+	}
+
+	private String grantChannel(LockTarget target) {
+		return target.channel + ":" + this.tokens.instance();
 	}
 
 	private @Nullable LockHandle failed(@Nullable Observation observation, LockTarget target, LockRequest options,

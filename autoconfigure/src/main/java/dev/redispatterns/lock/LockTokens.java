@@ -5,10 +5,13 @@ import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Owner tokens: a random prefix per manager and a sequence, so tokens are unique across instances and
- * cheap to mint.
+ * Owner tokens {@code <instance>~<sequence>}: a random instance id per manager and a sequence, so tokens are
+ * unique across instances and cheap to mint. The scripts read the instance id to signal a hand-over to that
+ * instance alone ({@code lock_queue.lua}).
  */
 final class LockTokens {
+
+	private final String instance;
 
 	private final String prefix;
 
@@ -17,7 +20,13 @@ final class LockTokens {
 	LockTokens() {
 		byte[] random = new byte[12];
 		new SecureRandom().nextBytes(random);
-		this.prefix = HexFormat.of().formatHex(random) + ":";
+		this.instance = HexFormat.of().formatHex(random);
+		this.prefix = this.instance + "~";
+	}
+
+	/** This manager's instance id, in its tokens and in the channels its waiters are told on. */
+	String instance() {
+		return this.instance;
 	}
 
 	String next() {

@@ -24,6 +24,8 @@ final class Waiter implements Consumer<byte[]> {
 
 	private RedisSignals.@Nullable Subscription subscription;
 
+	private RedisSignals.@Nullable Subscription grants;
+
 	/**
 	 * @param grantPrefix {@code "<token>|"} to wait for a hand-over to this token, or {@code null} to wake
 	 * on any signal
@@ -36,8 +38,14 @@ final class Waiter implements Consumer<byte[]> {
 		this.subscription = subscription;
 	}
 
+	/** The channel that tells this instance alone of hand-overs to it. */
+	void subscribedToGrants(RedisSignals.Subscription grants) {
+		this.grants = grants;
+	}
+
+	/** Whether every signal meant for this waiter reaches it. */
 	boolean isSubscribed() {
-		return this.subscription != null;
+		return this.subscription != null && (this.grantPrefix == null || this.grants != null);
 	}
 
 	@Override
@@ -94,6 +102,11 @@ final class Waiter implements Consumer<byte[]> {
 		if (current != null) {
 			current.close();
 			this.subscription = null;
+		}
+		RedisSignals.Subscription own = this.grants;
+		if (own != null) {
+			own.close();
+			this.grants = null;
 		}
 	}
 

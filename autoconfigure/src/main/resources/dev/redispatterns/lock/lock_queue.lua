@@ -77,11 +77,14 @@ end
 -- Hands the lock straight to the first waiter and tells it on the release channel: no race among the
 -- waiters and no extra round trip for the new holder. The lease starts at the waiter's claim time when
 -- that is shorter, so a waiter that died meanwhile blocks the lock only briefly; the new holder extends it.
+-- A token "<instance>~<sequence>" names its instance, which waits on "<channel>:<instance>": only that
+-- instance is woken, not every one waiting for the lock. Other tokens are told on the channel itself.
 local function grant(head, lease, claim, more, time, fence_ttl, channel)
   local value = head .. '|' .. issue_fence(time, fence_ttl, more)
   redis.call('SET', KEYS[1], more and (value .. QUEUED) or value, 'PX', math.min(lease, claim))
   leave(head)
-  redis.call('PUBLISH', channel, value)
+  local instance = string.match(head, '^(%x+)~')
+  redis.call('PUBLISH', instance and (channel .. ':' .. instance) or channel, value)
 end
 
 local function enqueue(token, lease, registration, time)

@@ -26,6 +26,7 @@ import org.springframework.data.redis.connection.ReturnType;
 
 import dev.redispatterns.core.RedisConnector;
 import dev.redispatterns.core.RedisPatternsConfigurationException;
+import dev.redispatterns.core.internal.LuaScript;
 import dev.redispatterns.core.internal.RedisKeys;
 import dev.redispatterns.core.internal.RedisSignals;
 import dev.redispatterns.core.internal.ScriptExecutor;
@@ -54,6 +55,9 @@ class LockManagerContractTests {
 	static final RedisKeys KEYS = new RedisKeys("rp");
 
 	static final Duration LONG_WAIT = Duration.ofSeconds(20);
+
+	static final LuaScript PUBLISH_ON_SLOT = LuaScript.of("publish_on_slot",
+			"return redis.call('PUBLISH', ARGV[1], ARGV[2])");
 
 	/**
 	 * Command counts come from the server-wide {@code INFO commandstats}, which also counts what others send
@@ -337,6 +341,34 @@ class LockManagerContractTests {
 		Collections.sort(latencies);
 		assertThat(latencies.get(latencies.size() / 2)).as("median hand-off ms " + latencies)
 			.isLessThan(poll.toMillis() / 4);
+	}
+
+	@Test
+	void aHandOverIsToldToTheInstanceOfTheWaiterAloneNotToEveryInstanceWaitingForTheLock() throws Exception {
+		Duration poll = Duration.ofSeconds(5);
+		RedisLockManager holder = manager(first, LockManagerSettings.defaults().withPollInterval(poll));
+		RedisLockManager waiter = manager(second, LockManagerSettings.defaults().withPollInterval(poll));
+		String channel = lockKey(this.name) + ":released";
+		List<String> told = new CopyOnWriteArrayList<>();
+		// an instance waiting for the same lock listens on the lock's channel
+		try (RedisSignals.Subscription bystander = first.signals.subscribe(channel,
+				(message) -> told.add(new String(message, StandardCharsets.UTF_8)))) {
+			LockHandle held = holder.lock(this.name, Duration.ZERO, Duration.ofSeconds(30));
+			Future<LockHandle> waiting = this.pool.submit(() -> waiter.lock(this.name, LONG_WAIT, Duration.ofSeconds(30)));
+			Eventually.await("waiter queued", Duration.ofSeconds(10), () -> first.zcard(lockKey(this.name) + ":queue") == 1);
+			long released = System.nanoTime();
+			held.unlock();
+			LockHandle handed = waiting.get(10, TimeUnit.SECONDS);
+			assertThat(Duration.ofNanos(System.nanoTime() - released)).as("woken by the hand-over, not the 5 s poll")
+				.isLessThan(Duration.ofMillis(2500));
+			// published from the lock's own node after the release ran there: Redis delivers it after anything
+			// the release published on the channel
+			first.scripts.call(PUBLISH_ON_SLOT, ReturnType.INTEGER, new byte[][] { LockTarget.bytes(lockKey(this.name)) },
+					LockTarget.bytes(channel), LockTarget.bytes("marker"));
+			Eventually.await("marker delivered", Duration.ofSeconds(10), () -> told.contains("marker"));
+			assertThat(told).as("messages on the lock's channel").containsExactly("marker");
+			handed.unlock();
+		}
 	}
 
 	@Test
