@@ -13,98 +13,68 @@ local token, lease, ttl = ARGV[1], ARGV[2], ARGV[3]
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
 local text = string.format('%.0f', now)
--- one SET ... GET issues a fence candidate and reads the last fence and the queue flag
-local last = redis.call('SET', KEYS[2], text, 'PX', ttl, 'GET')
-local queued = last and string.sub(last, -2) == '|q'
-local current
-if not queued then
-  -- nobody queued: SET NX GET both takes a free lock and reads a held one
-  local fence = now
-  local last_fence = last and tonumber(last)
-  if last_fence and last_fence >= now then
-    fence = last_fence + 1
-    text = string.format('%.0f', fence)
-  end
-  current = redis.call('SET', KEYS[1], token .. '|' .. text, 'NX', 'PX', lease, 'GET')
-  if not current then
-    if fence ~= now then
+-- SET NX GET both takes a free lock and reads a held one; a held lock leaves the counter untouched
+local current = redis.call('SET', KEYS[1], token .. '|' .. text, 'NX', 'PX', lease, 'GET')
+if not current then
+  -- one SET ... GET issues the fence and reads the last one and the queue flag
+  local last = redis.call('SET', KEYS[2], text, 'PX', ttl, 'GET')
+  if not (last and string.sub(last, -2) == '|q') then
+    local last_fence = last and tonumber(last)
+    if last_fence and last_fence >= now then
+      local fence = last_fence + 1
+      text = string.format('%.0f', fence)
       redis.call('SET', KEYS[2], text, 'PX', ttl)
+      redis.call('SET', KEYS[1], token .. '|' .. text, 'PX', lease)
+      return fence
     end
-    return fence
+    return now
   end
+  -- free, but waiters are queued: undone, the queue decides below
+  redis.call('DEL', KEYS[1])
+  redis.call('SET', KEYS[2], last, 'PX', ttl)
 end
 -- @helpers
 local registration = tonumber(ARGV[4])
 local mine = token .. '|'
 
-local function restore_counter(queued)
-  if queued and not flagged(last) then
-    redis.call('SET', KEYS[2], (last or '0') .. QUEUED, 'PX', ttl)
-  elseif last then
-    redis.call('SET', KEYS[2], last, 'PX', ttl)
-  else
-    redis.call('DEL', KEYS[2])
-  end
-end
-
-if not queued then
-  -- taken: no token was issued, so the counter goes back to what it was
+if current then
   if owned_by(current, mine) then
-    restore_counter(false)
     redis.call('PEXPIRE', KEYS[1], lease)
     return fence_of(current)
   end
   if registration > 0 then
-    restore_counter(true)
     enqueue(token, lease, registration, time)
+    local counter = redis.call('GET', KEYS[2])
+    if not flagged(counter) then
+      redis.call('SET', KEYS[2], (counter or '0') .. QUEUED, 'PX', ttl)
+    end
     if tonumber(ttl) < registration then
       keep_alive(KEYS[2], registration)
     end
     if not flagged(current) then
       redis.call('SET', KEYS[1], current .. QUEUED, 'KEEPTTL')
     end
-  else
-    restore_counter(false)
-    if registration < 0 then
-      leave(token)
-    end
+  elseif registration < 0 then
+    leave(token)
   end
   return -1 - math.max(redis.call('PTTL', KEYS[1]), 0)
 end
 
--- waiters may be queued: the queue decides who gets a free lock
-restore_counter(true)
-current = redis.call('GET', KEYS[1])
-if owned_by(current, mine) then
-  redis.call('PEXPIRE', KEYS[1], lease)
-  return fence_of(current)
-end
-if not current then
-  local head, head_lease, claim, more = live_head(now_ms(time))
-  if not head or head == token then
-    if head then
-      leave(token)
-    end
-    local fence = issue_fence(time, ttl, more)
-    redis.call('SET', KEYS[1], mine .. fence .. (more and QUEUED or ''), 'PX', lease)
-    return tonumber(fence)
+-- the lock is free, but waiters are queued: the queue decides who gets it
+local head, head_lease, claim, more = live_head(now_ms(time))
+if not head or head == token then
+  if head then
+    leave(token)
   end
-  -- free, but an earlier waiter is first in line (its holder's lease ran out instead of being released)
-  grant(head, head_lease, claim, more, time, ttl, ARGV[5])
+  local fence = issue_fence(time, ttl, more)
+  redis.call('SET', KEYS[1], mine .. fence .. (more and QUEUED or ''), 'PX', lease)
+  return tonumber(fence)
 end
+-- an earlier waiter is first in line (its holder's lease ran out instead of being released)
+grant(head, head_lease, claim, more, time, ttl, ARGV[5])
 if registration > 0 then
   enqueue(token, lease, registration, time)
-  if current then
-    -- the counter kept its flag above; only the holder's value may lack it
-    if not flagged(current) then
-      redis.call('SET', KEYS[1], current .. QUEUED, 'KEEPTTL')
-    end
-    if tonumber(ttl) < registration then
-      keep_alive(KEYS[2], registration)
-    end
-  else
-    mark_queued(ttl, registration)
-  end
+  mark_queued(ttl, registration)
 elseif registration < 0 then
   leave(token)
 end

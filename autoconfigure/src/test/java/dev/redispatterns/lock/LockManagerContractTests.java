@@ -149,13 +149,39 @@ class LockManagerContractTests {
 			LockHandle handle = locks.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(10)).orElseThrow();
 			assertThat(handle.unlock()).isTrue();
 			long commands = dataCommandCalls() - before;
-			// acquire: EVALSHA, TIME, SET counter GET, SET NX PX GET; release: EVALSHA, GET, DEL
+			// acquire: EVALSHA, TIME, SET NX PX GET, SET counter GET; release: EVALSHA, GET, DEL
 			if (commands == 7) {
 				return;
 			}
 			seen.add(commands);
 		}
 		assertThat(seen).as("commands per uncontended acquire + release (7 expected)").isEmpty();
+	}
+
+	@Test
+	void aRefusedAttemptRunsFourCommandsAndLeavesTheFencingCounterAlone() {
+		RedisLockManager holder = manager(first, LockManagerSettings.defaults());
+		RedisLockManager other = manager(second, LockManagerSettings.defaults());
+		LockHandle held = holder.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(30)).orElseThrow();
+		String counter = first.get(lockKey(this.name) + ":fence");
+		List<Long> seen = new ArrayList<>();
+		try {
+			for (int attempt = 0; attempt < COUNTING_ATTEMPTS; attempt++) {
+				long before = dataCommandCalls();
+				assertThat(other.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(10))).isEmpty();
+				long commands = dataCommandCalls() - before;
+				// EVALSHA, TIME, SET NX PX GET (refused: it reads the holder's value), PTTL
+				if (commands == 4) {
+					assertThat(first.get(lockKey(this.name) + ":fence")).isEqualTo(counter);
+					return;
+				}
+				seen.add(commands);
+			}
+			assertThat(seen).as("commands per refused attempt (4 expected)").isEmpty();
+		}
+		finally {
+			held.unlock();
+		}
 	}
 
 	@Test
