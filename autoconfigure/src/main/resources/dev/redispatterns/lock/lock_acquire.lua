@@ -44,16 +44,7 @@ if current then
   end
   if registration > 0 then
     enqueue(token, lease, registration, time)
-    local counter = redis.call('GET', KEYS[2])
-    if not flagged(counter) then
-      redis.call('SET', KEYS[2], (counter or '0') .. QUEUED, 'PX', ttl)
-    end
-    if tonumber(ttl) < registration then
-      keep_alive(KEYS[2], registration)
-    end
-    if not flagged(current) then
-      redis.call('SET', KEYS[1], current .. QUEUED, 'KEEPTTL')
-    end
+    mark_queued(ttl, registration, current)
   elseif registration < 0 then
     leave(token)
   end

@@ -35,9 +35,11 @@ local function issue_fence(time, ttl, queued)
   return digits(now)
 end
 
--- Sets the queue flag on the lock value (if held) and on the counter, after a waiter queued up.
-local function mark_queued(ttl, registration)
-  local current = redis.call('GET', KEYS[1])
+-- Sets the queue flag on the lock value (if held; current is that value when the caller read it already) and
+-- on the counter, after a waiter queued up. The counter outlives the waiter's registration, so a queue is
+-- never left without its flag (the flag stops the uncontended acquire from taking a lock waiters are due).
+local function mark_queued(ttl, registration, current)
+  current = current or redis.call('GET', KEYS[1])
   if current and not flagged(current) then
     redis.call('SET', KEYS[1], current .. QUEUED, 'KEEPTTL')
   end

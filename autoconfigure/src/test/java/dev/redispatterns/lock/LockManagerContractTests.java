@@ -185,6 +185,35 @@ class LockManagerContractTests {
 	}
 
 	@Test
+	void everyWaiterThatQueuesKeepsTheCounterWithItsQueueFlagAliveForItsRegistration() throws Exception {
+		// a counter that lives longer than a registration (2 x 200 ms + 2 s): it is not refreshed by the lock's
+		// own acquisitions while the lock is held, so the waiters must keep it alive
+		LockManagerSettings settings = LockManagerSettings.defaults()
+			.withPollInterval(Duration.ofMillis(200))
+			.withFencingCounterTtl(Duration.ofSeconds(5));
+		RedisLockManager holder = manager(first, settings);
+		RedisLockManager waiters = manager(second, settings);
+		LockHandle held = holder.lock(this.name, Duration.ZERO, Duration.ofSeconds(30));
+		String counter = lockKey(this.name) + ":fence";
+		String queue = lockKey(this.name) + ":queue";
+		try {
+			this.pool.submit(() -> waiters.lock(this.name, LONG_WAIT, Duration.ofSeconds(30)));
+			Eventually.await("first waiter queued", Duration.ofSeconds(10), () -> first.zcard(queue) == 1);
+			assertThat(first.get(counter)).as("counter flagged").endsWith("|q");
+			// as if the counter's life had nearly run out while the lock stayed held
+			first.connector.execute((connection) -> connection.keyCommands()
+				.pExpire(LockTarget.bytes(counter), 1500));
+			this.pool.submit(() -> waiters.lock(this.name, LONG_WAIT, Duration.ofSeconds(30)));
+			Eventually.await("second waiter queued", Duration.ofSeconds(10), () -> first.zcard(queue) == 2);
+			assertThat(first.pttl(counter)).as("counter's life after a waiter queued (ms)").isGreaterThan(2000);
+			assertThat(first.get(counter)).endsWith("|q");
+		}
+		finally {
+			held.unlock();
+		}
+	}
+
+	@Test
 	void mutualExclusionUnderContentionFromTwoInstances() throws Exception {
 		RedisLockManager[] locks = { manager(first, LockManagerSettings.defaults()), manager(second, LockManagerSettings.defaults()) };
 		int[] counter = new int[1];
