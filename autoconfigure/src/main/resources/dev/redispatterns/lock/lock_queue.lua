@@ -89,11 +89,20 @@ local function grant(head, lease, claim, more, time, fence_ttl, channel)
   redis.call('PUBLISH', instance and (channel .. ':' .. instance) or channel, value)
 end
 
+-- Keeps the queue or the waiters hash alive for a registration. Extended to twice that when it would run
+-- out sooner, so the waiters that queue up (or stay queued) within the next registration read its life
+-- (PTTL) and leave it alone: without the headroom every fair hand-off paid two PEXPIREs.
+local function keep_queue_alive(key, registration)
+  if redis.call('PTTL', key) < registration then
+    redis.call('PEXPIRE', key, 2 * registration)
+  end
+end
+
 local function enqueue(token, lease, registration, time)
   local now = now_ms(time)
   redis.call('ZADD', KEYS[3], 'NX', digits(tonumber(time[1]) * 1000000 + tonumber(time[2])), token)
   redis.call('HSET', KEYS[4], token, digits(now + registration) .. '|' .. lease .. '|' .. registration)
-  keep_alive(KEYS[3], registration)
-  keep_alive(KEYS[4], registration)
+  keep_queue_alive(KEYS[3], registration)
+  keep_queue_alive(KEYS[4], registration)
 end
 

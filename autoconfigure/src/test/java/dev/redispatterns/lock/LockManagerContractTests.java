@@ -214,6 +214,32 @@ class LockManagerContractTests {
 	}
 
 	@Test
+	void waitersThatQueueWithinARegistrationLeaveTheQueuesLifeAlone() throws Exception {
+		// a registration with the default 1 s poll: 2 x 1 s + the instances' 2 s command timeout
+		long registration = 4000;
+		RedisLockManager holder = manager(first, LockManagerSettings.defaults());
+		RedisLockManager waiters = manager(second, LockManagerSettings.defaults());
+		LockHandle held = holder.lock(this.name, Duration.ZERO, Duration.ofSeconds(30));
+		String queue = lockKey(this.name) + ":queue";
+		String entries = lockKey(this.name) + ":waiters";
+		try {
+			this.pool.submit(() -> waiters.lock(this.name, LONG_WAIT, Duration.ofSeconds(30)));
+			Eventually.await("first waiter queued", Duration.ofSeconds(10), () -> first.zcard(queue) == 1);
+			assertThat(first.pttl(queue)).as("queue's life after the first waiter queued (ms)")
+				.isGreaterThan(registration);
+			assertThat(first.pttl(entries)).as("waiters' life after the first waiter queued (ms)")
+				.isGreaterThan(registration);
+			long expiries = commandCalls("pexpire");
+			this.pool.submit(() -> waiters.lock(this.name, LONG_WAIT, Duration.ofSeconds(30)));
+			Eventually.await("second waiter queued", Duration.ofSeconds(10), () -> first.zcard(queue) == 2);
+			assertThat(commandCalls("pexpire") - expiries).as("PEXPIRE while the second waiter queued").isZero();
+		}
+		finally {
+			held.unlock();
+		}
+	}
+
+	@Test
 	void mutualExclusionUnderContentionFromTwoInstances() throws Exception {
 		RedisLockManager[] locks = { manager(first, LockManagerSettings.defaults()), manager(second, LockManagerSettings.defaults()) };
 		int[] counter = new int[1];
