@@ -235,7 +235,7 @@ final class LockAcquirer {
 			long registration = LockAcquirer.this.registrationMillis;
 			// a channel that is subscribed already (other waiters, recent use) costs no round trip: queue at once
 			if (waitNanos > 0 && signals != null && signals.isSubscribed(this.target.channel)
-					&& (!this.target.handsOver() || signals.isSubscribed(grantChannel(this.target)))) {
+					&& (this.target.grantChannel == null || signals.isSubscribed(this.target.grantChannel))) {
 				this.waiter = subscribe(this.target, this.token);
 			}
 			long reply = attempt((this.waiter != null && this.waiter.isSubscribed()) ? registration : 0);
@@ -405,13 +405,14 @@ final class LockAcquirer {
 	 * still carries hand-overs from instances of earlier versions.
 	 */
 	private Waiter subscribe(LockTarget target, String token) {
-		Waiter waiter = new Waiter(target.handsOver() ? LockTarget.bytes(token + "|") : null);
+		String grants = target.grantChannel;
+		Waiter waiter = new Waiter((grants != null) ? LockTarget.bytes(token + "|") : null);
 		if (this.signals != null) {
 			String channel = target.channel;
 			try {
 				waiter.subscribed(this.signals.subscribe(channel, waiter));
-				if (target.handsOver()) {
-					channel = grantChannel(target);
+				if (grants != null) {
+					channel = grants;
 					waiter.subscribedToGrants(this.signals.subscribe(channel, waiter));
 				}
 			}
@@ -422,8 +423,9 @@ final class LockAcquirer {
 		return waiter;
 	}
 
-	private String grantChannel(LockTarget target) {
-		return target.channel + ":" + this.tokens.instance();
+	/** The instance id in this manager's owner tokens. */
+	String instance() {
+		return this.tokens.instance();
 	}
 
 	private @Nullable LockHandle failed(@Nullable Observation observation, LockTarget target, LockRequest options,

@@ -2,6 +2,8 @@ package dev.redispatterns.lock;
 
 import java.nio.charset.StandardCharsets;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.redispatterns.core.internal.LuaScript;
 import dev.redispatterns.core.internal.RedisKeys;
 
@@ -24,6 +26,12 @@ final class LockTarget {
 
 	final byte[] channelBytes;
 
+	/**
+	 * The channel on which Redis tells this instance alone of a hand-over to one of its waiters; only exclusive
+	 * locks are handed over on release (the other types wake every waiter to try again).
+	 */
+	final @Nullable String grantChannel;
+
 	final byte[][] acquireKeys;
 
 	final byte[][] releaseKeys;
@@ -39,12 +47,14 @@ final class LockTarget {
 	/** Script argument that differs per type: the read/write side or the number of permits. */
 	final byte[] variant;
 
-	private LockTarget(LockType type, String name, String base, byte[][] acquireKeys, byte[][] releaseKeys,
-			byte[][] renewKeys, LuaScript acquire, LuaScript release, LuaScript renew, byte[] variant) {
+	private LockTarget(LockType type, String name, String base, @Nullable String instance, byte[][] acquireKeys,
+			byte[][] releaseKeys, byte[][] renewKeys, LuaScript acquire, LuaScript release, LuaScript renew,
+			byte[] variant) {
 		this.type = type;
 		this.name = name;
 		this.channel = base + ":released";
 		this.channelBytes = bytes(this.channel);
+		this.grantChannel = (instance != null) ? this.channel + ":" + instance : null;
 		this.acquireKeys = acquireKeys;
 		this.releaseKeys = releaseKeys;
 		this.renewKeys = renewKeys;
@@ -54,11 +64,15 @@ final class LockTarget {
 		this.variant = variant;
 	}
 
-	static LockTarget exclusive(RedisKeys keys, String name) {
+	/**
+	 * @param instance the instance id in this manager's owner tokens ({@link LockTokens}), which names the
+	 * channel its waiters are handed the lock on
+	 */
+	static LockTarget exclusive(RedisKeys keys, String name, String instance) {
 		String base = keys.slotGroup("lock", name).key();
 		byte[] lock = bytes(base);
 		byte[][] all = { lock, suffixed(lock, ":fence"), suffixed(lock, ":queue"), suffixed(lock, ":waiters") };
-		return new LockTarget(LockType.EXCLUSIVE, name, base, all, all, new byte[][] { lock }, LockScripts.ACQUIRE,
+		return new LockTarget(LockType.EXCLUSIVE, name, base, instance, all, all, new byte[][] { lock }, LockScripts.ACQUIRE,
 				LockScripts.RELEASE, LockScripts.RENEW, NONE);
 	}
 
@@ -72,11 +86,11 @@ final class LockTarget {
 		byte[] intent = suffixed(root, ":intent");
 		byte[][] all = { writer, suffixed(root, ":fence"), readers, fences, marker, intent };
 		if (write) {
-			return new LockTarget(LockType.WRITE, name, base, all, new byte[][] { writer, marker, intent },
+			return new LockTarget(LockType.WRITE, name, base, null, all, new byte[][] { writer, marker, intent },
 					new byte[][] { writer }, LockScripts.RW_ACQUIRE, LockScripts.RW_RELEASE_WRITE, LockScripts.RENEW,
 					WRITE);
 		}
-		return new LockTarget(LockType.READ, name, base, all, new byte[][] { readers, fences, marker },
+		return new LockTarget(LockType.READ, name, base, null, all, new byte[][] { readers, fences, marker },
 				new byte[][] { readers, fences }, LockScripts.RW_ACQUIRE, LockScripts.PERMIT_RELEASE,
 				LockScripts.PERMIT_RENEW, READ);
 	}
@@ -87,16 +101,11 @@ final class LockTarget {
 		byte[] holders = suffixed(root, ":holders");
 		byte[] fences = suffixed(root, ":fences");
 		byte[] marker = suffixed(root, ":waiting");
-		return new LockTarget(LockType.PERMIT, name, base,
+		return new LockTarget(LockType.PERMIT, name, base, null,
 				new byte[][] { holders, fences, marker, suffixed(root, ":fence") },
 				new byte[][] { holders, fences, marker }, new byte[][] { holders, fences },
 				LockScripts.SEMAPHORE_ACQUIRE, LockScripts.PERMIT_RELEASE, LockScripts.PERMIT_RENEW,
 				bytes(Integer.toString(permits)));
-	}
-
-	/** Whether a release hands the lock to one queued waiter (and names it) rather than waking everyone. */
-	boolean handsOver() {
-		return this.type == LockType.EXCLUSIVE;
 	}
 
 	private static byte[] suffixed(byte[] base, String suffix) {

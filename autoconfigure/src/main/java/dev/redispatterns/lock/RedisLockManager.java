@@ -131,7 +131,7 @@ public final class RedisLockManager implements LockManager, DisposableBean, Auto
 	private LockTarget exclusive(String name) {
 		LockTarget target = this.exclusiveTargets.get(name);
 		if (target == null) {
-			target = LockTarget.exclusive(this.keys, name);
+			target = LockTarget.exclusive(this.keys, name, this.acquirer.instance());
 			if (this.exclusiveTargets.size() >= MAX_CACHED_TARGETS) {
 				this.exclusiveTargets.clear();
 			}

@@ -572,7 +572,7 @@ class LockManagerContractTests {
 	@Test
 	void acquireAndReleaseAreIdempotentUnderADuplicateRun() {
 		RedisLockManager locks = manager(first, LockManagerSettings.defaults());
-		LockTarget target = LockTarget.exclusive(KEYS, this.name);
+		LockTarget target = LockTarget.exclusive(KEYS, this.name, "replayer");
 		byte[] token = LockTarget.bytes("replayed-token");
 		long fence = locks.attempt(target, token, 10_000, 0);
 		String counter = first.get(lockKey(this.name) + ":fence");
