@@ -296,10 +296,18 @@ public final class RedisClusterProcesses implements RedisDeployment, AutoCloseab
 		onEveryMaster("FLUSHALL");
 	}
 
+	/**
+	 * Runs a command on every current master. Fails when no node answers as a master: callers that sum
+	 * per-node figures (command counts) would otherwise read zeros and report a wrong count.
+	 */
 	@Override
 	public List<Object> onEveryMaster(Object... args) {
+		List<RedisServerProcess> masters = currentMasters();
+		if (masters.isEmpty()) {
+			throw new IllegalStateException("No running node of " + this + " answered ROLE as a master");
+		}
 		List<Object> replies = new ArrayList<>();
-		for (RedisServerProcess master : currentMasters()) {
+		for (RedisServerProcess master : masters) {
 			replies.add(master.command(args));
 		}
 		return replies;
