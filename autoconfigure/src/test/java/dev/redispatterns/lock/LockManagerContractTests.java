@@ -197,14 +197,12 @@ class LockManagerContractTests {
 		String counter = lockKey(this.name) + ":fence";
 		String queue = lockKey(this.name) + ":queue";
 		try {
-			this.pool.submit(() -> waiters.lock(this.name, LONG_WAIT, Duration.ofSeconds(30)));
-			Eventually.await("first waiter queued", Duration.ofSeconds(10), () -> first.zcard(queue) == 1);
+			queueWaiter(waiters, queue, 1);
 			assertThat(first.get(counter)).as("counter flagged").endsWith("|q");
 			// as if the counter's life had nearly run out while the lock stayed held
 			first.connector.execute((connection) -> connection.keyCommands()
 				.pExpire(LockTarget.bytes(counter), 1500));
-			this.pool.submit(() -> waiters.lock(this.name, LONG_WAIT, Duration.ofSeconds(30)));
-			Eventually.await("second waiter queued", Duration.ofSeconds(10), () -> first.zcard(queue) == 2);
+			queueWaiter(waiters, queue, 2);
 			assertThat(first.pttl(counter)).as("counter's life after a waiter queued (ms)").isGreaterThan(2000);
 			assertThat(first.get(counter)).endsWith("|q");
 		}
@@ -223,20 +221,24 @@ class LockManagerContractTests {
 		String queue = lockKey(this.name) + ":queue";
 		String entries = lockKey(this.name) + ":waiters";
 		try {
-			this.pool.submit(() -> waiters.lock(this.name, LONG_WAIT, Duration.ofSeconds(30)));
-			Eventually.await("first waiter queued", Duration.ofSeconds(10), () -> first.zcard(queue) == 1);
+			queueWaiter(waiters, queue, 1);
 			assertThat(first.pttl(queue)).as("queue's life after the first waiter queued (ms)")
 				.isGreaterThan(registration);
 			assertThat(first.pttl(entries)).as("waiters' life after the first waiter queued (ms)")
 				.isGreaterThan(registration);
 			long expiries = commandCalls("pexpire");
-			this.pool.submit(() -> waiters.lock(this.name, LONG_WAIT, Duration.ofSeconds(30)));
-			Eventually.await("second waiter queued", Duration.ofSeconds(10), () -> first.zcard(queue) == 2);
+			queueWaiter(waiters, queue, 2);
 			assertThat(commandCalls("pexpire") - expiries).as("PEXPIRE while the second waiter queued").isZero();
 		}
 		finally {
 			held.unlock();
 		}
+	}
+
+	/** Starts a caller of {@code waiters} that waits for the held lock, and returns once it is queued in Redis. */
+	private void queueWaiter(RedisLockManager waiters, String queue, int place) {
+		this.pool.submit(() -> waiters.lock(this.name, LONG_WAIT, Duration.ofSeconds(30)));
+		Eventually.await("waiter " + place + " queued", Duration.ofSeconds(10), () -> first.zcard(queue) == place);
 	}
 
 	@Test
