@@ -8,7 +8,8 @@ import dev.redispatterns.core.internal.LuaScript;
 import dev.redispatterns.core.internal.RedisKeys;
 
 /**
- * Keys, channel and scripts of one named lock, built once per acquisition. All keys share one hash slot.
+ * Keys, channels and scripts of one named lock: built per acquisition, except that the manager keeps an
+ * exclusive lock's for names in use. All keys share one hash slot.
  */
 final class LockTarget {
 
@@ -72,8 +73,8 @@ final class LockTarget {
 		String base = keys.slotGroup("lock", name).key();
 		byte[] lock = bytes(base);
 		byte[][] all = { lock, suffixed(lock, ":fence"), suffixed(lock, ":queue"), suffixed(lock, ":waiters") };
-		return new LockTarget(LockType.EXCLUSIVE, name, base, instance, all, all, new byte[][] { lock }, LockScripts.ACQUIRE,
-				LockScripts.RELEASE, LockScripts.RENEW, NONE);
+		return new LockTarget(LockType.EXCLUSIVE, name, base, instance, all, all, new byte[][] { lock },
+				LockScripts.ACQUIRE, LockScripts.RELEASE, LockScripts.RENEW, NONE);
 	}
 
 	static LockTarget readWrite(RedisKeys keys, String name, boolean write) {
