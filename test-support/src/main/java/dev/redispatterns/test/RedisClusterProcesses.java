@@ -100,6 +100,7 @@ public final class RedisClusterProcesses implements RedisDeployment, AutoCloseab
 	 * Waits until every running node reports {@code cluster_state:ok} and agrees on the same number of
 	 * masters with slots, for example after a failover.
 	 */
+	@Override
 	public void awaitHealthy(Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {

@@ -1,5 +1,6 @@
 package dev.redispatterns.test;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -44,5 +45,12 @@ public interface RedisDeployment {
 
 	/** Runs an administrative command on every master and returns the replies in node order. */
 	List<Object> onEveryMaster(Object... args);
+
+	/**
+	 * Waits until the deployment serves from settled masters again, after a failover or a killed node (a
+	 * single server has nothing to settle).
+	 */
+	default void awaitHealthy(Duration timeout) {
+	}
 
 }

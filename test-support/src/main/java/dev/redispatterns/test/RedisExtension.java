@@ -3,6 +3,7 @@ package dev.redispatterns.test;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Parameter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -326,6 +327,11 @@ public final class RedisExtension implements BeforeAllCallback, ParameterResolve
 		@Override
 		public List<Object> onEveryMaster(Object... args) {
 			return this.delegate.onEveryMaster(args);
+		}
+
+		@Override
+		public void awaitHealthy(Duration timeout) {
+			this.delegate.awaitHealthy(timeout);
 		}
 
 	}

@@ -153,6 +153,7 @@ public final class RedisSentinelProcesses implements RedisDeployment, AutoClosea
 	 * node: a killed data node is restarted, and a demoted master that still acts as one is made a replica at
 	 * once (Sentinel would do it some seconds later).
 	 */
+	@Override
 	public void awaitHealthy(Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
@@ -165,6 +166,8 @@ public final class RedisSentinelProcesses implements RedisDeployment, AutoClosea
 				String role = String.valueOf(other.command("INFO", "replication"));
 				if (role.contains("role:master")) {
 					other.command("REPLICAOF", current.host(), current.port());
+					// as Sentinel does on a demotion: its clients reconnect and find the new master
+					other.command("CLIENT", "KILL", "TYPE", "normal");
 				}
 				else if (role.contains("master_port:" + current.port()) && role.contains("master_link_status:up")
 						&& everySentinelNames(current) && this.sentinels.stream().allMatch(this::sentinelSeesLiveReplica)) {
