@@ -263,6 +263,39 @@ class LockManagerContractTests {
 		}
 	}
 
+	@Test
+	void aWaiterQueueingBehindAnotherRunsNineCommands() throws Exception {
+		RedisLockManager holder = manager(first, LockManagerSettings.defaults());
+		RedisLockManager waiters = manager(second, LockManagerSettings.defaults());
+		LockHandle held = holder.lock(this.name, Duration.ZERO, Duration.ofSeconds(30));
+		String queue = lockKey(this.name) + ":queue";
+		List<Long> seen = new ArrayList<>();
+		try {
+			// the first waiter keeps the channels subscribed, so the next ones queue with their first attempt
+			queueWaiter(waiters, queue, 1);
+			for (int attempt = 0, place = 2; attempt < COUNTING_ATTEMPTS; place++) {
+				CommandCounts before = CommandCounts.read();
+				queueWaiter(waiters, queue, place);
+				CommandCounts after = CommandCounts.read();
+				if (!measured(before, after)) {
+					continue;
+				}
+				attempt++;
+				long commands = after.dataSince(before);
+				// EVALSHA, TIME, SET NX PX GET (refused), ZADD, HSET, PTTL on the queue and on the waiters hash,
+				// GETEX on the counter (read and kept alive), PTTL on the lock for the retry hint
+				if (commands == 9) {
+					return;
+				}
+				seen.add(commands);
+			}
+			assertThat(seen).as("commands per queuing attempt behind another waiter (9 expected)").isEmpty();
+		}
+		finally {
+			held.unlock();
+		}
+	}
+
 	/** Starts a caller of {@code waiters} that waits for the held lock, and returns once it is queued in Redis. */
 	private void queueWaiter(RedisLockManager waiters, String queue, int place) {
 		this.pool.submit(() -> waiters.lock(this.name, LONG_WAIT, Duration.ofSeconds(30)));
