@@ -131,17 +131,11 @@ class LockManagerContractTests {
 		RedisLockManager locks = manager(first, LockManagerSettings.defaults());
 		locks.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(10)).orElseThrow().unlock();
 		List<String> seen = new ArrayList<>();
-		for (int attempt = 0; attempt < COUNTING_ATTEMPTS;) {
-			CommandCounts before = CommandCounts.read();
-			LockHandle handle = locks.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(10)).orElseThrow();
-			assertThat(handle.unlock()).isTrue();
-			CommandCounts after = CommandCounts.read();
-			if (!measured(before, after)) {
-				continue;
-			}
-			attempt++;
-			long scriptRuns = after.since(before, "evalsha");
-			long published = after.since(before, "publish");
+		for (int attempt = 0; attempt < COUNTING_ATTEMPTS; attempt++) {
+			Counted counted = count(() -> assertThat(
+					locks.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(10)).orElseThrow().unlock()).isTrue());
+			long scriptRuns = counted.of("evalsha");
+			long published = counted.of("publish");
 			if (scriptRuns == 2 && published == 0) {
 				assertThat(first.exists(lockKey(this.name))).isFalse();
 				return;
@@ -156,16 +150,10 @@ class LockManagerContractTests {
 		RedisLockManager locks = manager(first, LockManagerSettings.defaults());
 		locks.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(10)).orElseThrow().unlock();
 		List<Long> seen = new ArrayList<>();
-		for (int attempt = 0; attempt < COUNTING_ATTEMPTS;) {
-			CommandCounts before = CommandCounts.read();
-			LockHandle handle = locks.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(10)).orElseThrow();
-			assertThat(handle.unlock()).isTrue();
-			CommandCounts after = CommandCounts.read();
-			if (!measured(before, after)) {
-				continue;
-			}
-			attempt++;
-			long commands = after.dataSince(before);
+		for (int attempt = 0; attempt < COUNTING_ATTEMPTS; attempt++) {
+			long commands = count(() -> assertThat(
+					locks.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(10)).orElseThrow().unlock()).isTrue())
+				.data();
 			// acquire: EVALSHA, TIME, SET NX PX GET, SET counter GET; release: EVALSHA, GET, DEL
 			if (commands == 7) {
 				return;
@@ -183,15 +171,10 @@ class LockManagerContractTests {
 		String counter = first.get(lockKey(this.name) + ":fence");
 		List<Long> seen = new ArrayList<>();
 		try {
-			for (int attempt = 0; attempt < COUNTING_ATTEMPTS;) {
-				CommandCounts before = CommandCounts.read();
-				assertThat(other.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(10))).isEmpty();
-				CommandCounts after = CommandCounts.read();
-				if (!measured(before, after)) {
-					continue;
-				}
-				attempt++;
-				long commands = after.dataSince(before);
+			for (int attempt = 0; attempt < COUNTING_ATTEMPTS; attempt++) {
+				long commands = count(
+						() -> assertThat(other.tryLock(this.name, Duration.ZERO, Duration.ofSeconds(10))).isEmpty())
+					.data();
 				// EVALSHA, TIME, SET NX PX GET (refused: it reads the holder's value), PTTL
 				if (commands == 4) {
 					assertThat(first.get(lockKey(this.name) + ":fence")).isEqualTo(counter);
@@ -248,15 +231,10 @@ class LockManagerContractTests {
 				.isGreaterThan(registration);
 			assertThat(first.pttl(entries)).as("waiters' life after the first waiter queued (ms)")
 				.isGreaterThan(registration);
-			for (int place = 2;; place++) {
-				CommandCounts before = CommandCounts.read();
-				queueWaiter(waiters, queue, place);
-				CommandCounts after = CommandCounts.read();
-				if (measured(before, after)) {
-					assertThat(after.since(before, "pexpire")).as("PEXPIRE while waiter " + place + " queued").isZero();
-					return;
-				}
-			}
+			AtomicInteger place = new AtomicInteger(1);
+			assertThat(count(() -> queueWaiter(waiters, queue, place.incrementAndGet())).of("pexpire"))
+				.as("PEXPIRE while another waiter queued")
+				.isZero();
 		}
 		finally {
 			held.unlock();
@@ -273,15 +251,9 @@ class LockManagerContractTests {
 		try {
 			// the first waiter keeps the channels subscribed, so the next ones queue with their first attempt
 			queueWaiter(waiters, queue, 1);
-			for (int attempt = 0, place = 2; attempt < COUNTING_ATTEMPTS; place++) {
-				CommandCounts before = CommandCounts.read();
-				queueWaiter(waiters, queue, place);
-				CommandCounts after = CommandCounts.read();
-				if (!measured(before, after)) {
-					continue;
-				}
-				attempt++;
-				long commands = after.dataSince(before);
+			AtomicInteger place = new AtomicInteger(1);
+			for (int attempt = 0; attempt < COUNTING_ATTEMPTS; attempt++) {
+				long commands = count(() -> queueWaiter(waiters, queue, place.incrementAndGet())).data();
 				// EVALSHA, TIME, SET NX PX GET (refused), ZADD, HSET, PTTL on the queue and on the waiters hash,
 				// GETEX on the counter (read and kept alive), PTTL on the lock for the retry hint
 				if (commands == 9) {
@@ -903,20 +875,37 @@ class LockManagerContractTests {
 	}
 
 	/**
-	 * Whether a step measured between two readings ran on the masters that were read: every measured step runs
-	 * at least one script. A failover (a loaded machine makes Sentinel or the cluster fail over now and then)
-	 * can move a master under the measurement, and the clients' commands then went to a node that was not
-	 * read; the deployment is given time to settle and the caller measures again, a bounded number of times.
+	 * Runs a step and counts the commands it made the masters run. Every step counted runs at least one script;
+	 * a reading that saw none was taken while a failover moved a master (a loaded machine makes Sentinel or the
+	 * cluster fail over now and then) and the clients' commands went to a node that was not read. The step then
+	 * runs again once the deployment has settled, a bounded number of times.
 	 */
-	private boolean measured(CommandCounts before, CommandCounts after) {
-		if (after.since(before, "evalsha") > 0) {
-			return true;
+	private Counted count(Runnable step) {
+		while (true) {
+			CommandCounts before = CommandCounts.read();
+			step.run();
+			Counted counted = new Counted(before, CommandCounts.read());
+			if (counted.of("evalsha") > 0) {
+				return counted;
+			}
+			this.missedMeasurements++;
+			assertThat(this.missedMeasurements).as("measurements that counted none of the step's scripts")
+				.isLessThanOrEqualTo(MISSED_MEASUREMENTS);
+			redis.awaitHealthy(Duration.ofSeconds(30));
 		}
-		this.missedMeasurements++;
-		assertThat(this.missedMeasurements).as("measurements that counted none of the step's scripts")
-			.isLessThanOrEqualTo(MISSED_MEASUREMENTS);
-		redis.awaitHealthy(Duration.ofSeconds(30));
-		return false;
+	}
+
+	/** What the masters ran between two readings. */
+	record Counted(CommandCounts before, CommandCounts after) {
+
+		long of(String command) {
+			return this.after.since(this.before, command);
+		}
+
+		long data() {
+			return this.after.dataSince(this.before);
+		}
+
 	}
 
 	/** The commands the masters ran so far ({@code INFO commandstats}), summed over the masters. */
