@@ -38,18 +38,17 @@ end
 -- Sets the queue flag on the lock value (if held; current is that value when the caller read it already) and
 -- on the counter, after a waiter queued up. The counter outlives the waiter's registration, so a queue is
 -- never left without its flag (the flag stops the uncontended acquire from taking a lock waiters are due).
--- One GETEX reads the counter and renews its life: the counter is only ever written with its TTL and kept
--- alive for registrations, so the longer of the two never shortens it.
+-- GET and keep_alive rather than one GETEX: the documented least-privilege user (docs/security.md) has no GETEX.
 local function mark_queued(ttl, registration, current)
   current = current or redis.call('GET', KEYS[1])
   if current and not flagged(current) then
     redis.call('SET', KEYS[1], current .. QUEUED, 'KEEPTTL')
   end
-  local life = math.max(tonumber(ttl), registration)
-  local counter = redis.call('GETEX', KEYS[2], 'PX', life)
+  local counter = redis.call('GET', KEYS[2])
   if not flagged(counter) then
-    redis.call('SET', KEYS[2], (counter or '0') .. QUEUED, 'PX', life)
+    redis.call('SET', KEYS[2], (counter or '0') .. QUEUED, 'PX', ttl)
   end
+  keep_alive(KEYS[2], registration)
 end
 
 -- The first waiter whose registration is still alive, and whether others may be queued behind it;
