@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -898,22 +899,29 @@ class LockManagerContractTests {
 	/** What the masters ran between two readings. */
 	record Counted(CommandCounts before, CommandCounts after) {
 
+		/** Commands of tests, Lettuce, Sentinel and the cluster looking around, and the tests' polling. */
+		private static final Pattern NOT_DATA = Pattern
+			.compile("info|cluster|client|ping|command|hello|readonly|publish|subscribe|role|zcard");
+
 		long of(String command) {
-			return this.after.since(this.before, command);
+			return this.after.calls(command) - this.before.calls(command);
 		}
 
+		/** Commands of the lock scripts (sub-commands such as {@code client|setinfo} go with their command). */
 		long data() {
-			return this.after.dataSince(this.before);
+			long total = 0;
+			for (String command : this.after.commands()) {
+				if (!NOT_DATA.matcher(command.split("\\|")[0]).matches()) {
+					total += of(command);
+				}
+			}
+			return total;
 		}
 
 	}
 
 	/** The commands the masters ran so far ({@code INFO commandstats}), summed over the masters. */
 	static final class CommandCounts {
-
-		/** Commands of tests, Lettuce, Sentinel and the cluster looking around, and the tests' polling. */
-		private static final Pattern NOT_DATA = Pattern
-			.compile("info|cluster|client|ping|command|hello|readonly|publish|subscribe|role|zcard");
 
 		private final Map<String, Long> calls = new HashMap<>();
 
@@ -931,19 +939,12 @@ class LockManagerContractTests {
 			return counts;
 		}
 
-		long since(CommandCounts before, String command) {
-			return this.calls.getOrDefault(command, 0L) - before.calls.getOrDefault(command, 0L);
+		long calls(String command) {
+			return this.calls.getOrDefault(command, 0L);
 		}
 
-		/** Commands of the lock scripts run since {@code before} (sub-commands such as {@code client|setinfo} aside). */
-		long dataSince(CommandCounts before) {
-			long total = 0;
-			for (String command : this.calls.keySet()) {
-				if (!NOT_DATA.matcher(command.split("\\|")[0]).matches()) {
-					total += since(before, command);
-				}
-			}
-			return total;
+		Set<String> commands() {
+			return this.calls.keySet();
 		}
 
 	}
